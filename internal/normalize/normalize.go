@@ -1,0 +1,125 @@
+// Package normalize puts search terms into the one form that data stores
+// index and compare: emails case-folded with IDNA domains, phones in E.164,
+// names and addresses in Unicode NFKC, case-folded, with whitespace
+// collapsed. Every function is pure and safe for concurrent use.
+package normalize
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/nyaruka/phonenumbers"
+	"golang.org/x/net/idna"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// ErrInvalid is matched by every error of this package.
+var ErrInvalid = errors.New("normalize: invalid term")
+
+// InvalidError says why a term is not valid and how to write it.
+type InvalidError struct {
+	Kind   string // what the term was meant to be: "email", "phone", ...
+	Reason string
+}
+
+func (e *InvalidError) Error() string { return e.Kind + " " + e.Reason }
+
+// Is matches ErrInvalid.
+func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
+
+var fold = cases.Fold()
+
+// MaxLen bounds every term, in bytes, before and after normalization.
+const MaxLen = 1024
+
+// Text normalizes a name, an address or free text: NFKC, case-folded, runs
+// of white space collapsed to one space, trimmed. Empty input is invalid.
+func Text(kind, s string) (string, error) {
+	if len(s) > MaxLen {
+		return "", &InvalidError{kind, fmt.Sprintf("is longer than %d bytes", MaxLen)}
+	}
+	s = fold.String(norm.NFKC.String(s))
+	s = strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+	if s == "" {
+		return "", &InvalidError{kind, "is empty"}
+	}
+	return s, nil
+}
+
+var emailDomain = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.Transitional(false))
+
+// Email normalizes an email address: trimmed, local part NFKC and
+// case-folded, domain converted to its IDNA ASCII form and lower-cased.
+func Email(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if len(s) > MaxLen {
+		return "", &InvalidError{"email", fmt.Sprintf("is longer than %d bytes", MaxLen)}
+	}
+	at := strings.LastIndexByte(s, '@')
+	if at < 0 {
+		return "", &InvalidError{"email", "has no @; write it like name@example.com"}
+	}
+	local, domain := s[:at], s[at+1:]
+	if local == "" || domain == "" {
+		return "", &InvalidError{"email", "needs text on both sides of the @"}
+	}
+	if strings.ContainsFunc(local, unicode.IsSpace) {
+		return "", &InvalidError{"email", "contains white space"}
+	}
+	ascii, err := emailDomain.ToASCII(domain)
+	if err != nil || !strings.Contains(ascii, ".") || strings.HasPrefix(ascii, ".") || strings.HasSuffix(ascii, ".") {
+		return "", &InvalidError{"email", "has no valid domain after the @; write it like name@example.com"}
+	}
+	return fold.String(norm.NFKC.String(local)) + "@" + strings.ToLower(ascii), nil
+}
+
+// Phone normalizes a phone number to E.164. A number without a country
+// code is read in region (an ISO 3166 code such as "GB"); with region ""
+// such a number is invalid.
+func Phone(s, region string) (string, error) {
+	s = strings.TrimSpace(s)
+	if len(s) > 64 {
+		return "", &InvalidError{"phone", "is longer than 64 bytes"}
+	}
+	if s == "" {
+		return "", &InvalidError{"phone", "is empty"}
+	}
+	r := strings.ToUpper(region)
+	if r == "" {
+		r = "ZZ"
+	}
+	n, err := phonenumbers.Parse(s, r)
+	if err != nil {
+		if errors.Is(err, phonenumbers.ErrInvalidCountryCode) && region == "" && !strings.HasPrefix(s, "+") {
+			return "", &InvalidError{"phone", "has no country code; write it in E.164 like +442071838750, or configure a default region"}
+		}
+		return "", &InvalidError{"phone", fmt.Sprintf("is not a phone number (%v); write it in E.164 like +442071838750", err)}
+	}
+	if !phonenumbers.IsPossibleNumber(n) {
+		return "", &InvalidError{"phone", "is not a possible phone number; write it in E.164 like +442071838750"}
+	}
+	return phonenumbers.Format(n, phonenumbers.E164), nil
+}
+
+// Handle normalizes a social handle: NFKC, case-folded, trimmed, and a
+// leading @ removed.
+func Handle(kind, s string) (string, error) {
+	s = strings.TrimPrefix(strings.TrimSpace(s), "@")
+	return Text(kind, s)
+}
+
+// ID normalizes an identifier: trimmed, otherwise kept exactly, since ids
+// are compared byte for byte.
+func ID(kind, s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", &InvalidError{kind, "is empty"}
+	}
+	if len(s) > MaxLen {
+		return "", &InvalidError{kind, fmt.Sprintf("is longer than %d bytes", MaxLen)}
+	}
+	return s, nil
+}

@@ -1,0 +1,93 @@
+package processor
+
+import (
+	"context"
+
+	"github.com/gdprkit/gdpr"
+)
+
+// Adapter is one place where personal data lives: a database, a service, a
+// file store. The processor asks every adapter to search, export, rectify
+// and erase a subject's data, and records each adapter's part of a request
+// as a step.
+//
+// Implementations must keep these contracts:
+//
+//   - Safe for concurrent use: the processor calls any method from many
+//     goroutines at once.
+//   - Context honoured: a cancelled ctx ends the call promptly with an error.
+//   - Terms arrive normalized (see Normalizer); compare values with data
+//     normalized the same way.
+//   - Export, Search and Resolve never change data.
+//   - Rectify and Erase are idempotent: running one again with the same
+//     Op.ID, or after a crash part-way through, is harmless. An adapter that
+//     remembers operation ids returns the first run's Outcome again.
+//   - Erase asks keep about every record before removing it, and reports
+//     each record as deleted, anonymized or retained. It never skips a
+//     record silently.
+//   - A term an adapter cannot search (it holds no such field) matches
+//     nothing; it is not an error.
+type Adapter interface {
+	// Name identifies the adapter in steps, errors and audit events. It is
+	// stable and unique within a processor.
+	Name() string
+
+	// Search returns the subjects whose data matches term, each with the
+	// fields the adapter knows of it. No match is an empty result.
+	Search(ctx context.Context, term Term) ([]gdpr.Subject, error)
+
+	// Resolve returns the subject an id term (IsID) names, with every
+	// field the adapter knows of it, or an error matching gdpr.ErrNotFound.
+	Resolve(ctx context.Context, term Term) (gdpr.Subject, error)
+
+	// Export calls emit once for every record that matches any of terms,
+	// and for the records linked to those. An error from emit ends the
+	// export with that error.
+	Export(ctx context.Context, op Op, terms []Term, emit func(Record) error) error
+
+	// Rectify applies every change to the records that match any of terms:
+	// wherever a field of the change's kind holds the existing value, it
+	// comes to hold the updated value. Outcome.Updated counts the records
+	// changed.
+	Rectify(ctx context.Context, op Op, terms []Term, changes []Change) (gdpr.Outcome, error)
+
+	// Erase deletes or anonymizes every record that matches any of terms
+	// and the records linked to them, except those keep retains. The
+	// adapter alone decides between deleting and anonymizing, and counts
+	// each in the Outcome, with the retained records under their basis.
+	Erase(ctx context.Context, op Op, terms []Term, keep KeepFunc) (gdpr.Outcome, error)
+}
+
+// Op identifies one operation of a request on an adapter, so that the
+// adapter can recognise a repeat.
+type Op struct {
+	RequestID string
+	// ID is the same for every attempt of the same step.
+	ID string
+}
+
+// Change is one replacement of a GDPR_UPDATE request.
+type Change struct {
+	Kind Kind
+	// Existing is the value to replace, normalized.
+	Existing string
+	// Updated is the new value as the requester wrote it (trimmed and
+	// validated): store it, and index its normalized form.
+	Updated string
+}
+
+// KeepFunc tells an erasing adapter whether the retention policy keeps a
+// record, and the legal basis when it does.
+type KeepFunc func(ctx context.Context, rec Record) (basis string, keep bool)
+
+// Record is one record of personal data an adapter holds.
+type Record struct {
+	// Kind names what the record is, e.g. "externalContact",
+	// "chatTranscript".
+	Kind string `json:"kind"`
+	// ID identifies the record within its adapter.
+	ID string `json:"id"`
+	// Fields is the record's data, as it is exported. Values must
+	// marshal to JSON.
+	Fields map[string]any `json:"fields"`
+}
