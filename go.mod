@@ -8,4 +8,7 @@ require (
 	golang.org/x/text v0.44.0
 )
 
-require google.golang.org/protobuf v1.36.11 // indirect
+require (
+	github.com/google/go-cmp v0.7.0 // indirect
+	google.golang.org/protobuf v1.36.11 // indirect
+)

@@ -36,6 +36,11 @@ type Store interface {
 	// nothing and returns the existing job with created false.
 	Create(ctx context.Context, job *Job, ev Event) (stored *Job, created bool, err error)
 
+	// FindKey returns the organization's job created with the idempotency
+	// key, or an error matching ErrNotFound. Keys of other organizations
+	// never match.
+	FindKey(ctx context.Context, org, key string) (*Job, error)
+
 	// Get returns the organization's job with the request id.
 	Get(ctx context.Context, org, id string) (*Job, error)
 
@@ -52,9 +57,11 @@ type Store interface {
 	Claim(ctx context.Context, token string, now, until time.Time) (*Job, error)
 
 	// Update replaces the stored job with job and appends evs, provided
-	// the stored job's LeaseToken equals job.LeaseToken; else it stores
-	// nothing and returns an error matching ErrLeaseLost. A job whose
-	// LeaseToken is "" after the update is released.
+	// the stored job's LeaseToken equals job.LeaseToken (both "" for a job
+	// never claimed); else it stores nothing and returns an error matching
+	// ErrLeaseLost. The token is not changed by Update. To release a job,
+	// update it with a zero LeaseUntil: its lease has then ended, and it is
+	// claimable again (with a new token) once due.
 	Update(ctx context.Context, job *Job, evs ...Event) error
 
 	// Renew extends the lease marked token on the job to until, or returns
@@ -113,6 +120,8 @@ type Job struct {
 	LeaseUntil time.Time
 	// Results is the blob key of the export archive, once made.
 	Results string
+	// Retries counts the times the request was retried after ERROR.
+	Retries int
 }
 
 // Clone returns a deep copy of j.

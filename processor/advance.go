@@ -1,0 +1,223 @@
+package processor
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/gdprkit/gdpr"
+)
+
+// phase is the status a request of type t holds while its steps run.
+func phase(t gdpr.RequestType) gdpr.Status {
+	switch t {
+	case gdpr.RequestUpdate:
+		return gdpr.StatusUpdating
+	case gdpr.RequestDelete:
+		return gdpr.StatusDeleting
+	}
+	return gdpr.StatusSearching
+}
+
+// advance takes the claimed job as far as it can go now.
+func (r *run) advance(ctx context.Context) error {
+	req := &r.job.Request
+	var evs []Event
+	setStatus := func(s gdpr.Status, detail string) {
+		req.Status = s
+		evs = append(evs, r.p.event(r.job, "status", detail))
+	}
+	if req.Status == gdpr.StatusInitiated {
+		setStatus(gdpr.StatusSearching, "")
+	}
+	if ph := phase(req.RequestType); req.Status != ph && req.Status != gdpr.StatusFinalizing {
+		setStatus(ph, "")
+	}
+	if req.Status != gdpr.StatusFinalizing {
+		if len(evs) > 0 {
+			if err := r.save(ctx, false, evs...); err != nil {
+				return err
+			}
+			evs = nil
+		}
+		failed, stepEvs := r.runSteps(ctx)
+		evs = append(evs, stepEvs...)
+		if ctx.Err() != nil {
+			// Shutting down or lease lost: keep what finished, let
+			// another worker resume the rest.
+			return r.save(ctx, true, evs...)
+		}
+		if failed {
+			return r.fail(ctx, evs)
+		}
+		setStatus(gdpr.StatusFinalizing, "")
+		if err := r.save(ctx, false, evs...); err != nil {
+			return err
+		}
+		evs = nil
+	}
+	ok, err := r.finalize(ctx)
+	if err != nil {
+		if ctx.Err() != nil {
+			return r.save(ctx, true)
+		}
+		return err
+	}
+	evs, r.evs = r.evs, nil
+	if !ok {
+		return r.fail(ctx, evs)
+	}
+	now := r.p.now()
+	req.CompletedDate = gdpr.NewTime(now)
+	setStatus(gdpr.StatusCompleted, "")
+	if err := r.save(ctx, true, evs...); err != nil {
+		return err
+	}
+	r.p.log().InfoContext(ctx, "request completed", "request", req.ID, "type", req.RequestType)
+	return nil
+}
+
+// fail handles failed steps: the request ends in ERROR when a failed step
+// has spent its attempts, else it waits for a retry with backoff.
+func (r *run) fail(ctx context.Context, evs []Event) error {
+	req := &r.job.Request
+	attempts := 0
+	var spent []string
+	for _, s := range req.Steps {
+		if s.State != gdpr.StepFailed {
+			continue
+		}
+		attempts = max(attempts, s.Attempts)
+		if s.Attempts >= r.p.cfg.maxAttempts {
+			spent = append(spent, s.Adapter)
+		}
+	}
+	if len(spent) > 0 {
+		req.Status = gdpr.StatusError
+		evs = append(evs, r.p.event(r.job, "status",
+			fmt.Sprintf("steps failed %d times: %s", r.p.cfg.maxAttempts, strings.Join(spent, ", "))))
+		r.p.log().WarnContext(ctx, "request failed", "request", req.ID, "adapters", spent)
+		return r.save(ctx, true, evs...)
+	}
+	req.Status = phase(req.RequestType)
+	wait := r.p.backoff(attempts)
+	r.job.NextRun = r.p.now().Add(wait)
+	evs = append(evs, r.p.event(r.job, "status", fmt.Sprintf("failed steps retried in %v", wait)))
+	return r.save(ctx, true, evs...)
+}
+
+// runSteps runs every step not yet done, at once, and records each
+// result on its step. It reports whether any failed.
+func (r *run) runSteps(ctx context.Context) (failed bool, evs []Event) {
+	req := &r.job.Request
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for i := range req.Steps {
+		if req.Steps[i].State == gdpr.StepDone {
+			continue
+		}
+		a := r.p.adapter(req.Steps[i].Adapter)
+		if a == nil {
+			// The adapter was removed from the configuration since the
+			// request was created: its step cannot run.
+			mu.Lock()
+			req.Steps[i].State = gdpr.StepFailed
+			req.Steps[i].Error = "no adapter of this name is configured any more; add it back and retry the request"
+			req.Steps[i].Attempts = r.p.cfg.maxAttempts
+			failed = true
+			mu.Unlock()
+			continue
+		}
+		op := Op{RequestID: req.ID, ID: fmt.Sprintf("%s/%s/r%d/a%d", req.ID, a.Name(), r.job.Retries, req.Steps[i].Attempts)}
+		wg.Go(func() {
+			out, records, err := r.runStep(ctx, a, op)
+			mu.Lock()
+			defer mu.Unlock()
+			if ctx.Err() != nil && err != nil {
+				return // not the step's fault: it runs again, not counted
+			}
+			s := &req.Steps[i]
+			s.Attempts++
+			if err != nil {
+				failed = true
+				s.State, s.Error = gdpr.StepFailed, err.Error()
+				evs = append(evs, r.p.event(r.job, "step",
+					fmt.Sprintf("%s: FAILED, attempt %d of %d", s.Adapter, s.Attempts, r.p.cfg.maxAttempts)))
+				r.p.log().WarnContext(ctx, "step failed", "request", req.ID, "adapter", s.Adapter, "attempt", s.Attempts, "err", err)
+				return
+			}
+			s.State, s.Error, s.Records, s.Outcome = gdpr.StepDone, "", records, &out
+			evs = append(evs, r.p.event(r.job, "step", fmt.Sprintf("%s: DONE, %s", s.Adapter, describe(records, out))))
+		})
+	}
+	wg.Wait()
+	return failed, evs
+}
+
+// runStep runs one adapter's operation for the request.
+func (r *run) runStep(ctx context.Context, a Adapter, op Op) (gdpr.Outcome, int, error) {
+	job := r.job
+	switch job.Request.RequestType {
+	case gdpr.RequestExport:
+		n, err := r.p.exportStep(ctx, job, a, op)
+		return gdpr.Outcome{Exported: n}, n, err
+	case gdpr.RequestUpdate:
+		out, err := a.Rectify(ctx, op, job.Terms, job.Changes)
+		return out, out.Updated, err
+	default:
+		out, err := a.Erase(ctx, op, job.Terms, r.p.keep(a.Name()))
+		return out, out.Deleted + out.Anonymized + out.RetainedCount(), err
+	}
+}
+
+// keep is the KeepFunc of the retention policy for one adapter.
+func (p *Processor) keep(adapter string) KeepFunc {
+	return func(ctx context.Context, rec Record) (string, bool) {
+		return p.cfg.policy.Retain(ctx, adapter, rec)
+	}
+}
+
+func (p *Processor) adapter(name string) Adapter {
+	for _, a := range p.adapters {
+		if a.Name() == name {
+			return a
+		}
+	}
+	return nil
+}
+
+// finalize packages an export or verifies an erasure. It reports false when
+// verification failed, with the steps concerned marked FAILED.
+func (r *run) finalize(ctx context.Context) (bool, error) {
+	switch r.job.Request.RequestType {
+	case gdpr.RequestExport:
+		if err := r.p.pack(ctx, r.job); err != nil {
+			return false, err
+		}
+		return true, nil
+	case gdpr.RequestDelete:
+		return r.verify(ctx)
+	}
+	return true, nil
+}
+
+// describe sums up a step's outcome without personal data.
+func describe(records int, o gdpr.Outcome) string {
+	var parts []string
+	add := func(n int, what string) {
+		if n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, what))
+		}
+	}
+	add(o.Exported, "exported")
+	add(o.Updated, "updated")
+	add(o.Deleted, "deleted")
+	add(o.Anonymized, "anonymized")
+	add(o.RetainedCount(), "retained")
+	s := fmt.Sprintf("%d records", records)
+	if len(parts) > 0 {
+		s += " (" + strings.Join(parts, ", ") + ")"
+	}
+	return s
+}

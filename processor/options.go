@@ -1,0 +1,193 @@
+package processor
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+
+	"github.com/gdprkit/gdpr"
+)
+
+// Option configures a Processor. Options validate their arguments; New
+// returns the first error.
+type Option func(*config) error
+
+type config struct {
+	normalizer  Normalizer
+	policy      RetentionPolicy
+	sla         map[gdpr.RequestType]time.Duration
+	workers     int
+	lease       time.Duration
+	poll        time.Duration
+	maxAttempts int
+	backoff     time.Duration
+	maxBackoff  time.Duration
+	clock       func() time.Time
+	logger      *slog.Logger
+	resultsURL  func(org, id string) string
+}
+
+// Defaults of the options.
+const (
+	DefaultExportSLA   = 2 * 24 * time.Hour
+	DefaultDeleteSLA   = 14 * 24 * time.Hour
+	DefaultUpdateSLA   = 30 * 24 * time.Hour
+	DefaultLease       = 30 * time.Second
+	DefaultPoll        = time.Second
+	DefaultMaxAttempts = 5
+	DefaultBackoff     = time.Second
+	DefaultMaxBackoff  = 5 * time.Minute
+	DefaultWorkers     = 8
+)
+
+func defaults() config {
+	return config{
+		policy: RetainNothing{},
+		sla: map[gdpr.RequestType]time.Duration{
+			gdpr.RequestExport: DefaultExportSLA,
+			gdpr.RequestDelete: DefaultDeleteSLA,
+			gdpr.RequestUpdate: DefaultUpdateSLA,
+		},
+		workers:     DefaultWorkers,
+		lease:       DefaultLease,
+		poll:        DefaultPoll,
+		maxAttempts: DefaultMaxAttempts,
+		backoff:     DefaultBackoff,
+		maxBackoff:  DefaultMaxBackoff,
+		clock:       time.Now,
+		logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
+		resultsURL: func(_, id string) string {
+			return "/api/v2/gdpr/requests/" + id + "/results"
+		},
+	}
+}
+
+// WithRegion sets the region (ISO 3166, e.g. "GB") in which phone numbers
+// without a country code are read. Without it such numbers are rejected.
+func WithRegion(region string) Option {
+	return func(c *config) error {
+		if region != "" && len(region) != 2 {
+			return fmt.Errorf("region %q is not a two-letter ISO 3166 code such as \"GB\"", region)
+		}
+		c.normalizer.Region = region
+		return nil
+	}
+}
+
+// WithPolicy sets the retention policy consulted before any record is
+// erased. The default keeps nothing.
+func WithPolicy(p RetentionPolicy) Option {
+	return func(c *config) error {
+		if p == nil {
+			return errors.New("retention policy is nil; use RetainNothing{} to keep nothing")
+		}
+		c.policy = p
+		return nil
+	}
+}
+
+// WithSLA sets how long after creation a request of type t is due.
+// Defaults: export 2 days, delete 14 days, update 30 days.
+func WithSLA(t gdpr.RequestType, d time.Duration) Option {
+	return func(c *config) error {
+		if err := t.Validate(); err != nil {
+			return err
+		}
+		if d <= 0 {
+			return fmt.Errorf("SLA for %s must be positive, got %v", t, d)
+		}
+		c.sla[t] = d
+		return nil
+	}
+}
+
+// WithWorkers sets how many requests Run processes at once (default 8).
+func WithWorkers(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("workers must be 1 or more, got %d", n)
+		}
+		c.workers = n
+		return nil
+	}
+}
+
+// WithLease sets how long a worker's claim on a request lasts without
+// renewal (default 30s). A request whose worker died is claimed again after
+// at most this long.
+func WithLease(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 10*time.Millisecond {
+			return fmt.Errorf("lease must be at least 10ms, got %v", d)
+		}
+		c.lease = d
+		return nil
+	}
+}
+
+// WithPoll sets how often idle workers look for work that other processes
+// created or whose retry came due (default 1s). Work created by this
+// Processor wakes its workers at once.
+func WithPoll(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("poll interval must be positive, got %v", d)
+		}
+		c.poll = d
+		return nil
+	}
+}
+
+// WithRetry sets how often a failed step is tried in all before the request
+// ends in ERROR (default 5), and the backoff between tries: base doubles
+// each time, up to max (defaults 1s and 5m).
+func WithRetry(attempts int, base, max time.Duration) Option {
+	return func(c *config) error {
+		if attempts < 1 {
+			return fmt.Errorf("retry attempts must be 1 or more, got %d", attempts)
+		}
+		if base <= 0 || max < base {
+			return fmt.Errorf("retry backoff needs 0 < base <= max, got base %v max %v", base, max)
+		}
+		c.maxAttempts, c.backoff, c.maxBackoff = attempts, base, max
+		return nil
+	}
+}
+
+// WithClock sets the source of the current time, for tests.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) error {
+		if now == nil {
+			return errors.New("clock is nil")
+		}
+		c.clock = now
+		return nil
+	}
+}
+
+// WithLogger sets where the processor logs. It logs request ids, statuses,
+// adapter names and counts, never personal data. The default discards.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *config) error {
+		if l == nil {
+			return errors.New("logger is nil")
+		}
+		c.logger = l
+		return nil
+	}
+}
+
+// WithResultsURL sets how an export's resultsUrl is made from its
+// organization and request id. The default is the relative path
+// /api/v2/gdpr/requests/{id}/results; a server replaces it with a signed URL.
+func WithResultsURL(f func(org, id string) string) Option {
+	return func(c *config) error {
+		if f == nil {
+			return errors.New("results URL function is nil")
+		}
+		c.resultsURL = f
+		return nil
+	}
+}

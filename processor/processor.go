@@ -1,0 +1,118 @@
+// Package processor is the reference GDPR engine: it implements
+// gdpr.Service in-process over the operator's own data.
+//
+// A Processor holds a set of Adapters, one per place where personal data
+// lives, and a Store, where requests, their audit log and export archives
+// live. SearchSubjects asks every adapter at once. CreateRequest validates a
+// request, resolves an id term into the record it names, stores the request
+// and returns it at INITIATED; workers started by Run then take it through
+// SEARCHING, UPDATING or DELETING and FINALIZING to COMPLETED, one step per
+// adapter, retrying failed steps with backoff.
+//
+// # Guarantees
+//
+//   - A request accepted by CreateRequest is in the Store before it returns.
+//   - Work is claimed with a lease that the worker renews while it works;
+//     the steps of a worker that dies are claimed again after the lease.
+//     Adapter operations are idempotent, so a step run twice is harmless.
+//   - Only failed steps are retried. A request ends in ERROR only when a
+//     step's attempts are spent, and Retry resumes it from where it
+//     stopped.
+//   - Erasure is verified: after DELETING every term of the subject is
+//     searched again in every adapter; records found that no
+//     RetentionPolicy keeps fail the request.
+//   - Every change of a request is an audit Event on a hash chain that
+//     VerifyAudit checks. Events and logs carry no personal data.
+//
+// # Organizations
+//
+// Every call acts for the organization on its context
+// (gdpr.WithOrganization). Adapters are shared by all organizations: run
+// one Processor per organization when their data lives apart.
+package processor
+
+import (
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/gdprkit/gdpr"
+)
+
+// Processor implements gdpr.Service over a Store and Adapters. Create one
+// with New and start its workers with Run. It is safe for concurrent use.
+type Processor struct {
+	store    Store
+	adapters []Adapter
+	cfg      config
+
+	wakeMu sync.Mutex
+	wakeCh chan struct{}
+}
+
+var _ gdpr.Service = (*Processor)(nil)
+
+// New returns a Processor over store and adapters. Adapter names must be
+// unique and non-empty. No goroutine runs until Run is called.
+func New(store Store, adapters []Adapter, opts ...Option) (*Processor, error) {
+	if store == nil {
+		return nil, fmt.Errorf("processor: store is nil; pass a Store such as memstore.New()")
+	}
+	if len(adapters) == 0 {
+		return nil, fmt.Errorf("processor: no adapters; pass at least one Adapter where personal data lives")
+	}
+	seen := map[string]bool{}
+	for i, a := range adapters {
+		if a == nil {
+			return nil, fmt.Errorf("processor: adapter %d is nil", i)
+		}
+		n := a.Name()
+		if n == "" {
+			return nil, fmt.Errorf("processor: adapter %d has an empty name", i)
+		}
+		if seen[n] {
+			return nil, fmt.Errorf("processor: two adapters are named %q; names must be unique", n)
+		}
+		seen[n] = true
+	}
+	cfg := defaults()
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, fmt.Errorf("processor: %w", err)
+		}
+	}
+	return &Processor{
+		store:    store,
+		adapters: append([]Adapter(nil), adapters...),
+		cfg:      cfg,
+		wakeCh:   make(chan struct{}),
+	}, nil
+}
+
+// Adapters returns the names of the processor's adapters, in order.
+func (p *Processor) Adapters() []string {
+	names := make([]string, len(p.adapters))
+	for i, a := range p.adapters {
+		names[i] = a.Name()
+	}
+	return names
+}
+
+func (p *Processor) now() time.Time { return p.cfg.clock().UTC() }
+
+func (p *Processor) log() *slog.Logger { return p.cfg.logger }
+
+// wake tells idle workers that work may be waiting.
+func (p *Processor) wake() {
+	p.wakeMu.Lock()
+	close(p.wakeCh)
+	p.wakeCh = make(chan struct{})
+	p.wakeMu.Unlock()
+}
+
+func (p *Processor) wakeup() <-chan struct{} {
+	p.wakeMu.Lock()
+	defer p.wakeMu.Unlock()
+	return p.wakeCh
+}

@@ -1,0 +1,183 @@
+package processor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/gdprkit/gdpr"
+)
+
+// GetRequest returns the request with id in the context's organization, or
+// a 404 not.found *gdpr.APIError (matching gdpr.ErrNotFound) when there is
+// none there.
+func (p *Processor) GetRequest(ctx context.Context, id string) (*gdpr.Request, error) {
+	job, err := p.get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &job.Request, nil
+}
+
+func (p *Processor) get(ctx context.Context, id string) (*Job, error) {
+	if id == "" {
+		return nil, gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "requestId", "requestId is required")
+	}
+	job, err := p.store.Get(ctx, gdpr.Organization(ctx), id)
+	if errors.Is(err, ErrNotFound) {
+		e := gdpr.NewError(404, gdpr.CodeNotFound, "no request with this id; list the requests to find it")
+		e.Body.EntityID = id
+		return nil, e
+	}
+	if err != nil {
+		return nil, fmt.Errorf("processor: get request: %w", err)
+	}
+	return job, nil
+}
+
+// ListRequests returns one page of the organization's requests, newest
+// first.
+func (p *Processor) ListRequests(ctx context.Context, opts gdpr.ListOptions) (*gdpr.RequestEntityListing, error) {
+	return p.list(ctx, opts, Filter{})
+}
+
+// ListFiltered is ListRequests over the requests that pass f; f's Offset
+// and Limit are set from opts.
+func (p *Processor) ListFiltered(ctx context.Context, opts gdpr.ListOptions, f Filter) (*gdpr.RequestEntityListing, error) {
+	return p.list(ctx, opts, f)
+}
+
+// Overdue returns a page of the organization's requests that are not final
+// and whose due date has passed, newest first.
+func (p *Processor) Overdue(ctx context.Context, opts gdpr.ListOptions) (*gdpr.RequestEntityListing, error) {
+	return p.list(ctx, opts, Filter{Open: true, DueBefore: p.now()})
+}
+
+func (p *Processor) list(ctx context.Context, opts gdpr.ListOptions, f Filter) (*gdpr.RequestEntityListing, error) {
+	opts, err := opts.Normalize()
+	if err != nil {
+		return nil, err
+	}
+	f.Offset, f.Limit = (opts.PageNumber-1)*opts.PageSize, opts.PageSize
+	jobs, total, err := p.store.List(ctx, gdpr.Organization(ctx), f)
+	if err != nil {
+		return nil, fmt.Errorf("processor: list requests: %w", err)
+	}
+	page := &gdpr.RequestEntityListing{
+		Entities:   make([]gdpr.Request, len(jobs)),
+		PageSize:   opts.PageSize,
+		PageNumber: opts.PageNumber,
+		Total:      int64(total),
+		PageCount:  (total + opts.PageSize - 1) / opts.PageSize,
+	}
+	for i, j := range jobs {
+		page.Entities[i] = j.Request
+	}
+	return page, nil
+}
+
+// Retry resumes a request that ended in ERROR: its failed steps get a
+// fresh set of attempts and run again; steps already done are kept. A
+// request in any other status is a 409 request.conflict.
+func (p *Processor) Retry(ctx context.Context, id string) (*gdpr.Request, error) {
+	job, err := p.get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if job.Request.Status != gdpr.StatusError {
+		return nil, gdpr.NewError(409, gdpr.CodeRequestConflict,
+			"only a request in ERROR can be retried; this one is %s", job.Request.Status)
+	}
+	now := p.now()
+	failed := 0
+	for i := range job.Request.Steps {
+		if s := &job.Request.Steps[i]; s.State == gdpr.StepFailed {
+			s.State, s.Attempts = gdpr.StepPending, 0
+			failed++
+		}
+	}
+	job.Retries++
+	job.Request.Status = gdpr.StatusInitiated
+	job.Request.ModifiedDate = gdpr.NewTime(now)
+	job.Request.Verification = nil
+	job.NextRun, job.LeaseUntil = now, time.Time{}
+	ev := p.event(job, "retry", fmt.Sprintf("%d failed steps to run again", failed))
+	if err := p.store.Update(ctx, job, ev); err != nil {
+		if errors.Is(err, ErrLeaseLost) {
+			return nil, gdpr.NewError(409, gdpr.CodeRequestConflict, "the request changed while it was being retried; get it and try again")
+		}
+		return nil, fmt.Errorf("processor: retry: %w", err)
+	}
+	p.wake()
+	return &job.Request, nil
+}
+
+// OpenResults opens the export archive of a COMPLETED GDPR_EXPORT request
+// of the context's organization: a zip with one JSON file per adapter and
+// manifest.json. The caller closes it.
+func (p *Processor) OpenResults(ctx context.Context, id string) (io.ReadCloser, error) {
+	job, err := p.get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if job.Results == "" {
+		return nil, gdpr.NewError(404, gdpr.CodeNotFound,
+			"this request has no results: only a COMPLETED GDPR_EXPORT has; this one is %s %s",
+			job.Request.RequestType, job.Request.Status)
+	}
+	rc, err := p.store.OpenBlob(ctx, job.Results)
+	if err != nil {
+		return nil, fmt.Errorf("processor: open results: %w", err)
+	}
+	return rc, nil
+}
+
+// Audit returns the audit events of one request of the context's
+// organization, oldest first.
+func (p *Processor) Audit(ctx context.Context, id string) ([]Event, error) {
+	if _, err := p.get(ctx, id); err != nil {
+		return nil, err
+	}
+	all, err := p.store.Events(ctx, gdpr.Organization(ctx), 0, 0)
+	if err != nil {
+		return nil, fmt.Errorf("processor: audit: %w", err)
+	}
+	var evs []Event
+	for _, ev := range all {
+		if ev.RequestID == id {
+			evs = append(evs, ev)
+		}
+	}
+	return evs, nil
+}
+
+// VerifyAudit checks the whole audit chain of the context's organization,
+// reading it in pages, and returns the number of events checked, or a
+// *ChainError at the first event that does not verify.
+func (p *Processor) VerifyAudit(ctx context.Context) (int64, error) {
+	const page = 1000
+	org := gdpr.Organization(ctx)
+	var prev *Event
+	var n int64
+	for {
+		after := int64(0)
+		if prev != nil {
+			after = prev.Seq
+		}
+		evs, err := p.store.Events(ctx, org, after, page)
+		if err != nil {
+			return n, fmt.Errorf("processor: verify audit: %w", err)
+		}
+		if err := VerifyChain(prev, evs); err != nil {
+			return n, err
+		}
+		n += int64(len(evs))
+		if len(evs) < page {
+			return n, nil
+		}
+		last := evs[len(evs)-1]
+		prev = &last
+	}
+}

@@ -1,0 +1,194 @@
+package processor
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/gdprkit/gdpr"
+)
+
+// AdapterError is the failure of one adapter's operation. It names the
+// adapter so that an operator knows which data store to look at; it matches
+// gdpr.ErrServer, and unwraps to the adapter's own error.
+type AdapterError struct {
+	Adapter string
+	Op      string // "search", "resolve", "export", "rectify", "erase", "verify"
+	Err     error
+}
+
+func (e *AdapterError) Error() string {
+	return fmt.Sprintf("processor: data store %q failed to %s: %v", e.Adapter, e.Op, e.Err)
+}
+
+func (e *AdapterError) Unwrap() error { return e.Err }
+
+// Is matches gdpr.ErrServer: the failure is not the caller's.
+func (e *AdapterError) Is(target error) bool { return target == gdpr.ErrServer }
+
+// SearchSubjects asks every adapter at once for the subjects value matches
+// as a term of type t, and returns them merged: a subject several adapters
+// know by the same id appears once, with the fields of all. When any
+// adapter fails, the result is an *AdapterError naming it, never a partial
+// answer.
+func (p *Processor) SearchSubjects(ctx context.Context, t gdpr.SearchType, value string) ([]gdpr.Subject, error) {
+	if err := t.Validate(); err != nil {
+		return nil, gdpr.NewFieldError(400, gdpr.CodeInvalidQueryParamValue, "searchType", "%s", trimPrefix(err))
+	}
+	if value == "" {
+		return nil, gdpr.NewFieldError(400, gdpr.CodeInvalidQueryParamValue, "searchValue",
+			"searchValue is required: the %s to search for", t)
+	}
+	term, err := p.cfg.normalizer.Term(Term{Kind: Kind(t), Value: value})
+	if err != nil {
+		return nil, asField(err, "searchValue")
+	}
+	results := make([][]gdpr.Subject, len(p.adapters))
+	err = p.fanOut(ctx, "search", func(ctx context.Context, i int, a Adapter) error {
+		var err error
+		results[i], err = a.Search(ctx, term)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return mergeSubjects(results), nil
+}
+
+// fanOut runs f for every adapter, concurrently when there are several,
+// and returns the first failure as an *AdapterError. The first adapter runs
+// on the calling goroutine.
+func (p *Processor) fanOut(ctx context.Context, op string, f func(context.Context, int, Adapter) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	errs := make([]error, len(p.adapters))
+	var wg sync.WaitGroup
+	for i := 1; i < len(p.adapters); i++ {
+		wg.Go(func() { errs[i] = f(ctx, i, p.adapters[i]) })
+	}
+	errs[0] = f(ctx, 0, p.adapters[0])
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return ctxErr
+			}
+			return &AdapterError{Adapter: p.adapters[i].Name(), Op: op, Err: err}
+		}
+	}
+	return nil
+}
+
+// mergeSubjects joins the adapters' results in order, merging subjects
+// that carry the same identity.
+func mergeSubjects(results [][]gdpr.Subject) []gdpr.Subject {
+	n := 0
+	for _, r := range results {
+		n += len(r)
+	}
+	out := make([]gdpr.Subject, 0, n)
+	if n == 0 {
+		return out
+	}
+	index := make(map[string]int, n)
+	for _, r := range results {
+		for _, s := range r {
+			key := identity(s)
+			if i, ok := index[key]; ok {
+				out[i] = mergeSubject(out[i], s)
+				continue
+			}
+			index[key] = len(out)
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// identity is the key under which subjects are the same: their first id,
+// or everything they carry when they have none.
+func identity(s gdpr.Subject) string {
+	switch {
+	case s.UserID != "":
+		return "u\x00" + s.UserID
+	case s.ExternalContactID != "":
+		return "c\x00" + s.ExternalContactID
+	case s.DialerContactID != nil && s.DialerContactID.ID != "":
+		return "d\x00" + s.DialerContactID.ContactListID + "\x00" + s.DialerContactID.ID
+	case s.JourneyCustomer != nil && s.JourneyCustomer.ID != "":
+		return "j\x00" + s.JourneyCustomer.Type + "\x00" + s.JourneyCustomer.ID
+	case s.ExternalID != "":
+		return "x\x00" + s.ExternalID
+	}
+	b, _ := json.Marshal(s)
+	return "s\x00" + string(b)
+}
+
+// mergeSubject returns a with what b knows and a does not.
+func mergeSubject(a, b gdpr.Subject) gdpr.Subject {
+	a = a.Clone()
+	str := func(dst *string, src string) {
+		if *dst == "" {
+			*dst = src
+		}
+	}
+	str(&a.Name, b.Name)
+	str(&a.UserID, b.UserID)
+	str(&a.ExternalContactID, b.ExternalContactID)
+	str(&a.ExternalID, b.ExternalID)
+	if a.DialerContactID == nil && b.DialerContactID != nil {
+		d := *b.DialerContactID
+		a.DialerContactID = &d
+	}
+	if a.JourneyCustomer == nil && b.JourneyCustomer != nil {
+		j := *b.JourneyCustomer
+		a.JourneyCustomer = &j
+	}
+	if a.SocialHandle == nil && b.SocialHandle != nil {
+		h := *b.SocialHandle
+		a.SocialHandle = &h
+	}
+	a.Addresses = union(a.Addresses, b.Addresses)
+	a.PhoneNumbers = union(a.PhoneNumbers, b.PhoneNumbers)
+	a.EmailAddresses = union(a.EmailAddresses, b.EmailAddresses)
+	return a
+}
+
+func union(a, b []string) []string {
+	for _, v := range b {
+		found := false
+		for _, w := range a {
+			if v == w {
+				found = true
+				break
+			}
+		}
+		if !found {
+			a = append(a, v)
+		}
+	}
+	return a
+}
+
+// asField returns err, an APIError from normalization, pointing at field.
+func asField(err error, field string) error {
+	var ae *gdpr.APIError
+	if errors.As(err, &ae) {
+		ae.Body.Details = []gdpr.ErrorDetail{{ErrorCode: ae.Body.Code, FieldName: field}}
+	}
+	return err
+}
+
+// trimPrefix drops the "gdpr: " prefix of a root package error for use in
+// an API message.
+func trimPrefix(err error) string {
+	const prefix = "gdpr: "
+	s := err.Error()
+	if len(s) > len(prefix) && s[:len(prefix)] == prefix {
+		return s[len(prefix):]
+	}
+	return s
+}

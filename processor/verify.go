@@ -1,0 +1,62 @@
+package processor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/gdprkit/gdpr"
+)
+
+// verify searches every term of an erased subject again in every adapter.
+// Records found that the policy retains are counted; any other record
+// fails the adapter's step. It reports whether the erasure passed.
+func (r *run) verify(ctx context.Context) (bool, error) {
+	job := r.job
+	retained := make([]int, len(r.p.adapters))
+	remaining := make([]int, len(r.p.adapters))
+	err := r.p.fanOut(ctx, "verify", func(ctx context.Context, i int, a Adapter) error {
+		keep := r.p.keep(a.Name())
+		op := Op{RequestID: job.Request.ID, ID: job.Request.ID + "/" + a.Name() + "/verify"}
+		return a.Export(ctx, op, job.Terms, func(rec Record) error {
+			if _, ok := keep(ctx, rec); ok {
+				retained[i]++
+			} else {
+				remaining[i]++
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		var ae *AdapterError
+		if errors.As(err, &ae) {
+			// A store that cannot be checked fails its step, to be tried
+			// again like any other failure.
+			r.failStep(ae.Adapter, fmt.Sprintf("erasure verification: %v", ae.Err))
+			return false, nil
+		}
+		return false, err
+	}
+	v := &gdpr.Verification{Passed: true, Date: gdpr.NewTime(r.p.now())}
+	for i, a := range r.p.adapters {
+		v.Retained += retained[i]
+		if remaining[i] > 0 {
+			v.Passed = false
+			v.Remaining = append(v.Remaining, gdpr.Remaining{Adapter: a.Name(), Records: remaining[i]})
+			r.failStep(a.Name(), fmt.Sprintf("erasure verification found %d records of the subject left that no retention policy keeps", remaining[i]))
+		}
+	}
+	job.Request.Verification = v
+	return v.Passed, nil
+}
+
+// failStep marks the adapter's done step FAILED with msg, and records it.
+func (r *run) failStep(adapter, msg string) {
+	for i := range r.job.Request.Steps {
+		if s := &r.job.Request.Steps[i]; s.Adapter == adapter {
+			s.State, s.Error = gdpr.StepFailed, msg
+			r.evs = append(r.evs, r.p.event(r.job, "step",
+				fmt.Sprintf("%s: FAILED erasure verification, attempt %d of %d", adapter, s.Attempts, r.p.cfg.maxAttempts)))
+		}
+	}
+}

@@ -1,0 +1,158 @@
+package processor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/gdprkit/gdpr"
+)
+
+// Run processes requests with the configured number of workers until ctx
+// is done, then returns once every worker has stopped. A request in flight
+// when ctx ends keeps what its finished steps did and is released for any
+// worker to resume. Run may be called by several processes sharing one
+// Store.
+func (p *Processor) Run(ctx context.Context) error {
+	var wg sync.WaitGroup
+	for range p.cfg.workers {
+		wg.Go(func() { p.work(ctx) })
+	}
+	wg.Wait()
+	return nil
+}
+
+func (p *Processor) work(ctx context.Context) {
+	failures := 0
+	for ctx.Err() == nil {
+		wake := p.wakeup() // taken before claiming, so no wake-up is missed
+		found, err := p.RunOnce(ctx)
+		wait := p.cfg.poll
+		switch {
+		case err != nil && ctx.Err() == nil:
+			failures++
+			wait = p.backoff(failures)
+			p.log().ErrorContext(ctx, "worker failed", "err", err, "retry_in", wait)
+		case found:
+			failures = 0
+			continue
+		default:
+			failures = 0
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+		case <-wake:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// RunOnce claims one request that is due and takes it as far as it can go
+// now: to COMPLETED, to ERROR, or to a retry scheduled for a failed step.
+// It reports whether there was a request to claim. Run calls it in a loop;
+// callers that schedule work themselves may call it directly.
+func (p *Processor) RunOnce(ctx context.Context) (bool, error) {
+	token, err := newID()
+	if err != nil {
+		return false, fmt.Errorf("processor: claim: %w", err)
+	}
+	now := p.now()
+	job, err := p.store.Claim(ctx, token, now, now.Add(p.cfg.lease))
+	if errors.Is(err, ErrNoWork) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("processor: claim: %w", err)
+	}
+	r := &run{p: p, job: job, until: job.LeaseUntil}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	r.keepLease(ctx, cancel)
+	defer r.stopLease()
+	if err := r.advance(ctx); err != nil {
+		return true, fmt.Errorf("processor: request %s: %w", job.Request.ID, err)
+	}
+	return true, nil
+}
+
+// backoff is the wait before the attempt after n failed ones.
+func (p *Processor) backoff(n int) time.Duration {
+	d := p.cfg.backoff
+	for i := 1; i < n && d < p.cfg.maxBackoff; i++ {
+		d *= 2
+	}
+	return min(d, p.cfg.maxBackoff)
+}
+
+// run is one worker's hold on one claimed job.
+type run struct {
+	p   *Processor
+	job *Job
+	evs []Event // events of finalize, saved with the next change
+
+	mu      sync.Mutex
+	until   time.Time // the lease as last renewed
+	timer   *time.Timer
+	stopped bool
+}
+
+// keepLease renews the lease every third of its length until stopLease;
+// if the lease passes to another worker, it cancels the work.
+func (r *run) keepLease(ctx context.Context, cancel context.CancelFunc) {
+	interval := r.p.cfg.lease / 3
+	var renew func()
+	renew = func() {
+		until := r.p.now().Add(r.p.cfg.lease)
+		err := r.p.store.Renew(ctx, r.job.Org, r.job.Request.ID, r.job.LeaseToken, until)
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.stopped {
+			return
+		}
+		switch {
+		case errors.Is(err, ErrLeaseLost):
+			r.p.log().WarnContext(ctx, "lease lost; another worker has the request", "request", r.job.Request.ID)
+			cancel()
+			return
+		case err != nil:
+			r.p.log().WarnContext(ctx, "lease renewal failed", "request", r.job.Request.ID, "err", err)
+		default:
+			r.until = until
+		}
+		r.timer = time.AfterFunc(interval, renew)
+	}
+	r.mu.Lock()
+	r.timer = time.AfterFunc(interval, renew)
+	r.mu.Unlock()
+}
+
+func (r *run) stopLease() {
+	r.mu.Lock()
+	r.stopped = true
+	r.timer.Stop()
+	r.mu.Unlock()
+}
+
+// save stores the job with evs, keeping the lease or releasing it. It
+// saves even when ctx is cancelled, so that work done is never forgotten.
+func (r *run) save(ctx context.Context, release bool, evs ...Event) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	job := r.job
+	job.Request.ModifiedDate = gdpr.NewTime(r.p.now())
+	if release {
+		job.LeaseUntil = time.Time{}
+	} else {
+		r.mu.Lock()
+		job.LeaseUntil = r.until
+		r.mu.Unlock()
+	}
+	if err := r.p.store.Update(ctx, job, evs...); err != nil {
+		return fmt.Errorf("save: %w", err)
+	}
+	return nil
+}
