@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/net/idna"
@@ -32,6 +33,18 @@ func (e *InvalidError) Is(target error) bool { return target == ErrInvalid }
 
 var fold = cases.Fold()
 
+// check rejects text that is not valid UTF-8 or holds control characters
+// other than white space.
+func check(kind, s string) error {
+	if !utf8.ValidString(s) {
+		return &InvalidError{kind, "is not valid UTF-8"}
+	}
+	if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && !unicode.IsSpace(r) }) {
+		return &InvalidError{kind, "contains control characters"}
+	}
+	return nil
+}
+
 // MaxLen bounds every term, in bytes, before and after normalization.
 const MaxLen = 1024
 
@@ -40,6 +53,9 @@ const MaxLen = 1024
 func Text(kind, s string) (string, error) {
 	if len(s) > MaxLen {
 		return "", &InvalidError{kind, fmt.Sprintf("is longer than %d bytes", MaxLen)}
+	}
+	if err := check(kind, s); err != nil {
+		return "", err
 	}
 	s = fold.String(norm.NFKC.String(s))
 	s = strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
@@ -57,6 +73,9 @@ func Email(s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if len(s) > MaxLen {
 		return "", &InvalidError{"email", fmt.Sprintf("is longer than %d bytes", MaxLen)}
+	}
+	if err := check("email", s); err != nil {
+		return "", err
 	}
 	at := strings.LastIndexByte(s, '@')
 	if at < 0 {
@@ -101,7 +120,13 @@ func Phone(s, region string) (string, error) {
 	if !phonenumbers.IsPossibleNumber(n) {
 		return "", &InvalidError{"phone", "is not a possible phone number; write it in E.164 like +442071838750"}
 	}
-	return phonenumbers.Format(n, phonenumbers.E164), nil
+	e164 := phonenumbers.Format(n, phonenumbers.E164)
+	// A number whose E.164 form reads back as another number (leading
+	// zeros the format cannot carry) would match the wrong records.
+	if back, err := phonenumbers.Parse(e164, "ZZ"); err != nil || phonenumbers.Format(back, phonenumbers.E164) != e164 {
+		return "", &InvalidError{"phone", "is not a possible phone number; write it in E.164 like +442071838750"}
+	}
+	return e164, nil
 }
 
 // Handle normalizes a social handle: NFKC, case-folded, trimmed, and a
@@ -117,6 +142,9 @@ func ID(kind, s string) (string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return "", &InvalidError{kind, "is empty"}
+	}
+	if err := check(kind, s); err != nil {
+		return "", err
 	}
 	if len(s) > MaxLen {
 		return "", &InvalidError{kind, fmt.Sprintf("is longer than %d bytes", MaxLen)}
