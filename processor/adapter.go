@@ -20,8 +20,12 @@ import (
 //     normalized the same way.
 //   - Export, Search and Resolve never change data.
 //   - Rectify and Erase are idempotent: running one again with the same
-//     Op.ID, or after a crash part-way through, is harmless. An adapter that
-//     remembers operation ids returns the first run's Outcome again.
+//     Op.ID, or after a crash part-way through, is harmless. An adapter
+//     should remember operation ids and return the first run's Outcome
+//     again, so that the counts on the request stay true after a retry;
+//     one that cannot reports what the repeat found.
+//   - Callbacks (emit, keep) may be slow; do not hold locks that other
+//     calls need while calling them.
 //   - Erase asks keep about every record before removing it, and reports
 //     each record as deleted, anonymized or retained. It never skips a
 //     record silently.
@@ -62,7 +66,9 @@ type Adapter interface {
 // adapter can recognise a repeat.
 type Op struct {
 	RequestID string
-	// ID is the same for every attempt of the same step.
+	// ID is unique across requests, and the same for every run of one
+	// attempt of a step (a run interrupted by a crash is repeated with the
+	// same ID; a retry after a failure gets a new one).
 	ID string
 }
 
@@ -77,8 +83,12 @@ type Change struct {
 }
 
 // KeepFunc tells an erasing adapter whether the retention policy keeps a
-// record, and the legal basis when it does.
-type KeepFunc func(ctx context.Context, rec Record) (basis string, keep bool)
+// record, and the legal basis when it does. An error means the policy could
+// not decide (a legal-hold lookup failed, say): the adapter must then erase
+// nothing of that operation and return the error, so the step is retried.
+// A KeepFunc may be slow; adapters must not hold locks that other calls
+// need while calling it.
+type KeepFunc func(ctx context.Context, rec Record) (basis string, keep bool, err error)
 
 // Record is one record of personal data an adapter holds.
 type Record struct {

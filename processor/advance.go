@@ -173,7 +173,7 @@ func (r *run) runStep(ctx context.Context, a Adapter, op Op) (gdpr.Outcome, int,
 
 // keep is the KeepFunc of the retention policy for one adapter.
 func (p *Processor) keep(adapter string) KeepFunc {
-	return func(ctx context.Context, rec Record) (string, bool) {
+	return func(ctx context.Context, rec Record) (string, bool, error) {
 		return p.cfg.policy.Retain(ctx, adapter, rec)
 	}
 }

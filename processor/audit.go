@@ -34,14 +34,15 @@ type Event struct {
 }
 
 // SealEvent returns ev as the event after prev on its chain (nil prev: the
-// first): its Seq, PrevHash and Hash set. Stores call it while holding their
+// first): its Seq, PrevHash and Hash set, and its Time in UTC cut to the
+// microsecond, the precision durable stores keep. Stores call it while holding their
 // organization's chain, so that appends are serialised.
 func SealEvent(ev Event, prev *Event) Event {
 	ev.Seq, ev.PrevHash = 1, ""
 	if prev != nil {
 		ev.Seq, ev.PrevHash = prev.Seq+1, prev.Hash
 	}
-	ev.Time = ev.Time.UTC()
+	ev.Time = ev.Time.UTC().Truncate(time.Microsecond)
 	ev.Hash = eventHash(ev)
 	return ev
 }

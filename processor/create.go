@@ -216,7 +216,7 @@ func (p *Processor) event(job *Job, typ, detail string) Event {
 	return Event{
 		Org:       job.Org,
 		RequestID: job.Request.ID,
-		Time:      p.now().Truncate(1000),
+		Time:      p.now(),
 		Type:      typ,
 		Status:    job.Request.Status,
 		Detail:    detail,

@@ -56,7 +56,12 @@ func (p *Processor) exportStep(ctx context.Context, job *Job, a Adapter, op Op) 
 	pr, pw := io.Pipe()
 	n := 0
 	go func() {
-		bw := bufio.NewWriterSize(pw, 64<<10)
+		bw, _ := p.buffers.Get().(*bufio.Writer)
+		if bw == nil {
+			bw = bufio.NewWriterSize(nil, 32<<10)
+		}
+		bw.Reset(pw)
+		defer func() { bw.Reset(nil); p.buffers.Put(bw) }()
 		enc := json.NewEncoder(bw)
 		sep := "[\n"
 		err := a.Export(ctx, op, job.Terms, func(rec Record) error {

@@ -8,15 +8,18 @@ import "context"
 // Implementations must be safe for concurrent use.
 type RetentionPolicy interface {
 	// Retain reports whether rec, held by the named adapter, must be kept,
-	// and the legal basis for keeping it.
-	Retain(ctx context.Context, adapter string, rec Record) (basis string, keep bool)
+	// and the legal basis for keeping it. An error means it cannot tell
+	// now; the erasure then waits and is retried, never guessed.
+	Retain(ctx context.Context, adapter string, rec Record) (basis string, keep bool, err error)
 }
 
 // RetainNothing is the policy that keeps nothing.
 type RetainNothing struct{}
 
 // Retain always answers false.
-func (RetainNothing) Retain(context.Context, string, Record) (string, bool) { return "", false }
+func (RetainNothing) Retain(context.Context, string, Record) (string, bool, error) {
+	return "", false, nil
+}
 
 // EmployeeBasis is the basis CurrentEmployees records.
 const EmployeeBasis = "GDPR Art. 6(1)(f) legitimate interests: work identity of a current employee, needed for the systems they work in"
@@ -29,7 +32,7 @@ type CurrentEmployees struct {
 }
 
 // Retain keeps the records of current employees with EmployeeBasis.
-func (p CurrentEmployees) Retain(_ context.Context, _ string, rec Record) (string, bool) {
+func (p CurrentEmployees) Retain(_ context.Context, _ string, rec Record) (string, bool, error) {
 	kind, field, value := p.Kind, p.Field, p.Value
 	if kind == "" {
 		kind = "user"
@@ -41,20 +44,21 @@ func (p CurrentEmployees) Retain(_ context.Context, _ string, rec Record) (strin
 		value = "current"
 	}
 	if rec.Kind == kind && rec.Fields[field] == value {
-		return EmployeeBasis, true
+		return EmployeeBasis, true, nil
 	}
-	return "", false
+	return "", false, nil
 }
 
 // Policies combines policies: a record is kept by the first that keeps it.
 type Policies []RetentionPolicy
 
-// Retain asks each policy in turn.
-func (ps Policies) Retain(ctx context.Context, adapter string, rec Record) (string, bool) {
+// Retain asks each policy in turn; the first error ends it.
+func (ps Policies) Retain(ctx context.Context, adapter string, rec Record) (string, bool, error) {
 	for _, p := range ps {
-		if basis, keep := p.Retain(ctx, adapter, rec); keep {
-			return basis, true
+		basis, keep, err := p.Retain(ctx, adapter, rec)
+		if err != nil || keep {
+			return basis, keep, err
 		}
 	}
-	return "", false
+	return "", false, nil
 }

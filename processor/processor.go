@@ -49,6 +49,8 @@ type Processor struct {
 
 	wakeMu sync.Mutex
 	wakeCh chan struct{}
+
+	buffers sync.Pool // *bufio.Writer that exports stream through
 }
 
 var _ gdpr.Service = (*Processor)(nil)

@@ -25,9 +25,13 @@ import (
 //     returns an error matching ErrNotFound.
 //   - Create, Update and their events are one atomic change: either the
 //     job and all its events are stored, or none of it.
-//   - Events of one organization form one hash chain: the store gives each
-//     appended event the next Seq and links it with SealEvent, serialising
-//     appends of the organization.
+//   - Events of one organization form one hash chain: the store appends
+//     the events of Create and Update to the chain of job.Org (setting
+//     their Org to it), gives each the next Seq and links it with
+//     SealEvent, serialising appends of the organization. Stores keep
+//     event times to the microsecond, as SealEvent hashes them.
+//   - Create of a request id the organization already holds is an error;
+//     Update and Renew of a job that does not exist match ErrNotFound.
 //   - Claim hands a claimable job to one caller at a time: never to two
 //     callers whose leases overlap.
 type Store interface {
@@ -50,7 +54,7 @@ type Store interface {
 	List(ctx context.Context, org string, f Filter) (jobs []*Job, total int, err error)
 
 	// Claim leases one claimable job to the caller until until, marking it
-	// with token, and returns it; ErrNoWork when none is claimable. A job
+	// with token (never empty), and returns it; ErrNoWork when none is claimable. A job
 	// is claimable when its status is not final, NextRun is not after now,
 	// and it has no lease or its lease ended before now. Of several, the
 	// one with the earliest NextRun comes first.
@@ -65,7 +69,9 @@ type Store interface {
 	Update(ctx context.Context, job *Job, evs ...Event) error
 
 	// Renew extends the lease marked token on the job to until, or returns
-	// ErrLeaseLost when the job no longer carries token.
+	// ErrLeaseLost when the job no longer carries token or was released
+	// (zero LeaseUntil): a renewal racing a release never leases the job
+	// again.
 	Renew(ctx context.Context, org, id, token string, until time.Time) error
 
 	// Events returns the organization's audit events with Seq greater than

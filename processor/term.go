@@ -53,7 +53,8 @@ type Term struct {
 	Value string `json:"value"`
 	// Scope qualifies ids that are unique only within something: the
 	// contact list id of a DIALER_CONTACT_ID, the type of a
-	// JOURNEY_CUSTOMER. It is "" for every other kind.
+	// JOURNEY_CUSTOMER, where it is required. It is "" for every other
+	// kind.
 	Scope string `json:"scope,omitempty"`
 }
 
@@ -78,8 +79,13 @@ func (n Normalizer) Term(t Term) (Term, error) {
 		t.Value, err = normalize.Text(string(t.Kind), t.Value)
 	case KindTwitter, KindInstagram, KindFacebook, KindAppleMessages:
 		t.Value, err = normalize.Handle(string(t.Kind), t.Value)
-	case KindExternalID, KindUserID, KindExternalContactID, KindDialerContactID, KindJourneyCustomer:
+	case KindExternalID, KindUserID, KindExternalContactID:
 		t.Value, err = normalize.ID(string(t.Kind), t.Value)
+	case KindDialerContactID, KindJourneyCustomer:
+		t.Value, err = normalize.ID(string(t.Kind), t.Value)
+		if err == nil {
+			t.Scope, err = normalize.ID(string(t.Kind)+" scope", t.Scope)
+		}
 	default:
 		return t, gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "type",
 			"term kind %q is not known", t.Kind)

@@ -19,9 +19,13 @@ func (r *run) verify(ctx context.Context) (bool, error) {
 		keep := r.p.keep(a.Name())
 		op := Op{RequestID: job.Request.ID, ID: job.Request.ID + "/" + a.Name() + "/verify"}
 		return a.Export(ctx, op, job.Terms, func(rec Record) error {
-			if _, ok := keep(ctx, rec); ok {
+			_, ok, err := keep(ctx, rec)
+			switch {
+			case err != nil:
+				return fmt.Errorf("retention policy: %w", err)
+			case ok:
 				retained[i]++
-			} else {
+			default:
 				remaining[i]++
 			}
 			return nil

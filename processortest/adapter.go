@@ -1,0 +1,983 @@
+package processortest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter/memadapter"
+	"github.com/gdprkit/gdpr/processor"
+)
+
+// TestAdapter runs the conformance suite of processor.Adapter: every
+// contract the interface documents, checked through the interface alone,
+// on a small data set of its own (namesakes, a current and a former
+// employee, every kind of term, linked records).
+//
+// newAdapter must return a new adapter holding exactly ds, in the format of
+// package memadapter, and sharing nothing with any other adapter it
+// returns, since the subtests run in parallel, each on an adapter of its
+// own. It registers any cleanup with t.Cleanup and fails t when the adapter
+// cannot be made.
+//
+// Beyond the interface's comments, the suite relies on this mapping of the
+// data set, which every adapter keeps so that retention policies and the
+// processor see the same records everywhere:
+//
+//   - Search and Resolve return a person's subject with every field as
+//     written in ds, and the first of its social handles; the order of
+//     emails, phones and addresses does not matter.
+//   - Export gives a person as a Record of the person's kind whose ID is
+//     the person's key and whose Fields hold "employment" as written, so
+//     that processor.CurrentEmployees can keep it; and a linked record as a
+//     Record of its kind and id whose Fields["person"] is the person's key.
+//   - Records are found through the people they belong to: the terms of a
+//     person find its linked records, and nothing else does.
+//   - Every method given a context that is already cancelled returns an
+//     error matching context.Canceled and changes nothing.
+//   - The adapter remembers operations: a repeat of Rectify or Erase with
+//     the same Op returns the first run's Outcome, without error.
+//   - An Erase's Outcome counts each record matched once: the person and
+//     each linked record, as deleted, anonymized or retained.
+//
+// An adapter may delete or anonymize on Erase; the suite asserts only
+// what holds for both: every record matched is reported once as deleted,
+// anonymized or retained, and afterwards no term of an erased person finds
+// anything.
+func TestAdapter(t *testing.T, newAdapter func(t *testing.T, ds memadapter.Dataset) processor.Adapter) {
+	suites := []struct {
+		name string
+		run  func(*adapterFixture)
+	}{
+		{"Name", testAdapterName},
+		{"Search", testAdapterSearch},
+		{"SearchNormalized", testAdapterSearchNormalized},
+		{"SearchNoMatch", testAdapterSearchNoMatch},
+		{"Namesakes", testAdapterNamesakes},
+		{"SearchCopies", testAdapterSearchCopies},
+		{"Resolve", testAdapterResolve},
+		{"ResolveNotFound", testAdapterResolveNotFound},
+		{"Export", testAdapterExport},
+		{"ExportEmitError", testAdapterExportEmitError},
+		{"Rectify", testAdapterRectify},
+		{"EraseNamesake", testAdapterEraseNamesake},
+		{"EraseRetained", testAdapterEraseRetained},
+		{"EraseRepeat", testAdapterEraseRepeat},
+		{"EraseUndecided", testAdapterEraseUndecided},
+		{"CancelledContext", testAdapterCancelled},
+		{"Concurrent", testAdapterConcurrent},
+	}
+	for _, s := range suites {
+		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
+			ds := adapterData()
+			s.run(&adapterFixture{t: t, ds: adapterData(), a: newAdapter(t, ds)})
+		})
+	}
+}
+
+// adapterData is the suite's data set. Every call returns a new copy.
+//
+//   - alex-1 and alex-2 are namesakes ("Alex Morgan") in different kinds.
+//   - sam is a current employee, kim a former one.
+//   - dana shares alex-2's dialer contact id in another contact list, and
+//     alex-1's journey customer id under another type.
+//   - robin has an email with an internationalized domain.
+//
+// Phones and addresses are written loosely in some places, so that only
+// normalized matching finds them.
+func adapterData() memadapter.Dataset {
+	return memadapter.Dataset{
+		People: []memadapter.Person{
+			{
+				Key:               "alex-1",
+				Kind:              memadapter.KindExternalContact,
+				ExternalContactID: "ec-alex-1",
+				JourneyCustomer:   &gdpr.JourneyCustomer{Type: "cookie", ID: "jc-alex-1"},
+				ExternalID:        "CUST-1001",
+				Name:              "Alex Morgan",
+				Emails:            []string{"alex.morgan@example.com"},
+				Phones:            []string{"+44 20 7946 0123"},
+				Addresses:         []string{"1 High Street, London N1 9GU"},
+				SocialHandles: []gdpr.SocialHandle{
+					{Type: gdpr.SearchTwitter, Value: "@AlexMorgan"},
+					{Type: gdpr.SearchInstagram, Value: "alex.m.london"},
+				},
+				Attributes: map[string]any{"tier": "gold"},
+			},
+			{
+				Key:             "alex-2",
+				Kind:            memadapter.KindDialerContact,
+				DialerContactID: &gdpr.DialerContactID{ID: "dc-100", ContactListID: "cl-renewals"},
+				Name:            "Alex Morgan",
+				Emails:          []string{"a.morgan@example.org"},
+				Phones:          []string{"+14155550123"},
+				Addresses:       []string{"500 Market Street, San Francisco, CA 94105"},
+				SocialHandles:   []gdpr.SocialHandle{{Type: gdpr.SearchInstagram, Value: "alex.morgan.sf"}},
+			},
+			{
+				Key:           "sam",
+				Kind:          memadapter.KindUser,
+				UserID:        "u-sam",
+				Name:          "Sam Rivera",
+				Emails:        []string{"sam.rivera@example.com", "sam@example.net"},
+				Phones:        []string{"+49 30 901820"},
+				SocialHandles: []gdpr.SocialHandle{{Type: gdpr.SearchFacebook, Value: "sam.rivera"}},
+				Employment:    memadapter.EmploymentCurrent,
+				Attributes:    map[string]any{"department": "Support"},
+			},
+			{
+				Key:        "kim",
+				Kind:       memadapter.KindUser,
+				UserID:     "u-kim",
+				Name:       "Kim Lee",
+				Emails:     []string{"kim.lee@example.net"},
+				Phones:     []string{"+81 3 1234 5678"},
+				Employment: memadapter.EmploymentFormer,
+			},
+			{
+				Key:               "robin",
+				Kind:              memadapter.KindExternalContact,
+				ExternalContactID: "ec-robin",
+				ExternalID:        "CUST-1002",
+				Name:              "Robin Weiß",
+				Emails:            []string{"robin@bücher.example"},
+				SocialHandles:     []gdpr.SocialHandle{{Type: gdpr.SearchAppleMessages, Value: "robin.apple@example.net"}},
+			},
+			{
+				Key:             "dana",
+				Kind:            memadapter.KindDialerContact,
+				DialerContactID: &gdpr.DialerContactID{ID: "dc-100", ContactListID: "cl-winback"},
+				JourneyCustomer: &gdpr.JourneyCustomer{Type: "device", ID: "jc-alex-1"},
+				Name:            "Dana Chen",
+				Phones:          []string{"+61 2 5550 1234"},
+			},
+		},
+		Records: []memadapter.LinkedRecord{
+			{ID: "chat-alex-1", Kind: "chatTranscript", Person: "alex-1",
+				Fields: map[string]any{"channel": "webchat", "text": "Hi, this is Alex Morgan, my order has not arrived."}},
+			{ID: "order-alex-1", Kind: "order", Person: "alex-1",
+				Fields: map[string]any{"orderNumber": "SO-1001", "shipTo": "1 High Street, London N1 9GU"}},
+			{ID: "call-alex-2", Kind: "callRecording", Person: "alex-2",
+				Fields: map[string]any{"campaign": "renewals", "recording": "s3://calls/alex-2.wav"}},
+			{ID: "chat-sam", Kind: "chatTranscript", Person: "sam",
+				Fields: map[string]any{"channel": "webchat", "text": "Sam Rivera here, please call me on my mobile."}},
+			{ID: "order-robin", Kind: "order", Person: "robin",
+				Fields: map[string]any{"orderNumber": "SO-1002", "shipTo": "Robin Weiß, Hauptstraße 5, Berlin"}},
+			{ID: "call-dana", Kind: "callRecording", Person: "dana",
+				Fields: map[string]any{"campaign": "winback", "recording": "s3://calls/dana.wav"}},
+		},
+	}
+}
+
+// adapterFixture is one subtest's adapter and the data set it holds.
+type adapterFixture struct {
+	t  *testing.T
+	ds memadapter.Dataset
+	a  processor.Adapter
+}
+
+// adapterRecID names a record in exports.
+type adapterRecID struct{ Kind, ID string }
+
+var adapterCmp = cmp.Options{
+	cmpopts.EquateEmpty(),
+	cmpopts.SortSlices(func(a, b string) bool { return a < b }),
+}
+
+func (f *adapterFixture) diff(what string, want, got any) {
+	f.t.Helper()
+	if d := cmp.Diff(want, got, adapterCmp); d != "" {
+		f.t.Errorf("%s mismatch (-want +got):\n%s", what, d)
+	}
+}
+
+// term returns the term normalized, as the processor hands it over.
+func (f *adapterFixture) term(k processor.Kind, v, scope string) processor.Term {
+	f.t.Helper()
+	t, err := processor.Normalizer{}.Term(processor.Term{Kind: k, Value: v, Scope: scope})
+	if err != nil {
+		f.t.Fatalf("normalize %s: %v", k, err)
+	}
+	return t
+}
+
+func (f *adapterFixture) person(key string) memadapter.Person {
+	f.t.Helper()
+	for _, p := range f.ds.People {
+		if p.Key == key {
+			return p
+		}
+	}
+	f.t.Fatalf("the suite's data set has no person %q", key)
+	return memadapter.Person{}
+}
+
+// subject is what Search and Resolve must answer for the person.
+func (f *adapterFixture) subject(key string) gdpr.Subject {
+	f.t.Helper()
+	p := f.person(key)
+	s := gdpr.Subject{
+		Name:              p.Name,
+		UserID:            p.UserID,
+		ExternalContactID: p.ExternalContactID,
+		DialerContactID:   p.DialerContactID,
+		JourneyCustomer:   p.JourneyCustomer,
+		ExternalID:        p.ExternalID,
+		Addresses:         p.Addresses,
+		PhoneNumbers:      p.Phones,
+		EmailAddresses:    p.Emails,
+	}
+	if len(p.SocialHandles) > 0 {
+		s.SocialHandle = &p.SocialHandles[0]
+	}
+	return s.Clone()
+}
+
+func (f *adapterFixture) subjects(keys ...string) []gdpr.Subject {
+	f.t.Helper()
+	var ss []gdpr.Subject
+	for _, k := range keys {
+		ss = append(ss, f.subject(k))
+	}
+	return adapterSorted(ss)
+}
+
+// adapterSorted orders subjects by their ids, since the contract leaves
+// the order of search results open.
+func adapterSorted(ss []gdpr.Subject) []gdpr.Subject {
+	id := func(s gdpr.Subject) string {
+		var d, j string
+		if s.DialerContactID != nil {
+			d = s.DialerContactID.ContactListID + "/" + s.DialerContactID.ID
+		}
+		if s.JourneyCustomer != nil {
+			j = s.JourneyCustomer.Type + "/" + s.JourneyCustomer.ID
+		}
+		return strings.Join([]string{s.UserID, s.ExternalContactID, d, j, s.Name}, "|")
+	}
+	slices.SortFunc(ss, func(a, b gdpr.Subject) int { return strings.Compare(id(a), id(b)) })
+	return ss
+}
+
+// terms returns every term of the person, normalized: ids, name, external
+// id, every social handle, emails, phones and addresses.
+func (f *adapterFixture) terms(key string) []processor.Term {
+	f.t.Helper()
+	p := f.person(key)
+	var ts []processor.Term
+	add := func(k processor.Kind, v, scope string) {
+		if v != "" {
+			ts = append(ts, f.term(k, v, scope))
+		}
+	}
+	add(processor.KindUserID, p.UserID, "")
+	add(processor.KindExternalContactID, p.ExternalContactID, "")
+	if d := p.DialerContactID; d != nil {
+		add(processor.KindDialerContactID, d.ID, d.ContactListID)
+	}
+	if j := p.JourneyCustomer; j != nil {
+		add(processor.KindJourneyCustomer, j.ID, j.Type)
+	}
+	add(processor.KindName, p.Name, "")
+	add(processor.KindExternalID, p.ExternalID, "")
+	for _, h := range p.SocialHandles {
+		add(processor.Kind(h.Type), h.Value, "")
+	}
+	for _, v := range p.Emails {
+		add(processor.KindEmail, v, "")
+	}
+	for _, v := range p.Phones {
+		add(processor.KindPhone, v, "")
+	}
+	for _, v := range p.Addresses {
+		add(processor.KindAddress, v, "")
+	}
+	return ts
+}
+
+// ownTerms returns the terms of the person that nobody else in the data
+// set carries.
+func (f *adapterFixture) ownTerms(key string) []processor.Term {
+	f.t.Helper()
+	others := make(map[processor.Term]bool)
+	for _, p := range f.ds.People {
+		if p.Key != key {
+			for _, t := range f.terms(p.Key) {
+				others[t] = true
+			}
+		}
+	}
+	return slices.DeleteFunc(f.terms(key), func(t processor.Term) bool { return others[t] })
+}
+
+// linked returns the ids of the records linked to the person.
+func (f *adapterFixture) linked(key string) []memadapter.LinkedRecord {
+	var rs []memadapter.LinkedRecord
+	for _, r := range f.ds.Records {
+		if r.Person == key {
+			rs = append(rs, r)
+		}
+	}
+	return rs
+}
+
+// records returns the records of the people, their linked records
+// included, as Export must emit them: once each.
+func (f *adapterFixture) records(keys ...string) map[adapterRecID]int {
+	f.t.Helper()
+	m := make(map[adapterRecID]int)
+	for _, k := range keys {
+		m[adapterRecID{f.person(k).Kind, k}] = 1
+		for _, r := range f.linked(k) {
+			m[adapterRecID{r.Kind, r.ID}] = 1
+		}
+	}
+	return m
+}
+
+func (f *adapterFixture) search(term processor.Term) []gdpr.Subject {
+	f.t.Helper()
+	got, err := f.a.Search(f.t.Context(), term)
+	if err != nil {
+		f.t.Fatalf("Search by %s: %v", term, err)
+	}
+	return adapterSorted(got)
+}
+
+// wantFound checks that term finds exactly the people keys.
+func (f *adapterFixture) wantFound(term processor.Term, keys ...string) {
+	f.t.Helper()
+	f.diff(fmt.Sprintf("Search by %s", term), f.subjects(keys...), f.search(term))
+}
+
+func (f *adapterFixture) export(terms ...processor.Term) []processor.Record {
+	f.t.Helper()
+	var recs []processor.Record
+	err := f.a.Export(f.t.Context(), processor.Op{RequestID: "req-export", ID: "req-export/" + f.a.Name()}, terms,
+		func(r processor.Record) error {
+			recs = append(recs, r)
+			return nil
+		})
+	if err != nil {
+		f.t.Fatalf("Export: %v", err)
+	}
+	slices.SortFunc(recs, func(a, b processor.Record) int {
+		return strings.Compare(a.Kind+"\x00"+a.ID, b.Kind+"\x00"+b.ID)
+	})
+	return recs
+}
+
+func adapterCount(recs []processor.Record) map[adapterRecID]int {
+	m := make(map[adapterRecID]int)
+	for _, r := range recs {
+		m[adapterRecID{r.Kind, r.ID}]++
+	}
+	return m
+}
+
+// wantIntact checks that every term of each person still finds it as it
+// was loaded, and that Resolve still resolves its ids.
+func (f *adapterFixture) wantIntact(keys ...string) {
+	f.t.Helper()
+	for _, key := range keys {
+		want := f.subject(key)
+		for _, t := range f.terms(key) {
+			if !slices.ContainsFunc(f.search(t), func(s gdpr.Subject) bool { return cmp.Equal(want, s, adapterCmp) }) {
+				f.t.Errorf("Search by %s no longer finds %s as loaded", t, key)
+			}
+			if t.Kind.IsID() {
+				got, err := f.a.Resolve(f.t.Context(), t)
+				if err != nil {
+					f.t.Errorf("Resolve %s of %s: %v", t, key, err)
+					continue
+				}
+				f.diff(fmt.Sprintf("Resolve %s of %s", t, key), want, got)
+			}
+		}
+	}
+}
+
+// wantGone checks that nothing of an erased person is found any more:
+// not by any term it alone carried, not by Resolve, not by Export.
+func (f *adapterFixture) wantGone(keys ...string) {
+	f.t.Helper()
+	for _, key := range keys {
+		own := f.ownTerms(key)
+		for _, t := range own {
+			if got := f.search(t); len(got) > 0 {
+				f.t.Errorf("after erasing %s, Search by %s still finds %d subjects", key, t, len(got))
+			}
+			if t.Kind.IsID() {
+				_, err := f.a.Resolve(f.t.Context(), t)
+				if !errors.Is(err, gdpr.ErrNotFound) {
+					f.t.Errorf("after erasing %s, Resolve %s: error %v, want one matching gdpr.ErrNotFound", key, t, err)
+				}
+			}
+		}
+		if recs := f.export(own...); len(recs) > 0 {
+			f.t.Errorf("after erasing %s, Export by its terms emits %v", key, adapterCount(recs))
+		}
+	}
+}
+
+// wantErased checks the counts of an erasure: erased records deleted or
+// anonymized, retained records kept.
+func (f *adapterFixture) wantErased(what string, out gdpr.Outcome, erased, retained int) {
+	f.t.Helper()
+	if n := out.Deleted + out.Anonymized; n != erased {
+		f.t.Errorf("%s: %d records deleted and %d anonymized, want %d in all", what, out.Deleted, out.Anonymized, erased)
+	}
+	if n := out.RetainedCount(); n != retained {
+		f.t.Errorf("%s: %d records retained, want %d (%+v)", what, n, retained, out.Retained)
+	}
+	if out.Updated != 0 || out.Exported != 0 {
+		f.t.Errorf("%s: outcome %+v counts updates or exports", what, out)
+	}
+}
+
+// adapterKeep wraps a retention policy as a KeepFunc that records every
+// record it is asked about.
+type adapterKeep struct {
+	mu    sync.Mutex
+	asked []adapterRecID
+}
+
+func (k *adapterKeep) keep(adapter string, p processor.RetentionPolicy) processor.KeepFunc {
+	return func(ctx context.Context, rec processor.Record) (string, bool, error) {
+		k.mu.Lock()
+		k.asked = append(k.asked, adapterRecID{rec.Kind, rec.ID})
+		k.mu.Unlock()
+		return p.Retain(ctx, adapter, rec)
+	}
+}
+
+func (k *adapterKeep) count() map[adapterRecID]int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	m := make(map[adapterRecID]int)
+	for _, id := range k.asked {
+		m[id]++
+	}
+	return m
+}
+
+func testAdapterName(f *adapterFixture) {
+	name := f.a.Name()
+	if name == "" {
+		f.t.Error("Name is empty")
+	}
+	f.search(f.term(processor.KindEmail, "sam.rivera@example.com", ""))
+	if again := f.a.Name(); again != name {
+		f.t.Errorf("Name changed from %q to %q", name, again)
+	}
+}
+
+func testAdapterSearch(f *adapterFixture) {
+	cases := []struct {
+		name  string
+		kind  processor.Kind
+		value string
+		scope string
+		want  []string
+	}{
+		{"NAME", processor.KindName, "Sam Rivera", "", []string{"sam"}},
+		{"ADDRESS", processor.KindAddress, "1 High Street, London N1 9GU", "", []string{"alex-1"}},
+		{"PHONE", processor.KindPhone, "+14155550123", "", []string{"alex-2"}},
+		{"PHONE/written loosely in the data", processor.KindPhone, "+81312345678", "", []string{"kim"}},
+		{"EMAIL", processor.KindEmail, "sam.rivera@example.com", "", []string{"sam"}},
+		{"EMAIL/second of a person", processor.KindEmail, "sam@example.net", "", []string{"sam"}},
+		{"EMAIL/internationalized domain", processor.KindEmail, "robin@bücher.example", "", []string{"robin"}},
+		{"TWITTER", processor.KindTwitter, "AlexMorgan", "", []string{"alex-1"}},
+		{"INSTAGRAM", processor.KindInstagram, "alex.morgan.sf", "", []string{"alex-2"}},
+		{"INSTAGRAM/second handle of a person", processor.KindInstagram, "alex.m.london", "", []string{"alex-1"}},
+		{"FACEBOOK", processor.KindFacebook, "sam.rivera", "", []string{"sam"}},
+		{"APPLE_MESSAGES", processor.KindAppleMessages, "robin.apple@example.net", "", []string{"robin"}},
+		{"EXTERNAL_ID", processor.KindExternalID, "CUST-1002", "", []string{"robin"}},
+		{"USER_ID", processor.KindUserID, "u-kim", "", []string{"kim"}},
+		{"EXTERNAL_CONTACT_ID", processor.KindExternalContactID, "ec-alex-1", "", []string{"alex-1"}},
+		{"DIALER_CONTACT_ID/one list", processor.KindDialerContactID, "dc-100", "cl-renewals", []string{"alex-2"}},
+		{"DIALER_CONTACT_ID/other list", processor.KindDialerContactID, "dc-100", "cl-winback", []string{"dana"}},
+		{"JOURNEY_CUSTOMER/one type", processor.KindJourneyCustomer, "jc-alex-1", "cookie", []string{"alex-1"}},
+		{"JOURNEY_CUSTOMER/other type", processor.KindJourneyCustomer, "jc-alex-1", "device", []string{"dana"}},
+	}
+	for _, c := range cases {
+		f.t.Run(c.name, func(t *testing.T) {
+			g := *f
+			g.t = t
+			g.wantFound(g.term(c.kind, c.value, c.scope), c.want...)
+		})
+	}
+	// Every term of every person finds that person.
+	for _, p := range f.ds.People {
+		f.wantIntact(p.Key)
+	}
+}
+
+func testAdapterSearchNormalized(f *adapterFixture) {
+	cases := []struct {
+		name  string
+		kind  processor.Kind
+		value string
+		want  []string
+	}{
+		{"EMAIL/case", processor.KindEmail, "  ALEX.Morgan@EXAMPLE.com ", []string{"alex-1"}},
+		{"EMAIL/unicode domain case", processor.KindEmail, "Robin@BÜCHER.example", []string{"robin"}},
+		{"EMAIL/punycode domain", processor.KindEmail, "robin@xn--bcher-kva.example", []string{"robin"}},
+		{"PHONE/E.164 for spaced data", processor.KindPhone, "+442079460123", []string{"alex-1"}},
+		{"PHONE/spaced for E.164 data", processor.KindPhone, "+1 (415) 555-0123", []string{"alex-2"}},
+		{"NAME/case and spaces", processor.KindName, "  sam   RIVERA ", []string{"sam"}},
+		{"NAME/folded", processor.KindName, "ROBIN WEISS", []string{"robin"}},
+		{"ADDRESS/case and spaces", processor.KindAddress, "1 high street,  london n1 9gu", []string{"alex-1"}},
+		{"TWITTER/at sign and case", processor.KindTwitter, "@alexmorgan", []string{"alex-1"}},
+	}
+	for _, c := range cases {
+		f.t.Run(c.name, func(t *testing.T) {
+			g := *f
+			g.t = t
+			g.wantFound(g.term(c.kind, c.value, ""), c.want...)
+		})
+	}
+}
+
+func testAdapterSearchNoMatch(f *adapterFixture) {
+	cases := []struct {
+		name  string
+		kind  processor.Kind
+		value string
+		scope string
+	}{
+		{"EMAIL", processor.KindEmail, "nobody@example.com", ""},
+		{"PHONE", processor.KindPhone, "+14155550199", ""},
+		{"NAME", processor.KindName, "Nobody Here", ""},
+		{"NAME/part of a name", processor.KindName, "Alex", ""},
+		{"ADDRESS", processor.KindAddress, "2 High Street, London N1 9GU", ""},
+		{"EXTERNAL_ID", processor.KindExternalID, "CUST-9999", ""},
+		{"USER_ID", processor.KindUserID, "u-nobody", ""},
+		{"DIALER_CONTACT_ID/unknown list", processor.KindDialerContactID, "dc-100", "cl-other"},
+		{"JOURNEY_CUSTOMER/unknown type", processor.KindJourneyCustomer, "jc-alex-1", "web"},
+		// A value one person carries, asked as another kind.
+		{"INSTAGRAM/a FACEBOOK handle", processor.KindInstagram, "sam.rivera", ""},
+		{"EXTERNAL_ID/an EXTERNAL_CONTACT_ID", processor.KindExternalID, "ec-alex-1", ""},
+		{"USER_ID/an EXTERNAL_CONTACT_ID", processor.KindUserID, "ec-robin", ""},
+	}
+	for _, c := range cases {
+		f.t.Run(c.name, func(t *testing.T) {
+			g := *f
+			g.t = t
+			term := g.term(c.kind, c.value, c.scope)
+			got, err := g.a.Search(t.Context(), term)
+			if err != nil {
+				t.Fatalf("Search by %s: %v, want no error", term, err)
+			}
+			if len(got) != 0 {
+				t.Errorf("Search by %s found %d subjects, want none", term, len(got))
+			}
+		})
+	}
+}
+
+func testAdapterNamesakes(f *adapterFixture) {
+	both := f.search(f.term(processor.KindName, "Alex Morgan", ""))
+	f.diff("Search by the namesakes' name", f.subjects("alex-1", "alex-2"), both)
+	if len(both) == 2 && cmp.Equal(both[0], both[1]) {
+		f.t.Error("the namesakes' subjects are identical; they must carry their own fields")
+	}
+	f.wantFound(f.term(processor.KindEmail, "alex.morgan@example.com", ""), "alex-1")
+	f.wantFound(f.term(processor.KindEmail, "a.morgan@example.org", ""), "alex-2")
+}
+
+func testAdapterSearchCopies(f *adapterFixture) {
+	term := f.term(processor.KindEmail, "sam.rivera@example.com", "")
+	got := f.search(term)
+	for i := range got {
+		got[i].Name = "changed"
+		got[i].EmailAddresses[0] = "changed@example.com"
+		got[i].SocialHandle.Value = "changed"
+	}
+	f.wantFound(term, "sam")
+	sub, err := f.a.Resolve(f.t.Context(), f.term(processor.KindUserID, "u-sam", ""))
+	if err != nil {
+		f.t.Fatalf("Resolve: %v", err)
+	}
+	sub.PhoneNumbers[0] = "+10000000000"
+	f.wantIntact("sam")
+}
+
+func testAdapterResolve(f *adapterFixture) {
+	cases := []struct {
+		kind         processor.Kind
+		value, scope string
+		want         string
+	}{
+		{processor.KindUserID, "u-sam", "", "sam"},
+		{processor.KindUserID, "u-kim", "", "kim"},
+		{processor.KindExternalContactID, "ec-robin", "", "robin"},
+		{processor.KindExternalContactID, " ec-alex-1 ", "", "alex-1"},
+		{processor.KindDialerContactID, "dc-100", "cl-renewals", "alex-2"},
+		{processor.KindDialerContactID, "dc-100", "cl-winback", "dana"},
+		{processor.KindJourneyCustomer, "jc-alex-1", "cookie", "alex-1"},
+		{processor.KindJourneyCustomer, "jc-alex-1", "device", "dana"},
+	}
+	for _, c := range cases {
+		term := f.term(c.kind, c.value, c.scope)
+		got, err := f.a.Resolve(f.t.Context(), term)
+		if err != nil {
+			f.t.Errorf("Resolve %s %q/%q: %v", c.kind, c.scope, c.value, err)
+			continue
+		}
+		f.diff(fmt.Sprintf("Resolve %s %q/%q", c.kind, c.scope, c.value), f.subject(c.want), got)
+	}
+}
+
+func testAdapterResolveNotFound(f *adapterFixture) {
+	cases := []struct {
+		kind         processor.Kind
+		value, scope string
+	}{
+		{processor.KindUserID, "u-nobody", ""},
+		{processor.KindUserID, "ec-robin", ""},
+		{processor.KindExternalContactID, "ec-nobody", ""},
+		{processor.KindExternalContactID, "u-sam", ""},
+		{processor.KindDialerContactID, "dc-999", "cl-renewals"},
+		{processor.KindDialerContactID, "dc-100", "cl-other"},
+		{processor.KindJourneyCustomer, "jc-alex-1", "web"},
+		{processor.KindJourneyCustomer, "jc-nobody", "cookie"},
+	}
+	for _, c := range cases {
+		_, err := f.a.Resolve(f.t.Context(), f.term(c.kind, c.value, c.scope))
+		if !errors.Is(err, gdpr.ErrNotFound) {
+			f.t.Errorf("Resolve %s %q/%q: error %v, want one matching gdpr.ErrNotFound", c.kind, c.scope, c.value, err)
+		}
+	}
+}
+
+func testAdapterExport(f *adapterFixture) {
+	// Several terms of one person: each record once.
+	recs := f.export(f.terms("alex-1")...)
+	f.diff("records exported for alex-1 by all of its terms", f.records("alex-1", "alex-2"), adapterCount(recs))
+	recs = f.export(f.ownTerms("alex-1")...)
+	f.diff("records exported for alex-1 by its own terms", f.records("alex-1"), adapterCount(recs))
+	for _, r := range recs {
+		if r.ID == "alex-1" {
+			continue
+		}
+		if r.Fields["person"] != "alex-1" {
+			f.t.Errorf("linked record %s/%s: Fields[\"person\"] = %v, want \"alex-1\"", r.Kind, r.ID, r.Fields["person"])
+		}
+	}
+
+	// A shared name: both namesakes and their records.
+	recs = f.export(f.term(processor.KindName, "Alex Morgan", ""))
+	f.diff("records exported by the namesakes' name", f.records("alex-1", "alex-2"), adapterCount(recs))
+
+	// The employee's record carries what retention policies read.
+	recs = f.export(f.term(processor.KindUserID, "u-sam", ""))
+	f.diff("records exported for sam", f.records("sam"), adapterCount(recs))
+	for _, r := range recs {
+		if r.ID == "sam" && (r.Kind != "user" || r.Fields["employment"] != "current") {
+			f.t.Errorf("sam's record is kind %q with employment %v, want kind \"user\" and employment \"current\"", r.Kind, r.Fields["employment"])
+		}
+	}
+
+	// No match, no records, no error.
+	if recs := f.export(f.term(processor.KindEmail, "nobody@example.com", "")); len(recs) > 0 {
+		f.t.Errorf("Export by an unknown email emitted %v", adapterCount(recs))
+	}
+
+	// Records are copies: changing one changes nothing held.
+	first := f.export(f.terms("robin")...)
+	for _, r := range f.export(f.terms("robin")...) {
+		for k := range r.Fields {
+			r.Fields[k] = "changed"
+		}
+	}
+	f.diff("records exported again after changing the first export", first, f.export(f.terms("robin")...))
+
+	// Export changed nothing.
+	for _, p := range f.ds.People {
+		f.wantIntact(p.Key)
+	}
+}
+
+func testAdapterExportEmitError(f *adapterFixture) {
+	stop := errors.New("processortest: emit failed")
+	calls := 0
+	err := f.a.Export(f.t.Context(), processor.Op{RequestID: "req-export", ID: "req-export/1"},
+		f.terms("alex-1"), func(processor.Record) error {
+			calls++
+			return stop
+		})
+	if !errors.Is(err, stop) {
+		f.t.Errorf("Export with a failing emit: error %v, want the emit's error", err)
+	}
+	if calls != 1 {
+		f.t.Errorf("emit called %d times after failing, want 1", calls)
+	}
+}
+
+func testAdapterRectify(f *adapterFixture) {
+	ctx := f.t.Context()
+	old := f.term(processor.KindEmail, "alex.morgan@example.com", "")
+	updated := "Alex.Morgan@New.Example.net"
+	op := processor.Op{RequestID: "req-rectify", ID: "req-rectify/email"}
+	changes := []processor.Change{{Kind: processor.KindEmail, Existing: old.Value, Updated: updated}}
+
+	out, err := f.a.Rectify(ctx, op, []processor.Term{old}, changes)
+	if err != nil {
+		f.t.Fatalf("Rectify: %v", err)
+	}
+	f.diff("Rectify outcome", gdpr.Outcome{Updated: 1}, out)
+	want := f.subject("alex-1")
+	want.EmailAddresses = []string{updated}
+	if got := f.search(old); len(got) > 0 {
+		f.t.Errorf("Search by the replaced email still finds %d subjects", len(got))
+	}
+	f.diff("Search by the updated email", []gdpr.Subject{want}, f.search(f.term(processor.KindEmail, updated, "")))
+	f.diff("Search by the rectified person's phone", []gdpr.Subject{want}, f.search(f.term(processor.KindPhone, "+442079460123", "")))
+
+	// A repeat is harmless.
+	again, err := f.a.Rectify(ctx, op, []processor.Term{old}, changes)
+	if err != nil {
+		f.t.Fatalf("Rectify repeated: %v", err)
+	}
+	f.diff("outcome of a repeated Rectify", out, again)
+	f.diff("Search by the updated email after a repeat", []gdpr.Subject{want}, f.search(f.term(processor.KindEmail, updated, "")))
+
+	// Through an id term, a phone written loosely.
+	out, err = f.a.Rectify(ctx, processor.Op{RequestID: "req-rectify-2", ID: "req-rectify-2/phone"},
+		[]processor.Term{f.term(processor.KindDialerContactID, "dc-100", "cl-renewals")},
+		[]processor.Change{{Kind: processor.KindPhone, Existing: "+14155550123", Updated: "+1 415 555 0177"}})
+	if err != nil {
+		f.t.Fatalf("Rectify a phone: %v", err)
+	}
+	f.diff("outcome of rectifying a phone", gdpr.Outcome{Updated: 1}, out)
+	want = f.subject("alex-2")
+	want.PhoneNumbers = []string{"+1 415 555 0177"}
+	f.diff("Search by the updated phone", []gdpr.Subject{want}, f.search(f.term(processor.KindPhone, "+14155550177", "")))
+
+	// A value nobody holds changes nothing.
+	out, err = f.a.Rectify(ctx, processor.Op{RequestID: "req-rectify-3", ID: "req-rectify-3/none"},
+		[]processor.Term{f.term(processor.KindUserID, "u-sam", "")},
+		[]processor.Change{{Kind: processor.KindEmail, Existing: "nobody@example.com", Updated: "somebody@example.com"}})
+	if err != nil {
+		f.t.Fatalf("Rectify of a value nobody holds: %v", err)
+	}
+	f.diff("outcome of rectifying a value nobody holds", gdpr.Outcome{}, out)
+	f.wantIntact("sam", "kim", "robin", "dana")
+}
+
+func testAdapterEraseNamesake(f *adapterFixture) {
+	var k adapterKeep
+	out, err := f.a.Erase(f.t.Context(), processor.Op{RequestID: "req-erase", ID: "req-erase/alex-1"},
+		[]processor.Term{f.term(processor.KindEmail, "alex.morgan@example.com", "")},
+		k.keep(f.a.Name(), processor.RetainNothing{}))
+	if err != nil {
+		f.t.Fatalf("Erase: %v", err)
+	}
+	f.wantErased("Erase of alex-1", out, 3, 0)
+	f.diff("records keep was asked about", f.records("alex-1"), k.count())
+	f.wantGone("alex-1")
+	f.wantFound(f.term(processor.KindName, "Alex Morgan", ""), "alex-2")
+	f.wantIntact("alex-2", "sam", "kim", "robin", "dana")
+	if recs := f.export(f.term(processor.KindName, "Alex Morgan", "")); !cmp.Equal(f.records("alex-2"), adapterCount(recs)) {
+		f.t.Errorf("after erasing alex-1, Export by the namesakes' name emits %v, want alex-2's records", adapterCount(recs))
+	}
+}
+
+// testAdapterEraseUndecided: when the retention policy cannot decide, the
+// erasure fails and erases nothing, so that it can be retried.
+func testAdapterEraseUndecided(f *adapterFixture) {
+	undecided := errors.New("legal-hold register unavailable")
+	_, err := f.a.Erase(f.t.Context(), processor.Op{RequestID: "req-undecided", ID: "req-undecided/alex-1"},
+		[]processor.Term{f.term(processor.KindEmail, "alex.morgan@example.com", "")},
+		func(context.Context, processor.Record) (string, bool, error) { return "", false, undecided })
+	if !errors.Is(err, undecided) {
+		f.t.Fatalf("Erase with an undecided policy = %v, want the policy's error", err)
+	}
+	f.wantIntact("alex-1", "alex-2", "sam", "kim", "robin", "dana")
+}
+
+func testAdapterEraseRetained(f *adapterFixture) {
+	ctx := f.t.Context()
+	var k adapterKeep
+	keep := k.keep(f.a.Name(), processor.CurrentEmployees{})
+
+	out, err := f.a.Erase(ctx, processor.Op{RequestID: "req-erase-sam", ID: "req-erase-sam/1"}, f.ownTerms("sam"), keep)
+	if err != nil {
+		f.t.Fatalf("Erase of a current employee: %v", err)
+	}
+	f.wantErased("Erase of a current employee", out, 1, 1)
+	f.diff("retained records", []gdpr.Retention{{Basis: processor.EmployeeBasis, Records: 1}}, out.Retained)
+	f.diff("records keep was asked about", f.records("sam"), k.count())
+	f.wantIntact("sam")
+
+	// The employee's record is still exported; the erased chat is gone or
+	// holds nothing of what it held.
+	recs := f.export(f.ownTerms("sam")...)
+	if adapterCount(recs)[adapterRecID{"user", "sam"}] != 1 {
+		f.t.Errorf("after erasure, Export of the retained employee emits %v, want the user record once", adapterCount(recs))
+	}
+	for _, r := range recs {
+		if r.ID != "chat-sam" {
+			continue
+		}
+		for name, v := range f.linked("sam")[0].Fields {
+			if r.Fields[name] == v {
+				f.t.Errorf("the erased chat-sam still holds its %q", name)
+			}
+		}
+	}
+
+	// A former employee is not retained.
+	out, err = f.a.Erase(ctx, processor.Op{RequestID: "req-erase-kim", ID: "req-erase-kim/1"},
+		[]processor.Term{f.term(processor.KindUserID, "u-kim", "")}, keep)
+	if err != nil {
+		f.t.Fatalf("Erase of a former employee: %v", err)
+	}
+	f.wantErased("Erase of a former employee", out, 1, 0)
+	f.wantGone("kim")
+	f.wantIntact("alex-1", "alex-2", "robin", "dana")
+}
+
+func testAdapterEraseRepeat(f *adapterFixture) {
+	ctx := f.t.Context()
+	op := processor.Op{RequestID: "req-erase", ID: "req-erase/alex-2"}
+	terms := []processor.Term{f.term(processor.KindPhone, "+14155550123", "")}
+	nothing := func(context.Context, processor.Record) (string, bool, error) { return "", false, nil }
+
+	out, err := f.a.Erase(ctx, op, terms, nothing)
+	if err != nil {
+		f.t.Fatalf("Erase: %v", err)
+	}
+	f.wantErased("Erase of alex-2", out, 2, 0)
+	again, err := f.a.Erase(ctx, op, terms, nothing)
+	if err != nil {
+		f.t.Fatalf("Erase repeated with the same Op.ID: %v", err)
+	}
+	f.diff("outcome of a repeated Erase", out, again)
+
+	// Another operation on the erased terms finds nothing to do.
+	out, err = f.a.Erase(ctx, processor.Op{RequestID: "req-erase-2", ID: "req-erase-2/alex-2"}, terms, nothing)
+	if err != nil {
+		f.t.Fatalf("Erase of erased data: %v", err)
+	}
+	f.wantErased("Erase of erased data", out, 0, 0)
+	f.wantGone("alex-2")
+	f.wantIntact("alex-1", "sam", "kim", "robin", "dana")
+}
+
+func testAdapterCancelled(f *adapterFixture) {
+	ctx, cancel := context.WithCancel(f.t.Context())
+	cancel()
+	email := f.term(processor.KindEmail, "alex.morgan@example.com", "")
+	calls := []struct {
+		name string
+		call func() error
+	}{
+		{"Search", func() error { _, err := f.a.Search(ctx, email); return err }},
+		{"Resolve", func() error {
+			_, err := f.a.Resolve(ctx, f.term(processor.KindUserID, "u-sam", ""))
+			return err
+		}},
+		{"Export", func() error {
+			return f.a.Export(ctx, processor.Op{RequestID: "req-c", ID: "req-c/export"}, []processor.Term{email},
+				func(processor.Record) error { return nil })
+		}},
+		{"Rectify", func() error {
+			_, err := f.a.Rectify(ctx, processor.Op{RequestID: "req-c", ID: "req-c/rectify"}, []processor.Term{email},
+				[]processor.Change{{Kind: processor.KindEmail, Existing: email.Value, Updated: "new@example.com"}})
+			return err
+		}},
+		{"Erase", func() error {
+			_, err := f.a.Erase(ctx, processor.Op{RequestID: "req-c", ID: "req-c/erase"}, f.terms("sam"),
+				func(context.Context, processor.Record) (string, bool, error) { return "", false, nil })
+			return err
+		}},
+	}
+	for _, c := range calls {
+		if err := c.call(); !errors.Is(err, context.Canceled) {
+			f.t.Errorf("%s with a cancelled context: error %v, want one matching context.Canceled", c.name, err)
+		}
+	}
+	for _, p := range f.ds.People {
+		f.wantIntact(p.Key)
+	}
+}
+
+func testAdapterConcurrent(f *adapterFixture) {
+	ctx := f.t.Context()
+	var keys []string
+	for _, p := range f.ds.People {
+		keys = append(keys, p.Key)
+	}
+	terms := make(map[string][]processor.Term)
+	for _, k := range keys {
+		terms[k] = f.ownTerms(k)
+	}
+	nothing := func(context.Context, processor.Record) (string, bool, error) { return "", false, nil }
+	rectified := "+61 2 5550 9999"
+	danaPhone := f.term(processor.KindPhone, "+61 2 5550 1234", "")
+
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 20 {
+				for _, k := range keys {
+					for _, t := range terms[k] {
+						if _, err := f.a.Search(ctx, t); err != nil {
+							f.t.Errorf("concurrent Search: %v", err)
+							return
+						}
+						if t.Kind.IsID() {
+							if _, err := f.a.Resolve(ctx, t); err != nil && !errors.Is(err, gdpr.ErrNotFound) {
+								f.t.Errorf("concurrent Resolve: %v", err)
+								return
+							}
+						}
+					}
+					err := f.a.Export(ctx, processor.Op{RequestID: "req-x", ID: fmt.Sprintf("x/%d/%d", g, i)}, terms[k],
+						func(processor.Record) error { return nil })
+					if err != nil {
+						f.t.Errorf("concurrent Export: %v", err)
+						return
+					}
+				}
+			}
+		})
+	}
+	for _, k := range []string{"alex-1", "robin", "kim"} {
+		for g := range 3 {
+			wg.Go(func() {
+				// Two erasers repeat one operation; the third is another.
+				op := processor.Op{RequestID: "req-erase-" + k, ID: fmt.Sprintf("erase-%s/%d", k, g/2)}
+				if _, err := f.a.Erase(ctx, op, terms[k], nothing); err != nil {
+					f.t.Errorf("concurrent Erase of %s: %v", k, err)
+				}
+			})
+		}
+	}
+	wg.Go(func() {
+		_, err := f.a.Rectify(ctx, processor.Op{RequestID: "req-rectify-dana", ID: "rectify-dana/1"},
+			[]processor.Term{danaPhone},
+			[]processor.Change{{Kind: processor.KindPhone, Existing: danaPhone.Value, Updated: rectified}})
+		if err != nil {
+			f.t.Errorf("concurrent Rectify: %v", err)
+		}
+	})
+	wg.Wait()
+
+	f.wantGone("alex-1", "robin", "kim")
+	f.wantIntact("alex-2", "sam")
+	want := f.subject("dana")
+	want.PhoneNumbers = []string{rectified}
+	f.diff("Search by dana's rectified phone", []gdpr.Subject{want}, f.search(f.term(processor.KindPhone, rectified, "")))
+}

@@ -1,0 +1,85 @@
+package memstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/gdprkit/gdpr/processor"
+)
+
+// Events returns the organization's audit events with Seq greater than
+// after, in Seq order, at most limit of them (0: all). The slice is the
+// caller's own.
+func (s *Store) Events(ctx context.Context, org string, after int64, limit int) ([]processor.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("memstore: events: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.events[org]
+	if c == nil {
+		return nil, nil
+	}
+	from := int(min(max(after, 0), int64(c.n)))
+	to := c.n
+	if limit > 0 && limit < to-from {
+		to = from + limit
+	}
+	return c.copy(from, to), nil
+}
+
+// appendEvents seals evs onto org's chain. The caller holds s.mu.
+func (s *Store) appendEvents(org string, evs ...processor.Event) {
+	c := s.events[org]
+	if c == nil {
+		c = new(chain)
+		s.events[org] = c
+	}
+	for _, ev := range evs {
+		ev.Org = org
+		// Durable stores keep microseconds; seal what they would return,
+		// so that a chain verifies whichever store it came from.
+		ev.Time = ev.Time.Truncate(time.Microsecond)
+		c.append(processor.SealEvent(ev, c.last()))
+	}
+}
+
+// chunkSize is how many events a chain keeps per chunk.
+const chunkSize = 1024
+
+// chain is an organization's events, Seq i at index i-1, kept in chunks so
+// that a long chain grows without copying the events it holds.
+type chain struct {
+	chunks [][]processor.Event
+	n      int
+}
+
+// last returns the newest event, nil when there is none.
+func (c *chain) last() *processor.Event {
+	if c.n == 0 {
+		return nil
+	}
+	return &c.chunks[(c.n-1)/chunkSize][(c.n-1)%chunkSize]
+}
+
+func (c *chain) append(ev processor.Event) {
+	if c.n%chunkSize == 0 {
+		c.chunks = append(c.chunks, make([]processor.Event, 0, chunkSize))
+	}
+	k := len(c.chunks) - 1
+	c.chunks[k] = append(c.chunks[k], ev)
+	c.n++
+}
+
+// copy returns a copy of the events at indexes from to to (exclusive).
+func (c *chain) copy(from, to int) []processor.Event {
+	out := make([]processor.Event, 0, to-from)
+	for i := from; i < to; {
+		chunk := c.chunks[i/chunkSize][i%chunkSize:]
+		chunk = chunk[:min(len(chunk), to-i)]
+		out = append(out, chunk...)
+		i += len(chunk)
+	}
+	return out
+}
