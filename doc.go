@@ -3,10 +3,11 @@
 //
 // One interface, [Service], is the contract every part of gdprkit meets at:
 // search the subjects a term matches, create a request, get it, list them.
-// Two implementations exist: an HTTP client for the hosted GDPR API, and the
-// embeddable reference engine in package processor, which runs the same API
-// over the operator's own data stores. Code written against Service runs
-// unchanged against either.
+// It is the GDPR API of Genesys Cloud (/api/v2/gdpr/...) as a Go interface.
+// The embeddable reference engine in package processor implements it over
+// the operator's own data stores; code written against Service runs
+// unchanged against any implementation, such as an HTTP client of the
+// hosted API.
 //
 // # Types
 //
@@ -33,6 +34,6 @@
 // context with [WithOrganization]; nothing of one organization is visible to
 // another.
 //
-// The package imports only the standard library (and, for the HTTP client,
-// go-retryablehttp and x/time/rate), so importing it stays light.
+// The package imports only the standard library, so importing it stays
+// light: drivers and heavier libraries live in the packages that need them.
 package gdpr
