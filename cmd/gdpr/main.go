@@ -1,0 +1,57 @@
+// Command gdpr answers GDPR data subject requests from the command line.
+//
+// Usage:
+//
+//	gdpr demo    run the reference document's worked example over demo data
+//
+// Run "gdpr help" for the list of commands.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `gdpr answers GDPR data subject requests: access (Art. 15),
+rectification (Art. 16) and erasure (Art. 17).
+
+Usage:
+  gdpr demo    run the worked example of a data subject request over demo
+               data held in memory: search, review, erase, verify, export
+  gdpr help    show this help
+`
+
+// run executes the command line args and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	switch args[0] {
+	case "demo":
+		if len(args) > 1 {
+			fmt.Fprintf(stderr, "gdpr demo takes no arguments, got %q\n", args[1:])
+			return 2
+		}
+		if err := runDemo(ctx, stdout); err != nil {
+			fmt.Fprintf(stderr, "gdpr demo: %v\n", err)
+			return 1
+		}
+		return 0
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "gdpr: unknown command %q\n\n%s", args[0], usage)
+	return 2
+}
