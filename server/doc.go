@@ -1,0 +1,34 @@
+// Package server serves a gdpr.Service on the wire of the GDPR API, so that
+// clients written for the hosted API (official SDKs, curl, gdpr.Client)
+// work against it unchanged.
+//
+// # Routes
+//
+// The four routes of the API:
+//
+//	GET  /api/v2/gdpr/subjects?searchType=&searchValue=
+//	POST /api/v2/gdpr/requests?deleteConfirmed=
+//	GET  /api/v2/gdpr/requests?pageSize=&pageNumber=
+//	GET  /api/v2/gdpr/requests/{requestId}
+//
+// and three of its own: POST /oauth/token (OAuth 2 client credentials),
+// GET /api/v2/gdpr/requests/{requestId}/results (the signed, expiring
+// download behind a request's resultsUrl) and GET /healthz.
+//
+// # Authentication and tenancy
+//
+// Clients authenticate with client credentials ([Clients], loaded from a
+// file whose secrets are stored hashed) and receive expiring bearer tokens.
+// Each client belongs to one organization; the organization travels from
+// the token on the request's context (gdpr.WithOrganization) into the
+// service, so no route reads or changes another organization's requests.
+// Scope "gdpr" may use every route, "gdpr:readonly" only the GETs.
+//
+// # Errors and limits
+//
+// Every error is the wire ErrorBody with its documented status and code;
+// bad input is a 4xx, never a 500. Every response carries
+// ININ-Correlation-Id and the inin-ratelimit-count, -allowed and -reset
+// headers; an organization over its rate answers 429 with Retry-After.
+// Bodies are limited in size and must be application/json.
+package server
