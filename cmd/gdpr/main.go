@@ -13,11 +13,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
@@ -26,13 +27,17 @@ const usage = `gdpr answers GDPR data subject requests: access (Art. 15),
 rectification (Art. 16) and erasure (Art. 17).
 
 Usage:
-  gdpr demo    run the worked example of a data subject request over demo
-               data held in memory: search, review, erase, verify, export
-  gdpr help    show this help
+  gdpr demo          run the worked example of a data subject request over
+                     demo data held in memory: search, review, erase,
+                     verify, export
+  gdpr serve         serve the GDPR API over your data (gdpr serve -h)
+  gdpr hash-secret   hash a client secret read from standard input, for
+                     the clients file of gdpr serve
+  gdpr help          show this help
 `
 
 // run executes the command line args and returns the exit code.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return 2
@@ -48,6 +53,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 		return 0
+	case "serve":
+		return cmdServe(ctx, args[1:], stdout, stderr)
+	case "hash-secret":
+		return cmdHashSecret(stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

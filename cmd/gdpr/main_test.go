@@ -9,7 +9,7 @@ import (
 
 func TestDemoPlaysTheWorkedExample(t *testing.T) {
 	var out, errOut bytes.Buffer
-	if code := run(context.Background(), []string{"demo"}, &out, &errOut); code != 0 {
+	if code := run(context.Background(), []string{"demo"}, nil, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
 	s := out.String()
@@ -34,15 +34,15 @@ func TestDemoPlaysTheWorkedExample(t *testing.T) {
 
 func TestUsage(t *testing.T) {
 	var out, errOut bytes.Buffer
-	if code := run(context.Background(), nil, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "Usage:") {
+	if code := run(context.Background(), nil, nil, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "Usage:") {
 		t.Fatalf("no args: exit %d, stderr %q", code, errOut.String())
 	}
 	errOut.Reset()
-	if code := run(context.Background(), []string{"frobnicate"}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), `unknown command "frobnicate"`) {
+	if code := run(context.Background(), []string{"frobnicate"}, nil, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), `unknown command "frobnicate"`) {
 		t.Fatalf("unknown command: exit %d, stderr %q", code, errOut.String())
 	}
 	errOut.Reset()
-	if code := run(context.Background(), []string{"demo", "extra"}, &out, &errOut); code != 2 {
+	if code := run(context.Background(), []string{"demo", "extra"}, nil, &out, &errOut); code != 2 {
 		t.Fatalf("demo with args: exit %d", code)
 	}
 }

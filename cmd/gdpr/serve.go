@@ -1,0 +1,244 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gdprkit/gdpr/adapter/memadapter"
+	"github.com/gdprkit/gdpr/internal/demo"
+	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/server"
+	"github.com/gdprkit/gdpr/store/memstore"
+)
+
+// serveConfig is what gdpr serve runs with.
+type serveConfig struct {
+	addr, clients, data, store, publicURL, region, keyHex, logLevel string
+	demoData                                                        bool
+	rate                                                            float64
+	burst, workers                                                  int
+}
+
+// env returns the environment variable's value, or def.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv(name); ok {
+		return v
+	}
+	return def
+}
+
+func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
+	c := &serveConfig{}
+	fs := flag.NewFlagSet("gdpr serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.addr, "addr", env("GDPR_ADDR", "127.0.0.1:8080"), "listen address (GDPR_ADDR)")
+	fs.StringVar(&c.clients, "clients", env("GDPR_CLIENTS", ""), "OAuth clients file, secrets hashed with 'gdpr hash-secret' (GDPR_CLIENTS); required")
+	fs.StringVar(&c.data, "data", env("GDPR_DATA", ""), "comma-separated data set JSON files, one memory adapter each, named after the file (GDPR_DATA)")
+	fs.BoolVar(&c.demoData, "demo", env("GDPR_DEMO", "") == "true", "serve the demo data set (GDPR_DEMO=true)")
+	fs.StringVar(&c.store, "store", env("GDPR_STORE", "memory"), "request store: memory (GDPR_STORE)")
+	fs.StringVar(&c.publicURL, "public-url", env("GDPR_PUBLIC_URL", ""), "base URL clients reach the server at, for resultsUrl (GDPR_PUBLIC_URL)")
+	fs.StringVar(&c.region, "region", env("GDPR_REGION", ""), "region for phone numbers without a country code, e.g. GB (GDPR_REGION)")
+	fs.StringVar(&c.keyHex, "signing-key", env("GDPR_SIGNING_KEY", ""), "hex key of 32+ bytes signing tokens and results URLs; random if empty (GDPR_SIGNING_KEY)")
+	fs.StringVar(&c.logLevel, "log-level", env("GDPR_LOG_LEVEL", "info"), "debug, info, warn or error (GDPR_LOG_LEVEL)")
+	fs.Float64Var(&c.rate, "rate", envFloat("GDPR_RATE", server.DefaultRate), "requests per second per organization, 0 for no limit (GDPR_RATE)")
+	fs.IntVar(&c.burst, "burst", envInt("GDPR_BURST", server.DefaultBurst), "requests at once per organization (GDPR_BURST)")
+	fs.IntVar(&c.workers, "workers", envInt("GDPR_WORKERS", processor.DefaultWorkers), "requests processed at once (GDPR_WORKERS)")
+	return fs, c
+}
+
+func envFloat(name string, def float64) float64 {
+	var f float64
+	if _, err := fmt.Sscan(env(name, ""), &f); err != nil {
+		return def
+	}
+	return f
+}
+
+func envInt(name string, def int) int {
+	var n int
+	if _, err := fmt.Sscan(env(name, ""), &n); err != nil {
+		return def
+	}
+	return n
+}
+
+// cmdServe runs gdpr serve until ctx ends (SIGINT or SIGTERM): it stops
+// accepting, drains the HTTP requests in flight, then stops the workers,
+// which release what they hold for the next start.
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs, c := serveFlags(stderr)
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "gdpr serve: unexpected arguments %q\n", fs.Args())
+		return 2
+	}
+	log, err := newLogger(stderr, c.logLevel)
+	if err != nil {
+		fmt.Fprintf(stderr, "gdpr serve: %v\n", err)
+		return 2
+	}
+	if err := serve(ctx, c, log, nil); err != nil {
+		fmt.Fprintf(stderr, "gdpr serve: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("log level %q: use debug, info, warn or error", level)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}
+
+// serve runs the server; ready, when set, receives the listening address.
+func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- string) error {
+	if c.clients == "" {
+		return errors.New("--clients is required: a JSON file of OAuth clients (see 'gdpr hash-secret')")
+	}
+	clients, err := server.LoadClients(c.clients)
+	if err != nil {
+		return err
+	}
+	adapters, err := loadAdapters(c)
+	if err != nil {
+		return err
+	}
+	if c.store != "memory" {
+		return fmt.Errorf("--store %q is not known; use memory", c.store)
+	}
+	p, err := processor.New(memstore.New(), adapters,
+		processor.WithPolicy(processor.CurrentEmployees{}),
+		processor.WithRegion(c.region),
+		processor.WithWorkers(c.workers),
+		processor.WithLogger(log))
+	if err != nil {
+		return err
+	}
+	opts := []server.Option{server.WithLogger(log), server.WithRate(c.rate, c.burst)}
+	if c.keyHex != "" {
+		key, err := hex.DecodeString(c.keyHex)
+		if err != nil {
+			return fmt.Errorf("--signing-key is not hex: %w", err)
+		}
+		opts = append(opts, server.WithSigningKey(key))
+	}
+	if c.publicURL != "" {
+		opts = append(opts, server.WithPublicURL(c.publicURL))
+	}
+	h, err := server.New(p, clients, opts...)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	return runServer(ctx, ln, h, p, log, ready)
+}
+
+// runServer serves h on ln and runs p's workers until ctx ends, then shuts down
+// in order: HTTP first (drained), then the workers.
+func runServer(ctx context.Context, ln net.Listener, h http.Handler, p *processor.Processor, log *slog.Logger, ready chan<- string) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	workDone := make(chan struct{})
+	go func() { p.Run(workCtx); close(workDone) }()
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	log.Info("serving the GDPR API", "addr", ln.Addr().String(), "adapters", strings.Join(p.Adapters(), ","))
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	var err error
+	select {
+	case err = <-serveErr:
+	case <-ctx.Done():
+		log.Info("shutting down: draining HTTP requests")
+		shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err = srv.Shutdown(shutCtx)
+		cancel()
+	}
+	log.Info("stopping workers")
+	stopWork()
+	<-workDone
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// loadAdapters builds the memory adapters of --demo and --data.
+func loadAdapters(c *serveConfig) ([]processor.Adapter, error) {
+	var as []processor.Adapter
+	opts := []memadapter.Option{memadapter.WithRegion(c.region)}
+	if c.demoData {
+		mems, err := demo.Adapters(opts...)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range mems {
+			as = append(as, a)
+		}
+	}
+	for _, path := range strings.Split(c.data, ",") {
+		if path = strings.TrimSpace(path); path == "" {
+			continue
+		}
+		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+		a, err := memadapter.New(name, opts...)
+		if err != nil {
+			return nil, err
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		err = a.LoadJSON(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("--data %s: %w", path, err)
+		}
+		as = append(as, a)
+	}
+	if len(as) == 0 {
+		return nil, errors.New("no data to serve: give --demo or --data FILE[,FILE...]")
+	}
+	return as, nil
+}
+
+// cmdHashSecret prints the hash of the secret read from stdin, for a
+// clients file.
+func cmdHashSecret(stdin io.Reader, stdout, stderr io.Writer) int {
+	b, err := io.ReadAll(io.LimitReader(stdin, 4096))
+	if err != nil {
+		fmt.Fprintf(stderr, "gdpr hash-secret: %v\n", err)
+		return 1
+	}
+	secret := strings.TrimRight(string(b), "\r\n")
+	if len(secret) < 16 {
+		fmt.Fprintln(stderr, "gdpr hash-secret: give a secret of 16 characters or more on standard input")
+		return 2
+	}
+	h, err := server.HashSecret(secret)
+	if err != nil {
+		fmt.Fprintf(stderr, "gdpr hash-secret: %v\n", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, h)
+	return 0
+}
