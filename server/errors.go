@@ -1,27 +1,34 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/processor"
 )
 
-// writeJSON writes v with status.
+// writeJSON writes v with status, without HTML escaping (the bodies are
+// JSON for programs, and page URIs keep their '&').
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		status = http.StatusInternalServerError
-		b = []byte(`{"message":"the response could not be encoded","code":"internal.server.error","status":500,"details":[],"errors":[]}`)
+		buf.Reset()
+		buf.WriteString(`{"message":"the response could not be encoded","code":"internal.server.error","status":500,"details":[],"errors":[]}`)
 	}
 	h := w.Header()
 	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	w.Write(b)
+	w.Write(buf.Bytes())
 }
 
 // writeError writes err as the wire ErrorBody: an *gdpr.APIError as it
