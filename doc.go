@@ -4,10 +4,22 @@
 // One interface, [Service], is the contract every part of gdprkit meets at:
 // search the subjects a term matches, create a request, get it, list them.
 // It is the GDPR API of Genesys Cloud (/api/v2/gdpr/...) as a Go interface.
-// The embeddable reference engine in package processor implements it over
-// the operator's own data stores; code written against Service runs
-// unchanged against any implementation, such as an HTTP client of the
-// hosted API.
+// [Client] implements it over HTTP, against the hosted API or a gdprkit
+// server; the embeddable reference engine in package processor implements
+// it over the operator's own data stores. Code written against Service
+// runs unchanged against either.
+//
+//	client, err := gdpr.New(
+//		gdpr.WithRegion("eu-west-1"),
+//		gdpr.WithClientCredentials(id, secret),
+//	)
+//	subjects, err := client.SearchSubjects(ctx, gdpr.SearchEmail, "ann@example.com")
+//	req, err := client.CreateRequest(ctx, gdpr.RequestSpec{
+//		Type:    gdpr.RequestExport,
+//		Subject: gdpr.Subject{EmailAddresses: []string{"ann@example.com"}},
+//	})
+//	req, err = client.Wait(ctx, req.ID, nil)
+//	n, err := client.DownloadResults(ctx, req, file)
 //
 // # Types
 //
@@ -18,14 +30,90 @@
 // erasure [Verification]) are extra JSON fields, ignored by clients that do
 // not know them.
 //
+// # Authentication
+//
+// A Client authenticates with OAuth client credentials
+// ([WithClientCredentials]) or a static bearer token ([WithToken]). With
+// client credentials the token is fetched on the first call, cached, and
+// fetched again shortly before it expires; when the API answers 401 the
+// Client fetches a new token once and repeats the call, and a second 401
+// is returned as an error matching [ErrUnauthorized]. The token endpoint is
+// the API host with "api." replaced by "login." and the path /oauth/token
+// (https://login.mypurecloud.ie/oauth/token for eu-west-1); for a host
+// without an "api." label, such as a gdprkit server on localhost, it is the
+// base URL followed by /oauth/token. A rejected client is an [*OAuthError].
+//
+// A Client made without credentials is valid (New never fails for lack of
+// them) but each of its calls fails with [ErrNoCredentials] before
+// anything is sent. The Authorization header goes only to the API's own
+// host: results stored elsewhere are fetched without it.
+//
+// # Regions
+//
+// [WithRegion] picks the API of a region by name, such as "eu-west-1"
+// (https://api.mypurecloud.ie); [Regions] lists them and [DefaultRegion],
+// us-east-1, is used when neither WithRegion nor [WithBaseURL] is given.
+// WithBaseURL points the Client anywhere else, such as a gdprkit server.
+//
+// # Rate limits and retries
+//
+// Each call goes through a stack of transports, outermost first: retry,
+// throttle, auth, and the base transport ([WithHTTPClient],
+// [WithTransport]).
+//
+// The retry layer (go-retryablehttp) tries a call again after a
+// connection error, a 429 or a 5xx other than 501, up to the attempts of
+// [WithRetry] (5 by default), waiting a jittered exponential backoff, or
+// the server's Retry-After (in seconds or as an HTTP-date) up to a cap
+// (a minute by default). A cancelled context is never retried. A POST is
+// retried only when it carries an Idempotency-Key; [Client.CreateRequest]
+// always sends one (the caller's [RequestSpec.IdempotencyKey], or one it
+// makes per call), so the server creates one request however many
+// attempts it takes. Every attempt sends the same body bytes.
+//
+// The throttle layer takes a token from a bucket ([WithRate]) on every
+// attempt, retries included, and follows the server's
+// inin-ratelimit-allowed, inin-ratelimit-count and inin-ratelimit-reset
+// headers: once the server's window is spent, calls wait for it to end.
+// A 429 with Retry-After holds back every call of the Client until then.
+// All waits end early when the call's context does.
+//
+// When retries run out, the caller gets the last response's error: a
+// 429 is a [*RateLimitError] with its RetryAfter, matching
+// [ErrRateLimited].
+//
 // # Errors
 //
 // Every failure a Service reports for bad input or a missing request is an
 // [*APIError] carrying the wire [ErrorBody]: its HTTP status, its code
 // (such as "invalid.property") and a message that says what to do next.
-// Match the class of error with errors.Is against the sentinels
-// ([ErrBadRequest], [ErrNotFound], [ErrConflict], ...), or read the body
-// with errors.As.
+// Errors read by a Client also carry the HTTP status, the correlation id
+// (the ININ-Correlation-Id header, or the body's contextId) and, when the
+// body was not JSON, the raw body. Match the class of error with errors.Is
+// against the sentinels ([ErrBadRequest], [ErrUnauthorized],
+// [ErrForbidden], [ErrNotFound], [ErrConflict], [ErrRateLimited],
+// [ErrServer], ...), or read the body with errors.As:
+//
+//	var apiErr *gdpr.APIError
+//	if errors.As(err, &apiErr) {
+//		log.Printf("%s (correlation id %s)", apiErr.Body.Code, apiErr.CorrelationID)
+//	}
+//
+// Errors and logs never carry the query string, where search values go.
+// Logging is off unless [WithLogger] is given, and logs only methods,
+// paths, statuses, attempt numbers and waits: never search values, subject
+// fields, bodies, tokens or secrets.
+//
+// # Asynchronous requests
+//
+// A request is processed after [Client.CreateRequest] returns, usually at
+// INITIATED: it moves through SEARCHING, UPDATING or DELETING and
+// FINALIZING to COMPLETED, or to ERROR. [Client.Wait] polls it with a
+// growing interval ([WithPolling]) until it is done, reporting each state
+// it reads; a request that ends in ERROR comes back with a
+// [*RequestFailedError]. The results of a completed export are written to
+// any io.Writer by [Client.DownloadResults]. [Client.Requests] iterates
+// over every request, page by page.
 //
 // # Organizations
 //
@@ -34,6 +122,7 @@
 // context with [WithOrganization]; nothing of one organization is visible to
 // another.
 //
-// The package imports only the standard library, so importing it stays
-// light: drivers and heavier libraries live in the packages that need them.
+// The package imports only the standard library, go-retryablehttp and
+// golang.org/x/time/rate, so importing it stays light: drivers and heavier
+// libraries live in the packages that need them.
 package gdpr
