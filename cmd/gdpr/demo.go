@@ -4,19 +4,26 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
 	"strings"
 	"time"
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/server"
 	"github.com/gdprkit/gdpr/store/memstore"
 )
 
-// runDemo plays the reference document's worked example over the demo data:
-// a person gives a name and an email and asks for erasure.
+// runDemo starts the server in-process on a loopback port over the demo
+// data, then plays the reference document's worked example over HTTP, as
+// any client of the API would.
 func runDemo(ctx context.Context, w io.Writer) error {
 	mems, err := demo.Adapters()
 	if err != nil {
@@ -34,26 +41,63 @@ func runDemo(ctx context.Context, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go p.Run(ctx)
+	secret := make([]byte, 24)
+	rand.Read(secret)
+	hash, err := server.HashSecret(hex.EncodeToString(secret))
+	if err != nil {
+		return err
+	}
+	clients, err := server.NewClients(server.Client{ID: "demo", SecretHash: hash, Organization: "demo", Scope: server.ScopeAll})
+	if err != nil {
+		return err
+	}
+	h, err := server.New(p, clients)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	srvCtx, stop := context.WithCancel(ctx)
+	served := make(chan error, 1)
+	go func() { served <- runServer(srvCtx, ln, h, p, slog.New(slog.DiscardHandler), nil) }()
+	defer func() { stop(); <-served }()
 
-	d := &demoRun{w: w, p: p}
-	steps := []func(context.Context) error{d.erasure, d.employee, d.export, d.audit}
-	for _, step := range steps {
+	base := "http://" + ln.Addr().String()
+	fmt.Fprintf(w, "Server: %s (in this process, over HTTP from here on)\n", base)
+	c, err := gdpr.New(gdpr.WithBaseURL(base), gdpr.WithClientCredentials("demo", hex.EncodeToString(secret)),
+		gdpr.WithPolling(10*time.Millisecond, 100*time.Millisecond))
+	if err != nil {
+		return err
+	}
+	d := &demoRun{w: w, c: c}
+	for _, step := range []func(context.Context) error{d.erasure, d.employee, d.export} {
 		if err := step(ctx); err != nil {
 			return err
 		}
 	}
+	n, err := p.VerifyAudit(gdpr.WithOrganization(ctx, "demo"))
+	if err != nil {
+		return err
+	}
+	d.say("\n8. Audit log: %d events, hash chain verified.", n)
 	return nil
 }
 
 type demoRun struct {
 	w io.Writer
-	p *processor.Processor
+	c *gdpr.Client
 }
 
 func (d *demoRun) say(format string, args ...any) { fmt.Fprintf(d.w, format+"\n", args...) }
+
+// candidate is a subject found by at least one of the person's
+// identifiers.
+type candidate struct {
+	subject gdpr.Subject
+	matched []string
+}
 
 // erasure is the worked example: search each identifier, keep the
 // subjects the person's identifiers correlate, erase each of them.
@@ -62,38 +106,46 @@ func (d *demoRun) erasure(ctx context.Context) error {
 	d.say("\n1. %s writes in asking to be erased, giving a name and an email:", name)
 	d.say("   name %q, email %q", name, email)
 
-	d.say("\n2. One subject search per identifier:")
-	byName, err := d.p.SearchSubjects(ctx, gdpr.SearchName, name)
-	if err != nil {
-		return err
-	}
-	byEmail, err := d.p.SearchSubjects(ctx, gdpr.SearchEmail, email)
-	if err != nil {
-		return err
-	}
-	d.say("   NAME  matches %d subjects", len(byName))
-	d.say("   EMAIL matches %d subjects", len(byEmail))
-
-	d.say("\n3. Review: keep only subjects an identifier the person gave correlates.")
-	emailIDs := map[string]bool{}
-	for _, s := range byEmail {
-		emailIDs[subjectID(s)] = true
-	}
-	var matching []gdpr.Subject
-	for _, s := range byName {
-		verdict := "namesake: matches the name only, left alone"
-		if emailIDs[subjectID(s)] {
-			verdict = "matches name and email: erase"
-			matching = append(matching, s)
+	d.say("\n2. One subject search per identifier (GET /api/v2/gdpr/subjects):")
+	var cands []*candidate
+	byID := map[string]*candidate{}
+	for _, q := range []struct {
+		label string
+		t     gdpr.SearchType
+		v     string
+	}{{"name", gdpr.SearchName, name}, {"email", gdpr.SearchEmail, email}} {
+		found, err := d.c.SearchSubjects(ctx, q.t, q.v)
+		if err != nil {
+			return err
 		}
-		d.say("   %-38s %-28s %s", subjectID(s), strings.Join(s.EmailAddresses, ","), verdict)
+		d.say("   %-5s matches %d subjects", strings.ToUpper(q.label), len(found))
+		for _, s := range found {
+			id := subjectID(s)
+			if byID[id] == nil {
+				byID[id] = &candidate{subject: s}
+				cands = append(cands, byID[id])
+			}
+			byID[id].matched = append(byID[id].matched, q.label)
+		}
 	}
 
-	d.say("\n4. One confirmed GDPR_DELETE per matching subject, by its id:")
+	d.say("\n3. Review: a subject is this person only if an identifier beyond the shared name matches.")
+	d.say("   %-56s %-11s %s", "subject", "matched by", "verdict")
+	var matching []gdpr.Subject
+	for _, c := range cands {
+		verdict := "ambiguous: a namesake; left alone"
+		if len(c.matched) > 1 {
+			verdict = "confirmed: erase"
+			matching = append(matching, c.subject)
+		}
+		d.say("   %-56s %-11s %s", subjectID(c.subject), strings.Join(c.matched, "+"), verdict)
+	}
+
+	d.say("\n4. One confirmed GDPR_DELETE per matching subject, by its id (POST /api/v2/gdpr/requests):")
 	var reqs []*gdpr.Request
 	for _, s := range matching {
 		term := gdpr.Subject{UserID: s.UserID, ExternalContactID: s.ExternalContactID, DialerContactID: s.DialerContactID}
-		r, err := d.p.CreateRequest(ctx, gdpr.RequestSpec{Type: gdpr.RequestDelete, Subject: term, DeleteConfirmed: true})
+		r, err := d.c.CreateRequest(ctx, gdpr.RequestSpec{Type: gdpr.RequestDelete, Subject: term, DeleteConfirmed: true})
 		if err != nil {
 			return err
 		}
@@ -113,7 +165,7 @@ func (d *demoRun) erasure(ctx context.Context) error {
 		t gdpr.SearchType
 		v string
 	}{{gdpr.SearchName, name}, {gdpr.SearchEmail, email}} {
-		left, err := d.p.SearchSubjects(ctx, q.t, q.v)
+		left, err := d.c.SearchSubjects(ctx, q.t, q.v)
 		if err != nil {
 			return err
 		}
@@ -133,7 +185,7 @@ func (d *demoRun) erasure(ctx context.Context) error {
 // employee erases a current employee: the work identity is retained.
 func (d *demoRun) employee(ctx context.Context) error {
 	d.say("\n6. %s, a current employee and also a customer, asks for erasure by email:", demo.SamRivera)
-	r, err := d.p.CreateRequest(ctx, gdpr.RequestSpec{Type: gdpr.RequestDelete, DeleteConfirmed: true,
+	r, err := d.c.CreateRequest(ctx, gdpr.RequestSpec{Type: gdpr.RequestDelete, DeleteConfirmed: true,
 		Subject: gdpr.Subject{EmailAddresses: []string{demo.SamRiveraEmail}}})
 	if err != nil {
 		return err
@@ -146,10 +198,11 @@ func (d *demoRun) employee(ctx context.Context) error {
 	return nil
 }
 
-// export answers an access request and lists the archive.
+// export answers an access request, downloads the archive and shows its
+// manifest.
 func (d *demoRun) export(ctx context.Context) error {
 	d.say("\n7. %s asks for a copy of her data (GDPR_EXPORT), by her email %s:", demo.LenaFischer, demo.LenaFischerEmail)
-	r, err := d.p.CreateRequest(ctx, gdpr.RequestSpec{Type: gdpr.RequestExport,
+	r, err := d.c.CreateRequest(ctx, gdpr.RequestSpec{Type: gdpr.RequestExport,
 		Subject: gdpr.Subject{EmailAddresses: []string{demo.LenaFischerEmail}}})
 	if err != nil {
 		return err
@@ -158,59 +211,57 @@ func (d *demoRun) export(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	d.say("   request %s  %s  resultsUrl %s", done.ID, done.Status, done.ResultsURL)
-	rc, err := d.p.OpenResults(ctx, r.ID)
+	var buf bytes.Buffer
+	n, err := d.c.DownloadResults(ctx, done, &buf)
 	if err != nil {
 		return err
 	}
-	defer rc.Close()
-	data, err := io.ReadAll(rc)
-	if err != nil {
-		return err
-	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	d.say("   downloaded %d bytes from the signed resultsUrl", n)
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 	if err != nil {
 		return err
 	}
 	for _, f := range zr.File {
-		d.say("   %-16s %6d bytes", f.Name, f.UncompressedSize64)
-	}
-	return nil
-}
-
-// audit verifies the hash chain of every change made above.
-func (d *demoRun) audit(ctx context.Context) error {
-	n, err := d.p.VerifyAudit(ctx)
-	if err != nil {
-		return err
-	}
-	d.say("\n8. Audit log: %d events, hash chain verified.", n)
-	return nil
-}
-
-// wait polls the request until it is final.
-func (d *demoRun) wait(ctx context.Context, id string) (*gdpr.Request, error) {
-	t := time.NewTicker(5 * time.Millisecond)
-	defer t.Stop()
-	for {
-		r, err := d.p.GetRequest(ctx, id)
+		if f.Name != "manifest.json" {
+			continue
+		}
+		rc, err := f.Open()
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if r.Status.Done() {
-			return r, nil
+		var m processor.Manifest
+		err = json.NewDecoder(rc).Decode(&m)
+		rc.Close()
+		if err != nil {
+			return err
 		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-t.C:
+		d.say("   manifest.json: %d records for request %s", m.Records, m.RequestID)
+		for _, a := range m.Adapters {
+			d.say("     %-16s %s", a.File, records(a.Records))
 		}
 	}
+	return nil
+}
+
+// wait follows a request to its end, printing each status it reaches.
+func (d *demoRun) wait(ctx context.Context, id string) (*gdpr.Request, error) {
+	var seen []string
+	last := gdpr.Status("")
+	r, err := d.c.Wait(ctx, id, func(r *gdpr.Request) {
+		if r.Status != last {
+			last = r.Status
+			seen = append(seen, string(r.Status))
+		}
+	})
+	if r != nil && r.Status != last {
+		seen = append(seen, string(r.Status))
+	}
+	d.say("   request %s  %s", id, strings.Join(seen, " → "))
+	return r, err
 }
 
 // report prints what each data store did for a finished request.
 func (d *demoRun) report(r *gdpr.Request) {
-	d.say("   request %s  %s", r.ID, r.Status)
 	for _, s := range r.Steps {
 		line := fmt.Sprintf("     %-10s %s", s.Adapter, records(s.Records))
 		if o := s.Outcome; o != nil {

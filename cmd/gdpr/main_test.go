@@ -16,7 +16,9 @@ func TestDemoPlaysTheWorkedExample(t *testing.T) {
 	for _, want := range []string{
 		"NAME  matches 3 subjects",
 		"EMAIL matches 2 subjects",
-		"namesake: matches the name only, left alone",
+		"ambiguous: a namesake; left alone",
+		"name+email  confirmed: erase",
+		"downloaded",
 		"EMAIL finds nothing",
 		"1 record, 1 retained (GDPR Art. 6(1)(f)",
 		"erasure verification passed",
