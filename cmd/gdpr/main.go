@@ -33,6 +33,15 @@ Usage:
   gdpr serve         serve the GDPR API over your data (gdpr serve -h)
   gdpr hash-secret   hash a client secret read from standard input, for
                      the clients file of gdpr serve
+
+Client commands, against gdpr serve or the hosted API (GDPR_API_URL or
+GDPR_API_REGION, and GDPR_CLIENT_ID with GDPR_CLIENT_SECRET, or GDPR_TOKEN):
+  gdpr subjects --type EMAIL VALUE        who does a term match?
+  gdpr request create --type T --term K=V create a request (--wait to follow it)
+  gdpr request get|wait ID                show a request, or wait for its end
+  gdpr request list                       list requests, newest first
+  gdpr results download ID                save an export's zip
+Add --json for output to scripts.
   gdpr help          show this help
 `
 
@@ -55,6 +64,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return 0
 	case "serve":
 		return cmdServe(ctx, args[1:], stdout, stderr)
+	case "subjects":
+		return cmdSubjects(ctx, args[1:], stdout, stderr)
+	case "request":
+		return cmdRequest(ctx, args[1:], stdout, stderr)
+	case "results":
+		return cmdResults(ctx, args[1:], stdout, stderr)
 	case "hash-secret":
 		return cmdHashSecret(stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":

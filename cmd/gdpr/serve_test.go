@@ -19,7 +19,7 @@ import (
 // writeClients writes a clients file with one client of scope gdpr.
 func writeClients(t *testing.T, id, secret string) string {
 	t.Helper()
-	h, err := server.HashSecret(secret)
+	h, err := server.HashSecretCost(secret, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
