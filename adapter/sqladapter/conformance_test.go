@@ -1,0 +1,299 @@
+package sqladapter_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter/memadapter"
+	"github.com/gdprkit/gdpr/adapter/sqladapter"
+	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/processortest"
+)
+
+// variant is how a data set is laid out in tables.
+type variant struct {
+	// normalized adds, for every term column, an indexed column holding
+	// the normalized value; without it, search scans.
+	normalized bool
+	// anonymize erases by anonymizing rather than deleting.
+	anonymize bool
+}
+
+func TestConformance(t *testing.T) {
+	forEachDB(t, func(t *testing.T, tdb testDB) {
+		processortest.TestAdapter(t, func(t *testing.T, ds memadapter.Dataset) processor.Adapter {
+			return loadDataset(t, tdb, ds, variant{normalized: true})
+		})
+	})
+}
+
+func TestConformanceScan(t *testing.T) {
+	t.Parallel()
+	tdb := testDBs()["SQLite"]
+	processortest.TestAdapter(t, func(t *testing.T, ds memadapter.Dataset) processor.Adapter {
+		return loadDataset(t, tdb, ds, variant{anonymize: true})
+	})
+}
+
+// personCol is a column of the people table.
+type personCol struct {
+	name  string
+	kind  processor.Kind
+	scope string
+	get   func(p *memadapter.Person) string
+}
+
+// peopleColumns lays out the people of ds: one column per id, enough
+// numbered columns for the most emails, phones, addresses and handles of
+// each type that one person has. The first social handle of a person is
+// the first handle column holding a value, so handle types are laid out
+// in the order the data set first uses them.
+func peopleColumns(ds memadapter.Dataset) []personCol {
+	cols := []personCol{
+		{"user_id", processor.KindUserID, "", func(p *memadapter.Person) string { return p.UserID }},
+		{"external_contact_id", processor.KindExternalContactID, "", func(p *memadapter.Person) string { return p.ExternalContactID }},
+		{"dialer_contact_id", processor.KindDialerContactID, "dialer_contact_list", func(p *memadapter.Person) string {
+			if p.DialerContactID == nil {
+				return ""
+			}
+			return p.DialerContactID.ID
+		}},
+		{"dialer_contact_list", "", "", func(p *memadapter.Person) string {
+			if p.DialerContactID == nil {
+				return ""
+			}
+			return p.DialerContactID.ContactListID
+		}},
+		{"journey_customer_id", processor.KindJourneyCustomer, "journey_customer_type", func(p *memadapter.Person) string {
+			if p.JourneyCustomer == nil {
+				return ""
+			}
+			return p.JourneyCustomer.ID
+		}},
+		{"journey_customer_type", "", "", func(p *memadapter.Person) string {
+			if p.JourneyCustomer == nil {
+				return ""
+			}
+			return p.JourneyCustomer.Type
+		}},
+		{"external_id", processor.KindExternalID, "", func(p *memadapter.Person) string { return p.ExternalID }},
+		{"name", processor.KindName, "", func(p *memadapter.Person) string { return p.Name }},
+	}
+	list := func(prefix string, kind processor.Kind, n int, get func(p *memadapter.Person) []string) {
+		for i := range n {
+			cols = append(cols, personCol{fmt.Sprintf("%s_%d", prefix, i+1), kind, "", func(p *memadapter.Person) string {
+				if vs := get(p); i < len(vs) {
+					return vs[i]
+				}
+				return ""
+			}})
+		}
+	}
+	most := func(f func(p *memadapter.Person) int) int {
+		n := 0
+		for i := range ds.People {
+			n = max(n, f(&ds.People[i]))
+		}
+		return n
+	}
+	list("email", processor.KindEmail, most(func(p *memadapter.Person) int { return len(p.Emails) }),
+		func(p *memadapter.Person) []string { return p.Emails })
+	list("phone", processor.KindPhone, most(func(p *memadapter.Person) int { return len(p.Phones) }),
+		func(p *memadapter.Person) []string { return p.Phones })
+	list("address", processor.KindAddress, most(func(p *memadapter.Person) int { return len(p.Addresses) }),
+		func(p *memadapter.Person) []string { return p.Addresses })
+	var types []gdpr.SearchType
+	for _, p := range ds.People {
+		for _, h := range p.SocialHandles {
+			if !containsType(types, h.Type) {
+				types = append(types, h.Type)
+			}
+		}
+	}
+	for _, typ := range types {
+		handles := func(p *memadapter.Person) []string {
+			var vs []string
+			for _, h := range p.SocialHandles {
+				if h.Type == typ {
+					vs = append(vs, h.Value)
+				}
+			}
+			return vs
+		}
+		list(strings.ToLower(string(typ)), processor.Kind(typ),
+			most(func(p *memadapter.Person) int { return len(handles(p)) }), handles)
+	}
+	return cols
+}
+
+func containsType(ts []gdpr.SearchType, t gdpr.SearchType) bool {
+	for _, x := range ts {
+		if x == t {
+			return true
+		}
+	}
+	return false
+}
+
+// loadDataset creates tables for ds in a fresh schema, loads it, and
+// opens an adapter over it: a "people" table (kind in a column, one
+// column per term) and one table per kind of linked record, referencing
+// people through its "person" column.
+func loadDataset(t *testing.T, tdb testDB, ds memadapter.Dataset, v variant) processor.Adapter {
+	t.Helper()
+	db, schema := tdb.fresh(t)
+	d := tdb.dialect
+	norm := processor.Normalizer{}
+	m := &sqladapter.Map{Schema: schema}
+	erase := sqladapter.EraseDelete
+	marker := ""
+	if v.anonymize {
+		erase, marker = sqladapter.EraseAnonymize, "anonymized_at"
+	}
+
+	// People.
+	cols := peopleColumns(ds)
+	people := sqladapter.Table{Name: "people", Key: "key", KindColumn: "kind", Subject: true,
+		Erase: erase, AnonymizedColumn: marker}
+	ddl := []string{q(d, "key") + " " + keyType(d) + " PRIMARY KEY", q(d, "kind") + " VARCHAR(64) NOT NULL",
+		q(d, "employment") + " VARCHAR(64)", q(d, "attributes") + " TEXT"}
+	var index []string
+	names := []string{"key", "kind", "employment", "attributes"}
+	for _, c := range cols {
+		ddl = append(ddl, q(d, c.name)+" "+keyType(d))
+		names = append(names, c.name)
+		if c.kind == "" {
+			continue
+		}
+		mc := sqladapter.Column{Name: c.name, Term: c.kind, Scope: c.scope}
+		if c.kind.IsID() || c.kind == processor.KindExternalID {
+			index = append(index, c.name)
+		} else if v.normalized {
+			mc.Normalized = c.name + "_norm"
+			ddl = append(ddl, q(d, mc.Normalized)+" "+keyType(d))
+			index = append(index, mc.Normalized)
+		}
+		people.Columns = append(people.Columns, mc)
+	}
+	if v.anonymize {
+		ddl = append(ddl, q(d, marker)+" VARCHAR(40)")
+		people.Columns = append(people.Columns, sqladapter.Column{Name: "attributes", Anonymize: sqladapter.AnonymizeNull})
+	}
+	ptable := qt(d, schema, "people")
+	mustExec(t, db, "CREATE TABLE "+ptable+" ("+strings.Join(ddl, ", ")+")")
+	for i, c := range index {
+		mustExec(t, db, fmt.Sprintf("CREATE INDEX %s ON %s (%s)", q(d, fmt.Sprintf("people_i%d", i)), ptable, q(d, c)))
+	}
+	m.Tables = append(m.Tables, people)
+	for i := range ds.People {
+		p := &ds.People[i]
+		vals := []any{p.Key, p.Kind, nullable(p.Employment), nil}
+		if len(p.Attributes) > 0 {
+			b, _ := json.Marshal(p.Attributes)
+			vals[3] = string(b)
+		}
+		names := names
+		for _, c := range cols {
+			vals = append(vals, nullable(c.get(p)))
+		}
+		if v.normalized {
+			for _, c := range cols {
+				if c.kind == "" || c.kind.IsID() || c.kind == processor.KindExternalID {
+					continue
+				}
+				names = append(names, c.name+"_norm")
+				var n any
+				if raw := c.get(p); raw != "" {
+					s, err := norm.Value(c.kind, raw)
+					if err != nil {
+						t.Fatalf("person %s: %s: %v", p.Key, c.name, err)
+					}
+					n = s
+				}
+				vals = append(vals, n)
+			}
+		}
+		insert(t, db, d, ptable, names, vals)
+	}
+
+	// Linked records, one table per kind.
+	var kinds []string
+	fields := map[string][]string{}
+	for _, r := range ds.Records {
+		if _, ok := fields[r.Kind]; !ok {
+			kinds = append(kinds, r.Kind)
+			fields[r.Kind] = nil
+		}
+		for f := range r.Fields {
+			if !contains(fields[r.Kind], f) {
+				fields[r.Kind] = append(fields[r.Kind], f)
+			}
+		}
+	}
+	for i, kind := range kinds {
+		name := fmt.Sprintf("rec_%d", i+1)
+		tbl := qt(d, schema, name)
+		ddl := []string{q(d, "id") + " " + keyType(d) + " PRIMARY KEY",
+			q(d, "person") + " " + keyType(d) + " REFERENCES " + ptable + " (" + q(d, "key") + ")"}
+		mt := sqladapter.Table{Name: name, Key: "id", Kind: kind, Erase: erase, AnonymizedColumn: marker,
+			References: []sqladapter.Reference{{Column: "person", Table: "people"}}}
+		for _, f := range fields[kind] {
+			ddl = append(ddl, q(d, f)+" TEXT")
+			if v.anonymize {
+				mt.Columns = append(mt.Columns, sqladapter.Column{Name: f, Anonymize: sqladapter.AnonymizeRedact})
+			}
+		}
+		if v.anonymize {
+			ddl = append(ddl, q(d, marker)+" VARCHAR(40)")
+		}
+		mustExec(t, db, "CREATE TABLE "+tbl+" ("+strings.Join(ddl, ", ")+")")
+		mustExec(t, db, fmt.Sprintf("CREATE INDEX %s ON %s (%s)", q(d, name+"_person"), tbl, q(d, "person")))
+		m.Tables = append(m.Tables, mt)
+		for _, r := range ds.Records {
+			if r.Kind != kind {
+				continue
+			}
+			names := []string{"id", "person"}
+			vals := []any{r.ID, r.Person}
+			for _, f := range fields[kind] {
+				names = append(names, f)
+				switch x := r.Fields[f].(type) {
+				case nil:
+					vals = append(vals, nil)
+				case string:
+					vals = append(vals, x)
+				default:
+					b, _ := json.Marshal(x)
+					vals = append(vals, string(b))
+				}
+			}
+			insert(t, db, d, tbl, names, vals)
+		}
+	}
+
+	a, err := sqladapter.Open(t.Context(), "sql-"+string(d), db, d, m)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func contains(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
