@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr/adapter/memadapter"
+	"github.com/gdprkit/gdpr/adapter/sqladapter"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
@@ -24,10 +25,10 @@ import (
 
 // serveConfig is what gdpr serve runs with.
 type serveConfig struct {
-	addr, clients, data, store, publicURL, region, keyHex, logLevel string
-	demoData                                                        bool
-	rate                                                            float64
-	burst, workers                                                  int
+	addr, clients, data, sqlAdapters, store, publicURL, region, keyHex, logLevel string
+	demoData                                                                     bool
+	rate                                                                         float64
+	burst, workers                                                               int
 }
 
 // env returns the environment variable's value, or def.
@@ -45,6 +46,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.StringVar(&c.addr, "addr", env("GDPR_ADDR", "127.0.0.1:8080"), "listen address (GDPR_ADDR)")
 	fs.StringVar(&c.clients, "clients", env("GDPR_CLIENTS", ""), "OAuth clients file, secrets hashed with 'gdpr hash-secret' (GDPR_CLIENTS); required")
 	fs.StringVar(&c.data, "data", env("GDPR_DATA", ""), "comma-separated data set JSON files, one memory adapter each, named after the file (GDPR_DATA)")
+	fs.StringVar(&c.sqlAdapters, "adapters", env("GDPR_ADAPTERS", ""), "SQL adapters config file (YAML): data maps with their databases, see package sqladapter (GDPR_ADAPTERS)")
 	fs.BoolVar(&c.demoData, "demo", env("GDPR_DEMO", "") == "true", "serve the demo data set (GDPR_DEMO=true)")
 	fs.StringVar(&c.store, "store", env("GDPR_STORE", "memory"), "request store: memory (GDPR_STORE)")
 	fs.StringVar(&c.publicURL, "public-url", env("GDPR_PUBLIC_URL", ""), "base URL clients reach the server at, for resultsUrl (GDPR_PUBLIC_URL)")
@@ -114,10 +116,11 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 	if err != nil {
 		return err
 	}
-	adapters, err := loadAdapters(c)
+	adapters, closeAdapters, err := loadAdapters(ctx, c)
 	if err != nil {
 		return err
 	}
+	defer closeAdapters()
 	if c.store != "memory" {
 		return fmt.Errorf("--store %q is not known; use memory", c.store)
 	}
@@ -182,14 +185,21 @@ func runServer(ctx context.Context, ln net.Listener, h http.Handler, p *processo
 	return err
 }
 
-// loadAdapters builds the memory adapters of --demo and --data.
-func loadAdapters(c *serveConfig) ([]processor.Adapter, error) {
+// loadAdapters builds the adapters of --demo, --data and --adapters, and
+// a function that closes what they opened.
+func loadAdapters(ctx context.Context, c *serveConfig) ([]processor.Adapter, func(), error) {
 	var as []processor.Adapter
+	closers := []io.Closer{}
+	closeAll := func() {
+		for _, cl := range closers {
+			cl.Close()
+		}
+	}
 	opts := []memadapter.Option{memadapter.WithRegion(c.region)}
 	if c.demoData {
 		mems, err := demo.Adapters(opts...)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, a := range mems {
 			as = append(as, a)
@@ -202,23 +212,32 @@ func loadAdapters(c *serveConfig) ([]processor.Adapter, error) {
 		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 		a, err := memadapter.New(name, opts...)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		f, err := os.Open(path)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		err = a.LoadJSON(f)
 		f.Close()
 		if err != nil {
-			return nil, fmt.Errorf("--data %s: %w", path, err)
+			return nil, nil, fmt.Errorf("--data %s: %w", path, err)
 		}
 		as = append(as, a)
 	}
-	if len(as) == 0 {
-		return nil, errors.New("no data to serve: give --demo or --data FILE[,FILE...]")
+	if c.sqlAdapters != "" {
+		sqls, closer, err := sqladapter.LoadConfig(ctx, c.sqlAdapters)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--adapters: %w", err)
+		}
+		closers = append(closers, closer)
+		as = append(as, sqls...)
 	}
-	return as, nil
+	if len(as) == 0 {
+		closeAll()
+		return nil, nil, errors.New("no data to serve: give --demo, --data FILE[,FILE...] or --adapters FILE")
+	}
+	return as, closeAll, nil
 }
 
 // cmdHashSecret prints the hash of the secret read from stdin, for a

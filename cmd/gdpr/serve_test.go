@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr/server"
+	_ "modernc.org/sqlite"
 )
 
 // writeClients writes a clients file with one client of scope gdpr.
@@ -102,6 +104,7 @@ func TestServeRejectsBadConfiguration(t *testing.T) {
 	}{
 		{[]string{"--demo"}, "--clients is required"},
 		{[]string{"--clients", clients}, "no data to serve"},
+		{[]string{"--clients", clients, "--adapters", filepath.Join(t.TempDir(), "missing.yaml")}, "--adapters"},
 		{[]string{"--clients", clients, "--demo", "--store", "mongo"}, `--store "mongo" is not known`},
 		{[]string{"--clients", clients, "--demo", "--signing-key", "zz"}, "--signing-key is not hex"},
 		{[]string{"--clients", clients, "--demo", "--log-level", "loud"}, "log level"},
@@ -131,5 +134,67 @@ func TestHashSecret(t *testing.T) {
 	}
 	if _, ok := c.Authenticate("x", "a-long-enough-secret"); !ok {
 		t.Fatal("the printed hash does not verify the secret")
+	}
+}
+
+// TestServeSQLAdapters serves a SQLite database described by a data map.
+func TestServeSQLAdapters(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "crm.db")
+	db, err := sql.Open("sqlite", dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`CREATE TABLE contacts (id INTEGER PRIMARY KEY, full_name TEXT, email TEXT, email_norm TEXT)`,
+		`CREATE INDEX contacts_email ON contacts (email_norm)`,
+		`CREATE TABLE orders (order_no TEXT PRIMARY KEY, contact_id INTEGER REFERENCES contacts(id), total REAL)`,
+		`INSERT INTO contacts VALUES (1, 'Robin Vale', 'Robin@Example.com', 'robin@example.com')`,
+		`INSERT INTO orders VALUES ('o-1', 1, 12.5)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	os.WriteFile(filepath.Join(dir, "crm.yaml"), []byte(`tables:
+  - name: contacts
+    key: id
+    kind: externalContact
+    subject: true
+    columns:
+      - {name: full_name, term: NAME}
+      - {name: email, term: EMAIL, normalized: email_norm}
+  - name: orders
+    key: order_no
+    kind: order
+    references: [{column: contact_id, table: contacts}]
+`), 0o600)
+	config := filepath.Join(dir, "adapters.yaml")
+	os.WriteFile(config, []byte("adapters:\n  - name: crm\n    dialect: sqlite\n    dsn: "+dbPath+"\n    map: crm.yaml\n"), 0o600)
+
+	clients := writeClients(t, "ops", "a-long-test-secret")
+	log, _ := newLogger(&bytes.Buffer{}, "error")
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	cfg := &serveConfig{addr: "127.0.0.1:0", clients: clients, sqlAdapters: config, store: "memory", workers: 2, logLevel: "error"}
+	go func() { done <- serve(ctx, cfg, log, ready) }()
+	select {
+	case addr := <-ready:
+		t.Setenv("GDPR_API_URL", "http://"+addr)
+	case err := <-done:
+		t.Fatalf("serve: %v", err)
+	}
+	defer func() { cancel(); <-done }()
+	t.Setenv("GDPR_CLIENT_ID", "ops")
+	t.Setenv("GDPR_CLIENT_SECRET", "a-long-test-secret")
+	code, out, errOut := gdprCmd(t, "request", "create", "--json", "--wait", "--type", "GDPR_DELETE", "--delete-confirmed", "--term", "EMAIL=robin@example.com")
+	if code != 0 || !strings.Contains(out, `"deleted": 2`) {
+		t.Fatalf("erase over SQLite: %d\n%s%s", code, out, errOut)
+	}
+	code, out, _ = gdprCmd(t, "subjects", "--type", "EMAIL", "robin@example.com")
+	if code != 0 || !strings.Contains(out, "0 subjects") {
+		t.Fatalf("after erasure: %d %s", code, out)
 	}
 }
