@@ -115,6 +115,22 @@
 // any io.Writer by [Client.DownloadResults]. [Client.Requests] iterates
 // over every request, page by page.
 //
+// # Testing code that uses gdprkit
+//
+// Code written against [Service] can be tested three ways, fastest first:
+//
+//   - In-process: package processor implements Service over in-memory
+//     stores and adapters (store/memstore, adapter/memadapter), with real
+//     validation, statuses and erasure verification.
+//   - Over recorded HTTP: give the [Client] a go-vcr recorder with
+//     [WithTransport], record once against gdprkit's reference server
+//     (package server), and replay in every later run. The recorder's
+//     matcher should ignore Authorization, User-Agent and Idempotency-Key,
+//     and a before-save hook should redact tokens; examples/cassettes in
+//     the repository does exactly this.
+//   - Live: start the reference server on loopback (httptest) over the
+//     processor, and point the Client at it with [WithBaseURL].
+//
 // # Organizations
 //
 // Requests belong to an organization. Code that serves several
