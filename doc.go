@@ -115,6 +115,18 @@
 // any io.Writer by [Client.DownloadResults]. [Client.Requests] iterates
 // over every request, page by page.
 //
+// # Data subject requests
+//
+// A person who writes in gives several identifiers: a name, an email, a
+// phone. [Resolve] runs one subject search per identifier and classifies
+// each subject found as [Confirmed] (it matched an id, an identifying term
+// or two kinds of identifier) or [Ambiguous] (only a shared name or
+// address: possibly a namesake). [Resolution.Plan] shows which requests
+// would be made, and [Fulfil] makes them, one per accepted subject by its
+// id, with idempotency keys derived from the DSR so that running it again
+// after a crash creates nothing twice, waits for all and returns a
+// [Report]. Both work over any [Service].
+//
 // # Testing code that uses gdprkit
 //
 // Code written against [Service] can be tested three ways, fastest first:

@@ -4,74 +4,31 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"strings"
-	"time"
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
-	"github.com/gdprkit/gdpr/server"
-	"github.com/gdprkit/gdpr/store/memstore"
 )
 
 // runDemo starts the server in-process on a loopback port over the demo
 // data, then plays the reference document's worked example over HTTP, as
 // any client of the API would.
 func runDemo(ctx context.Context, w io.Writer) error {
-	mems, err := demo.Adapters()
+	srv, stop, err := startInProcess(ctx)
 	if err != nil {
 		return err
 	}
-	adapters := make([]processor.Adapter, len(mems))
+	defer stop()
 	fmt.Fprintln(w, "Data stores (demo data, in memory):")
-	for i, a := range mems {
-		adapters[i] = a
+	for _, a := range srv.stores {
 		fmt.Fprintf(w, "  %-10s %3d people\n", a.Name(), a.Len())
 	}
-	p, err := processor.New(memstore.New(), adapters,
-		processor.WithPolicy(processor.CurrentEmployees{}),
-		processor.WithPoll(10*time.Millisecond))
-	if err != nil {
-		return err
-	}
-	secret := make([]byte, 24)
-	rand.Read(secret)
-	// A random 192-bit secret needs no key stretching.
-	hash, err := server.HashSecretCost(hex.EncodeToString(secret), 1000)
-	if err != nil {
-		return err
-	}
-	clients, err := server.NewClients(server.Client{ID: "demo", SecretHash: hash, Organization: "demo", Scope: server.ScopeAll})
-	if err != nil {
-		return err
-	}
-	h, err := server.New(p, clients)
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	srvCtx, stop := context.WithCancel(ctx)
-	served := make(chan error, 1)
-	go func() { served <- runServer(srvCtx, ln, h, p, slog.New(slog.DiscardHandler), nil) }()
-	defer func() { stop(); <-served }()
-
-	base := "http://" + ln.Addr().String()
-	fmt.Fprintf(w, "Server: %s (in this process, over HTTP from here on)\n", base)
-	c, err := gdpr.New(gdpr.WithBaseURL(base), gdpr.WithClientCredentials("demo", hex.EncodeToString(secret)),
-		gdpr.WithPolling(10*time.Millisecond, 100*time.Millisecond))
-	if err != nil {
-		return err
-	}
+	fmt.Fprintf(w, "Server: %s (in this process, over HTTP from here on)\n", srv.base)
+	c, p := srv.client, srv.proc
 	d := &demoRun{w: w, c: c}
 	for _, step := range []func(context.Context) error{d.erasure, d.employee, d.export} {
 		if err := step(ctx); err != nil {

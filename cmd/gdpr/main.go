@@ -34,6 +34,9 @@ Usage:
   gdpr hash-secret   hash a client secret read from standard input, for
                      the clients file of gdpr serve
 
+One person's request, end to end (resolve, review, fulfil, report):
+  gdpr dsar --type delete --name N --email E ...   (--demo to try it here)
+
 Client commands, against gdpr serve or the hosted API (GDPR_API_URL or
 GDPR_API_REGION, and GDPR_CLIENT_ID with GDPR_CLIENT_SECRET, or GDPR_TOKEN):
   gdpr subjects --type EMAIL VALUE        who does a term match?
@@ -70,6 +73,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdRequest(ctx, args[1:], stdout, stderr)
 	case "results":
 		return cmdResults(ctx, args[1:], stdout, stderr)
+	case "dsar":
+		return cmdDSAR(ctx, args[1:], stdin, stdout, stderr)
 	case "hash-secret":
 		return cmdHashSecret(stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":

@@ -1,0 +1,460 @@
+package main
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/gdprkit/gdpr"
+)
+
+const dsarUsage = `Usage: gdpr dsar [flags] --type export|update|delete IDENTIFIERS
+
+Answers one person's data subject request as the reference document's
+worked example does: one subject search per identifier, a review of who
+they found (confirmed: correlated with the person's identifiers;
+ambiguous: found by a name or an address alone, maybe a namesake), then
+one request per confirmed subject, by its id, waiting for them all.
+
+Identifiers (each may be repeated):
+  --name, --email, --phone, --address, --external-id,
+  --social TYPE:HANDLE (TWITTER, INSTAGRAM, FACEBOOK, APPLE_MESSAGES),
+  --user-id, --external-contact-id, --dialer-contact-id LIST:ID
+
+A delete asks for confirmation on standard input unless --yes is given,
+and never touches an ambiguous subject unless --include names it. Run it
+again with the same identifiers (or the same --id) to resume: requests
+made before are not made twice.
+
+Against the API of --url/--region with credentials from the environment
+(GDPR_CLIENT_ID and GDPR_CLIENT_SECRET, or GDPR_TOKEN), or with --demo
+against a server started in this process over the demo data.
+
+Flags:
+`
+
+// multiFlag is a flag that may be given several times.
+type multiFlag []string
+
+func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
+func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
+
+// dsarFlags is the command line of gdpr dsar.
+type dsarFlags struct {
+	api                                           apiFlags
+	names, emails, phones, addresses, externalIDs multiFlag
+	socials, userIDs, contactIDs, dialerIDs, incl multiFlag
+	typ, out, dir, id, replace, from, to          string
+	yes, demo                                     bool
+	reqType                                       gdpr.RequestType
+	ids                                           gdpr.Identifiers
+	replacement                                   []gdpr.ReplacementTerm
+}
+
+func (f *dsarFlags) register(fs *flag.FlagSet) {
+	f.api.register(fs)
+	fs.Var(&f.names, "name", "the person's `name` (repeatable)")
+	fs.Var(&f.emails, "email", "an `email` address of the person (repeatable)")
+	fs.Var(&f.phones, "phone", "a `phone` number of the person, E.164 or national (repeatable)")
+	fs.Var(&f.addresses, "address", "a postal `address` of the person (repeatable)")
+	fs.Var(&f.externalIDs, "external-id", "an external `id` of the person (repeatable)")
+	fs.Var(&f.socials, "social", "a social handle, `TYPE:HANDLE`, e.g. TWITTER:@kim (repeatable)")
+	fs.Var(&f.userIDs, "user-id", "a userId the person gave (repeatable)")
+	fs.Var(&f.contactIDs, "external-contact-id", "an externalContactId the person gave (repeatable)")
+	fs.Var(&f.dialerIDs, "dialer-contact-id", "a dialerContactId the person gave, `LIST:ID` (repeatable)")
+	fs.StringVar(&f.typ, "type", "", "export, update or delete (required)")
+	fs.BoolVar(&f.yes, "yes", false, "delete without asking for confirmation")
+	fs.Var(&f.incl, "include", "also act on the ambiguous subject with this `ID` (repeatable)")
+	fs.StringVar(&f.out, "out", "", "write the report as JSON to `FILE`")
+	fs.StringVar(&f.dir, "dir", "", "export: download the archives into `DIR`")
+	fs.StringVar(&f.id, "id", "", "the DSR id (a ticket number) the requests' idempotency keys derive from (default: derived from the identifiers)")
+	fs.StringVar(&f.replace, "replace", "", "update: the `TYPE` of the value to replace (e.g. EMAIL)")
+	fs.StringVar(&f.from, "from", "", "update: the existing value")
+	fs.StringVar(&f.to, "to", "", "update: the updated value")
+	fs.BoolVar(&f.demo, "demo", false, "run against a server started in this process over the demo data")
+}
+
+// check validates the parsed flags and fills in the derived fields.
+func (f *dsarFlags) check() error {
+	switch t := strings.ToUpper(f.typ); t {
+	case "EXPORT", "UPDATE", "DELETE":
+		f.reqType = gdpr.RequestType("GDPR_" + t)
+	case string(gdpr.RequestExport), string(gdpr.RequestUpdate), string(gdpr.RequestDelete):
+		f.reqType = gdpr.RequestType(t)
+	case "":
+		return &usageError{"--type is required: export, update or delete"}
+	default:
+		return &usageError{fmt.Sprintf("--type %q is not export, update or delete", f.typ)}
+	}
+	f.ids = gdpr.Identifiers{Names: f.names, Emails: f.emails, Phones: f.phones, Addresses: f.addresses,
+		ExternalIDs: f.externalIDs, UserIDs: f.userIDs, ExternalContactIDs: f.contactIDs}
+	for _, s := range f.socials {
+		typ, handle, ok := strings.Cut(s, ":")
+		if !ok || handle == "" {
+			return &usageError{"--social must be TYPE:HANDLE, e.g. TWITTER:@kim"}
+		}
+		f.ids.SocialHandles = append(f.ids.SocialHandles, gdpr.SocialHandle{Type: gdpr.SearchType(strings.ToUpper(typ)), Value: handle})
+	}
+	for _, d := range f.dialerIDs {
+		list, id, ok := strings.Cut(d, ":")
+		if !ok || list == "" || id == "" {
+			return &usageError{"--dialer-contact-id must be LIST:ID"}
+		}
+		f.ids.DialerContactIDs = append(f.ids.DialerContactIDs, gdpr.DialerContactID{ID: id, ContactListID: list})
+	}
+	if list, err := f.ids.List(); err != nil {
+		return &usageError{strings.TrimPrefix(err.Error(), "gdpr: ")}
+	} else if len(list) == 0 {
+		return &usageError{"give at least one identifier: --name, --email, --phone, --user-id, ..."}
+	}
+	hasReplace := f.replace != "" || f.from != "" || f.to != ""
+	switch {
+	case f.reqType == gdpr.RequestUpdate && (f.replace == "" || f.from == "" || f.to == ""):
+		return &usageError{"an update needs --replace TYPE --from OLD --to NEW"}
+	case f.reqType != gdpr.RequestUpdate && hasReplace:
+		return &usageError{"--replace, --from and --to are for --type update"}
+	case f.reqType == gdpr.RequestUpdate:
+		f.replacement = []gdpr.ReplacementTerm{{Type: gdpr.SearchType(strings.ToUpper(f.replace)), ExistingValue: f.from, UpdatedValue: f.to}}
+	}
+	if f.dir != "" && f.reqType != gdpr.RequestExport {
+		return &usageError{"--dir is for --type export"}
+	}
+	return nil
+}
+
+// cmdDSAR: gdpr dsar [flags]
+func cmdDSAR(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return dsarMain(ctx, args, stdin, stdout, stderr, nil)
+}
+
+// dsarMain is cmdDSAR; started, when not nil, is told of the in-process
+// server of --demo once it runs (tests look at its data afterwards).
+func dsarMain(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, started func(*inProcess)) int {
+	fs := flag.NewFlagSet("gdpr dsar", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f dsarFlags
+	f.register(fs)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, dsarUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "gdpr dsar: unexpected arguments %q; identifiers go in flags such as --email\n", fs.Args())
+		return 2
+	}
+	if err := f.check(); err != nil {
+		fmt.Fprintf(stderr, "gdpr dsar: %v\n", err)
+		return 2
+	}
+	var c *gdpr.Client
+	if f.demo {
+		srv, stop, err := startInProcess(ctx)
+		if err != nil {
+			fmt.Fprintf(stderr, "gdpr dsar: start the demo server: %v\n", err)
+			return 1
+		}
+		defer stop()
+		if started != nil {
+			started(srv)
+		}
+		fmt.Fprintf(stderr, "demo server %s over the demo data, in this process\n", srv.base)
+		c = srv.client
+	} else {
+		var err error
+		if c, err = f.api.client(); err != nil {
+			fmt.Fprintf(stderr, "gdpr dsar: %v\n", err)
+			return 2
+		}
+	}
+	defer c.CloseIdleConnections()
+	if err := runDSAR(ctx, c, &f, stdin, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "gdpr dsar: %v\n", describeErr(err))
+		var usage *usageError
+		if errors.As(err, &usage) {
+			return 2
+		}
+		return 1
+	}
+	return 0
+}
+
+// errDeclined is the answer "no" to the confirmation of a delete.
+var errDeclined = errors.New("not confirmed: nothing was deleted")
+
+// runDSAR resolves, reviews, fulfils and reports.
+func runDSAR(ctx context.Context, c *gdpr.Client, f *dsarFlags, stdin io.Reader, stdout, stderr io.Writer) error {
+	res, err := gdpr.Resolve(ctx, c, f.ids)
+	if err != nil {
+		return err
+	}
+	opts := gdpr.FulfilOptions{Include: f.incl, DeleteConfirmed: f.reqType == gdpr.RequestDelete,
+		ReplacementTerms: f.replacement, DSRID: f.id}
+	plan, err := res.Plan(f.reqType, opts)
+	if err != nil {
+		return &usageError{strings.TrimPrefix(err.Error(), "gdpr: plan: ")}
+	}
+	if !f.api.json {
+		printResolution(stdout, res, plan)
+	}
+	if len(plan.Requests) == 0 {
+		return errors.New("nothing to do: no subject is confirmed; check the ambiguous ones and --include those that are the person")
+	}
+	fmt.Fprintf(stderr, "DSR %s: %d %s requests for %d subjects (run again with the same identifiers or --id %s to resume)\n",
+		plan.DSRID, len(plan.Requests), f.reqType, len(plan.Subjects), plan.DSRID)
+	if f.reqType == gdpr.RequestDelete && !f.yes {
+		if !confirm(stdin, stderr, fmt.Sprintf("Erase %d subjects with %d GDPR_DELETE requests (%d ambiguous left alone)? This cannot be undone. [y/N] ",
+			len(plan.Subjects), len(plan.Requests), len(res.Candidates)-len(plan.Subjects))) {
+			return errDeclined
+		}
+	}
+	opts.Progress = func(p gdpr.Progress) {
+		r := p.Request
+		line := fmt.Sprintf("[%d/%d done] %s %s", p.Done, p.Total, requestFor(r.PlannedRequest), r.Status)
+		if r.RequestID != "" {
+			line = fmt.Sprintf("[%d/%d done] request %s for %s: %s", p.Done, p.Total, r.RequestID, requestFor(r.PlannedRequest), r.Status)
+		}
+		if r.Error != "" && r.Status != gdpr.StatusError {
+			line += " (" + r.Error + ")"
+		}
+		fmt.Fprintln(stderr, line)
+	}
+	rep, ferr := gdpr.Fulfil(ctx, c, res, f.reqType, opts)
+	if rep == nil {
+		return ferr
+	}
+	if f.dir != "" {
+		if err := downloadAll(ctx, c, rep, f.dir, stderr); err != nil && ferr == nil {
+			ferr = err
+		}
+	}
+	if f.out != "" {
+		if err := writeReport(f.out, rep); err != nil && ferr == nil {
+			ferr = err
+		}
+	}
+	if f.api.json {
+		if err := printJSON(stdout, struct {
+			Resolution *gdpr.Resolution `json:"resolution"`
+			Report     *gdpr.Report     `json:"report"`
+		}{res, rep}); err != nil && ferr == nil {
+			ferr = err
+		}
+	} else {
+		printReport(stdout, rep)
+	}
+	return ferr
+}
+
+// confirm asks question on w and reports whether the line read from r is
+// yes.
+func confirm(r io.Reader, w io.Writer, question string) bool {
+	fmt.Fprint(w, question)
+	if r == nil {
+		fmt.Fprintln(w)
+		return false
+	}
+	line, _ := bufio.NewReader(r).ReadString('\n')
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true
+	}
+	return false
+}
+
+// requestFor says what a request acts on: its subject, or the kind of the
+// person's identifier it is made by (never the value, which is personal).
+func requestFor(q gdpr.PlannedRequest) string {
+	if q.Subject != "" {
+		return q.Subject
+	}
+	return "the person's " + string(q.Term.Kind)
+}
+
+func printResolution(w io.Writer, res *gdpr.Resolution, plan *gdpr.Plan) {
+	fmt.Fprintf(w, "Resolution: %d identifiers, %d subjects found\n", len(res.Identifiers), len(res.Candidates))
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SUBJECT\tNAME\tMATCHED\tVERDICT")
+	for _, cand := range res.Candidates {
+		var matched []string
+		for _, id := range cand.Matched {
+			matched = append(matched, string(id.Kind))
+		}
+		verdict := strings.ToLower(string(cand.Verdict)) + ": " + cand.Reason
+		if cand.Verdict == gdpr.Ambiguous {
+			if included := contains(plan.Subjects, cand.ID); included {
+				verdict += "; included"
+			} else {
+				verdict += "; left alone"
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", cand.ID, cand.Subject.Name, strings.Join(matched, "+"), verdict)
+	}
+	tw.Flush()
+	for _, id := range res.Unmatched {
+		fmt.Fprintf(w, "  %s %q found no subject\n", id.Kind, id.Value)
+	}
+	fmt.Fprintf(w, "\nPlan: %d %s requests for %d subjects\n", len(plan.Requests), plan.Type, len(plan.Subjects))
+	for _, q := range plan.Requests {
+		if q.Subject != "" {
+			fmt.Fprintf(w, "  by %s for %s\n", q.Term.Kind, q.Subject)
+		} else {
+			fmt.Fprintf(w, "  by %s %q\n", q.Term.Kind, q.Term.Value)
+		}
+	}
+	for _, s := range plan.Skipped {
+		if s.Term != nil {
+			fmt.Fprintf(w, "  not by %s %q: %s\n", s.Term.Kind, s.Term.Value, s.Reason)
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func printReport(w io.Writer, rep *gdpr.Report) {
+	fmt.Fprintf(w, "Report of DSR %s (%s):\n", rep.DSRID, rep.Type)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "REQUEST\tFOR\tSTATUS\tDUE\tFINISHED")
+	for _, it := range rep.Requests {
+		status := string(it.Status)
+		if status == "" {
+			status = "NOT CREATED"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", cmp.Or(it.RequestID, "-"), requestFor(it.PlannedRequest), status,
+			dateText(it.DueDate, "2006-01-02"), dateText(it.FinishedDate, "2006-01-02 15:04:05"))
+	}
+	tw.Flush()
+	for _, it := range rep.Requests {
+		fmt.Fprintf(w, "\n%s (%s):\n", cmp.Or(it.RequestID, "not created"), requestFor(it.PlannedRequest))
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for _, s := range it.Steps {
+			fmt.Fprintf(tw, "  %s\t%s\n", s.Adapter, stepText(s))
+		}
+		if v := it.Verification; v != nil {
+			verdict := "passed"
+			if !v.Passed {
+				verdict = "FAILED"
+			}
+			fmt.Fprintf(tw, "  verification\t%s, %s found again, retained by policy\n", verdict, records(v.Retained))
+			for _, r := range v.Remaining {
+				fmt.Fprintf(tw, "  \t%s still holds %s\n", r.Adapter, records(r.Records))
+			}
+		}
+		if it.Error != "" {
+			fmt.Fprintf(tw, "  error\t%s\n", it.Error)
+		}
+		tw.Flush()
+	}
+	s := rep.Summary
+	fmt.Fprintf(w, "\nSummary: %d subjects, %d requests: %d completed, %d failed, %d unfinished; %s",
+		s.Subjects, s.Requests, s.Completed, s.Failed, s.Unfinished, records(s.Records))
+	for _, part := range []struct {
+		n    int
+		what string
+	}{{s.Exported, "exported"}, {s.Updated, "updated"}, {s.Deleted, "deleted"}, {s.Anonymized, "anonymized"}} {
+		if part.n > 0 {
+			fmt.Fprintf(w, ", %d %s", part.n, part.what)
+		}
+	}
+	fmt.Fprintln(w)
+	for _, r := range s.Retained {
+		fmt.Fprintf(w, "  %s retained: %s\n", records(r.Records), r.Basis)
+	}
+	if s.Verified+s.VerificationFailed > 0 {
+		fmt.Fprintf(w, "  erasure verified for %d of %d requests\n", s.Verified, s.Verified+s.VerificationFailed)
+	}
+	for _, sk := range rep.Skipped {
+		if sk.Subject != "" {
+			fmt.Fprintf(w, "  left alone %s: %s\n", sk.Subject, sk.Reason)
+		}
+	}
+}
+
+func dateText(t gdpr.Time, layout string) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Format(layout)
+}
+
+// stepText says what one data store did.
+func stepText(s gdpr.Step) string {
+	line := fmt.Sprintf("%s, %s", s.State, records(s.Records))
+	if o := s.Outcome; o != nil {
+		for _, part := range []struct {
+			n    int
+			what string
+		}{{o.Exported, "exported"}, {o.Updated, "updated"}, {o.Deleted, "deleted"}, {o.Anonymized, "anonymized"}} {
+			if part.n > 0 {
+				line += fmt.Sprintf(", %d %s", part.n, part.what)
+			}
+		}
+		for _, ret := range o.Retained {
+			line += fmt.Sprintf(", %d retained (%s)", ret.Records, ret.Basis)
+		}
+	}
+	if s.Error != "" {
+		line += fmt.Sprintf("; attempt %d: %s", s.Attempts, s.Error)
+	}
+	return line
+}
+
+// writeReport writes the report as JSON to file, readable by its owner
+// only: it holds personal data.
+func writeReport(file string, rep *gdpr.Report) error {
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := printJSON(f, rep); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// downloadAll saves the archive of each completed export into dir, as
+// DSRID-N-REQUESTID.zip.
+func downloadAll(ctx context.Context, c *gdpr.Client, rep *gdpr.Report, dir string, stderr io.Writer) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	for i, it := range rep.Requests {
+		if it.Status != gdpr.StatusCompleted || (it.ResultsURL == "" && len(it.ResultsURLs) == 0) {
+			continue
+		}
+		name := filepath.Join(dir, fmt.Sprintf("%s-%d-%s.zip", rep.DSRID, i+1, it.RequestID))
+		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			return err
+		}
+		n, err := c.DownloadResults(ctx, it.Request(), f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(name)
+			return err
+		}
+		fmt.Fprintf(stderr, "wrote %d bytes to %s\n", n, name)
+	}
+	return nil
+}

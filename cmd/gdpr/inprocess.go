@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter/memadapter"
+	"github.com/gdprkit/gdpr/internal/demo"
+	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/server"
+	"github.com/gdprkit/gdpr/store/memstore"
+)
+
+// inProcess is the GDPR API served in this process, on a loopback port,
+// over a fresh copy of the demo data: what gdpr demo and gdpr dsar --demo
+// talk to over HTTP, as any client of the API would.
+type inProcess struct {
+	stores []*memadapter.Adapter // the demo data stores
+	proc   *processor.Processor  // the engine behind the server
+	base   string                // the server's base URL
+	client *gdpr.Client          // a client of the server, with credentials
+}
+
+// startInProcess starts the server over the demo data, with the
+// current-employee retention policy, and returns it with a function that
+// stops it and waits for it to end.
+func startInProcess(ctx context.Context) (*inProcess, func(), error) {
+	mems, err := demo.Adapters()
+	if err != nil {
+		return nil, nil, err
+	}
+	adapters := make([]processor.Adapter, len(mems))
+	for i, a := range mems {
+		adapters[i] = a
+	}
+	p, err := processor.New(memstore.New(), adapters,
+		processor.WithPolicy(processor.CurrentEmployees{}),
+		processor.WithPoll(10*time.Millisecond))
+	if err != nil {
+		return nil, nil, err
+	}
+	secret := make([]byte, 24)
+	rand.Read(secret)
+	// A random 192-bit secret needs no key stretching.
+	hash, err := server.HashSecretCost(hex.EncodeToString(secret), 1000)
+	if err != nil {
+		return nil, nil, err
+	}
+	clients, err := server.NewClients(server.Client{ID: "demo", SecretHash: hash, Organization: "demo", Scope: server.ScopeAll})
+	if err != nil {
+		return nil, nil, err
+	}
+	h, err := server.New(p, clients)
+	if err != nil {
+		return nil, nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, err
+	}
+	srvCtx, cancel := context.WithCancel(ctx)
+	served := make(chan error, 1)
+	go func() { served <- runServer(srvCtx, ln, h, p, slog.New(slog.DiscardHandler), nil) }()
+	stop := func() { cancel(); <-served }
+
+	base := "http://" + ln.Addr().String()
+	c, err := gdpr.New(gdpr.WithBaseURL(base), gdpr.WithClientCredentials("demo", hex.EncodeToString(secret)),
+		gdpr.WithPolling(10*time.Millisecond, 100*time.Millisecond))
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return &inProcess{stores: mems, proc: p, base: base, client: c}, stop, nil
+}
