@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 
 	"github.com/gdprkit/gdpr"
@@ -16,9 +17,10 @@ import (
 
 // runDemo starts the server in-process on a loopback port over the demo
 // data, then plays the reference document's worked example over HTTP, as
-// any client of the API would.
-func runDemo(ctx context.Context, w io.Writer) error {
-	srv, stop, err := startInProcess(ctx)
+// any client of the API would. Server, processor and client log to log
+// (nil: nowhere).
+func runDemo(ctx context.Context, w io.Writer, log *slog.Logger) error {
+	srv, stop, err := startInProcess(ctx, log)
 	if err != nil {
 		return err
 	}

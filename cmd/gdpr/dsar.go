@@ -159,7 +159,7 @@ func dsarMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	var c *gdpr.Client
 	if f.demo {
-		srv, stop, err := startInProcess(ctx)
+		srv, stop, err := startInProcess(ctx, nil)
 		if err != nil {
 			fmt.Fprintf(stderr, "gdpr dsar: start the demo server: %v\n", err)
 			return 1

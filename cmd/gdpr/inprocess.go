@@ -28,8 +28,12 @@ type inProcess struct {
 
 // startInProcess starts the server over the demo data, with the
 // current-employee retention policy, and returns it with a function that
-// stops it and waits for it to end.
-func startInProcess(ctx context.Context) (*inProcess, func(), error) {
+// stops it and waits for it to end. Server, processor and client log to
+// log (nil: nowhere).
+func startInProcess(ctx context.Context, log *slog.Logger) (*inProcess, func(), error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	mems, err := demo.Adapters()
 	if err != nil {
 		return nil, nil, err
@@ -40,7 +44,8 @@ func startInProcess(ctx context.Context) (*inProcess, func(), error) {
 	}
 	p, err := processor.New(memstore.New(), adapters,
 		processor.WithPolicy(processor.CurrentEmployees{}),
-		processor.WithPoll(10*time.Millisecond))
+		processor.WithPoll(10*time.Millisecond),
+		processor.WithLogger(log))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -55,7 +60,7 @@ func startInProcess(ctx context.Context) (*inProcess, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	h, err := server.New(p, clients)
+	h, err := server.New(p, clients, server.WithLogger(log))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -65,12 +70,12 @@ func startInProcess(ctx context.Context) (*inProcess, func(), error) {
 	}
 	srvCtx, cancel := context.WithCancel(ctx)
 	served := make(chan error, 1)
-	go func() { served <- runServer(srvCtx, ln, h, p, slog.New(slog.DiscardHandler), nil) }()
+	go func() { served <- runServer(srvCtx, ln, h, p, log, nil) }()
 	stop := func() { cancel(); <-served }
 
 	base := "http://" + ln.Addr().String()
 	c, err := gdpr.New(gdpr.WithBaseURL(base), gdpr.WithClientCredentials("demo", hex.EncodeToString(secret)),
-		gdpr.WithPolling(10*time.Millisecond, 100*time.Millisecond))
+		gdpr.WithPolling(10*time.Millisecond, 100*time.Millisecond), gdpr.WithLogger(log))
 	if err != nil {
 		stop()
 		return nil, nil, err

@@ -60,7 +60,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			fmt.Fprintf(stderr, "gdpr demo takes no arguments, got %q\n", args[1:])
 			return 2
 		}
-		if err := runDemo(ctx, stdout); err != nil {
+		if err := runDemo(ctx, stdout, nil); err != nil {
 			fmt.Fprintf(stderr, "gdpr demo: %v\n", err)
 			return 1
 		}

@@ -23,6 +23,7 @@ package demo
 import (
 	"embed"
 	"fmt"
+	"io/fs"
 
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 )
@@ -100,4 +101,15 @@ func Adapters(opts ...memadapter.Option) ([]*memadapter.Adapter, error) {
 		as = append(as, a)
 	}
 	return as, nil
+}
+
+// Data returns the demo data set's JSON files (directory.json, crm.json,
+// dialer.json), in the memadapter format. Tests read it to know every
+// personal value the demo holds.
+func Data() fs.FS {
+	sub, err := fs.Sub(data, "data")
+	if err != nil {
+		panic(err) // the embedded directory is fixed at build time
+	}
+	return sub
 }
