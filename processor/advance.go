@@ -62,7 +62,17 @@ func (r *run) advance(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return r.save(ctx, true)
 		}
-		return err
+		// Packaging failed: every step runs again (an export part may be
+		// missing), counted as an attempt, so that a lasting failure
+		// backs off and ends in ERROR instead of looping.
+		r.p.log().WarnContext(ctx, "finalizing failed", "request", req.ID, "err", err)
+		for i := range req.Steps {
+			s := &req.Steps[i]
+			s.State, s.Error = gdpr.StepFailed, "finalizing failed: "+err.Error()
+			s.Attempts++
+		}
+		evs = append(evs, r.p.event(r.job, "status", "finalizing failed; every step runs again"))
+		return r.fail(ctx, evs)
 	}
 	evs, r.evs = r.evs, nil
 	if !ok {
@@ -73,6 +83,9 @@ func (r *run) advance(ctx context.Context) error {
 	setStatus(gdpr.StatusCompleted, "")
 	if err := r.save(ctx, true, evs...); err != nil {
 		return err
+	}
+	if req.RequestType == gdpr.RequestExport {
+		r.p.dropParts(ctx, r.job)
 	}
 	r.p.log().InfoContext(ctx, "request completed", "request", req.ID, "type", req.RequestType)
 	return nil

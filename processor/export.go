@@ -94,7 +94,9 @@ func (p *Processor) exportStep(ctx context.Context, job *Job, a Adapter, op Op) 
 }
 
 // pack streams the adapters' blobs and a manifest into one zip archive,
-// stores it and points the request's resultsUrl at it.
+// stores it and points the request's resultsUrl at it. The parts stay until
+// the request is saved COMPLETED (dropParts), so that a worker dying in
+// between leaves them for the next to pack again.
 func (p *Processor) pack(ctx context.Context, job *Job) error {
 	req := &job.Request
 	m := Manifest{
@@ -114,11 +116,6 @@ func (p *Processor) pack(ctx context.Context, job *Job) error {
 	pr.CloseWithError(err)
 	if err != nil {
 		return fmt.Errorf("package export: %w", err)
-	}
-	for _, a := range m.Adapters {
-		if err := p.store.DeleteBlob(ctx, blobKey(job, a.File)); err != nil {
-			p.log().WarnContext(ctx, "could not delete an export part", "request", req.ID, "err", err)
-		}
 	}
 	job.Results = key
 	req.ResultsURL = p.cfg.resultsURL(job.Org, req.ID)
@@ -156,4 +153,14 @@ func (p *Processor) writeZip(ctx context.Context, job *Job, m Manifest, w io.Wri
 		}
 	}
 	return zw.Close()
+}
+
+// dropParts deletes an export's per-adapter parts once its archive is
+// safely recorded; a part left behind is only wasted space.
+func (p *Processor) dropParts(ctx context.Context, job *Job) {
+	for _, s := range job.Request.Steps {
+		if err := p.store.DeleteBlob(ctx, blobKey(job, adapterFile(s.Adapter))); err != nil {
+			p.log().WarnContext(ctx, "could not delete an export part", "request", job.Request.ID, "err", err)
+		}
+	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store/memstore"
 )
 
 func TestExportPackagesEveryAdapter(t *testing.T) {
@@ -513,5 +514,61 @@ func TestUndecidedPolicyErasesNothingUntilItAnswers(t *testing.T) {
 	}
 	if got = e.settle(t, r.ID); got.Status != gdpr.StatusCompleted {
 		t.Fatalf("after the register came back: %s %+v", got.Status, got.Steps)
+	}
+}
+
+// packFails is a store whose archive writes fail while down says so.
+type packFails struct {
+	*memstore.Store
+	mu   sync.Mutex
+	down int // archive writes left to fail; -1 fails them all
+}
+
+func (s *packFails) PutBlob(ctx context.Context, key string, r io.Reader) (int64, error) {
+	if strings.HasSuffix(key, "results.zip") {
+		s.mu.Lock()
+		fail := s.down != 0
+		if s.down > 0 {
+			s.down--
+		}
+		s.mu.Unlock()
+		if fail {
+			io.Copy(io.Discard, r)
+			return 0, errors.New("disk full")
+		}
+	}
+	return s.Store.PutBlob(ctx, key, r)
+}
+
+func TestPackagingFailureBacksOffAndEnds(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		down int
+		want gdpr.Status
+	}{{1, gdpr.StatusCompleted}, {-1, gdpr.StatusError}} {
+		e := newEnv(t, nil)
+		store := &packFails{Store: e.store, down: c.down}
+		p, err := processor.New(store, []processor.Adapter{e.adapters["crm"], e.adapters["dialer"]},
+			processor.WithClock(e.clock.Now), processor.WithRetry(3, time.Second, 4*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.p = p
+		r := e.create(t, gdpr.RequestSpec{Type: gdpr.RequestExport, Subject: gdpr.Subject{Name: "Sam Okafor"}})
+		got := e.settle(t, r.ID)
+		if got.Status != c.want {
+			t.Fatalf("archive writes failing %d times: ended %s, want %s: %+v", c.down, got.Status, c.want, got.Steps)
+		}
+		// Once COMPLETED, the parts are gone and the archive opens.
+		if c.want == gdpr.StatusCompleted {
+			rc, err := p.OpenResults(context.Background(), r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rc.Close()
+			if _, err := store.OpenBlob(context.Background(), "exports/_/"+r.ID+"/dialer.json"); !errors.Is(err, processor.ErrNotFound) {
+				t.Fatalf("export part left after completion: %v", err)
+			}
+		}
 	}
 }
