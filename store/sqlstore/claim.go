@@ -1,0 +1,49 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/gdprkit/gdpr/processor"
+)
+
+// Claim leases the claimable job with the earliest NextRun (then the
+// smallest request id, then organization) to the caller until until,
+// marking it with token, and returns it; an error matching
+// processor.ErrNoWork when no job is claimable at now. The token must not
+// be "".
+//
+// The job is chosen and leased in one statement. With PostgreSQL the
+// choice skips rows another transaction has locked (FOR UPDATE SKIP
+// LOCKED), so that replicas claiming at once take different jobs without
+// waiting for each other; with SQLite the database's write lock orders
+// claims. Either way no two callers hold leases on one job that overlap.
+func (s *Store) Claim(ctx context.Context, token string, now, until time.Time) (*processor.Job, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: claim: %w", err)
+	}
+	if token == "" {
+		return nil, errors.New("sqlstore: claim: the lease token is empty")
+	}
+	lock := ""
+	if s.d.postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	j, err := scanJob(s.w.QueryRowContext(ctx, s.d.q(`UPDATE jobs SET lease_token = $1, lease_until = $2
+		WHERE (org, id) IN (
+			SELECT org, id FROM jobs
+			WHERE open AND next_run <= $3 AND (lease_token = '' OR lease_until < $3)
+			ORDER BY next_run, id, org
+			LIMIT 1`+lock+`)
+		RETURNING `+jobColumns), token, s.d.time(until), s.d.time(now)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("sqlstore: claim: %w", processor.ErrNoWork)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: claim: %w", err)
+	}
+	return j, nil
+}
