@@ -1,0 +1,68 @@
+package sqladapter_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gdprkit/gdpr/adapter/sqladapter"
+	"github.com/gdprkit/gdpr/processor"
+)
+
+// TestDescribe checks the inventory of an adapter over the scan schema:
+// term kinds of subject tables, erase behaviour, fields from the live
+// schema, and the unreachable audit table.
+func TestDescribe(t *testing.T) {
+	forEachDB(t, func(t *testing.T, tdb testDB) {
+		db, schema := scanSchema(t, tdb)
+		m, err := sqladapter.ParseMap(strings.NewReader(scanMap + `
+  - name: presence
+    key: id
+    kind: presence
+    subject: true
+    erase: anonymize
+    anonymizedColumn: code
+    columns:
+      - {name: status, term: PHONE, anonymize: redact}
+`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Schema = schema
+		a, err := sqladapter.Open(context.Background(), "crm", db, tdb.dialect, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer a.Close()
+		inv, err := a.Describe(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []processor.Kind{processor.KindName, processor.KindPhone, processor.KindEmail}; !slices.Equal(inv.Terms, want) {
+			t.Errorf("terms %v, want %v", inv.Terms, want)
+		}
+		if !strings.HasPrefix(inv.Store, string(tdb.dialect)) || (schema != "" && !strings.Contains(inv.Store, schema)) {
+			t.Errorf("store %q", inv.Store)
+		}
+		got := map[string]processor.RecordKind{}
+		for _, rk := range inv.Records {
+			got[rk.Source] = rk
+		}
+		c := got["contacts"]
+		if c.Kind != "externalContact" || !c.Subject || c.Erase != processor.EraseDeletes || !c.Reachable ||
+			!slices.Equal(c.Terms, []processor.Kind{processor.KindName, processor.KindEmail}) ||
+			!slices.Equal(c.Fields, []string{"id", "full_name", "email", "notes", "tier"}) {
+			t.Errorf("contacts: %+v", c)
+		}
+		if tk := got["tickets"]; tk.Subject || !tk.Reachable || len(tk.Terms) != 0 || !slices.Equal(tk.LinkedTo, []string{"contacts"}) {
+			t.Errorf("tickets: %+v", tk)
+		}
+		if au := got["audit"]; au.Reachable || !strings.Contains(au.Note, "unreachable") {
+			t.Errorf("audit: %+v", au)
+		}
+		if p := got["presence"]; p.Erase != processor.EraseAnonymizes {
+			t.Errorf("presence: %+v", p)
+		}
+	})
+}

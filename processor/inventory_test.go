@@ -1,0 +1,111 @@
+package processor_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter/memadapter"
+	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store/memstore"
+)
+
+// bare is an adapter that does not describe itself.
+type bare struct{ processor.Adapter }
+
+func (bare) Name() string { return "legacy" }
+
+// failing describes itself with an error.
+type failing struct{ bare }
+
+func (failing) Name() string { return "broken" }
+
+func (failing) Describe(context.Context) (processor.AdapterInventory, error) {
+	return processor.AdapterInventory{}, errors.New("connection refused")
+}
+
+func TestInventory(t *testing.T) {
+	crm, err := memadapter.New("crm", memadapter.WithAnonymize())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = crm.Load(memadapter.Dataset{
+		People: []memadapter.Person{
+			{Key: "c1", Kind: memadapter.KindExternalContact, Name: "Alex Morgan", Emails: []string{"alex@example.com"}},
+			{Key: "u1", Kind: memadapter.KindUser, UserID: "u-1", Name: "Sam Rivera", Employment: memadapter.EmploymentCurrent},
+		},
+		Records: []memadapter.LinkedRecord{{ID: "chat1", Kind: "chatTranscript", Person: "c1", Fields: map[string]any{"text": "hi"}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hr, err := memadapter.New("hr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := processor.New(memstore.New(), []processor.Adapter{crm, hr, bare{}, failing{}},
+		processor.WithPolicy(processor.CurrentEmployees{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inv, err := p.Inventory(gdpr.WithOrganization(context.Background(), "acme"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, a := range inv.Adapters {
+		names = append(names, a.Adapter)
+	}
+	if !slices.Equal(names, []string{"crm", "hr", "legacy", "broken"}) {
+		t.Fatalf("adapters %v", names)
+	}
+	if !strings.Contains(inv.Retention, "user") || !strings.Contains(inv.Retention, processor.EmployeeBasis) {
+		t.Errorf("retention %q", inv.Retention)
+	}
+	c := inv.Adapters[0]
+	if !c.Described || c.Store != "memory" ||
+		!slices.Equal(c.Terms, []processor.Kind{processor.KindName, processor.KindEmail, processor.KindUserID}) {
+		t.Errorf("crm: %+v", c)
+	}
+	kinds := map[string]processor.RecordKind{}
+	for _, rk := range c.Records {
+		kinds[rk.Kind] = rk
+		if rk.Erase != processor.EraseAnonymizes {
+			t.Errorf("crm %s erase %q", rk.Kind, rk.Erase)
+		}
+	}
+	if u := kinds["user"]; !u.Subject || u.Retention == "" || !slices.Contains(u.Fields, "employment") {
+		t.Errorf("user: %+v", u)
+	}
+	if ec := kinds["externalContact"]; ec.Retention != "" || !slices.Equal(ec.Terms, []processor.Kind{processor.KindName, processor.KindEmail}) {
+		t.Errorf("externalContact: %+v", ec)
+	}
+	if ct := kinds["chatTranscript"]; ct.Subject || !slices.Equal(ct.Fields, []string{"person", "text"}) || len(ct.LinkedTo) != 1 {
+		t.Errorf("chatTranscript: %+v", ct)
+	}
+	if h := inv.Adapters[1]; !h.Described || len(h.Records) != 0 || h.Terms == nil {
+		t.Errorf("hr: %+v", h)
+	}
+	if l := inv.Adapters[2]; l.Described || l.Note != "not described" {
+		t.Errorf("legacy: %+v", l)
+	}
+	if b := inv.Adapters[3]; b.Described || strings.Contains(b.Note, "refused") {
+		t.Errorf("broken: %+v", b)
+	}
+}
+
+func TestPolicyDescriptions(t *testing.T) {
+	if d := (processor.RetainNothing{}).Describe(); !strings.Contains(d, "nothing") {
+		t.Errorf("RetainNothing: %q", d)
+	}
+	ps := processor.Policies{processor.CurrentEmployees{Kind: "staff"}, processor.RetainNothing{}}
+	if d := ps.Describe(); !strings.Contains(d, "staff") || !strings.Contains(d, "nothing") {
+		t.Errorf("Policies: %q", d)
+	}
+	if !ps.MayRetain("x", processor.RecordKind{Kind: "staff"}) || ps.MayRetain("x", processor.RecordKind{Kind: "user"}) {
+		t.Error("Policies.MayRetain")
+	}
+}

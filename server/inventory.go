@@ -1,0 +1,45 @@
+package server
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/gdprkit/gdpr/processor"
+)
+
+// InventoryPath is the route of the data inventory.
+const InventoryPath = "/api/v2/gdpr/inventory"
+
+// Inventorier is implemented by services that can describe the personal
+// data they hold, such as *processor.Processor. A server over one serves
+// GET /api/v2/gdpr/inventory to clients of scope gdpr (not
+// gdpr:readonly: the inventory maps where personal data lives); over
+// another, the route answers 404.
+type Inventorier interface {
+	Inventory(ctx context.Context) (processor.Inventory, error)
+}
+
+// inventoryRoute is the handler of InventoryPath.
+func (s *Server) inventoryRoute() http.Handler {
+	inv, ok := s.svc.(Inventorier)
+	if !ok {
+		return s.open(nil)
+	}
+	return s.api(methods{http.MethodGet: func(w http.ResponseWriter, r *http.Request) {
+		// api let any authenticated GET through; this route needs ScopeAll.
+		if p, code, _ := s.authenticate(r); code != "" || p.scope != ScopeAll {
+			s.fail(w, r, http.StatusForbidden, "app.not.authorized.for.scope", "",
+				"the data inventory needs a client with scope %s", ScopeAll)
+			return
+		}
+		v, err := inv.Inventory(r.Context())
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		writeJSON(w, http.StatusOK, v)
+	}})
+}
+
+var _ Inventorier = (*processor.Processor)(nil)
