@@ -154,11 +154,17 @@ func (p *Processor) Audit(ctx context.Context, id string) ([]Event, error) {
 }
 
 // VerifyAudit checks the whole audit chain of the context's organization,
-// reading it in pages, and returns the number of events checked, or a
-// *ChainError at the first event that does not verify.
+// and returns the number of events checked, or a *ChainError at the first
+// event that does not verify.
 func (p *Processor) VerifyAudit(ctx context.Context) (int64, error) {
+	return VerifyStore(ctx, p.store, gdpr.Organization(ctx))
+}
+
+// VerifyStore checks the audit chain of org in s, reading it in pages,
+// and returns the number of events that verified, with a *ChainError at
+// the first event that does not.
+func VerifyStore(ctx context.Context, s Store, org string) (int64, error) {
 	const page = 1000
-	org := gdpr.Organization(ctx)
 	var prev *Event
 	var n int64
 	for {
@@ -166,7 +172,7 @@ func (p *Processor) VerifyAudit(ctx context.Context) (int64, error) {
 		if prev != nil {
 			after = prev.Seq
 		}
-		evs, err := p.store.Events(ctx, org, after, page)
+		evs, err := s.Events(ctx, org, after, page)
 		if err != nil {
 			return n, fmt.Errorf("processor: verify audit: %w", err)
 		}

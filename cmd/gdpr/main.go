@@ -33,6 +33,9 @@ Usage:
   gdpr serve         serve the GDPR API over your data (gdpr serve -h)
   gdpr hash-secret   hash a client secret read from standard input, for
                      the clients file of gdpr serve
+  gdpr inventory     what each adapter holds (--markdown: an Art. 30 draft)
+  gdpr scan          find personal data the SQL data maps miss (read-only)
+  gdpr audit verify  check the hash chain of a store's audit log
 
 One person's request, end to end (resolve, review, fulfil, report):
   gdpr dsar --type delete --name N --email E ...   (--demo to try it here)
@@ -75,6 +78,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdResults(ctx, args[1:], stdout, stderr)
 	case "dsar":
 		return cmdDSAR(ctx, args[1:], stdin, stdout, stderr)
+	case "audit":
+		return cmdAudit(ctx, args[1:], stdout, stderr)
+	case "inventory":
+		return cmdInventory(ctx, args[1:], stdout, stderr)
+	case "scan":
+		return cmdScan(ctx, args[1:], stdout, stderr)
 	case "hash-secret":
 		return cmdHashSecret(stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":

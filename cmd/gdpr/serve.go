@@ -21,14 +21,17 @@ import (
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
 	"github.com/gdprkit/gdpr/store/memstore"
+	"github.com/gdprkit/gdpr/store/sqlstore"
 )
 
 // serveConfig is what gdpr serve runs with.
 type serveConfig struct {
-	addr, clients, data, sqlAdapters, store, publicURL, region, keyHex, logLevel string
-	demoData                                                                     bool
-	rate                                                                         float64
-	burst, workers                                                               int
+	addr, clients, publicURL, region, keyHex, logLevel string
+	data, sqlAdapters                                  string // adapters: memory data sets, SQL config
+	store, dbPath, postgresDSN                         string // the request store
+	demoData                                           bool
+	rate                                               float64
+	burst, workers                                     int
 }
 
 // env returns the environment variable's value, or def.
@@ -48,7 +51,9 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.StringVar(&c.data, "data", env("GDPR_DATA", ""), "comma-separated data set JSON files, one memory adapter each, named after the file (GDPR_DATA)")
 	fs.StringVar(&c.sqlAdapters, "adapters", env("GDPR_ADAPTERS", ""), "SQL adapters config file (YAML): data maps with their databases, see package sqladapter (GDPR_ADAPTERS)")
 	fs.BoolVar(&c.demoData, "demo", env("GDPR_DEMO", "") == "true", "serve the demo data set (GDPR_DEMO=true)")
-	fs.StringVar(&c.store, "store", env("GDPR_STORE", "memory"), "request store: memory (GDPR_STORE)")
+	fs.StringVar(&c.store, "store", env("GDPR_STORE", "sqlite"), "request store: sqlite (one process), postgres (several replicas) or memory (lost on exit) (GDPR_STORE)")
+	fs.StringVar(&c.dbPath, "db", env("GDPR_DB", "gdpr.db"), "SQLite database file of --store sqlite (GDPR_DB)")
+	fs.StringVar(&c.postgresDSN, "postgres", env("GDPR_POSTGRES_DSN", ""), "PostgreSQL DSN of --store postgres, e.g. postgres://user@host/db (GDPR_POSTGRES_DSN)")
 	fs.StringVar(&c.publicURL, "public-url", env("GDPR_PUBLIC_URL", ""), "base URL clients reach the server at, for resultsUrl (GDPR_PUBLIC_URL)")
 	fs.StringVar(&c.region, "region", env("GDPR_REGION", ""), "region for phone numbers without a country code, e.g. GB (GDPR_REGION)")
 	fs.StringVar(&c.keyHex, "signing-key", env("GDPR_SIGNING_KEY", ""), "hex key of 32+ bytes signing tokens and results URLs; random if empty (GDPR_SIGNING_KEY)")
@@ -116,22 +121,6 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 	if err != nil {
 		return err
 	}
-	adapters, closeAdapters, err := loadAdapters(ctx, c)
-	if err != nil {
-		return err
-	}
-	defer closeAdapters()
-	if c.store != "memory" {
-		return fmt.Errorf("--store %q is not known; use memory", c.store)
-	}
-	p, err := processor.New(memstore.New(), adapters,
-		processor.WithPolicy(processor.CurrentEmployees{}),
-		processor.WithRegion(c.region),
-		processor.WithWorkers(c.workers),
-		processor.WithLogger(log))
-	if err != nil {
-		return err
-	}
 	opts := []server.Option{server.WithLogger(log), server.WithRate(c.rate, c.burst)}
 	if c.keyHex != "" {
 		key, err := hex.DecodeString(c.keyHex)
@@ -142,6 +131,25 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 	}
 	if c.publicURL != "" {
 		opts = append(opts, server.WithPublicURL(c.publicURL))
+	}
+
+	adapters, closeAdapters, err := loadAdapters(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer closeAdapters()
+	store, closeStore, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	p, err := processor.New(store, adapters,
+		processor.WithPolicy(processor.CurrentEmployees{}),
+		processor.WithRegion(c.region),
+		processor.WithWorkers(c.workers),
+		processor.WithLogger(log))
+	if err != nil {
+		return err
 	}
 	h, err := server.New(p, clients, opts...)
 	if err != nil {
@@ -183,6 +191,30 @@ func runServer(ctx context.Context, ln net.Listener, h http.Handler, p *processo
 		err = nil
 	}
 	return err
+}
+
+// openStore opens the request store --store names.
+func openStore(ctx context.Context, c *serveConfig) (processor.Store, func(), error) {
+	switch c.store {
+	case "memory":
+		return memstore.New(), func() {}, nil
+	case "sqlite":
+		s, err := sqlstore.OpenSQLite(ctx, c.dbPath)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s, func() { s.Close() }, nil
+	case "postgres":
+		if c.postgresDSN == "" {
+			return nil, nil, errors.New("--store postgres needs --postgres DSN (GDPR_POSTGRES_DSN)")
+		}
+		s, err := sqlstore.OpenPostgres(ctx, c.postgresDSN)
+		if err != nil {
+			return nil, nil, err
+		}
+		return s, func() { s.Close() }, nil
+	}
+	return nil, nil, fmt.Errorf("--store %q is not known; use sqlite, postgres or memory", c.store)
 }
 
 // loadAdapters builds the adapters of --demo, --data and --adapters, and

@@ -106,13 +106,14 @@ func TestServeRejectsBadConfiguration(t *testing.T) {
 		{[]string{"--clients", clients}, "no data to serve"},
 		{[]string{"--clients", clients, "--adapters", filepath.Join(t.TempDir(), "missing.yaml")}, "--adapters"},
 		{[]string{"--clients", clients, "--demo", "--store", "mongo"}, `--store "mongo" is not known`},
+		{[]string{"--clients", clients, "--demo", "--store", "postgres"}, "--store postgres needs --postgres"},
 		{[]string{"--clients", clients, "--demo", "--signing-key", "zz"}, "--signing-key is not hex"},
 		{[]string{"--clients", clients, "--demo", "--log-level", "loud"}, "log level"},
 		{[]string{"--clients", filepath.Join(t.TempDir(), "missing.json"), "--demo"}, "clients file"},
 	}
 	for _, c := range cases {
 		var out, errOut bytes.Buffer
-		code := run(context.Background(), append([]string{"serve", "--addr", "127.0.0.1:0"}, c.args...), nil, &out, &errOut)
+		code := run(context.Background(), append([]string{"serve", "--addr", "127.0.0.1:0", "--store", "memory"}, c.args...), nil, &out, &errOut)
 		if code == 0 || !strings.Contains(errOut.String(), c.says) {
 			t.Errorf("serve %v: exit %d, stderr %q; want it to say %q", c.args, code, errOut.String(), c.says)
 		}

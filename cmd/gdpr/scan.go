@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/gdprkit/gdpr/adapter/sqladapter"
+)
+
+// cmdScan: gdpr scan --adapters FILE [--rows N] [--names] [--json]
+//
+// It samples, read-only, the text columns of every SQL database of the
+// adapter configuration that the data maps do not cover, and reports
+// what looks like personal data with masked examples and suggested map
+// entries, and the mapped tables no term can reach. Exit code 0 when
+// nothing was found, 3 when something was (so that CI can fail on it), 1
+// on error, 2 on a usage mistake.
+func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("gdpr scan", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var opts sqladapter.ScanOptions
+	path := fs.String("adapters", env("GDPR_ADAPTERS", ""), "SQL adapters config file, as gdpr serve (GDPR_ADAPTERS); required")
+	fs.IntVar(&opts.Rows, "rows", sqladapter.DefaultScanRows, "most rows sampled per column")
+	fs.DurationVar(&opts.Timeout, "timeout", sqladapter.DefaultScanTimeout, "limit of each statement")
+	fs.StringVar(&opts.Region, "phone-region", env("GDPR_REGION", ""), "region of phone numbers without a country code, e.g. GB; default the map's (GDPR_REGION)")
+	fs.BoolVar(&opts.Names, "names", false, "also look for the full names of the subjects in the mapped subject tables")
+	asJSON := fs.Bool("json", false, "print JSON for scripts instead of tables")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: gdpr scan --adapters FILE [--rows N] [--names] [--json]")
+		fmt.Fprintln(stderr, "Samples, read-only, the text columns the data maps do not cover and reports what looks like personal data.")
+		fmt.Fprintln(stderr, "Exit status 3 when something was found.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() > 0 || *path == "" {
+		fmt.Fprintln(stderr, "gdpr scan: want --adapters FILE and no arguments")
+		fs.Usage()
+		return 2
+	}
+	if opts.Rows < 1 || opts.Timeout < time.Millisecond {
+		fmt.Fprintln(stderr, "gdpr scan: --rows must be 1 or more and --timeout 1ms or more")
+		return 2
+	}
+	reps, err := sqladapter.ScanConfig(ctx, *path, opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "gdpr scan: %v\n", err)
+		return 1
+	}
+	if *asJSON {
+		err = printJSON(stdout, reps)
+	} else {
+		err = printScan(stdout, reps)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "gdpr scan: %v\n", err)
+		return 1
+	}
+	for _, r := range reps {
+		if len(r.Findings) > 0 || len(r.Unreachable) > 0 || len(r.Missing) > 0 {
+			return 3
+		}
+	}
+	return 0
+}
+
+func printScan(w io.Writer, reps []*sqladapter.ScanReport) error {
+	for i, r := range reps {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		where := string(r.Dialect)
+		if r.Schema != "" {
+			where += " schema " + r.Schema
+		}
+		fmt.Fprintf(w, "adapter %s (%s): %d tables, %d unmapped text columns sampled, up to %d rows each", r.Adapter, where, r.Tables, r.Columns, r.Rows)
+		if r.Names > 0 {
+			fmt.Fprintf(w, ", %d subject names looked for", r.Names)
+		}
+		fmt.Fprintln(w)
+		if len(r.Findings) == 0 {
+			fmt.Fprintln(w, "no personal data found outside the data map")
+		} else {
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "TABLE\tCOLUMN\tMAPPED\tFOUND\tIN SAMPLE\tWHOLE VALUE\tEXAMPLE")
+			for _, f := range r.Findings {
+				mapped := "no"
+				if f.Mapped {
+					mapped = "table only"
+				}
+				for _, m := range f.Matches {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d/%d\t%d\t%s\n", f.Table, f.Column, mapped, m.Kind, m.Values, f.Sampled, m.Whole, m.Example)
+				}
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			fmt.Fprintln(w, "\nsuggested data-map entries (check every TODO and comment):")
+			for _, s := range r.Suggestions {
+				fmt.Fprint(w, indent(s.YAML, "  "))
+			}
+		}
+		for _, u := range r.Unreachable {
+			fmt.Fprintf(w, "table %s is mapped but %s\n", u.Table, u.Reason)
+		}
+		for _, m := range r.Missing {
+			fmt.Fprintf(w, "table %s is mapped but not in the database\n", m)
+		}
+	}
+	return nil
+}
+
+func indent(s, prefix string) string {
+	lines := strings.SplitAfter(s, "\n")
+	for i, l := range lines {
+		if l != "" {
+			lines[i] = prefix + l
+		}
+	}
+	return strings.Join(lines, "")
+}
