@@ -52,15 +52,21 @@ func (r *run) advance(ctx context.Context) error {
 			return r.fail(ctx, evs)
 		}
 		setStatus(gdpr.StatusFinalizing, "")
-		if err := r.save(ctx, false, evs...); err != nil {
-			return err
+		// An export saves here, so that FINALIZING shows while the
+		// archive is packed. An erasure's verification and an update's
+		// end are quick: they are saved with the outcome in one write (a
+		// crash before it runs the idempotent steps again).
+		if req.RequestType == gdpr.RequestExport {
+			if err := r.save(ctx, false, evs...); err != nil {
+				return err
+			}
+			evs = nil
 		}
-		evs = nil
 	}
 	ok, err := r.finalize(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
-			return r.save(ctx, true)
+			return r.save(ctx, true, evs...)
 		}
 		// Packaging failed: every step runs again (an export part may be
 		// missing), counted as an attempt, so that a lasting failure
@@ -74,7 +80,7 @@ func (r *run) advance(ctx context.Context) error {
 		evs = append(evs, r.p.event(r.job, "status", "finalizing failed; every step runs again"))
 		return r.fail(ctx, evs)
 	}
-	evs, r.evs = r.evs, nil
+	evs, r.evs = append(evs, r.evs...), nil
 	if !ok {
 		return r.fail(ctx, evs)
 	}
