@@ -313,23 +313,7 @@ func printRequest(w io.Writer, r *gdpr.Request, asJSON bool) error {
 		fmt.Fprintf(tw, "results\tgdpr results download %s\n", r.ID)
 	}
 	for _, s := range r.Steps {
-		line := fmt.Sprintf("%s, %s", s.State, records(s.Records))
-		if o := s.Outcome; o != nil {
-			for _, part := range []struct {
-				n    int
-				what string
-			}{{o.Exported, "exported"}, {o.Updated, "updated"}, {o.Deleted, "deleted"}, {o.Anonymized, "anonymized"}} {
-				if part.n > 0 {
-					line += fmt.Sprintf(", %d %s", part.n, part.what)
-				}
-			}
-			for _, ret := range o.Retained {
-				line += fmt.Sprintf(", %d retained (%s)", ret.Records, ret.Basis)
-			}
-		}
-		if s.Error != "" {
-			line += fmt.Sprintf("; attempt %d: %s", s.Attempts, s.Error)
-		}
+		line := stepText(s)
 		fmt.Fprintf(tw, "step %s\t%s\n", s.Adapter, line)
 	}
 	if v := r.Verification; v != nil {

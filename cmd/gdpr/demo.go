@@ -223,20 +223,7 @@ func (d *demoRun) wait(ctx context.Context, id string) (*gdpr.Request, error) {
 // report prints what each data store did for a finished request.
 func (d *demoRun) report(r *gdpr.Request) {
 	for _, s := range r.Steps {
-		line := fmt.Sprintf("     %-10s %s", s.Adapter, records(s.Records))
-		if o := s.Outcome; o != nil {
-			for _, part := range []struct {
-				n    int
-				what string
-			}{{o.Deleted, "deleted"}, {o.Anonymized, "anonymized"}, {o.Exported, "exported"}} {
-				if part.n > 0 {
-					line += fmt.Sprintf(", %d %s", part.n, part.what)
-				}
-			}
-			for _, ret := range o.Retained {
-				line += fmt.Sprintf(", %d retained (%s)", ret.Records, ret.Basis)
-			}
-		}
+		line := fmt.Sprintf("     %-10s %s%s", s.Adapter, records(s.Records), outcomeText(s.Outcome))
 		if s.Error != "" {
 			line += ": " + s.Error
 		}
@@ -249,13 +236,6 @@ func (d *demoRun) report(r *gdpr.Request) {
 		}
 		d.say("     erasure verification %s: %s found again, all retained by policy", verdict, records(v.Retained))
 	}
-}
-
-func records(n int) string {
-	if n == 1 {
-		return "1 record"
-	}
-	return fmt.Sprintf("%d records", n)
 }
 
 // subjectID names a subject by its first id.

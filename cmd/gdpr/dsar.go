@@ -395,28 +395,6 @@ func dateText(t gdpr.Time, layout string) string {
 	return t.Format(layout)
 }
 
-// stepText says what one data store did.
-func stepText(s gdpr.Step) string {
-	line := fmt.Sprintf("%s, %s", s.State, records(s.Records))
-	if o := s.Outcome; o != nil {
-		for _, part := range []struct {
-			n    int
-			what string
-		}{{o.Exported, "exported"}, {o.Updated, "updated"}, {o.Deleted, "deleted"}, {o.Anonymized, "anonymized"}} {
-			if part.n > 0 {
-				line += fmt.Sprintf(", %d %s", part.n, part.what)
-			}
-		}
-		for _, ret := range o.Retained {
-			line += fmt.Sprintf(", %d retained (%s)", ret.Records, ret.Basis)
-		}
-	}
-	if s.Error != "" {
-		line += fmt.Sprintf("; attempt %d: %s", s.Attempts, s.Error)
-	}
-	return line
-}
-
 // writeReport writes the report as JSON to file, readable by its owner
 // only: it holds personal data.
 func writeReport(file string, rep *gdpr.Report) error {
