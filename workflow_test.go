@@ -12,23 +12,13 @@ import (
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
-	"github.com/gdprkit/gdpr/store/memstore"
 )
 
 // demoProcessor is an embedded processor over the demo data, its workers
 // running for the test.
 func demoProcessor(t *testing.T) *processor.Processor {
 	t.Helper()
-	mems, err := demo.Adapters()
-	if err != nil {
-		t.Fatal(err)
-	}
-	adapters := make([]processor.Adapter, len(mems))
-	for i, a := range mems {
-		adapters[i] = a
-	}
-	p, err := processor.New(memstore.New(), adapters,
-		processor.WithPolicy(processor.CurrentEmployees{}), processor.WithPoll(5*time.Millisecond))
+	p, err := demo.Processor(processor.WithPoll(5 * time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,9 +15,7 @@ import (
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/internal/demo"
-	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
-	"github.com/gdprkit/gdpr/store/memstore"
 )
 
 const clients = 64 // concurrent HTTP clients
@@ -30,15 +28,7 @@ const searchPath = "/api/v2/gdpr/subjects?searchType=NAME&searchValue=Alex+Morga
 // limit, and a bearer token for it.
 func demoServer(b *testing.B) (*httptest.Server, string) {
 	b.Helper()
-	mems, err := demo.Adapters()
-	if err != nil {
-		b.Fatal(err)
-	}
-	var as []processor.Adapter
-	for _, a := range mems {
-		as = append(as, a)
-	}
-	p, err := processor.New(memstore.New(), as)
+	p, err := demo.Processor()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
-	"github.com/gdprkit/gdpr/store/memstore"
 )
 
 // clock is a fake clock the tests move by hand.
@@ -51,15 +50,7 @@ const secret = "s3cret-for-tests"
 
 func newEnv(t *testing.T, opts ...server.Option) *testEnv {
 	t.Helper()
-	mems, err := demo.Adapters()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var as []processor.Adapter
-	for _, a := range mems {
-		as = append(as, a)
-	}
-	p, err := processor.New(memstore.New(), as, processor.WithPolicy(processor.CurrentEmployees{}), processor.WithPoll(5*time.Millisecond))
+	p, err := demo.Processor(processor.WithPoll(5 * time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}

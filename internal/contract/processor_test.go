@@ -8,21 +8,12 @@ import (
 	"github.com/gdprkit/gdpr/internal/contract"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
-	"github.com/gdprkit/gdpr/store/memstore"
 )
 
 // demoProcessor returns a running processor over the demo data.
 func demoProcessor(t *testing.T) *processor.Processor {
 	t.Helper()
-	mems, err := demo.Adapters()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var as []processor.Adapter
-	for _, a := range mems {
-		as = append(as, a)
-	}
-	p, err := processor.New(memstore.New(), as, processor.WithPolicy(processor.CurrentEmployees{}), processor.WithPoll(5*time.Millisecond))
+	p, err := demo.Processor(processor.WithPoll(5 * time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,8 @@ import (
 	"io/fs"
 
 	"github.com/gdprkit/gdpr/adapter/memadapter"
+	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store/memstore"
 )
 
 // The data stores, in the order Adapters returns them.
@@ -112,4 +114,25 @@ func Data() fs.FS {
 		panic(err) // the embedded directory is fixed at build time
 	}
 	return sub
+}
+
+// Processor returns a processor over a fresh copy of the three demo data
+// stores (Adapters), kept in memory (memstore), with the current-employee
+// retention policy; opts follow those defaults and may replace them. Its
+// workers are not started: call Run.
+func Processor(opts ...processor.Option) (*processor.Processor, error) {
+	mems, err := Adapters()
+	if err != nil {
+		return nil, err
+	}
+	adapters := make([]processor.Adapter, len(mems))
+	for i, a := range mems {
+		adapters[i] = a
+	}
+	opts = append([]processor.Option{processor.WithPolicy(processor.CurrentEmployees{})}, opts...)
+	p, err := processor.New(memstore.New(), adapters, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	return p, nil
 }
