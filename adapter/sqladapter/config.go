@@ -73,37 +73,46 @@ func LoadConfig(ctx context.Context, path string) ([]processor.Adapter, io.Close
 	return out, &cl, nil
 }
 
-func openConfigured(ctx context.Context, dir string, ac AdapterConfig, cl *closers) (*Adapter, error) {
+// connect checks ac, reads its data map (relative to dir) and opens its
+// database; the caller closes the database.
+func (ac AdapterConfig) connect(dir string) (*sql.DB, *Map, error) {
 	if !ac.Dialect.valid() {
-		return nil, fmt.Errorf("dialect %q is not postgres, mysql or sqlite", ac.Dialect)
+		return nil, nil, fmt.Errorf("dialect %q is not postgres, mysql or sqlite", ac.Dialect)
 	}
 	dsn := ac.DSN
 	if ac.DSNEnv != "" {
 		if dsn != "" {
-			return nil, errors.New("give dsn or dsnEnv, not both")
+			return nil, nil, errors.New("give dsn or dsnEnv, not both")
 		}
-		dsn = os.Getenv(ac.DSNEnv)
-		if dsn == "" {
-			return nil, fmt.Errorf("environment variable %s is empty", ac.DSNEnv)
+		if dsn = os.Getenv(ac.DSNEnv); dsn == "" {
+			return nil, nil, fmt.Errorf("environment variable %s is empty", ac.DSNEnv)
 		}
 	}
 	if dsn == "" {
-		return nil, errors.New("dsn or dsnEnv is required")
+		return nil, nil, errors.New("dsn or dsnEnv is required")
 	}
 	mp := ac.Map
 	if mp == "" {
-		return nil, errors.New("map is required")
+		return nil, nil, errors.New("map is required")
 	}
 	if !filepath.IsAbs(mp) {
 		mp = filepath.Join(dir, mp)
 	}
 	m, err := ReadMapFile(mp)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	db, err := sql.Open(ac.Dialect.driverName(), dsn)
 	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
+		return nil, nil, fmt.Errorf("open database: %w", err)
+	}
+	return db, m, nil
+}
+
+func openConfigured(ctx context.Context, dir string, ac AdapterConfig, cl *closers) (*Adapter, error) {
+	db, m, err := ac.connect(dir)
+	if err != nil {
+		return nil, err
 	}
 	cl.add(db)
 	var opts []Option

@@ -132,32 +132,9 @@ func ScanConfig(ctx context.Context, path string, opts ScanOptions) ([]*ScanRepo
 }
 
 func scanConfigured(ctx context.Context, dir string, ac AdapterConfig, opts ScanOptions) (*ScanReport, error) {
-	if !ac.Dialect.valid() {
-		return nil, fmt.Errorf("dialect %q is not postgres, mysql or sqlite", ac.Dialect)
-	}
-	dsn := ac.DSN
-	if ac.DSNEnv != "" {
-		if dsn != "" {
-			return nil, errors.New("give dsn or dsnEnv, not both")
-		}
-		if dsn = os.Getenv(ac.DSNEnv); dsn == "" {
-			return nil, fmt.Errorf("environment variable %s is empty", ac.DSNEnv)
-		}
-	}
-	if dsn == "" || ac.Map == "" {
-		return nil, errors.New("dsn (or dsnEnv) and map are required")
-	}
-	mp := ac.Map
-	if !filepath.IsAbs(mp) {
-		mp = filepath.Join(dir, mp)
-	}
-	m, err := ReadMapFile(mp)
+	db, m, err := ac.connect(dir)
 	if err != nil {
 		return nil, err
-	}
-	db, err := sql.Open(ac.Dialect.driverName(), dsn)
-	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
 	}
 	defer db.Close()
 	if opts.Region == "" {
