@@ -10,31 +10,10 @@ import (
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
+	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/store/memstore"
 )
-
-// people returns n generated people of adapter a, each with a name, an
-// email, a phone and a linked record.
-func people(a string, from, n int) memadapter.Dataset {
-	ds := memadapter.Dataset{People: make([]memadapter.Person, n), Records: make([]memadapter.LinkedRecord, n)}
-	for i := range n {
-		k := from + i
-		ds.People[i] = memadapter.Person{
-			Key:               fmt.Sprintf("%s-%d", a, k),
-			Kind:              memadapter.KindExternalContact,
-			ExternalContactID: fmt.Sprintf("%s-contact-%d", a, k),
-			Name:              fmt.Sprintf("Person %d", k),
-			Emails:            []string{fmt.Sprintf("person.%d@example.com", k)},
-			Phones:            []string{fmt.Sprintf("+1311%07d", k)},
-		}
-		ds.Records[i] = memadapter.LinkedRecord{
-			ID: fmt.Sprintf("%s-chat-%d", a, k), Kind: "chatTranscript", Person: ds.People[i].Key,
-			Fields: map[string]any{"text": "hello"},
-		}
-	}
-	return ds
-}
 
 func benchAdapters(b *testing.B, names []string, each func(i int) memadapter.Dataset) []processor.Adapter {
 	b.Helper()
@@ -62,7 +41,7 @@ func BenchmarkSearchSubjects(b *testing.B) {
 		if i == len(names)-1 {
 			n = total - perAdapter*(len(names)-1)
 		}
-		return people(names[i], i*perAdapter, n)
+		return demo.Generated(names[i], i*perAdapter, n)
 	})
 	p, err := processor.New(memstore.New(), as)
 	if err != nil {
@@ -111,7 +90,7 @@ func BenchmarkRequestsToCompleted(b *testing.B) {
 func benchCompleted(b *testing.B, typ gdpr.RequestType) {
 	n := b.N
 	names := []string{"directory", "crm", "dialer"}
-	as := benchAdapters(b, names, func(int) memadapter.Dataset { return people("p", 0, n) })
+	as := benchAdapters(b, names, func(int) memadapter.Dataset { return demo.Generated("p", 0, n) })
 	store := memstore.New()
 	p, err := processor.New(store, as, processor.WithPoll(time.Millisecond))
 	if err != nil {
@@ -126,7 +105,7 @@ func benchCompleted(b *testing.B, typ gdpr.RequestType) {
 	for i := range n {
 		_, err := p.CreateRequest(ctx, gdpr.RequestSpec{
 			Type: typ, DeleteConfirmed: typ == gdpr.RequestDelete,
-			Subject: gdpr.Subject{EmailAddresses: []string{fmt.Sprintf("person.%d@example.com", i)}},
+			Subject: gdpr.Subject{EmailAddresses: []string{demo.GeneratedEmail(i)}},
 		})
 		if err != nil {
 			b.Fatal(err)

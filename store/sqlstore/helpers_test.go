@@ -10,32 +10,9 @@ import (
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
+	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
 )
-
-// people returns n generated people of adapter a, from number from on,
-// each with a name, an email, a phone and a linked record.
-func people(a string, from, n int) memadapter.Dataset {
-	ds := memadapter.Dataset{People: make([]memadapter.Person, n), Records: make([]memadapter.LinkedRecord, n)}
-	for i := range n {
-		k := from + i
-		ds.People[i] = memadapter.Person{
-			Key:               fmt.Sprintf("%s-%d", a, k),
-			Kind:              memadapter.KindExternalContact,
-			ExternalContactID: fmt.Sprintf("%s-contact-%d", a, k),
-			Name:              fmt.Sprintf("Person %d", k),
-			Emails:            []string{email(k)},
-			Phones:            []string{fmt.Sprintf("+1311%07d", k)},
-		}
-		ds.Records[i] = memadapter.LinkedRecord{
-			ID: fmt.Sprintf("%s-chat-%d", a, k), Kind: "chatTranscript", Person: ds.People[i].Key,
-			Fields: map[string]any{"text": "hello"},
-		}
-	}
-	return ds
-}
-
-func email(k int) string { return fmt.Sprintf("person.%d@example.com", k) }
 
 // adapterNames are the adapters every test processor has.
 var adapterNames = []string{"directory", "crm", "dialer"}
@@ -50,7 +27,7 @@ func newAdapters(t testing.TB, n int, wrap func(processor.Adapter) processor.Ada
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := a.Load(people("p", 0, n)); err != nil {
+		if err := a.Load(demo.Generated("p", 0, n)); err != nil {
 			t.Fatal(err)
 		}
 		var pa processor.Adapter = a
@@ -131,13 +108,13 @@ func (a *counted) Export(ctx context.Context, op processor.Op, terms []processor
 // spec returns the spec of request i of a mixed run: exports, updates
 // and deletes in turn, each for person i.
 func spec(i int) gdpr.RequestSpec {
-	s := gdpr.RequestSpec{Subject: gdpr.Subject{EmailAddresses: []string{email(i)}}}
+	s := gdpr.RequestSpec{Subject: gdpr.Subject{EmailAddresses: []string{demo.GeneratedEmail(i)}}}
 	switch i % 3 {
 	case 0:
 		s.Type = gdpr.RequestExport
 	case 1:
 		s.Type = gdpr.RequestUpdate
-		s.ReplacementTerms = []gdpr.ReplacementTerm{{Type: gdpr.SearchEmail, ExistingValue: email(i), UpdatedValue: fmt.Sprintf("person.%d@example.org", i)}}
+		s.ReplacementTerms = []gdpr.ReplacementTerm{{Type: gdpr.SearchEmail, ExistingValue: demo.GeneratedEmail(i), UpdatedValue: fmt.Sprintf("person.%d@example.org", i)}}
 	default:
 		s.Type = gdpr.RequestDelete
 		s.DeleteConfirmed = true
