@@ -118,6 +118,9 @@ func (p *Processor) findByKey(ctx context.Context, org, key string) (*Job, error
 
 // repeat answers a CreateRequest whose idempotency key was used before.
 func (p *Processor) repeat(job *Job, fp string) (*gdpr.Request, error) {
+	if m := p.cfg.minimize; m != nil && !job.Minimized.IsZero() {
+		fp = m.hash("fingerprint", fp)
+	}
 	if job.Fingerprint != fp {
 		e := gdpr.NewFieldError(409, gdpr.CodeRequestConflict, "Idempotency-Key",
 			"this idempotency key was used for a different request (%s); use a new key for a new request", job.Request.ID)

@@ -27,6 +27,7 @@ type config struct {
 	clock       func() time.Time
 	logger      *slog.Logger
 	resultsURL  func(org, id string) string
+	minimize    *minimization
 }
 
 // Defaults of the options.

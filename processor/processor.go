@@ -84,6 +84,9 @@ func New(store Store, adapters []Adapter, opts ...Option) (*Processor, error) {
 			return nil, fmt.Errorf("processor: %w", err)
 		}
 	}
+	if _, ok := store.(FinishedLister); cfg.minimize != nil && !ok {
+		return nil, fmt.Errorf("processor: minimization needs a store that can list finished requests (processor.FinishedLister); %T cannot", store)
+	}
 	return &Processor{
 		store:    store,
 		adapters: append([]Adapter(nil), adapters...),

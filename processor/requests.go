@@ -90,6 +90,10 @@ func (p *Processor) Retry(ctx context.Context, id string) (*gdpr.Request, error)
 		return nil, gdpr.NewError(409, gdpr.CodeRequestConflict,
 			"only a request in ERROR can be retried; this one is %s", job.Request.Status)
 	}
+	if !job.Minimized.IsZero() {
+		return nil, gdpr.NewError(409, gdpr.CodeRequestConflict,
+			"this request's personal data was minimized after its retention window, so it cannot run again; create a new request for the person")
+	}
 	now := p.now()
 	failed := 0
 	for i := range job.Request.Steps {
@@ -121,6 +125,10 @@ func (p *Processor) OpenResults(ctx context.Context, id string) (io.ReadCloser, 
 	job, err := p.get(ctx, id)
 	if err != nil {
 		return nil, err
+	}
+	if job.Results == "" && !job.Minimized.IsZero() && job.Request.RequestType == gdpr.RequestExport {
+		return nil, gdpr.NewError(404, gdpr.CodeNotFound,
+			"the export archive of this request was deleted when the request was minimized after its retention window; create a new GDPR_EXPORT request")
 	}
 	if job.Results == "" {
 		return nil, gdpr.NewError(404, gdpr.CodeNotFound,

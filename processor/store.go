@@ -128,6 +128,9 @@ type Job struct {
 	Results string
 	// Retries counts the times the request was retried after ERROR.
 	Retries int
+	// Minimized is when the request's personal data was replaced by keyed
+	// hashes (see WithMinimization); zero until then.
+	Minimized time.Time
 }
 
 // Clone returns a deep copy of j.

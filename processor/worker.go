@@ -20,8 +20,28 @@ func (p *Processor) Run(ctx context.Context) error {
 	for range p.cfg.workers {
 		wg.Go(func() { p.work(ctx) })
 	}
+	if m := p.cfg.minimize; m != nil {
+		wg.Go(func() { p.minimizeEvery(ctx, m.interval(p.cfg.poll)) })
+	}
 	wg.Wait()
 	return nil
+}
+
+// minimizeEvery runs Minimize at once and then every interval until ctx
+// is done.
+func (p *Processor) minimizeEvery(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if n, err := p.Minimize(ctx); err != nil && ctx.Err() == nil {
+			p.log().ErrorContext(ctx, "minimization failed", "err", err, "minimized", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func (p *Processor) work(ctx context.Context) {

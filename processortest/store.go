@@ -64,6 +64,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) processor.Store) {
 		{"Events", testEvents},
 		{"Blobs", testBlobs},
 		{"CancelledContext", testCancelled},
+		{"Finished", testFinished},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
@@ -154,6 +155,7 @@ func fullJob(org, id string) *processor.Job {
 		LeaseUntil: base.Add(time.Hour),
 		Results:    "results/" + org + "/" + id + ".zip",
 		Retries:    1,
+		Minimized:  base.Add(-30 * time.Minute),
 	}
 }
 

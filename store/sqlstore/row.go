@@ -11,14 +11,15 @@ import (
 
 // jobColumns are the columns a job is read from, in scanJob's order.
 const jobColumns = `org, id, idempotency_key, fingerprint, created_date, due_date, modified_date,
-	completed_date, verified_date, next_run, lease_token, lease_until, results, retries, request, terms, changes`
+	completed_date, verified_date, next_run, lease_token, lease_until, results, retries, request, terms, changes,
+	minimized_date`
 
 // jobValues are the columns a job is written to, in jobArgs's order.
 const jobValues = `org, id, create_key, idempotency_key, fingerprint, request_type, status, open,
 	created_date, due_date, modified_date, completed_date, verified_date, next_run, lease_token, lease_until,
-	results, retries, request, terms, changes`
+	results, retries, request, terms, changes, minimized_date`
 
-// jobArgs returns the values of jobValues for j, as $1 to $21.
+// jobArgs returns the values of jobValues for j, as $1 to $22.
 func (d dialect) jobArgs(j *processor.Job) ([]any, error) {
 	r := &j.Request
 	req, err := json.Marshal(r)
@@ -41,7 +42,7 @@ func (d dialect) jobArgs(j *processor.Job) ([]any, error) {
 		j.Org, r.ID, j.IdempotencyKey, j.IdempotencyKey, j.Fingerprint, string(r.RequestType), string(r.Status), !r.Status.Done(),
 		d.time(r.CreatedDate.Time), d.time(r.DueDate.Time), d.time(r.ModifiedDate.Time), d.time(r.CompletedDate.Time), d.time(verified),
 		d.time(j.NextRun), j.LeaseToken, d.time(j.LeaseUntil),
-		j.Results, j.Retries, string(req), string(terms), string(changes),
+		j.Results, j.Retries, string(req), string(terms), string(changes), d.time(j.Minimized),
 	}, nil
 }
 
@@ -62,7 +63,7 @@ func scanJob(sc scanner) (*processor.Job, error) {
 	err := sc.Scan(&j.Org, &j.Request.ID, &j.IdempotencyKey, &j.Fingerprint,
 		timeCol{&created}, timeCol{&due}, timeCol{&modified}, timeCol{&completed}, timeCol{&verified},
 		timeCol{&j.NextRun}, &j.LeaseToken, timeCol{&j.LeaseUntil}, &j.Results, &j.Retries,
-		&req, &terms, &changes)
+		&req, &terms, &changes, timeCol{&j.Minimized})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,199 @@
+package processor
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/gdprkit/gdpr"
+)
+
+// FinishedLister is a Store that can find the finished requests of every
+// organization, so that the processor can minimize them (see
+// WithMinimization). memstore and sqlstore implement it.
+type FinishedLister interface {
+	// Finished returns up to limit jobs (0: no limit), of any
+	// organization, whose status is final (COMPLETED or ERROR), whose
+	// Request.ModifiedDate is before before and whose Minimized is zero,
+	// oldest ModifiedDate first.
+	Finished(ctx context.Context, before time.Time, limit int) ([]*Job, error)
+}
+
+// HashPrefix starts every value that minimization replaced by its keyed
+// hash.
+const HashPrefix = "hmac-sha256:"
+
+// minimizeBatch is how many requests one pass of Minimize reads at a time.
+const minimizeBatch = 100
+
+// minimization is the configuration of WithMinimization.
+type minimization struct {
+	after time.Duration
+	key   []byte
+}
+
+// WithMinimization makes the processor minimize every request that has been
+// finished (COMPLETED or ERROR) for longer than after: the personal data
+// stored on it — its subject, its normalized terms, its replacement terms
+// and its idempotency fingerprint — is replaced by keyed hashes
+// (HMAC-SHA256 under key, shown as HashPrefix and hex), and an export's
+// archive is deleted. The request keeps its id, type, status, dates, steps
+// with their counts and verification; its audit events, which never held
+// personal data, are unchanged and still verify, and a "minimized" event
+// joins them. The same value under the same key always gives the same
+// hash, so whoever holds the key can still tell whether a request was about
+// a given email, while whoever reads only the store cannot.
+//
+// A minimized request in ERROR can no longer be retried: create a new one.
+// A repeat of its creation with the same idempotency key and spec still
+// returns it. Run minimizes periodically; Minimize does it on demand. The
+// Store must implement FinishedLister, else New fails. key must be at least
+// 32 bytes and kept as secret as the signing keys.
+func WithMinimization(after time.Duration, key []byte) Option {
+	return func(c *config) error {
+		if after <= 0 {
+			return fmt.Errorf("minimization window must be positive, got %v", after)
+		}
+		if len(key) < 32 {
+			return fmt.Errorf("minimization key must be at least 32 bytes, got %d", len(key))
+		}
+		c.minimize = &minimization{after: after, key: append([]byte(nil), key...)}
+		return nil
+	}
+}
+
+// hash returns the keyed hash of value in the space named by kind, so that
+// equal values of different kinds hash differently.
+func (m *minimization) hash(kind, value string) string {
+	if value == "" || strings.HasPrefix(value, HashPrefix) {
+		return value
+	}
+	h := hmac.New(sha256.New, m.key)
+	h.Write([]byte(kind))
+	h.Write([]byte{0})
+	h.Write([]byte(value))
+	return HashPrefix + hex.EncodeToString(h.Sum(nil))
+}
+
+// interval is how often Run looks for requests to minimize: a tenth of the
+// window, between the poll interval and an hour.
+func (m *minimization) interval(poll time.Duration) time.Duration {
+	return min(max(m.after/10, poll), time.Hour)
+}
+
+// Minimize minimizes every request of every organization finished for
+// longer than the WithMinimization window, and returns how many it
+// minimized. Run calls it periodically; it is safe to call at any time,
+// from several processes. Without WithMinimization it does nothing.
+func (p *Processor) Minimize(ctx context.Context) (int, error) {
+	m := p.cfg.minimize
+	if m == nil {
+		return 0, nil
+	}
+	lister := p.store.(FinishedLister) // checked by New
+	before := p.now().Add(-m.after)
+	done := 0
+	for {
+		jobs, err := lister.Finished(ctx, before, minimizeBatch)
+		if err != nil {
+			return done, fmt.Errorf("processor: minimize: %w", err)
+		}
+		changed := 0
+		for _, job := range jobs {
+			ok, err := p.minimizeJob(ctx, m, job)
+			if err != nil {
+				return done, fmt.Errorf("processor: minimize request %s: %w", job.Request.ID, err)
+			}
+			if ok {
+				done++
+				changed++
+			}
+		}
+		// A batch in which every job changed under us (a retry, another
+		// process minimizing) may come back the same; stop then.
+		if len(jobs) < minimizeBatch || changed == 0 {
+			return done, nil
+		}
+	}
+}
+
+// minimizeJob replaces the personal data of one finished job by keyed
+// hashes and deletes its archive. It reports false when the job changed
+// since it was read (another process minimized or retried it).
+func (p *Processor) minimizeJob(ctx context.Context, m *minimization, job *Job) (bool, error) {
+	r := &job.Request
+	for i := range job.Terms {
+		t := &job.Terms[i]
+		t.Value = m.hash(string(t.Kind), t.Value)
+	}
+	for i := range job.Changes {
+		c := &job.Changes[i]
+		c.Existing = m.hash(string(c.Kind), c.Existing)
+		c.Updated = m.hash(string(c.Kind)+"/updated", c.Updated)
+	}
+	for i := range r.ReplacementTerms {
+		rt := &r.ReplacementTerms[i]
+		rt.ExistingValue = m.hash(string(rt.Type), rt.ExistingValue)
+		rt.UpdatedValue = m.hash(string(rt.Type)+"/updated", rt.UpdatedValue)
+	}
+	r.Subject = minimizeSubject(m, r.Subject)
+	job.Fingerprint = m.hash("fingerprint", job.Fingerprint)
+	archive := job.Results
+	job.Results, r.ResultsURL, r.ResultsURLs = "", "", nil
+	now := p.now()
+	job.Minimized = now
+	r.ModifiedDate = gdpr.NewTime(now)
+	detail := "subject terms replaced by keyed hashes"
+	if archive != "" {
+		detail += "; export archive deleted"
+	}
+	if err := p.store.Update(ctx, job, p.event(job, "minimized", detail)); err != nil {
+		if errors.Is(err, ErrLeaseLost) || errors.Is(err, ErrNotFound) {
+			return false, nil
+		}
+		return false, err
+	}
+	if archive != "" {
+		// The request no longer points at the archive: a failure here
+		// leaves an orphan blob, which the next start does not reach, so
+		// report it.
+		if err := p.store.DeleteBlob(ctx, archive); err != nil {
+			return true, fmt.Errorf("delete export archive: %w", err)
+		}
+	}
+	p.log().InfoContext(ctx, "request minimized", "request", r.ID)
+	return true, nil
+}
+
+// minimizeSubject returns s with every value replaced by its keyed hash.
+func minimizeSubject(m *minimization, s gdpr.Subject) gdpr.Subject {
+	s = s.Clone()
+	s.Name = m.hash(string(KindName), s.Name)
+	s.UserID = m.hash(string(KindUserID), s.UserID)
+	s.ExternalContactID = m.hash(string(KindExternalContactID), s.ExternalContactID)
+	s.ExternalID = m.hash(string(KindExternalID), s.ExternalID)
+	if d := s.DialerContactID; d != nil {
+		d.ID = m.hash(string(KindDialerContactID), d.ID)
+	}
+	if j := s.JourneyCustomer; j != nil {
+		j.ID = m.hash(string(KindJourneyCustomer), j.ID)
+	}
+	if h := s.SocialHandle; h != nil {
+		h.Value = m.hash("SOCIAL_HANDLE", h.Value)
+	}
+	for i, v := range s.Addresses {
+		s.Addresses[i] = m.hash(string(KindAddress), v)
+	}
+	for i, v := range s.PhoneNumbers {
+		s.PhoneNumbers[i] = m.hash(string(KindPhone), v)
+	}
+	for i, v := range s.EmailAddresses {
+		s.EmailAddresses[i] = m.hash(string(KindEmail), v)
+	}
+	return s
+}
