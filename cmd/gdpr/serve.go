@@ -32,6 +32,8 @@ type serveConfig struct {
 	demoData                                           bool
 	rate                                               float64
 	burst, workers                                     int
+	minimizeAfter                                      time.Duration // 0: never
+	minimizeKeyHex                                     string
 }
 
 // env returns the environment variable's value, or def.
@@ -46,38 +48,24 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	c := &serveConfig{}
 	fs := flag.NewFlagSet("gdpr serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.addr, "addr", env("GDPR_ADDR", "127.0.0.1:8080"), "listen address (GDPR_ADDR)")
-	fs.StringVar(&c.clients, "clients", env("GDPR_CLIENTS", ""), "OAuth clients file, secrets hashed with 'gdpr hash-secret' (GDPR_CLIENTS); required")
-	fs.StringVar(&c.data, "data", env("GDPR_DATA", ""), "comma-separated data set JSON files, one memory adapter each, named after the file (GDPR_DATA)")
-	fs.StringVar(&c.sqlAdapters, "adapters", env("GDPR_ADAPTERS", ""), "SQL adapters config file (YAML): data maps with their databases, see package sqladapter (GDPR_ADAPTERS)")
-	fs.BoolVar(&c.demoData, "demo", env("GDPR_DEMO", "") == "true", "serve the demo data set (GDPR_DEMO=true)")
-	fs.StringVar(&c.store, "store", env("GDPR_STORE", "sqlite"), "request store: sqlite (one process), postgres (several replicas) or memory (lost on exit) (GDPR_STORE)")
-	fs.StringVar(&c.dbPath, "db", env("GDPR_DB", "gdpr.db"), "SQLite database file of --store sqlite (GDPR_DB)")
-	fs.StringVar(&c.postgresDSN, "postgres", env("GDPR_POSTGRES_DSN", ""), "PostgreSQL DSN of --store postgres, e.g. postgres://user@host/db (GDPR_POSTGRES_DSN)")
-	fs.StringVar(&c.publicURL, "public-url", env("GDPR_PUBLIC_URL", ""), "base URL clients reach the server at, for resultsUrl (GDPR_PUBLIC_URL)")
-	fs.StringVar(&c.region, "region", env("GDPR_REGION", ""), "region for phone numbers without a country code, e.g. GB (GDPR_REGION)")
-	fs.StringVar(&c.keyHex, "signing-key", env("GDPR_SIGNING_KEY", ""), "hex key of 32+ bytes signing tokens and results URLs; random if empty (GDPR_SIGNING_KEY)")
-	fs.StringVar(&c.logLevel, "log-level", env("GDPR_LOG_LEVEL", "info"), "debug, info, warn or error (GDPR_LOG_LEVEL)")
-	fs.Float64Var(&c.rate, "rate", envFloat("GDPR_RATE", server.DefaultRate), "requests per second per organization, 0 for no limit (GDPR_RATE)")
-	fs.IntVar(&c.burst, "burst", envInt("GDPR_BURST", server.DefaultBurst), "requests at once per organization (GDPR_BURST)")
-	fs.IntVar(&c.workers, "workers", envInt("GDPR_WORKERS", processor.DefaultWorkers), "requests processed at once (GDPR_WORKERS)")
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address (GDPR_ADDR)")
+	fs.StringVar(&c.clients, "clients", "", "OAuth clients file, secrets hashed with 'gdpr hash-secret' (GDPR_CLIENTS); required")
+	fs.StringVar(&c.data, "data", "", "comma-separated data set JSON files, one memory adapter each, named after the file (GDPR_DATA)")
+	fs.StringVar(&c.sqlAdapters, "adapters", "", "SQL adapters config file (YAML): data maps with their databases, see package sqladapter (GDPR_ADAPTERS)")
+	fs.BoolVar(&c.demoData, "demo", false, "serve the demo data set (GDPR_DEMO=true)")
+	fs.StringVar(&c.store, "store", "sqlite", "request store: sqlite (one process), postgres (several replicas) or memory (lost on exit) (GDPR_STORE)")
+	fs.StringVar(&c.dbPath, "db", "gdpr.db", "SQLite database file of --store sqlite (GDPR_DB)")
+	fs.StringVar(&c.postgresDSN, "postgres", "", "PostgreSQL DSN of --store postgres, e.g. postgres://user@host/db (GDPR_POSTGRES_DSN)")
+	fs.StringVar(&c.publicURL, "public-url", "", "base URL clients reach the server at, for resultsUrl (GDPR_PUBLIC_URL)")
+	fs.StringVar(&c.region, "region", "", "region for phone numbers without a country code, e.g. GB (GDPR_REGION)")
+	fs.StringVar(&c.keyHex, "signing-key", "", "hex key of 32+ bytes signing tokens and results URLs; random if empty (GDPR_SIGNING_KEY)")
+	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error (GDPR_LOG_LEVEL)")
+	fs.Float64Var(&c.rate, "rate", server.DefaultRate, "requests per second per organization, 0 for no limit (GDPR_RATE)")
+	fs.IntVar(&c.burst, "burst", server.DefaultBurst, "requests at once per organization (GDPR_BURST)")
+	fs.IntVar(&c.workers, "workers", processor.DefaultWorkers, "requests processed at once (GDPR_WORKERS)")
+	fs.DurationVar(&c.minimizeAfter, "minimize-after", defaultMinimizeAfter, "replace a finished request's personal data by keyed hashes, and delete its export archive, this long after it finished; 0 never (GDPR_MINIMIZE_AFTER)")
+	fs.StringVar(&c.minimizeKeyHex, "minimize-key", "", "hex key of 32+ bytes for the keyed hashes of minimization; derived from --signing-key if empty, random if both are (GDPR_MINIMIZE_KEY)")
 	return fs, c
-}
-
-func envFloat(name string, def float64) float64 {
-	var f float64
-	if _, err := fmt.Sscan(env(name, ""), &f); err != nil {
-		return def
-	}
-	return f
-}
-
-func envInt(name string, def int) int {
-	var n int
-	if _, err := fmt.Sscan(env(name, ""), &n); err != nil {
-		return def
-	}
-	return n
 }
 
 // cmdServe runs gdpr serve until ctx ends (SIGINT or SIGTERM): it stops
@@ -85,6 +73,10 @@ func envInt(name string, def int) int {
 // which release what they hold for the next start.
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs, c := serveFlags(stderr)
+	if err := applyEnv(fs); err != nil {
+		fmt.Fprintf(stderr, "gdpr serve: %v\n", err)
+		return 2
+	}
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -143,11 +135,18 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 		return err
 	}
 	defer closeStore()
-	p, err := processor.New(store, adapters,
+	popts := []processor.Option{
 		processor.WithPolicy(processor.CurrentEmployees{}),
 		processor.WithRegion(c.region),
 		processor.WithWorkers(c.workers),
-		processor.WithLogger(log))
+		processor.WithLogger(log),
+	}
+	if mo, err := minimization(c, log); err != nil {
+		return err
+	} else if mo != nil {
+		popts = append(popts, mo)
+	}
+	p, err := processor.New(store, adapters, popts...)
 	if err != nil {
 		return err
 	}

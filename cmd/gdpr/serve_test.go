@@ -110,6 +110,9 @@ func TestServeRejectsBadConfiguration(t *testing.T) {
 		{[]string{"--clients", clients, "--demo", "--signing-key", "zz"}, "--signing-key is not hex"},
 		{[]string{"--clients", clients, "--demo", "--log-level", "loud"}, "log level"},
 		{[]string{"--clients", filepath.Join(t.TempDir(), "missing.json"), "--demo"}, "clients file"},
+		{[]string{"--clients", clients, "--demo", "--minimize-after", "-1h"}, "--minimize-after -1h0m0s is negative"},
+		{[]string{"--clients", clients, "--demo", "--minimize-key", "abcd"}, "--minimize-key has 2 bytes"},
+		{[]string{"--clients", clients, "--demo", "--minimize-key", "xyz"}, "--minimize-key is not hex"},
 	}
 	for _, c := range cases {
 		var out, errOut bytes.Buffer
@@ -117,6 +120,25 @@ func TestServeRejectsBadConfiguration(t *testing.T) {
 		if code == 0 || !strings.Contains(errOut.String(), c.says) {
 			t.Errorf("serve %v: exit %d, stderr %q; want it to say %q", c.args, code, errOut.String(), c.says)
 		}
+	}
+}
+
+func TestServeRejectsBadEnvironment(t *testing.T) {
+	clients := writeClients(t, "ops", "a-long-test-secret")
+	for name, value := range map[string]string{
+		"GDPR_WORKERS":        "eight",
+		"GDPR_RATE":           "fast",
+		"GDPR_DEMO":           "yes please",
+		"GDPR_MINIMIZE_AFTER": "30 days",
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv(name, value)
+			var out, errOut bytes.Buffer
+			code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--store", "memory", "--clients", clients, "--demo"}, nil, &out, &errOut)
+			if code != 2 || !strings.Contains(errOut.String(), name+"=") {
+				t.Errorf("serve with %s=%q: exit %d, stderr %q; want exit 2 naming the variable", name, value, code, errOut.String())
+			}
+		})
 	}
 }
 
