@@ -128,6 +128,7 @@ type call struct {
 	body    []byte // JSON; the same bytes are sent on every attempt
 	idemKey string // Idempotency-Key; makes a POST retryable
 	accept  string
+	stream  bool // the caller streams the body; else it is read whole within each attempt
 }
 
 // send runs cl through the retry layer and returns the last response,
@@ -161,7 +162,7 @@ func (c *Client) send(ctx context.Context, cl *call) (*http.Response, error) {
 		req.Header.Set("Idempotency-Key", cl.idemKey)
 	}
 	a := &attempts{c: c, method: cl.method, path: cl.path,
-		retry: cl.method != http.MethodPost || cl.idemKey != ""}
+		retry: cl.method != http.MethodPost || cl.idemKey != "", buffer: !cl.stream}
 	resp, err := a.retryClient().Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("gdpr: %s %s: %w", cl.method, cl.path, redactURLError(err))

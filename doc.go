@@ -69,7 +69,10 @@
 // retried only when it carries an Idempotency-Key; [Client.CreateRequest]
 // always sends one (the caller's [RequestSpec.IdempotencyKey], or one it
 // makes per call), so the server creates one request however many
-// attempts it takes. Every attempt sends the same body bytes.
+// attempts it takes. Every attempt sends the same body bytes. A
+// successful response is read whole within its attempt, so a body that
+// breaks off is retried like a dropped connection and never decoded in
+// part; only [Client.DownloadResults], which streams, fails instead.
 //
 // The throttle layer takes a token from a bucket ([WithRate]) on every
 // attempt, retries included, and follows the server's

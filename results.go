@@ -15,7 +15,10 @@ import (
 // Results URLs may be absolute or relative to the base URL. The
 // Authorization header goes only to the API's own host; a URL elsewhere
 // (a signed storage URL, say) is fetched without it. A request without
-// results gives an error matching ErrNoResults.
+// results gives an error matching ErrNoResults. A download that breaks
+// off is not retried, since part of it is written to w already: the error
+// matches io.ErrUnexpectedEOF when the body was cut short; download again
+// into a fresh writer.
 func (c *Client) DownloadResults(ctx context.Context, req *Request, w io.Writer) (int64, error) {
 	var urls []string
 	seen := map[string]bool{}
@@ -48,7 +51,7 @@ func (c *Client) download(ctx context.Context, raw string, w io.Writer) (int64, 
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return 0, fmt.Errorf("gdpr: download results: url scheme %q is not http or https", u.Scheme)
 	}
-	cl := &call{method: http.MethodGet, path: u.Path, url: u.String(), accept: "*/*"}
+	cl := &call{method: http.MethodGet, path: u.Path, url: u.String(), accept: "*/*", stream: true}
 	resp, err := c.send(ctx, cl)
 	if err != nil {
 		return 0, err

@@ -1,8 +1,11 @@
 package gdpr
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
@@ -31,7 +34,13 @@ func retryable(ctx context.Context, resp *http.Response, err error) (bool, error
 	}
 	if err != nil {
 		var oe *OAuthError
-		if errors.As(err, &oe) || errors.Is(err, ErrNoCredentials) {
+		if errors.As(err, &oe) {
+			// A busy token endpoint is worth another try; refused
+			// credentials are not.
+			s := oe.HTTPStatus
+			return s == http.StatusTooManyRequests || (s >= 500 && s != http.StatusNotImplemented), nil
+		}
+		if errors.Is(err, ErrNoCredentials) {
 			return false, nil
 		}
 		return retryablehttp.DefaultRetryPolicy(ctx, nil, err)
@@ -89,7 +98,9 @@ type attempts struct {
 	retry   bool   // whether failures of this call may be retried at all
 	n       int    // attempts made
 	wait    time.Duration
-	aborted bool // the wait before a retry was cut short by the context
+	aborted bool  // the wait before a retry was cut short by the context
+	buffer  bool  // read a successful response's body whole, within the attempt
+	bodyErr error // the body of the last attempt's response broke off
 }
 
 // retryClient returns the go-retryablehttp client that runs one logical
@@ -102,9 +113,16 @@ func (a *attempts) retryClient() *retryablehttp.Client {
 		RetryMax:   c.retry.attempts - 1,
 		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 			a.n++
+			a.bodyErr = nil
+			if err == nil && a.buffer {
+				// A body cut short fails the attempt like a dropped
+				// connection, rather than reaching the decoder.
+				a.bodyErr = readBody(resp)
+				err = a.bodyErr
+			}
 			a.logAttempt(ctx, resp, err)
 			if !a.retry && ctx.Err() == nil {
-				return false, nil
+				return false, a.bodyErr
 			}
 			return retryable(ctx, resp, err)
 		},
@@ -128,6 +146,9 @@ func (a *attempts) retryClient() *retryablehttp.Client {
 			if a.aborted || resp == nil {
 				return nil, redactURLError(err)
 			}
+			if err == nil {
+				err = a.bodyErr
+			}
 			if err != nil {
 				closeBody(resp)
 				return nil, redactURLError(err)
@@ -136,6 +157,21 @@ func (a *attempts) retryClient() *retryablehttp.Client {
 			return resp, nil
 		},
 	}
+}
+
+// readBody reads the body of a 2xx response into memory, so that a body
+// that breaks off is an error of its attempt.
+func readBody(resp *http.Response) error {
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil
+	}
+	data, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return fmt.Errorf("read response body: %w", err)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(data))
+	return nil
 }
 
 func (a *attempts) logAttempt(ctx context.Context, resp *http.Response, err error) {
