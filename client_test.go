@@ -549,6 +549,33 @@ func TestOAuthError(t *testing.T) {
 	}
 }
 
+func TestBusyTokenEndpointIsRetried(t *testing.T) {
+	t.Parallel()
+	c, mux, _, _ := setup(t, WithClientCredentials("id", "secret"))
+	var fetched atomic.Int32
+	mux.HandleFunc("POST /oauth/token", func(w http.ResponseWriter, r *http.Request) {
+		switch fetched.Add(1) {
+		case 1:
+			writeJSON(w, 503, map[string]string{"error": "temporarily_unavailable"})
+		case 2:
+			w.Header().Set("Retry-After", "1")
+			writeJSON(w, 429, map[string]string{"error": "too_many_requests"})
+		default:
+			writeJSON(w, 200, map[string]any{"access_token": "t", "token_type": "bearer", "expires_in": 3600})
+		}
+	})
+	mux.HandleFunc("/api/v2/gdpr/subjects", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, 200, SubjectEntityListing{Entities: []Subject{{Name: "x"}}})
+	})
+	got, err := c.SearchSubjects(context.Background(), SearchName, "x")
+	if err != nil || len(got) != 1 {
+		t.Fatalf("SearchSubjects = %v, %v; want one subject after the token endpoint recovers", got, err)
+	}
+	if n := fetched.Load(); n != 3 {
+		t.Errorf("token endpoint asked %d times, want 3 (503, 429, 200)", n)
+	}
+}
+
 func TestWait(t *testing.T) {
 	t.Parallel()
 	c, mux, clk, _ := setup(t, tokenOpt, WithPolling(time.Second, 3*time.Second))
