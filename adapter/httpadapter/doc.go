@@ -1,0 +1,78 @@
+// Package httpadapter reaches personal data that lives in another service,
+// on another machine, in any language: a small HTTP protocol for the
+// operations of [processor.Adapter], and both of its ends.
+//
+// [New] returns an Adapter that calls a service over the protocol, for the
+// processor (gdpr serve lists such services in its --adapters file).
+// [Handler] serves the protocol over any local processor.Adapter
+// (memadapter, sqladapter, a service's own), so a Go service takes part
+// with one route:
+//
+//	h, err := httpadapter.Handler(crm, os.Getenv("GDPR_REMOTE_SECRET"))
+//	...
+//	mux.Handle("/gdpr/", h)
+//
+// PROTOCOL.md, beside this file, describes the protocol for services
+// written in other languages. In brief:
+//
+// # Routes
+//
+// Every call is a POST of a JSON body to one route under the service's base
+// URL: /search, /resolve, /export, /rectify, /erase. The body carries the
+// normalized term (search, resolve) or terms of the subject, the request id,
+// and an operation id. Search answers {"subjects": [...]}, resolve
+// {"subject": {...}} or 404 not_found, rectify and erase {"outcome": {...}}:
+// records updated, deleted, anonymized, and retained grouped by legal
+// basis. Export answers a stream of newline-delimited JSON: a
+// {"record": ...} line per record, then {"end": {"records": n}} (or an
+// {"error": ...} line when it fails midway), so that a stream cut short is
+// never taken for a short export.
+//
+// # Erasure and the retention policy
+//
+// The retention policy (the KeepFunc of Erase) stays in the processor, so an
+// erasure is two calls with one operation id. The candidates phase streams
+// the records the erasure would act on; the processor asks the policy about
+// each, once; the apply phase sends a decision for every record (erase, or
+// retain with its basis) and the service erases the records as decided.
+// Handler lists candidates with the local adapter's Export and applies with
+// its Erase, under a KeepFunc that answers from the decisions: a record no
+// decision covers makes the local Erase fail and erase nothing (as the
+// KeepFunc contract requires), the call is answered 409 undecided, and the
+// Adapter lists the candidates again. Erase thus still asks the policy about
+// every record before it is removed, and nothing is skipped silently.
+//
+// # Authentication
+//
+// Every call is signed: an HMAC-SHA256, keyed by a secret shared with the
+// service (one per service), of the method, the route, a timestamp and the
+// body, in the Gdpr-Timestamp and Gdpr-Signature headers. The handler
+// compares signatures in constant time and answers 401 to a call that is not
+// signed, is signed with another secret, was altered, or is stamped further
+// than its window (default [DefaultWindow], 5 minutes; [WithWindow]) from
+// its clock, so that a captured call cannot be replayed later. Within the
+// window a replay is harmless: see below. Bodies over a limit
+// ([DefaultMaxBody]; [WithMaxBody]) are answered 413.
+//
+// # Operation ids, retries and timeouts
+//
+// Rectify and erase calls carry the processor's operation id, which the
+// service's adapter remembers (as the Adapter contract asks): a repeat is
+// answered with the first run's Outcome and changes nothing. Search,
+// resolve, export and the candidates phase change nothing. So every call
+// can be retried safely, and the Adapter retries (go-retryablehttp) after a
+// lost connection, a timeout, a 429 or a 5xx: [WithRetry]. Each attempt is
+// bounded by [WithTimeout], and the calls in flight to one service by
+// [WithConcurrency]. When retries run out the operation fails and the
+// processor retries that adapter's step later, not the whole request.
+//
+// # Errors and privacy
+//
+// Calls that fail return an [*Error] naming the adapter and the operation
+// and saying what to check: the URL (404), the secret or the clocks (401),
+// the service (5xx, unreachable), the timeout. A resolve the service answers
+// 404 not_found matches gdpr.ErrNotFound. Terms travel only in bodies,
+// never in URLs; no error and no log line of this package holds a term, a
+// record or the secret. Use HTTPS between machines: the signature
+// authenticates calls, it does not hide them.
+package httpadapter

@@ -1,0 +1,82 @@
+package httpadapter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/processor"
+)
+
+// maxEraseRounds bounds how often Erase lists the candidates again
+// because the service met records that appeared since it listed them.
+const maxEraseRounds = 3
+
+// Erase erases the service's records for terms in two calls: it lists the
+// records the erasure would act on (the candidates), asks keep about
+// each, and sends the decisions with the terms for the service to apply.
+// The service erases or retains exactly the records decided; when it
+// meets one no decision covers (a record that appeared in between) it
+// erases nothing, and Erase lists the candidates again, a few times, then
+// fails so that the step is retried.
+//
+// A keep error ends Erase before the apply call, so nothing is erased.
+// Both calls carry Op.ID: a repeat of the operation, or a retry after a
+// lost answer, returns the first run's Outcome.
+func (a *Adapter) Erase(ctx context.Context, op processor.Op, terms []processor.Term, keep processor.KeepFunc) (gdpr.Outcome, error) {
+	if err := a.ready(ctx, routeErase); err != nil {
+		return gdpr.Outcome{}, err
+	}
+	if keep == nil {
+		keep = func(context.Context, processor.Record) (string, bool, error) { return "", false, nil }
+	}
+	id := opID(op)
+	for round := 1; ; round++ {
+		ds, err := a.decide(ctx, op.RequestID, id, terms, keep)
+		if err != nil {
+			return gdpr.Outcome{}, err
+		}
+		var ans outcomeAnswer
+		err = a.do(ctx, routeErase, &callBody{RequestID: op.RequestID, OperationID: id, Terms: terms,
+			Phase: phaseApply, Decisions: ds}, &ans)
+		var e *Error
+		if errors.As(err, &e) && e.Code == codeUndecided && round < maxEraseRounds {
+			continue
+		}
+		if err != nil {
+			return gdpr.Outcome{}, err
+		}
+		return ans.Outcome, nil
+	}
+}
+
+// decide lists the candidates of an erasure and asks keep about each,
+// once, after the listing is read whole: keep may be slow, and must not
+// hold a slot of the concurrency limit.
+func (a *Adapter) decide(ctx context.Context, requestID, id string, terms []processor.Term, keep processor.KeepFunc) ([]decision, error) {
+	var recs []processor.Record
+	err := a.stream(ctx, routeErase, &callBody{RequestID: requestID, OperationID: id, Terms: terms, Phase: phaseCandidates},
+		func(rec processor.Record) error {
+			recs = append(recs, rec)
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[recordKey]bool, len(recs))
+	ds := make([]decision, 0, len(recs))
+	for _, rec := range recs {
+		k := recordKey{rec.Kind, rec.ID}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		basis, retain, err := keep(ctx, rec)
+		if err != nil {
+			return nil, fmt.Errorf("httpadapter: %s: erase: retention policy: %w", a.name, err)
+		}
+		ds = append(ds, decision{Kind: rec.Kind, ID: rec.ID, Retain: retain, Basis: basis})
+	}
+	return ds, nil
+}

@@ -1,0 +1,59 @@
+package httpadapter_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter/httpadapter"
+	"github.com/gdprkit/gdpr/adapter/memadapter"
+	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store/memstore"
+)
+
+// A service serves its data store over the protocol with Handler; the
+// processor reaches it with New, as it would any other adapter.
+func Example() {
+	ctx := context.Background()
+	secret := "shared-secret-of-the-crm-service" // from the environment, in practice
+
+	// The service, holding its own data.
+	crm, err := memadapter.New("crm")
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = crm.LoadJSON(strings.NewReader(`{"people": [{"key": "c1", "kind": "externalContact",
+		"externalContactId": "c-1", "name": "Robin Vale", "emails": ["robin@example.com"]}]}`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	h, err := httpadapter.Handler(crm, secret)
+	if err != nil {
+		log.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/gdpr/", h)
+	srv := httptest.NewServer(mux)
+	defer srv.Close()
+
+	// The processor, elsewhere.
+	remote, err := httpadapter.New("crm", srv.URL+"/gdpr", secret)
+	if err != nil {
+		log.Fatal(err)
+	}
+	p, err := processor.New(memstore.New(), []processor.Adapter{remote},
+		processor.WithPolicy(processor.CurrentEmployees{}))
+	if err != nil {
+		log.Fatal(err)
+	}
+	subjects, err := p.SearchSubjects(ctx, gdpr.SearchEmail, "Robin@Example.com")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(subjects), subjects[0].Name, subjects[0].ExternalContactID)
+	// Output: 1 Robin Vale c-1
+}

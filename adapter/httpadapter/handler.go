@@ -1,0 +1,212 @@
+package httpadapter
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gdprkit/gdpr/processor"
+)
+
+// DefaultMaxBody is the largest call body a Handler reads by default.
+const DefaultMaxBody = 4 << 20
+
+// HandlerOption configures a Handler. Options are validated by Handler.
+type HandlerOption func(*handlerConfig) error
+
+type handlerConfig struct {
+	window  time.Duration
+	maxBody int64
+	log     *slog.Logger
+	now     func() time.Time
+}
+
+// WithWindow sets how far a call's timestamp may be from the service's
+// clock, either way (default DefaultWindow). Calls outside it are
+// answered 401, so that a captured call cannot be replayed later. Keep
+// clocks in sync (NTP) well within it.
+func WithWindow(d time.Duration) HandlerOption {
+	return func(c *handlerConfig) error {
+		if d < time.Second {
+			return fmt.Errorf("httpadapter: WithWindow: %v is shorter than a second, the precision of timestamps", d)
+		}
+		c.window = d
+		return nil
+	}
+}
+
+// WithMaxBody sets the largest call body the handler reads (default
+// DefaultMaxBody); larger calls are answered 413. An erasure's apply call
+// carries one decision, about 100 bytes, per record of the subject.
+func WithMaxBody(n int64) HandlerOption {
+	return func(c *handlerConfig) error {
+		if n < 1<<10 {
+			return fmt.Errorf("httpadapter: WithMaxBody: %d bytes is too small for a call", n)
+		}
+		c.maxBody = n
+		return nil
+	}
+}
+
+// WithHandlerLogger makes the handler log every call (route, request id,
+// operation id, status) at debug level, rejected calls at warn and
+// failures at error. Nothing logged carries a term, a record or the
+// secret. Without it the handler logs nothing.
+func WithHandlerLogger(l *slog.Logger) HandlerOption {
+	return func(c *handlerConfig) error {
+		c.log = l
+		return nil
+	}
+}
+
+// handler serves the protocol over one local adapter.
+type handler struct {
+	a      processor.Adapter
+	secret []byte
+	cfg    handlerConfig
+}
+
+// Handler returns an http.Handler that serves the protocol (see the
+// package documentation and PROTOCOL.md) over a, authenticating every call
+// with secret. It serves the five routes as the last segment of the URL
+// path, so it may be mounted under any prefix:
+//
+//	mux.Handle("/gdpr/", h) // https://crm.internal/gdpr/search, ...
+//
+// The handler is safe for concurrent use; every call runs on a, which
+// must keep the contracts of processor.Adapter. Operation ids reach a
+// unchanged, so a's memory of operations makes repeated calls harmless.
+// Handler fails when a is nil or secret is shorter than MinSecretLen.
+func Handler(a processor.Adapter, secret string, opts ...HandlerOption) (http.Handler, error) {
+	if a == nil {
+		return nil, errors.New("httpadapter: Handler: the adapter is nil")
+	}
+	if len(secret) < MinSecretLen {
+		return nil, fmt.Errorf("httpadapter: Handler: the secret must be %d bytes or more", MinSecretLen)
+	}
+	c := handlerConfig{window: DefaultWindow, maxBody: DefaultMaxBody, now: time.Now}
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&c); err != nil {
+			return nil, err
+		}
+	}
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	return &handler{a: a, secret: []byte(secret), cfg: c}, nil
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	route := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
+	switch route {
+	case routeSearch, routeResolve, routeExport, routeRectify, routeErase:
+	default:
+		h.fail(w, r, route, http.StatusNotFound, codeNoRoute, "no such route: the routes are search, resolve, export, rectify and erase")
+		return
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		h.fail(w, r, route, http.StatusMethodNotAllowed, codeMethod, "use POST")
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.maxBody))
+	if err != nil {
+		if mb := (*http.MaxBytesError)(nil); errors.As(err, &mb) {
+			h.fail(w, r, route, http.StatusRequestEntityTooLarge, codeTooLarge,
+				fmt.Sprintf("the body is larger than the service's limit of %d bytes", mb.Limit))
+			return
+		}
+		h.fail(w, r, route, http.StatusBadRequest, codeBadRequest, "the body could not be read")
+		return
+	}
+	if err := verify(r.Header, h.secret, r.Method, route, body, h.cfg.now(), h.cfg.window); err != nil {
+		h.cfg.log.WarnContext(r.Context(), "httpadapter: call rejected", "route", route, "reason", err.Error())
+		h.fail(w, r, route, http.StatusUnauthorized, codeUnauthorized, err.Error())
+		return
+	}
+	var c callBody
+	if err := json.Unmarshal(body, &c); err != nil {
+		h.fail(w, r, route, http.StatusBadRequest, codeBadRequest, "the body is not the JSON of a call")
+		return
+	}
+	if msg := c.check(route); msg != "" {
+		h.fail(w, r, route, http.StatusBadRequest, codeBadRequest, msg)
+		return
+	}
+	h.cfg.log.DebugContext(r.Context(), "httpadapter: call", "route", route, "phase", c.Phase,
+		"request", c.RequestID, "operation", c.OperationID)
+	switch route {
+	case routeSearch:
+		h.search(w, r, &c)
+	case routeResolve:
+		h.resolve(w, r, &c)
+	case routeExport:
+		h.stream(w, r, route, &c)
+	case routeRectify:
+		h.rectify(w, r, &c)
+	case routeErase:
+		if c.Phase == phaseCandidates {
+			h.stream(w, r, route, &c)
+		} else {
+			h.erase(w, r, &c)
+		}
+	}
+}
+
+// check returns what is missing from a call to route, or "".
+func (c *callBody) check(route string) string {
+	switch {
+	case c.OperationID == "":
+		return "operationId is required"
+	case (route == routeSearch || route == routeResolve) && c.Term == nil:
+		return "term is required"
+	case route == routeErase && c.Phase != phaseCandidates && c.Phase != phaseApply:
+		return `phase must be "candidates" or "apply"`
+	}
+	return ""
+}
+
+// reply writes v as a 200 JSON answer.
+func (h *handler) reply(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(v)
+}
+
+// fail writes the protocol's error body.
+func (h *handler) fail(w http.ResponseWriter, r *http.Request, route string, status int, code, msg string) {
+	if status >= 500 {
+		h.cfg.log.ErrorContext(r.Context(), "httpadapter: call failed", "route", route, "status", status, "error", msg)
+	} else {
+		h.cfg.log.DebugContext(r.Context(), "httpadapter: call refused", "route", route, "status", status, "code", code)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(errorBody{Error: errorDetail{Code: code, Message: msg}})
+}
+
+// maxMessage bounds the length of an adapter's error passed on to the
+// caller.
+const maxMessage = 1000
+
+// failAdapter answers a failure of the local adapter: 500 with its
+// message, which adapters keep free of personal data. A call whose
+// caller went away gets no answer.
+func (h *handler) failAdapter(w http.ResponseWriter, r *http.Request, route string, err error) {
+	if r.Context().Err() != nil {
+		h.cfg.log.DebugContext(r.Context(), "httpadapter: caller went away", "route", route)
+		return
+	}
+	msg := err.Error()
+	if len(msg) > maxMessage {
+		msg = msg[:maxMessage] + "…"
+	}
+	h.fail(w, r, route, http.StatusInternalServerError, codeInternal, msg)
+}

@@ -1,0 +1,143 @@
+package httpadapter
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/processor"
+)
+
+func (c *callBody) op() processor.Op {
+	return processor.Op{RequestID: c.RequestID, ID: c.OperationID}
+}
+
+func (h *handler) search(w http.ResponseWriter, r *http.Request, c *callBody) {
+	ss, err := h.a.Search(r.Context(), *c.Term)
+	if err != nil {
+		h.failAdapter(w, r, routeSearch, err)
+		return
+	}
+	if ss == nil {
+		ss = []gdpr.Subject{}
+	}
+	h.reply(w, searchAnswer{Subjects: ss})
+}
+
+func (h *handler) resolve(w http.ResponseWriter, r *http.Request, c *callBody) {
+	s, err := h.a.Resolve(r.Context(), *c.Term)
+	if errors.Is(err, gdpr.ErrNotFound) {
+		h.fail(w, r, routeResolve, http.StatusNotFound, codeNotFound, "no subject has this id")
+		return
+	}
+	if err != nil {
+		h.failAdapter(w, r, routeResolve, err)
+		return
+	}
+	h.reply(w, resolveAnswer{Subject: s})
+}
+
+func (h *handler) rectify(w http.ResponseWriter, r *http.Request, c *callBody) {
+	changes := make([]processor.Change, len(c.Changes))
+	for i, ch := range c.Changes {
+		changes[i] = processor.Change{Kind: ch.Kind, Existing: ch.Existing, Updated: ch.Updated}
+	}
+	out, err := h.a.Rectify(r.Context(), c.op(), c.Terms, changes)
+	if err != nil {
+		h.failAdapter(w, r, routeRectify, err)
+		return
+	}
+	h.reply(w, outcomeAnswer{Outcome: out})
+}
+
+// errUndecided is what the handler's keep function answers about a record
+// no decision of the apply call covers.
+var errUndecided = errors.New("no decision covers this record")
+
+// erase runs the apply phase: the local adapter's Erase, asking a keep
+// function that answers from the call's decisions. A record no decision
+// covers makes keep fail, so that the adapter erases nothing (as the
+// KeepFunc contract requires) and the caller is told to list the
+// candidates again.
+func (h *handler) erase(w http.ResponseWriter, r *http.Request, c *callBody) {
+	decided := make(map[recordKey]decision, len(c.Decisions))
+	for _, d := range c.Decisions {
+		decided[recordKey{d.Kind, d.ID}] = d
+	}
+	var mu sync.Mutex
+	undecided := ""
+	keep := func(_ context.Context, rec processor.Record) (string, bool, error) {
+		d, ok := decided[recordKey{rec.Kind, rec.ID}]
+		if !ok {
+			mu.Lock()
+			undecided = rec.Kind
+			mu.Unlock()
+			return "", false, errUndecided
+		}
+		return d.Basis, d.Retain, nil
+	}
+	out, err := h.a.Erase(r.Context(), c.op(), c.Terms, keep)
+	mu.Lock()
+	kind := undecided
+	mu.Unlock()
+	if err != nil && kind != "" && r.Context().Err() == nil {
+		h.fail(w, r, routeErase, http.StatusConflict, codeUndecided, fmt.Sprintf(
+			"the erasure met a record of kind %q that no decision covers and erased nothing: list the candidates again", kind))
+		return
+	}
+	if err != nil {
+		h.failAdapter(w, r, routeErase, err)
+		return
+	}
+	h.reply(w, outcomeAnswer{Outcome: out})
+}
+
+// stream answers an export, or the candidates phase of an erasure, with
+// the local adapter's Export: a stream of record lines ending with an end
+// line, or an error line when the export fails after the first record. A
+// failure before the first record is answered with its status instead.
+func (h *handler) stream(w http.ResponseWriter, r *http.Request, route string, c *callBody) {
+	s := streamWriter{w: w, enc: json.NewEncoder(w)}
+	err := h.a.Export(r.Context(), c.op(), c.Terms, s.emit)
+	switch {
+	case err == nil:
+		s.start()
+		s.enc.Encode(streamLine{End: &streamEnd{Records: s.n}})
+	case !s.started:
+		h.failAdapter(w, r, route, err)
+	case r.Context().Err() == nil:
+		h.cfg.log.ErrorContext(r.Context(), "httpadapter: stream failed", "route", route, "records", s.n, "error", err.Error())
+		msg := err.Error()
+		if len(msg) > maxMessage {
+			msg = msg[:maxMessage] + "…"
+		}
+		s.enc.Encode(streamLine{Error: &errorDetail{Code: codeInternal, Message: msg}})
+	}
+}
+
+// streamWriter writes the lines of a stream, sending the 200 header with
+// the first.
+type streamWriter struct {
+	w       http.ResponseWriter
+	enc     *json.Encoder
+	started bool
+	n       int
+}
+
+func (s *streamWriter) start() {
+	if !s.started {
+		s.w.Header().Set("Content-Type", contentNDJSON)
+		s.w.WriteHeader(http.StatusOK)
+		s.started = true
+	}
+}
+
+func (s *streamWriter) emit(rec processor.Record) error {
+	s.start()
+	s.n++
+	return s.enc.Encode(streamLine{Record: &rec})
+}

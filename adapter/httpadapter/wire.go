@@ -1,0 +1,109 @@
+package httpadapter
+
+import (
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/processor"
+)
+
+// The routes of the protocol, one per Adapter operation. A service serves
+// them under a base URL of its choosing; the signature covers the route
+// alone, so gateways may add or strip prefixes.
+const (
+	routeSearch  = "search"
+	routeResolve = "resolve"
+	routeExport  = "export"
+	routeRectify = "rectify"
+	routeErase   = "erase"
+)
+
+// The phases of an erase call.
+const (
+	phaseCandidates = "candidates"
+	phaseApply      = "apply"
+)
+
+// Error codes of the protocol's error body.
+const (
+	codeBadRequest   = "bad_request"
+	codeUnauthorized = "unauthorized"
+	codeNoRoute      = "no_route"
+	codeNotFound     = "not_found"
+	codeMethod       = "method_not_allowed"
+	codeTooLarge     = "too_large"
+	codeUndecided    = "undecided"
+	codeInternal     = "internal"
+)
+
+// Headers of a signed call.
+const (
+	headerTimestamp = "Gdpr-Timestamp"
+	headerSignature = "Gdpr-Signature"
+)
+
+// contentNDJSON is the media type of export and candidate streams.
+const contentNDJSON = "application/x-ndjson"
+
+// callBody is the JSON body of every call. Fields an operation does not
+// use are omitted.
+type callBody struct {
+	RequestID   string           `json:"requestId,omitempty"`
+	OperationID string           `json:"operationId"`
+	Term        *processor.Term  `json:"term,omitempty"`
+	Terms       []processor.Term `json:"terms,omitempty"`
+	Changes     []wireChange     `json:"changes,omitempty"`
+	Phase       string           `json:"phase,omitempty"`
+	Decisions   []decision       `json:"decisions,omitempty"`
+}
+
+// wireChange is a processor.Change on the wire.
+type wireChange struct {
+	Kind     processor.Kind `json:"kind"`
+	Existing string         `json:"existing"`
+	Updated  string         `json:"updated"`
+}
+
+// decision is the retention policy's answer about one candidate record
+// of an erasure.
+type decision struct {
+	Kind   string `json:"kind"`
+	ID     string `json:"id"`
+	Retain bool   `json:"retain"`
+	Basis  string `json:"basis,omitempty"`
+}
+
+// recordKey identifies a record within a service.
+type recordKey struct{ kind, id string }
+
+type searchAnswer struct {
+	Subjects []gdpr.Subject `json:"subjects"`
+}
+
+type resolveAnswer struct {
+	Subject gdpr.Subject `json:"subject"`
+}
+
+type outcomeAnswer struct {
+	Outcome gdpr.Outcome `json:"outcome"`
+}
+
+// streamLine is one line of an export or candidates stream: exactly one
+// of its fields is set. A stream ends with an end or an error line.
+type streamLine struct {
+	Record *processor.Record `json:"record,omitempty"`
+	End    *streamEnd        `json:"end,omitempty"`
+	Error  *errorDetail      `json:"error,omitempty"`
+}
+
+type streamEnd struct {
+	Records int `json:"records"`
+}
+
+// errorBody is the body of every answer that is not 2xx.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
