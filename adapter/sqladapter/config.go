@@ -23,6 +23,10 @@ import (
 // in the package documentation.
 type Config struct {
 	Adapters []AdapterConfig `yaml:"adapters" json:"adapters"`
+	// Remote lists the adapters of other services (package httpadapter)
+	// that gdpr serve reads from the same file. LoadConfig, OpenConfig and
+	// ScanConfig leave it alone.
+	Remote yaml.Node `yaml:"remote,omitempty" json:"-"`
 }
 
 // AdapterConfig is one adapter of a Config.
@@ -60,13 +64,34 @@ func LoadConfig(ctx context.Context, path string) ([]processor.Adapter, io.Close
 	if err != nil {
 		return nil, nil, fmt.Errorf("sqladapter: config %s: %w", path, err)
 	}
+	as, cl, err := openConfig(ctx, filepath.Dir(path), c)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqladapter: config %s: %w", path, err)
+	}
+	return as, cl, nil
+}
+
+// OpenConfig opens the adapters of a Config already read, as LoadConfig
+// does, for programs that read the file themselves (gdpr serve reads SQL
+// and remote adapters from one file). Data maps are read relative to dir,
+// the config file's directory. The io.Closer closes the adapters and the
+// databases; on error, everything opened is closed.
+func OpenConfig(ctx context.Context, dir string, c Config) ([]processor.Adapter, io.Closer, error) {
+	as, cl, err := openConfig(ctx, dir, c)
+	if err != nil {
+		return nil, nil, fmt.Errorf("sqladapter: config: %w", err)
+	}
+	return as, cl, nil
+}
+
+func openConfig(ctx context.Context, dir string, c Config) ([]processor.Adapter, io.Closer, error) {
 	var cl closers
 	var out []processor.Adapter
 	for i, ac := range c.Adapters {
-		a, err := openConfigured(ctx, filepath.Dir(path), ac, &cl)
+		a, err := openConfigured(ctx, dir, ac, &cl)
 		if err != nil {
 			cl.Close()
-			return nil, nil, fmt.Errorf("sqladapter: config %s: adapter %d (%q): %w", path, i, ac.Name, err)
+			return nil, nil, fmt.Errorf("adapter %d (%q): %w", i, ac.Name, err)
 		}
 		out = append(out, a)
 	}

@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr/adapter/memadapter"
-	"github.com/gdprkit/gdpr/adapter/sqladapter"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
@@ -51,7 +50,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "listen address (GDPR_ADDR)")
 	fs.StringVar(&c.clients, "clients", "", "OAuth clients file, secrets hashed with 'gdpr hash-secret' (GDPR_CLIENTS); required")
 	fs.StringVar(&c.data, "data", "", "comma-separated data set JSON files, one memory adapter each, named after the file (GDPR_DATA)")
-	fs.StringVar(&c.sqlAdapters, "adapters", "", "SQL adapters config file (YAML): data maps with their databases, see package sqladapter (GDPR_ADAPTERS)")
+	fs.StringVar(&c.sqlAdapters, "adapters", "", "adapters file (YAML): SQL databases with their data maps (package sqladapter) and remote services (package httpadapter) (GDPR_ADAPTERS)")
 	fs.BoolVar(&c.demoData, "demo", false, "serve the demo data set (GDPR_DEMO=true)")
 	fs.StringVar(&c.store, "store", "sqlite", "request store: sqlite (one process), postgres (several replicas) or memory (lost on exit) (GDPR_STORE)")
 	fs.StringVar(&c.dbPath, "db", "gdpr.db", "SQLite database file of --store sqlite (GDPR_DB)")
@@ -257,12 +256,12 @@ func loadAdapters(ctx context.Context, c *serveConfig) ([]processor.Adapter, fun
 		as = append(as, a)
 	}
 	if c.sqlAdapters != "" {
-		sqls, closer, err := sqladapter.LoadConfig(ctx, c.sqlAdapters)
+		configured, closer, err := loadAdaptersFile(ctx, c.sqlAdapters)
 		if err != nil {
 			return nil, nil, fmt.Errorf("--adapters: %w", err)
 		}
 		closers = append(closers, closer)
-		as = append(as, sqls...)
+		as = append(as, configured...)
 	}
 	if len(as) == 0 {
 		closeAll()

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/gdprkit/gdpr/adapter/httpadapter"
+	"github.com/gdprkit/gdpr/adapter/sqladapter"
+	"github.com/gdprkit/gdpr/processor"
+)
+
+// adaptersFile is the --adapters file: SQL adapters (package sqladapter)
+// and adapters of other services reached over HTTP (package httpadapter).
+//
+//	adapters:                     # SQL databases, see package sqladapter
+//	  - name: crm
+//	    dialect: postgres
+//	    dsnEnv: CRM_DATABASE_URL
+//	    map: crm.yaml
+//	remote:                       # services serving the httpadapter protocol
+//	  - name: billing
+//	    url: https://billing.internal/gdpr
+//	    secretEnv: BILLING_GDPR_SECRET   # or secretFile: /run/secrets/billing
+//	    timeout: 30s                     # optional: each attempt of a call
+//	    retries: 3                       # optional: tries again per call
+//	    concurrency: 8                   # optional: calls in flight at once
+type adaptersFile struct {
+	Adapters []sqladapter.AdapterConfig `yaml:"adapters"`
+	Remote   []remoteConfig             `yaml:"remote"`
+}
+
+// remoteConfig is one remote adapter. The secret is never written in the
+// file: it is read from an environment variable or a file of its own.
+type remoteConfig struct {
+	Name        string        `yaml:"name"`
+	URL         string        `yaml:"url"`
+	SecretEnv   string        `yaml:"secretEnv"`
+	SecretFile  string        `yaml:"secretFile"`
+	Timeout     time.Duration `yaml:"timeout"`
+	Retries     *int          `yaml:"retries"`
+	Concurrency int           `yaml:"concurrency"`
+}
+
+// loadAdaptersFile reads the --adapters file at path and opens its SQL and
+// remote adapters. The io.Closer closes what the SQL adapters opened; on
+// error everything opened is closed. Errors name the entry, never a DSN
+// or a secret.
+func loadAdaptersFile(ctx context.Context, path string) ([]processor.Adapter, io.Closer, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	dec := yaml.NewDecoder(f)
+	dec.KnownFields(true)
+	var c adaptersFile
+	err = dec.Decode(&c)
+	f.Close()
+	if err != nil && !errors.Is(err, io.EOF) {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	dir := filepath.Dir(path)
+	var remotes []processor.Adapter
+	for i, rc := range c.Remote {
+		a, err := rc.open(dir)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: remote adapter %d (%q): %w", path, i, rc.Name, err)
+		}
+		remotes = append(remotes, a)
+	}
+	sqls, closer, err := sqladapter.OpenConfig(ctx, dir, sqladapter.Config{Adapters: c.Adapters})
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return append(sqls, remotes...), closer, nil
+}
+
+// open builds the remote adapter; a relative secretFile is read from dir.
+func (rc remoteConfig) open(dir string) (*httpadapter.Adapter, error) {
+	secret, err := rc.secret(dir)
+	if err != nil {
+		return nil, err
+	}
+	var opts []httpadapter.Option
+	if rc.Timeout != 0 {
+		opts = append(opts, httpadapter.WithTimeout(rc.Timeout))
+	}
+	if rc.Retries != nil {
+		opts = append(opts, httpadapter.WithRetry(*rc.Retries, httpadapter.DefaultMinWait, httpadapter.DefaultMaxWait))
+	}
+	if rc.Concurrency != 0 {
+		opts = append(opts, httpadapter.WithConcurrency(rc.Concurrency))
+	}
+	return httpadapter.New(rc.Name, rc.URL, secret, opts...)
+}
+
+func (rc remoteConfig) secret(dir string) (string, error) {
+	switch {
+	case rc.SecretEnv != "" && rc.SecretFile != "":
+		return "", errors.New("give secretEnv or secretFile, not both")
+	case rc.SecretEnv != "":
+		s := os.Getenv(rc.SecretEnv)
+		if s == "" {
+			return "", fmt.Errorf("environment variable %s is empty", rc.SecretEnv)
+		}
+		return s, nil
+	case rc.SecretFile != "":
+		p := rc.SecretFile
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return "", fmt.Errorf("secretFile: %w", err)
+		}
+		return strings.TrimRight(string(b), "\r\n"), nil
+	}
+	return "", errors.New("secretEnv or secretFile is required: the shared secret is never written in this file")
+}
