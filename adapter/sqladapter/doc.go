@@ -199,4 +199,7 @@
 //	    dsn: "shop@tcp(db:3306)/shop"
 //	    map: shop.yaml
 //	    region: DE
+//
+// The same file may list, under remote:, services reached over the
+// protocol of package httpadapter; LoadConfig leaves those to gdpr serve.
 package sqladapter
