@@ -1,0 +1,171 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/server"
+)
+
+// Path is where the console is served: every page is under it.
+const Path = "/console/"
+
+// Processor is what the console drives: the gdpr.Service with the extras
+// of the reference processor. *processor.Processor implements it. Every
+// method acts for the organization on its context.
+type Processor interface {
+	gdpr.Service
+	// ListFiltered is ListRequests over the requests that pass the filter.
+	ListFiltered(ctx context.Context, opts gdpr.ListOptions, f processor.Filter) (*gdpr.RequestEntityListing, error)
+	// Overdue lists the requests that are not final and past their due date.
+	Overdue(ctx context.Context, opts gdpr.ListOptions) (*gdpr.RequestEntityListing, error)
+	// Retry resumes a request in ERROR.
+	Retry(ctx context.Context, id string) (*gdpr.Request, error)
+	// OpenResults opens a completed export's archive.
+	OpenResults(ctx context.Context, id string) (io.ReadCloser, error)
+	// Audit returns a request's audit events, oldest first.
+	Audit(ctx context.Context, id string) ([]processor.Event, error)
+	// VerifyAudit checks the organization's audit chain.
+	VerifyAudit(ctx context.Context) (int64, error)
+}
+
+var _ Processor = (*processor.Processor)(nil)
+
+// Console is the privacy console, an http.Handler serving the pages under
+// Path. Create one with New; it is safe for concurrent use and starts no
+// goroutine.
+type Console struct {
+	proc     Processor
+	clients  *server.Clients
+	log      *slog.Logger
+	clock    func() time.Time
+	secure   bool
+	sessions *sessions
+	signin   *signinGuard
+	pages    *pages
+	mux      *http.ServeMux
+}
+
+// Option configures a Console; options validate their arguments.
+type Option func(*Console) error
+
+// Defaults.
+const (
+	DefaultIdleTimeout     = 30 * time.Minute
+	DefaultSessionLifetime = 12 * time.Hour
+	DefaultSignInFailures  = 10
+	DefaultSignInWindow    = 15 * time.Minute
+)
+
+// New returns the console over proc, signing officers in with clients
+// (the clients file of the server, so the same ids, secrets, organizations
+// and scopes).
+func New(proc Processor, clients *server.Clients, opts ...Option) (*Console, error) {
+	if proc == nil {
+		return nil, errors.New("console: processor is nil")
+	}
+	if clients == nil {
+		return nil, errors.New("console: no clients; load them with server.LoadClients")
+	}
+	c := &Console{proc: proc, clients: clients, log: slog.New(slog.DiscardHandler), clock: time.Now}
+	c.sessions = newSessions(DefaultIdleTimeout, DefaultSessionLifetime, c.now)
+	c.signin = newSigninGuard(DefaultSignInFailures, DefaultSignInWindow, c.now)
+	for _, o := range opts {
+		if err := o(c); err != nil {
+			return nil, fmt.Errorf("console: %w", err)
+		}
+	}
+	p, err := parsePages()
+	if err != nil {
+		return nil, fmt.Errorf("console: %w", err)
+	}
+	c.pages = p
+	c.routes()
+	return c, nil
+}
+
+// WithLogger sets where the console logs sign-ins, sign-outs, submissions
+// and retries (ids and counts, never personal data). The default discards.
+func WithLogger(l *slog.Logger) Option {
+	return func(c *Console) error {
+		if l == nil {
+			return errors.New("logger is nil")
+		}
+		c.log = l
+		return nil
+	}
+}
+
+// WithClock sets the source of the current time, for tests.
+func WithClock(now func() time.Time) Option {
+	return func(c *Console) error {
+		if now == nil {
+			return errors.New("clock is nil")
+		}
+		c.clock = now
+		return nil
+	}
+}
+
+// WithSessionLifetime sets how long a session lasts without use (default
+// 30 minutes) and at most, however busy (default 12 hours).
+func WithSessionLifetime(idle, longest time.Duration) Option {
+	return func(c *Console) error {
+		if idle < time.Second || longest < idle {
+			return fmt.Errorf("session lifetime: idle %v must be a second or more, and the longest %v at least that", idle, longest)
+		}
+		c.sessions.idle, c.sessions.longest = idle, longest
+		return nil
+	}
+}
+
+// WithSecureCookies marks the cookies Secure even on requests that did not
+// come over TLS: for a console behind a proxy that terminates TLS.
+func WithSecureCookies() Option {
+	return func(c *Console) error {
+		c.secure = true
+		return nil
+	}
+}
+
+// WithSignInLimit sets how many failed sign-ins one address may make in
+// a window before its sign-ins are refused until the window has passed
+// (defaults 10 in 15 minutes).
+func WithSignInLimit(failures int, window time.Duration) Option {
+	return func(c *Console) error {
+		if failures < 1 || window < time.Second {
+			return fmt.Errorf("sign-in limit: %d failures in %v: give 1 or more in a second or more", failures, window)
+		}
+		c.signin.limit, c.signin.window = failures, window
+		return nil
+	}
+}
+
+func (c *Console) now() time.Time { return c.clock() }
+
+// ServeHTTP answers one request under Path.
+func (c *Console) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	setSecurityHeaders(w.Header())
+	c.mux.ServeHTTP(w, r)
+}
+
+// Mount returns a handler that sends the requests under Path (and Path
+// without its trailing slash) to con and every other request to api, the
+// GDPR API's server, untouched.
+func Mount(api, con http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := r.URL.Path; strings.HasPrefix(p, Path) || p == strings.TrimSuffix(Path, "/") {
+			con.ServeHTTP(w, r)
+			return
+		}
+		api.ServeHTTP(w, r)
+	})
+}

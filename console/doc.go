@@ -1,0 +1,76 @@
+// Package console is the privacy console: the pages in a browser with which
+// privacy officers answer data subject requests, on the same processor,
+// clients and permissions as the GDPR API.
+//
+// gdpr serve mounts it at /console/ beside the API (see [Mount]); a program
+// that embeds the processor can do the same:
+//
+//	con, err := console.New(proc, clients)
+//	...
+//	http.ListenAndServe(addr, console.Mount(apiHandler, con))
+//
+// The pages are server-rendered HTML with a little plain JavaScript (an
+// auto-refresh of pages that follow a running request, which can be
+// paused). Templates, styles and script are embedded in the binary: the
+// console needs no build step, no CDN and no network beyond its server.
+// Every page is readable and every form usable without JavaScript.
+//
+// # What it does
+//
+//   - New DSR: the officer enters the identifiers a person gave (name,
+//     emails, phones, addresses, social handles, ids); the console resolves
+//     them with [gdpr.Resolve], exactly as gdpr dsar does, and shows the
+//     candidate subjects with the identifiers each matched, confirmed or
+//     ambiguous. The officer picks the request type and any ambiguous
+//     subject that is the person, reviews the plan ([gdpr.Resolution.Plan]),
+//     and submits it: [gdpr.Fulfil] creates one request per accepted
+//     subject, with idempotency keys, so a repeated submission creates
+//     nothing twice. An erasure needs an explicit confirmation that names
+//     how many subjects and requests it touches; without it nothing is
+//     created.
+//   - Requests: the organization's requests with status, type, due date and
+//     time left, overdue ones marked, filtered by status, in pages. A
+//     request's page shows each data store's step (records found, exported,
+//     deleted, anonymized, retained with the legal basis, errors,
+//     attempts), the erasure verification, the request's audit trail with
+//     a verification of the organization's audit chain, the export
+//     download, and a retry of a request in ERROR.
+//
+// # Sign-in and permissions
+//
+// Officers sign in with the client id and secret of a client of the
+// server's clients file ([server.Clients.Authenticate]). The session holds
+// the client's organization and scope: every call to the processor is made
+// with [gdpr.WithOrganization] of that organization, so the console shows
+// and changes that organization's requests only. A client of scope
+// gdpr:readonly may look people up and read requests, but every POST that
+// would create or retry a request is refused with 403 on the server, not
+// only hidden. Repeated sign-in failures from one address are refused for
+// a while (see [WithSignInLimit]).
+//
+// # Sessions
+//
+// Sessions live in the memory of the process: a random 256-bit id in an
+// HttpOnly, SameSite=Strict cookie scoped to /console/, Secure when served
+// over TLS (or always, with [WithSecureCookies]). They end after an idle
+// time and a maximum lifetime ([WithSessionLifetime]), on sign-out, and
+// when the process restarts; behind a load balancer, send each officer to
+// one replica. What a session holds of a DSR in progress (the identifiers
+// and their resolution) is kept with it and goes with it.
+//
+// # Forgery and injection
+//
+// Every POST form carries the session's CSRF token in a hidden field,
+// compared in constant time; a POST without it, or with a wrong one, is
+// refused with 403 and a page that says why. The sign-in form carries a
+// token of its own, tied to a cookie. Pages are sent with a strict
+// Content-Security-Policy (default-src 'self', no inline script or style,
+// frame-ancestors 'none'), nosniff and no-referrer, and are not cached.
+//
+// # Personal data
+//
+// Identifiers travel in POST bodies only, never in URLs: URLs hold request
+// ids, random draft ids, page numbers and statuses. The console logs
+// sign-ins, sign-outs, submissions and retries with ids and counts, never
+// a person's identifiers or a secret.
+package console

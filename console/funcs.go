@@ -1,0 +1,85 @@
+package console
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/gdprkit/gdpr"
+)
+
+// templateFuncs are the formatting helpers of the templates.
+func templateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"when":        when,
+		"typeLabel":   typeLabel,
+		"statusClass": func(s gdpr.Status) string { return "status-" + strings.ToLower(string(s)) },
+		"records":     records,
+		"kinds":       kinds,
+		"short":       func(s string) string { return s[:min(len(s), 12)] },
+		"add":         func(a, b int) int { return a + b },
+	}
+}
+
+// when writes a wire time for people: minutes, in UTC; "—" when zero.
+func when(t gdpr.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// typeLabel names a request type with the article it answers.
+func typeLabel(t gdpr.RequestType) string {
+	switch t {
+	case gdpr.RequestExport:
+		return "Export (Art. 15)"
+	case gdpr.RequestUpdate:
+		return "Rectification (Art. 16)"
+	case gdpr.RequestDelete:
+		return "Erasure (Art. 17)"
+	}
+	return string(t)
+}
+
+// records counts records in words.
+func records(n int) string {
+	if n == 1 {
+		return "1 record"
+	}
+	return fmt.Sprintf("%d records", n)
+}
+
+// kinds lists the kinds of identifiers, "EMAIL + PHONE".
+func kinds(ids []gdpr.Identifier) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = string(id.Kind)
+	}
+	return strings.Join(parts, " + ")
+}
+
+// timeLeft says how long until due, or how long past it: "2d 4h left",
+// "overdue by 3h 10m". A final request has no time left: "".
+func timeLeft(now time.Time, r *gdpr.Request) (string, bool) {
+	if r.Status.Done() || r.DueDate.IsZero() {
+		return "", false
+	}
+	d := r.DueDate.Sub(now)
+	if d < 0 {
+		return "overdue by " + span(-d), true
+	}
+	return span(d) + " left", false
+}
+
+// span writes a duration in the two largest units that matter.
+func span(d time.Duration) string {
+	switch {
+	case d >= 24*time.Hour:
+		return fmt.Sprintf("%dd %dh", d/(24*time.Hour), d%(24*time.Hour)/time.Hour)
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh %dm", d/time.Hour, d%time.Hour/time.Minute)
+	}
+	return fmt.Sprintf("%dm", max(d/time.Minute, 1))
+}
