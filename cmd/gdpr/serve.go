@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr/adapter/memadapter"
+	"github.com/gdprkit/gdpr/console"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
@@ -28,7 +29,7 @@ type serveConfig struct {
 	addr, clients, publicURL, region, keyHex, logLevel string
 	data, sqlAdapters                                  string // adapters: memory data sets, SQL config
 	store, dbPath, postgresDSN                         string // the request store
-	demoData                                           bool
+	demoData, console                                  bool
 	rate                                               float64
 	burst, workers                                     int
 	minimizeAfter                                      time.Duration // 0: never
@@ -52,6 +53,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.StringVar(&c.data, "data", "", "comma-separated data set JSON files, one memory adapter each, named after the file (GDPR_DATA)")
 	fs.StringVar(&c.sqlAdapters, "adapters", "", "adapters file (YAML): SQL databases with their data maps (package sqladapter) and remote services (package httpadapter) (GDPR_ADAPTERS)")
 	fs.BoolVar(&c.demoData, "demo", false, "serve the demo data set (GDPR_DEMO=true)")
+	fs.BoolVar(&c.console, "console", true, "serve the privacy console at /console/, where officers sign in with the clients of --clients; --console=false turns it off (GDPR_CONSOLE)")
 	fs.StringVar(&c.store, "store", "sqlite", "request store: sqlite (one process), postgres (several replicas) or memory (lost on exit) (GDPR_STORE)")
 	fs.StringVar(&c.dbPath, "db", "gdpr.db", "SQLite database file of --store sqlite (GDPR_DB)")
 	fs.StringVar(&c.postgresDSN, "postgres", "", "PostgreSQL DSN of --store postgres, e.g. postgres://user@host/db (GDPR_POSTGRES_DSN)")
@@ -153,11 +155,24 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 	if err != nil {
 		return err
 	}
+	var handler http.Handler = h
+	if c.console {
+		copts := []console.Option{console.WithLogger(log)}
+		if strings.HasPrefix(c.publicURL, "https://") {
+			copts = append(copts, console.WithSecureCookies())
+		}
+		con, err := console.New(p, clients, copts...)
+		if err != nil {
+			return err
+		}
+		handler = console.Mount(h, con)
+		log.Info("serving the privacy console", "path", console.Path)
+	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
 	}
-	return runServer(ctx, ln, h, p, log, ready)
+	return runServer(ctx, ln, handler, p, log, ready)
 }
 
 // runServer serves h on ln and runs p's workers until ctx ends, then shuts down
