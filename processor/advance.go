@@ -235,6 +235,9 @@ func describe(records int, o gdpr.Outcome) string {
 	add(o.Anonymized, "anonymized")
 	add(o.RetainedCount(), "retained")
 	s := fmt.Sprintf("%d records", records)
+	if records == 1 {
+		s = "1 record"
+	}
 	if len(parts) > 0 {
 		s += " (" + strings.Join(parts, ", ") + ")"
 	}
