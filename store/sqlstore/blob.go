@@ -12,6 +12,9 @@ type blobStore interface {
 	put(ctx context.Context, key string, r io.Reader) (int64, error)
 	open(ctx context.Context, key string) (io.ReadCloser, error) // processor.ErrNotFound when missing
 	delete(ctx context.Context, key string) error                // a missing blob is no error
+	// flush makes every put that returned durable. The Store runs it
+	// before it commits any change.
+	flush(ctx context.Context) error
 }
 
 // PutBlob stores what r yields under key, replacing any blob there, and

@@ -19,8 +19,38 @@ const chunkSize = 256 << 10
 // the key's row of blobs at it and deletes the generation it replaced, in
 // one transaction. No connection is held while the stream is read, since
 // the stream may itself read blobs (an archive packing its parts).
+//
+// Blob writes commit without waiting for the write-ahead log to reach the
+// disk (synchronous_commit off, for their transactions only). A server
+// crash may lose the latest of them, each whole or not at all, but never
+// one that a synchronous commit followed: the log is flushed in order, so
+// the next Create or Update to commit makes every blob written before it
+// durable. That is what flush relies on.
 type chunkBlobs struct {
 	s *Store
+}
+
+// flush has nothing to do: the next commit of a change flushes the log up
+// to it, blob writes included.
+func (b *chunkBlobs) flush(context.Context) error { return nil }
+
+// asyncTx runs f in a transaction that commits without waiting for the
+// disk (see chunkBlobs).
+func (b *chunkBlobs) asyncTx(ctx context.Context, f func(*sql.Tx) error) error {
+	return b.s.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "SELECT set_config('synchronous_commit', 'off', true)"); err != nil {
+			return err
+		}
+		return f(tx)
+	})
+}
+
+// asyncExec runs one statement in a transaction of its own, as asyncTx.
+func (b *chunkBlobs) asyncExec(ctx context.Context, query string, args ...any) error {
+	return b.asyncTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, query, args...)
+		return err
+	})
 }
 
 func (b *chunkBlobs) put(ctx context.Context, key string, r io.Reader) (int64, error) {
@@ -34,10 +64,11 @@ func (b *chunkBlobs) put(ctx context.Context, key string, r io.Reader) (int64, e
 		return 0, err
 	}
 
-	s := b.s
 	var gen int64
-	if err := s.w.QueryRowContext(ctx, `INSERT INTO blob_puts (gen, started) VALUES (nextval('blob_gen'), now())
-		RETURNING gen`).Scan(&gen); err != nil {
+	if err := b.asyncTx(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `INSERT INTO blob_puts (gen, started) VALUES (nextval('blob_gen'), now())
+			RETURNING gen`).Scan(&gen)
+	}); err != nil {
 		return 0, err
 	}
 	size, err := b.stage(ctx, gen, buf, m, r)
@@ -49,7 +80,7 @@ func (b *chunkBlobs) put(ctx context.Context, key string, r io.Reader) (int64, e
 		// the sweep of the next open takes them.
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
-		s.w.ExecContext(ctx, `WITH p AS (DELETE FROM blob_puts WHERE gen = $1 RETURNING gen)
+		b.asyncExec(ctx, `WITH p AS (DELETE FROM blob_puts WHERE gen = $1 RETURNING gen)
 			DELETE FROM blob_chunks WHERE gen IN (SELECT gen FROM p)`, gen)
 		return 0, err
 	}
@@ -61,7 +92,7 @@ func (b *chunkBlobs) stage(ctx context.Context, gen int64, buf []byte, m int, r 
 	var size int64
 	for n := 0; ; n++ {
 		if m > 0 {
-			if _, err := b.s.w.ExecContext(ctx, "INSERT INTO blob_chunks (gen, n, data) VALUES ($1, $2, $3)", gen, n, buf[:m]); err != nil {
+			if err := b.asyncExec(ctx, "INSERT INTO blob_chunks (gen, n, data) VALUES ($1, $2, $3)", gen, n, buf[:m]); err != nil {
 				return 0, err
 			}
 			size += int64(m)
@@ -84,8 +115,7 @@ func (b *chunkBlobs) stage(ctx context.Context, gen int64, buf []byte, m int, r 
 // a new generation holding the one chunk first, and deletes the generation
 // key pointed at before.
 func (b *chunkBlobs) commit(ctx context.Context, key string, gen int64, first []byte, size int64) error {
-	s := b.s
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return b.asyncTx(ctx, func(tx *sql.Tx) error {
 		// Puts of one key take turns, so that each sees the generation
 		// it replaces.
 		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtext('gdprkit/sqlstore/blob'), hashtext($1))", key); err != nil {
@@ -132,9 +162,8 @@ func (b *chunkBlobs) open(ctx context.Context, key string) (io.ReadCloser, error
 }
 
 func (b *chunkBlobs) delete(ctx context.Context, key string) error {
-	_, err := b.s.w.ExecContext(ctx, `WITH gone AS (DELETE FROM blobs WHERE key = $1 RETURNING gen)
+	return b.asyncExec(ctx, `WITH gone AS (DELETE FROM blobs WHERE key = $1 RETURNING gen)
 		DELETE FROM blob_chunks WHERE gen IN (SELECT gen FROM gone)`, key)
-	return err
 }
 
 // chunkReader reads a blob's chunks one at a time, as they are asked for.

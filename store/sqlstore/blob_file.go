@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gdprkit/gdpr/processor"
@@ -17,9 +18,15 @@ import (
 
 // fileBlobs keeps each blob in a file of dir named by the SHA-256 of its
 // key, so that no key can name a path outside dir. A put writes a
-// temporary file, syncs it and renames it over the blob's file.
+// temporary file and renames it over the blob's file; the file and the
+// rename reach the disk at the next flush, which the Store runs before it
+// commits any change, so that a blob is durable before anything recorded
+// after it. A blob deleted before then is never synced at all.
 type fileBlobs struct {
 	dir string
+
+	mu      sync.Mutex
+	pending map[string]struct{} // paths renamed into place and not yet synced
 }
 
 // tempPrefix starts the names of files being written.
@@ -44,16 +51,82 @@ func (b *fileBlobs) put(ctx context.Context, key string, r io.Reader) (n int64, 
 	if n, err = io.Copy(f, r); err != nil {
 		return 0, err
 	}
-	if err = f.Sync(); err != nil {
-		return 0, err
-	}
 	if err = f.Close(); err != nil {
 		return 0, err
 	}
-	if err = os.Rename(f.Name(), b.path(key)); err != nil {
+	path := b.path(key)
+	if err = os.Rename(f.Name(), path); err != nil {
 		return 0, err
 	}
-	return n, syncDir(b.dir)
+	b.mu.Lock()
+	if b.pending == nil {
+		b.pending = map[string]struct{}{}
+	}
+	b.pending[path] = struct{}{}
+	b.mu.Unlock()
+	return n, nil
+}
+
+// flushers is how many files flush syncs at once.
+const flushers = 8
+
+// flush syncs the files of the puts that returned so far, then the
+// directory that holds their names. On failure, the files stay pending for
+// the next flush.
+func (b *fileBlobs) flush(ctx context.Context) error {
+	b.mu.Lock()
+	pending := b.pending
+	b.pending = nil
+	b.mu.Unlock()
+	if len(pending) == 0 {
+		return nil
+	}
+	paths := make(chan string)
+	errs := make(chan error, len(pending))
+	var wg sync.WaitGroup
+	for range min(flushers, len(pending)) {
+		wg.Go(func() {
+			for path := range paths {
+				if err := syncFile(path); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	for path := range pending {
+		paths <- path
+	}
+	close(paths)
+	wg.Wait()
+	close(errs)
+	err := errors.Join(<-errs, ctx.Err())
+	if err == nil {
+		err = syncDir(b.dir)
+	}
+	if err != nil {
+		b.mu.Lock()
+		if b.pending == nil {
+			b.pending = map[string]struct{}{}
+		}
+		for path := range pending {
+			b.pending[path] = struct{}{}
+		}
+		b.mu.Unlock()
+	}
+	return err
+}
+
+// syncFile syncs the file at path; a file deleted meanwhile needs no sync.
+func syncFile(path string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	err = f.Sync()
+	return errors.Join(err, f.Close())
 }
 
 func (b *fileBlobs) open(_ context.Context, key string) (io.ReadCloser, error) {
@@ -68,7 +141,11 @@ func (b *fileBlobs) open(_ context.Context, key string) (io.ReadCloser, error) {
 }
 
 func (b *fileBlobs) delete(_ context.Context, key string) error {
-	err := os.Remove(b.path(key))
+	path := b.path(key)
+	b.mu.Lock()
+	delete(b.pending, path)
+	b.mu.Unlock()
+	err := os.Remove(path)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}

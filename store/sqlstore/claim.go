@@ -20,7 +20,8 @@ import (
 // choice skips rows another transaction has locked (FOR UPDATE SKIP
 // LOCKED), so that replicas claiming at once take different jobs without
 // waiting for each other; with SQLite the database's write lock orders
-// claims. Either way no two callers hold leases on one job that overlap.
+// claims, which commit together with concurrent changes. Either way no two
+// callers hold leases on one job that overlap.
 func (s *Store) Claim(ctx context.Context, token string, now, until time.Time) (*processor.Job, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: claim: %w", err)
@@ -32,14 +33,30 @@ func (s *Store) Claim(ctx context.Context, token string, now, until time.Time) (
 	if s.d.postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
-	j, err := scanJob(s.w.QueryRowContext(ctx, s.d.q(`UPDATE jobs SET lease_token = $1, lease_until = $2
+	query := s.d.q(`UPDATE jobs SET lease_token = $1, lease_until = $2
 		WHERE (org, id) IN (
 			SELECT org, id FROM jobs
 			WHERE open AND next_run <= $3 AND (lease_token = '' OR lease_until < $3)
 			ORDER BY next_run, id, org
-			LIMIT 1`+lock+`)
-		RETURNING `+jobColumns), token, s.d.time(until), s.d.time(now)))
-	if errors.Is(err, sql.ErrNoRows) {
+			LIMIT 1` + lock + `)
+		RETURNING ` + jobColumns)
+	args := []any{token, s.d.time(until), s.d.time(now)}
+	var j *processor.Job
+	var err error
+	if s.d.postgres {
+		j, err = scanJob(s.w.QueryRowContext(ctx, query, args...))
+	} else {
+		err = s.writes.do(&change{ctx: ctx, claim: true,
+			apply: func(ctx context.Context, tx *sql.Tx) ([]processor.Event, error) {
+				var err error
+				j, err = scanJob(tx.QueryRowContext(ctx, query, args...))
+				if errors.Is(err, sql.ErrNoRows) {
+					return nil, &refusal{processor.ErrNoWork}
+				}
+				return nil, err
+			}})
+	}
+	if errors.Is(err, sql.ErrNoRows) || errors.Is(err, processor.ErrNoWork) {
 		return nil, fmt.Errorf("sqlstore: claim: %w", processor.ErrNoWork)
 	}
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/processor"
@@ -15,12 +16,12 @@ import (
 // tx. It locks the organization's row of chain_heads first (creating it
 // for the first event), so that appends of one organization, from any
 // process, take turns, and another organization's never wait.
-func (s *Store) appendEvents(ctx context.Context, tx *sql.Tx, org string, evs []processor.Event) error {
+func (d dialect) appendEvents(ctx context.Context, tx *sql.Tx, org string, evs []processor.Event) error {
 	if len(evs) == 0 {
 		return nil
 	}
 	var head processor.Event
-	err := tx.QueryRowContext(ctx, s.d.q(`INSERT INTO chain_heads (org, seq, hash) VALUES ($1, 0, '')
+	err := tx.QueryRowContext(ctx, d.q(`INSERT INTO chain_heads (org, seq, hash) VALUES ($1, 0, '')
 		ON CONFLICT (org) DO UPDATE SET org = excluded.org
 		RETURNING seq, hash`), org).Scan(&head.Seq, &head.Hash)
 	if err != nil {
@@ -30,40 +31,77 @@ func (s *Store) appendEvents(ctx context.Context, tx *sql.Tx, org string, evs []
 	if head.Seq > 0 {
 		prev = &head
 	}
-
-	args := []any{org}
-	var values strings.Builder
+	sealed := make([]processor.Event, len(evs))
 	for i, ev := range evs {
 		ev.Org = org
-		ev = processor.SealEvent(ev, prev)
-		prev = &ev
-		if i > 0 {
-			values.WriteString(", ")
-		}
-		n := len(args)
-		values.WriteString("($1")
-		for k := 1; k <= 8; k++ {
-			values.WriteString(", $" + strconv.Itoa(n+k))
-		}
-		values.WriteString(")")
-		args = append(args, ev.Seq, ev.RequestID, s.d.time(ev.Time), ev.Type, string(ev.Status), ev.Detail, ev.PrevHash, ev.Hash)
+		sealed[i] = processor.SealEvent(ev, prev)
+		prev = &sealed[i]
 	}
-	insert := "INSERT INTO events (org, seq, request_id, time, type, status, detail, prev_hash, hash) VALUES " + values.String()
-	next := []any{prev.Seq, prev.Hash}
-	if s.d.postgres {
-		// One round trip: the head moves with the insert.
-		n := len(args)
-		_, err = tx.ExecContext(ctx, "WITH head AS (UPDATE chain_heads SET seq = $"+strconv.Itoa(n+1)+
-			", hash = $"+strconv.Itoa(n+2)+" WHERE org = $1) "+insert, append(args, next...)...)
+	if d.postgres {
+		err = insertEventsPostgres(ctx, tx, org, sealed)
 	} else {
-		if _, err = tx.ExecContext(ctx, s.d.q(insert), args...); err == nil {
-			_, err = tx.ExecContext(ctx, s.d.q("UPDATE chain_heads SET seq = $2, hash = $3 WHERE org = $1"), org, prev.Seq, prev.Hash)
-		}
+		err = insertEventsSQLite(ctx, tx, org, sealed)
 	}
 	if err != nil {
 		return fmt.Errorf("append audit events: %w", err)
 	}
 	return nil
+}
+
+// insertEventsPostgres inserts evs, sealed, and moves the head of the
+// chain of org to the last of them, in one statement whose text is the
+// same for any number of events.
+func insertEventsPostgres(ctx context.Context, tx *sql.Tx, org string, evs []processor.Event) error {
+	n := len(evs)
+	seqs, times := make([]int64, n), make([]time.Time, n)
+	ids, types, statuses, details, prevs, hashes := make([]string, n), make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n), make([]string, n)
+	for i, ev := range evs {
+		seqs[i], ids[i], times[i], types[i] = ev.Seq, ev.RequestID, ev.Time.UTC().Truncate(time.Microsecond), ev.Type
+		statuses[i], details[i], prevs[i], hashes[i] = string(ev.Status), ev.Detail, ev.PrevHash, ev.Hash
+	}
+	last := evs[n-1]
+	_, err := tx.ExecContext(ctx, `WITH head AS (UPDATE chain_heads SET seq = $10, hash = $11 WHERE org = $1)
+		INSERT INTO events (org, seq, request_id, time, type, status, detail, prev_hash, hash)
+		SELECT $1::text, * FROM unnest($2::bigint[], $3::text[], $4::timestamptz[], $5::text[], $6::text[],
+			$7::text[], $8::text[], $9::text[])`,
+		org, seqs, ids, times, types, statuses, details, prevs, hashes, last.Seq, last.Hash)
+	return err
+}
+
+// sqliteEventRows is how many events one INSERT writes at most, well
+// within SQLite's limit on the parameters of a statement.
+const sqliteEventRows = 100
+
+// insertEventsSQLite inserts evs, sealed, and moves the head of the chain
+// of org to the last of them.
+func insertEventsSQLite(ctx context.Context, tx *sql.Tx, org string, evs []processor.Event) error {
+	d := dialect{}
+	for rest := evs; len(rest) > 0; {
+		part := rest[:min(len(rest), sqliteEventRows)]
+		rest = rest[len(part):]
+		args := []any{org}
+		var values strings.Builder
+		for i, ev := range part {
+			if i > 0 {
+				values.WriteString(", ")
+			}
+			n := len(args)
+			values.WriteString("(?1")
+			for k := 1; k <= 8; k++ {
+				values.WriteString(", ?" + strconv.Itoa(n+k))
+			}
+			values.WriteString(")")
+			args = append(args, ev.Seq, ev.RequestID, d.time(ev.Time), ev.Type, string(ev.Status), ev.Detail, ev.PrevHash, ev.Hash)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO events (org, seq, request_id, time, type, status, detail, prev_hash, hash) VALUES "+
+			values.String(), args...); err != nil {
+			return err
+		}
+	}
+	last := evs[len(evs)-1]
+	_, err := tx.ExecContext(ctx, "UPDATE chain_heads SET seq = ?2, hash = ?3 WHERE org = ?1", org, last.Seq, last.Hash)
+	return err
 }
 
 // Events returns the organization's audit events with Seq greater than

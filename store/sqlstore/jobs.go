@@ -67,31 +67,33 @@ func (s *Store) Create(ctx context.Context, job *processor.Job, ev processor.Eve
 		return nil, false, fmt.Errorf("sqlstore: create: %w", err)
 	}
 	var existing *processor.Job
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO jobs (`+jobValues+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
-			ON CONFLICT DO NOTHING`), args...)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 1 {
-			return s.appendEvents(ctx, tx, job.Org, []processor.Event{ev})
-		}
-		// A unique index refused the job: its key, or its id.
-		if job.IdempotencyKey != "" {
-			existing, err = scanJob(tx.QueryRowContext(ctx, s.d.q(`SELECT `+jobColumns+` FROM jobs
-				WHERE org = $1 AND create_key = $2`), job.Org, job.IdempotencyKey))
-			if err == nil {
-				return nil
+	err = s.writes.do(&change{ctx: ctx, org: job.Org, id: job.Request.ID,
+		apply: func(ctx context.Context, tx *sql.Tx) ([]processor.Event, error) {
+			existing = nil
+			res, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO jobs (`+jobValues+`)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+				ON CONFLICT DO NOTHING`), args...)
+			if err != nil {
+				return nil, err
 			}
-			if !errors.Is(err, sql.ErrNoRows) {
-				return err
+			if n, err := res.RowsAffected(); err != nil {
+				return nil, err
+			} else if n == 1 {
+				return []processor.Event{ev}, nil
 			}
-		}
-		return fmt.Errorf("request %q exists: %w", job.Request.ID, gdpr.ErrConflict)
-	})
+			// A unique index refused the job: its key, or its id.
+			if job.IdempotencyKey != "" {
+				existing, err = scanJob(tx.QueryRowContext(ctx, s.d.q(`SELECT `+jobColumns+` FROM jobs
+					WHERE org = $1 AND create_key = $2`), job.Org, job.IdempotencyKey))
+				if err == nil {
+					return nil, nil
+				}
+				if !errors.Is(err, sql.ErrNoRows) {
+					return nil, err
+				}
+			}
+			return nil, &refusal{fmt.Errorf("request %q exists: %w", job.Request.ID, gdpr.ErrConflict)}
+		}})
 	if err != nil {
 		return nil, false, fmt.Errorf("sqlstore: create: %w", err)
 	}
@@ -227,23 +229,28 @@ func (s *Store) Update(ctx context.Context, job *processor.Job, evs ...processor
 		return fmt.Errorf("sqlstore: update: %w", err)
 	}
 	args = append(args[:2:2], args[3:]...) // all but create_key: $1 org, $2 id, then $3…$21
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.d.q(`UPDATE jobs SET
-			idempotency_key = $3, fingerprint = $4, request_type = $5, status = $6, open = $7,
-			created_date = $8, due_date = $9, modified_date = $10, completed_date = $11, verified_date = $12,
-			next_run = $13, lease_until = $15, results = $16, retries = $17,
-			request = $18, terms = $19, changes = $20, minimized_date = $21
-			WHERE org = $1 AND id = $2 AND lease_token = $14`), args...)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return s.missingOrLost(ctx, tx, job.Org, job.Request.ID)
-		}
-		return s.appendEvents(ctx, tx, job.Org, evs)
-	})
+	err = s.writes.do(&change{ctx: ctx, org: job.Org, id: job.Request.ID,
+		apply: func(ctx context.Context, tx *sql.Tx) ([]processor.Event, error) {
+			res, err := tx.ExecContext(ctx, s.d.q(`UPDATE jobs SET
+				idempotency_key = $3, fingerprint = $4, request_type = $5, status = $6, open = $7,
+				created_date = $8, due_date = $9, modified_date = $10, completed_date = $11, verified_date = $12,
+				next_run = $13, lease_until = $15, results = $16, retries = $17,
+				request = $18, terms = $19, changes = $20, minimized_date = $21
+				WHERE org = $1 AND id = $2 AND lease_token = $14`), args...)
+			if err != nil {
+				return nil, err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return nil, err
+			} else if n == 0 {
+				err := s.missingOrLost(ctx, tx, job.Org, job.Request.ID)
+				if errors.Is(err, processor.ErrNotFound) || errors.Is(err, processor.ErrLeaseLost) {
+					return nil, &refusal{err}
+				}
+				return nil, err
+			}
+			return evs, nil
+		}})
 	if err != nil {
 		return fmt.Errorf("sqlstore: update request %q: %w", job.Request.ID, err)
 	}

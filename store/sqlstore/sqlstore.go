@@ -15,10 +15,23 @@
 //
 // A Store keeps every contract of [processor.Store]. In particular:
 //
-//   - A Create or Update that returned nil is committed: it survives the
-//     process being killed, and a power loss too (SQLite runs with
-//     synchronous=FULL and syncs blob files; PostgreSQL as durable as the
-//     server is configured to be).
+//   - A Create, Update or Claim that returned nil is committed: it
+//     survives the process being killed, and a power loss too (SQLite runs
+//     with synchronous=FULL; PostgreSQL as durable as the server is
+//     configured to be). Concurrent calls share transactions, and so
+//     waits for the disk, but each stays atomic and keeps its own
+//     outcome: a call that fails, a lost lease say, fails alone. A call
+//     whose context ends while it waits for its turn stores nothing and
+//     returns the context's error; once its transaction has begun, it
+//     returns the transaction's outcome.
+//   - A blob is durable once PutBlob has returned and a Create, Update or
+//     Claim called later through the same Store has returned nil: a
+//     change never reaches the disk before the blobs put ahead of it.
+//     Until then a power loss (not a crash of the process) may lose the
+//     blob, and with SQLite leave its file empty or cut short. The
+//     processor relies on no more: an export's archive is put before the
+//     update that completes the request, and an adapter's part before the
+//     update that marks its step done.
 //   - A job and the audit events of its change are written in one
 //     transaction. Each organization's events form one hash chain, sealed
 //     with [processor.SealEvent] while the organization's chain is locked,
@@ -41,8 +54,8 @@
 // an error naming both versions, rather than misread. Opening a database
 // again, or from several processes at once, is safe.
 //
-// The Open functions start no goroutines beyond those of database/sql's
-// connection pools, which Close stops.
+// The Open functions start the goroutines of database/sql's connection
+// pools and one or two that commit changes; Close stops them all.
 package sqlstore
 
 import (
@@ -70,10 +83,11 @@ var _ processor.Store = (*Store)(nil)
 // safe for concurrent use, and any number of Stores, in one process or
 // several, may share a PostgreSQL database.
 type Store struct {
-	d     dialect
-	w     *sql.DB // writes: one connection for SQLite
-	r     *sql.DB // reads: a pool of its own for SQLite, w for PostgreSQL
-	blobs blobStore
+	d      dialect
+	w      *sql.DB // writes: one connection for SQLite
+	r      *sql.DB // reads: a pool of its own for SQLite, w for PostgreSQL
+	blobs  blobStore
+	writes *writer // commits Create, Update and Claim
 }
 
 // Option configures a Store. Options validate their arguments; the Open
@@ -95,6 +109,10 @@ const (
 	// reads a SQLite database through (it writes through one more).
 	DefaultSQLiteReaders = 4
 )
+
+// postgresWriters is how many transactions of changes a PostgreSQL Store
+// has in flight at once.
+const postgresWriters = 2
 
 // WithSchema sets the PostgreSQL schema the Store keeps its tables in,
 // creating it if it does not exist; the default is the first schema of the
@@ -207,6 +225,7 @@ func OpenSQLite(ctx context.Context, path string, opts ...Option) (*Store, error
 		s.Close()
 		return nil, fmt.Errorf("sqlstore: open %s: %w", path, err)
 	}
+	s.writes = newWriter(s.d, w, 1, fb.flush)
 	return s, nil
 }
 
@@ -249,12 +268,16 @@ func OpenPostgres(ctx context.Context, dsn string, opts ...Option) (*Store, erro
 		s.Close()
 		return nil, fmt.Errorf("sqlstore: open postgres: sweep interrupted blob puts: %w", err)
 	}
+	s.writes = newWriter(s.d, db, postgresWriters, cb.flush)
 	return s, nil
 }
 
 // Close closes the Store's connections. Calls in flight may fail; a Store
 // is not usable after Close. Close of a closed Store is harmless.
 func (s *Store) Close() error {
+	if s.writes != nil {
+		s.writes.close()
+	}
 	err := s.w.Close()
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
