@@ -10,14 +10,14 @@ import (
 )
 
 // TestReplicas runs three processors, each with a Store of its own, over
-// one PostgreSQL database, as three replicas would, and gives them 300
-// mixed requests (BenchmarkReplicas runs more). Every request must complete,
-// every adapter operation must run exactly once, and the audit chain must
-// verify.
+// one PostgreSQL database, as three replicas would, and gives them 1,000
+// mixed requests (BenchmarkReplicas measures their throughput). Every
+// request must complete, every adapter operation must run exactly once,
+// and the audit chain must verify.
 func TestReplicas(t *testing.T) {
 	dsn := postgresDSN(t)
 	schema := testSchema(t, dsn)
-	const n, replicas = 300, 3
+	const n, replicas = 1000, 3
 
 	var count counter
 	ctx, cancel := context.WithCancel(context.Background())
