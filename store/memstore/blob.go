@@ -9,26 +9,42 @@ import (
 	"github.com/gdprkit/gdpr/processor"
 )
 
+// blobChunk is the size of the pieces a blob is held in: a blob takes
+// its own size in memory, plus at most one chunk while it is read, never
+// the doubling room of a growing buffer.
+const blobChunk = 256 << 10
+
 // PutBlob reads r to its end and stores what it yielded under key,
 // replacing any blob there, and returns its size. The blob is held in
-// memory, so it must fit there. When reading fails or ctx ends first,
-// PutBlob returns the error and the blob under key, or its absence, is left
-// as it was.
+// memory, in chunks, so it must fit there. When reading fails or ctx ends
+// first, PutBlob returns the error and the blob under key, or its
+// absence, is left as it was.
 func (s *Store) PutBlob(ctx context.Context, key string, r io.Reader) (int64, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, fmt.Errorf("memstore: put blob: %w", err)
 	}
-	var buf bytes.Buffer
-	n, err := buf.ReadFrom(ctxReader{ctx, r})
-	if err != nil {
-		return 0, fmt.Errorf("memstore: put blob: %w", err)
-	}
-	b := buf.Bytes()
-	if cap(b)-len(b) > len(b)/4 {
-		b = bytes.Clone(b) // do not keep the buffer's growth room
+	var chunks [][]byte
+	var n int64
+	cr := ctxReader{ctx, r}
+	for {
+		c := make([]byte, blobChunk)
+		m, err := io.ReadFull(cr, c)
+		if m > 0 {
+			if m < len(c) {
+				c = bytes.Clone(c[:m]) // do not keep the rest of the chunk
+			}
+			chunks = append(chunks, c)
+			n += int64(m)
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return 0, fmt.Errorf("memstore: put blob: %w", err)
+		}
 	}
 	s.blobMu.Lock()
-	s.blobs[key] = b
+	s.blobs[key] = chunks
 	s.blobMu.Unlock()
 	return n, nil
 }
@@ -46,7 +62,11 @@ func (s *Store) OpenBlob(ctx context.Context, key string) (io.ReadCloser, error)
 	if !ok {
 		return nil, fmt.Errorf("memstore: open blob %q: %w", key, processor.ErrNotFound)
 	}
-	return io.NopCloser(bytes.NewReader(b)), nil
+	readers := make([]io.Reader, len(b))
+	for i, c := range b {
+		readers[i] = bytes.NewReader(c)
+	}
+	return io.NopCloser(io.MultiReader(readers...)), nil
 }
 
 // DeleteBlob removes the blob under key; a missing blob is no error.

@@ -39,7 +39,7 @@ type Store struct {
 	events map[string]*chain            // org → its audit chain
 
 	blobMu sync.RWMutex
-	blobs  map[string][]byte
+	blobs  map[string][][]byte // key → the blob's chunks
 }
 
 type jobKey struct{ org, id string }
@@ -60,7 +60,7 @@ func New() *Store {
 		orgs:   make(map[string]map[string]*entry),
 		idem:   make(map[idemKey]*entry),
 		events: make(map[string]*chain),
-		blobs:  make(map[string][]byte),
+		blobs:  make(map[string][][]byte),
 	}
 }
 
