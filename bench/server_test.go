@@ -130,6 +130,14 @@ func BenchmarkServerSearchSubjects(b *testing.B) {
 // JSON body, to the same 64 concurrent clients: the ceiling.
 func BenchmarkBareHandlerSameJSON(b *testing.B) {
 	srv, token := demoServer(b)
+	bare := bareServer(b, searchBody(b, srv, token))
+	load(b, bare.URL+searchPath, "")
+}
+
+// searchBody returns the body of the gdprkit server's answer to
+// searchPath, for the bare handler to write.
+func searchBody(b *testing.B, srv *httptest.Server, token string) []byte {
+	b.Helper()
 	req, _ := http.NewRequest("GET", srv.URL+searchPath, nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := http.DefaultClient.Do(req)
@@ -142,6 +150,5 @@ func BenchmarkBareHandlerSameJSON(b *testing.B) {
 	if err := json.Unmarshal(body, &l); err != nil || l.Total != 3 {
 		b.Fatalf("search body %s: %v", body, err)
 	}
-	bare := bareServer(b, body)
-	load(b, bare.URL+searchPath, "")
+	return body
 }
