@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/processor"
 )
 
@@ -168,6 +169,8 @@ func (c *callBody) check(route string) string {
 		return "operationId is required"
 	case (route == routeSearch || route == routeResolve) && c.Term == nil:
 		return "term is required"
+	case route == routeResolve && !c.Term.Kind.IsID():
+		return "resolve takes an id term: USER_ID, EXTERNAL_CONTACT_ID, DIALER_CONTACT_ID or JOURNEY_CUSTOMER"
 	case route == routeErase && c.Phase != phaseCandidates && c.Phase != phaseApply:
 		return `phase must be "candidates" or "apply"`
 	}
@@ -207,6 +210,12 @@ func (h *handler) failAdapter(w http.ResponseWriter, r *http.Request, route stri
 	msg := err.Error()
 	if len(msg) > maxMessage {
 		msg = msg[:maxMessage] + "…"
+	}
+	// An adapter refusing what the call carried (a replacement value that
+	// is no email, say) is the caller's mistake, not the service's.
+	if errors.Is(err, gdpr.ErrBadRequest) {
+		h.fail(w, r, route, http.StatusBadRequest, codeBadRequest, msg)
+		return
 	}
 	h.fail(w, r, route, http.StatusInternalServerError, codeInternal, msg)
 }
