@@ -29,6 +29,12 @@ import (
 //   - Erase asks keep about every record before removing it, and reports
 //     each record as deleted, anonymized or retained. It never skips a
 //     record silently.
+//   - Rectify and Erase that fail part-way should return, with their
+//     error, the Outcome of what they did change (updated, deleted,
+//     anonymized): the retry finds only what is left, and the processor
+//     adds those counts to the step's, so that the request tells what was
+//     done. Retained counts of a failed run are not carried: the retry
+//     asks about those records again.
 //   - A term an adapter cannot search (it holds no such field) matches
 //     nothing; it is not an error.
 type Adapter interface {

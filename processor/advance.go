@@ -160,11 +160,22 @@ func (r *run) runSteps(ctx context.Context) (failed bool, evs []Event) {
 			s.Attempts++
 			if err != nil {
 				failed = true
+				if req.RequestType != gdpr.RequestExport {
+					s.Outcome = carried(s.Outcome, out)
+				}
 				s.State, s.Error = gdpr.StepFailed, err.Error()
 				evs = append(evs, r.p.event(r.job, "step",
 					fmt.Sprintf("%s: FAILED, attempt %d of %d", s.Adapter, s.Attempts, r.p.cfg.maxAttempts)))
 				r.p.log().WarnContext(ctx, "step failed", "request", req.ID, "adapter", s.Adapter, "attempt", s.Attempts, "err", err)
 				return
+			}
+			if c := s.Outcome; c != nil && req.RequestType != gdpr.RequestExport {
+				// What failed attempts changed before failing, which this
+				// one no longer found.
+				out.Updated += c.Updated
+				out.Deleted += c.Deleted
+				out.Anonymized += c.Anonymized
+				records += c.Updated + c.Deleted + c.Anonymized
 			}
 			s.State, s.Error, s.Records, s.Outcome = gdpr.StepDone, "", records, &out
 			evs = append(evs, r.p.event(r.job, "step", fmt.Sprintf("%s: DONE, %s", s.Adapter, describe(records, out))))
@@ -172,6 +183,23 @@ func (r *run) runSteps(ctx context.Context) (failed bool, evs []Event) {
 	}
 	wg.Wait()
 	return failed, evs
+}
+
+// carried returns what the failed attempts of a step changed before
+// failing: those before (prev) and the last (last). Retained counts are
+// not carried, as the next attempt asks about those records again. It is
+// nil when nothing was changed.
+func carried(prev *gdpr.Outcome, last gdpr.Outcome) *gdpr.Outcome {
+	c := gdpr.Outcome{Updated: last.Updated, Deleted: last.Deleted, Anonymized: last.Anonymized}
+	if prev != nil {
+		c.Updated += prev.Updated
+		c.Deleted += prev.Deleted
+		c.Anonymized += prev.Anonymized
+	}
+	if c.Updated+c.Deleted+c.Anonymized == 0 {
+		return nil
+	}
+	return &c
 }
 
 // runStep runs one adapter's operation for the request.

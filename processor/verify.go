@@ -58,7 +58,9 @@ func (r *run) verify(ctx context.Context) (bool, error) {
 func (r *run) failStep(adapter, msg string) {
 	for i := range r.job.Request.Steps {
 		if s := &r.job.Request.Steps[i]; s.Adapter == adapter {
-			s.State, s.Error = gdpr.StepFailed, msg
+			// The verification refutes the step's counts: none is carried
+			// into its retry.
+			s.State, s.Error, s.Outcome = gdpr.StepFailed, msg, nil
 			r.evs = append(r.evs, r.p.event(r.job, "step",
 				fmt.Sprintf("%s: FAILED erasure verification, attempt %d of %d", adapter, s.Attempts, r.p.cfg.maxAttempts)))
 		}

@@ -1,0 +1,90 @@
+package processor_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/processor"
+)
+
+// doneThenFails changes the data on its first Rectify or Erase, then
+// fails, reporting with its error what it changed, as an adapter whose
+// connection breaks after its commit would.
+type doneThenFails struct {
+	processor.Adapter
+	mu    sync.Mutex
+	calls int
+}
+
+func (d *doneThenFails) first() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.calls++
+	return d.calls == 1
+}
+
+func (d *doneThenFails) Erase(ctx context.Context, op processor.Op, terms []processor.Term, keep processor.KeepFunc) (gdpr.Outcome, error) {
+	out, err := d.Adapter.Erase(ctx, op, terms, keep)
+	if err == nil && d.first() {
+		return out, errors.New("connection reset after commit")
+	}
+	return out, err
+}
+
+func (d *doneThenFails) Rectify(ctx context.Context, op processor.Op, terms []processor.Term, changes []processor.Change) (gdpr.Outcome, error) {
+	out, err := d.Adapter.Rectify(ctx, op, terms, changes)
+	if err == nil && d.first() {
+		return out, errors.New("connection reset after commit")
+	}
+	return out, err
+}
+
+// TestCountsOfAFailedAttemptAreKept: what an attempt changed before it
+// failed is counted on the step, though the retry finds nothing left.
+func TestCountsOfAFailedAttemptAreKept(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name string
+		spec gdpr.RequestSpec
+		want func(gdpr.Outcome) int
+	}{
+		{"erase", gdpr.RequestSpec{Type: gdpr.RequestDelete, DeleteConfirmed: true,
+			Subject: gdpr.Subject{PhoneNumbers: []string{"+13115552368"}}},
+			func(o gdpr.Outcome) int { return o.Anonymized }},
+		{"rectify", gdpr.RequestSpec{Type: gdpr.RequestUpdate,
+			Subject: gdpr.Subject{EmailAddresses: []string{"noor@bücher.example"}},
+			ReplacementTerms: []gdpr.ReplacementTerm{{Type: gdpr.SearchEmail,
+				ExistingValue: "noor@bücher.example", UpdatedValue: "noor.haddad@example.org"}}},
+			func(o gdpr.Outcome) int { return o.Updated }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			// The same request on stores that do not fail gives the counts
+			// to expect.
+			plain := newEnv(t, nil)
+			want := step(t, plain.settle(t, plain.create(t, c.spec).ID), "crm")
+
+			e := newEnv(t, func(a processor.Adapter) processor.Adapter {
+				if a.Name() == "crm" {
+					return &doneThenFails{Adapter: a}
+				}
+				return a
+			})
+			got := e.settle(t, e.create(t, c.spec).ID)
+			if got.Status != gdpr.StatusCompleted {
+				t.Fatalf("ended %s: %+v", got.Status, got.Steps)
+			}
+			s := step(t, got, "crm")
+			if s.Attempts != 2 || want.Outcome == nil || c.want(*want.Outcome) == 0 {
+				t.Fatalf("crm step %+v after %d attempts; want 2 attempts, and the plain run to change something (%+v)", s, s.Attempts, want)
+			}
+			if c.want(*s.Outcome) != c.want(*want.Outcome) || s.Records != want.Records {
+				t.Errorf("crm step counts %+v, %d records; want those of a run without the failure: %+v, %d records",
+					*s.Outcome, s.Records, *want.Outcome, want.Records)
+			}
+		})
+	}
+}
