@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/internal/demo"
@@ -19,21 +18,9 @@ import (
 func startServe(t *testing.T) {
 	t.Helper()
 	clients := writeClients(t, "ops", "a-long-test-secret")
-	log, _ := newLogger(&bytes.Buffer{}, "error")
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	cfg := &serveConfig{addr: "127.0.0.1:0", clients: clients, demoData: true, store: "memory", workers: 2, rate: 0, burst: 1}
-	go func() { done <- serve(ctx, cfg, log, ready) }()
-	select {
-	case addr := <-ready:
-		t.Setenv("GDPR_API_URL", "http://"+addr)
-	case err := <-done:
-		t.Fatalf("serve: %v", err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not start")
-	}
-	t.Cleanup(func() { cancel(); <-done })
+	addr, stop := runServe(t, &serveConfig{addr: "127.0.0.1:0", clients: clients, demoData: true, store: "memory", workers: 2, rate: 0, burst: 1})
+	t.Cleanup(stop)
+	t.Setenv("GDPR_API_URL", "http://"+addr)
 	t.Setenv("GDPR_CLIENT_ID", "ops")
 	t.Setenv("GDPR_CLIENT_SECRET", "a-long-test-secret")
 	t.Setenv("GDPR_API_REGION", "")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -9,7 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 )
 
 // serveArgs starts gdpr serve with the command line args over the demo
@@ -20,23 +18,9 @@ func serveArgs(t *testing.T, args ...string) string {
 	if err := fs.Parse(append([]string{"--addr", "127.0.0.1:0", "--demo", "--store", "memory"}, args...)); err != nil {
 		t.Fatal(err)
 	}
-	log, _ := newLogger(io.Discard, "error")
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, c, log, ready) }()
-	select {
-	case addr := <-ready:
-		t.Cleanup(func() { cancel(); <-done })
-		return "http://" + addr
-	case err := <-done:
-		cancel()
-		t.Fatalf("serve: %v", err)
-	case <-time.After(30 * time.Second):
-		cancel()
-		t.Fatal("serve did not start")
-	}
-	return ""
+	addr, stop := runServe(t, c)
+	t.Cleanup(stop)
+	return "http://" + addr
 }
 
 func TestServeMountsTheConsoleBesideTheAPI(t *testing.T) {

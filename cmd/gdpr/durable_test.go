@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"database/sql"
 	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/internal/demo"
@@ -18,26 +15,9 @@ import (
 // the returned stop is called.
 func serveOn(t *testing.T, clients, db string) (stop func()) {
 	t.Helper()
-	log, _ := newLogger(&bytes.Buffer{}, "error")
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	cfg := &serveConfig{addr: "127.0.0.1:0", clients: clients, demoData: true, store: "sqlite", dbPath: db, workers: 2}
-	go func() { done <- serve(ctx, cfg, log, ready) }()
-	select {
-	case addr := <-ready:
-		t.Setenv("GDPR_API_URL", "http://"+addr)
-	case err := <-done:
-		t.Fatalf("serve: %v", err)
-	case <-time.After(20 * time.Second):
-		t.Fatal("serve did not start")
-	}
-	return func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	}
+	addr, stop := runServe(t, &serveConfig{addr: "127.0.0.1:0", clients: clients, demoData: true, store: "sqlite", dbPath: db, workers: 2})
+	t.Setenv("GDPR_API_URL", "http://"+addr)
+	return stop
 }
 
 // TestServeKeepsRequestsAndAuditAcrossRestarts: a request accepted by

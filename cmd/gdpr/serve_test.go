@@ -197,19 +197,9 @@ func TestServeSQLAdapters(t *testing.T) {
 	os.WriteFile(config, []byte("adapters:\n  - name: crm\n    dialect: sqlite\n    dsn: "+dbPath+"\n    map: crm.yaml\n"), 0o600)
 
 	clients := writeClients(t, "ops", "a-long-test-secret")
-	log, _ := newLogger(&bytes.Buffer{}, "error")
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	cfg := &serveConfig{addr: "127.0.0.1:0", clients: clients, sqlAdapters: config, store: "memory", workers: 2, logLevel: "error"}
-	go func() { done <- serve(ctx, cfg, log, ready) }()
-	select {
-	case addr := <-ready:
-		t.Setenv("GDPR_API_URL", "http://"+addr)
-	case err := <-done:
-		t.Fatalf("serve: %v", err)
-	}
-	defer func() { cancel(); <-done }()
+	addr, stop := runServe(t, &serveConfig{addr: "127.0.0.1:0", clients: clients, sqlAdapters: config, store: "memory", workers: 2, logLevel: "error"})
+	defer stop()
+	t.Setenv("GDPR_API_URL", "http://"+addr)
 	t.Setenv("GDPR_CLIENT_ID", "ops")
 	t.Setenv("GDPR_CLIENT_SECRET", "a-long-test-secret")
 	code, out, errOut := gdprCmd(t, "request", "create", "--json", "--wait", "--type", "GDPR_DELETE", "--delete-confirmed", "--term", "EMAIL=robin@example.com")
