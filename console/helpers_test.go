@@ -18,6 +18,7 @@ import (
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/internal/demo"
+	"github.com/gdprkit/gdpr/internal/testclock"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
 	"github.com/gdprkit/gdpr/store/memstore"
@@ -143,26 +144,8 @@ func startRig(t testing.TB, cfg rigConfig, opts ...Option) *rig {
 	return &rig{proc: p, con: con, srv: srv, logs: logs}
 }
 
-// fakeClock is a clock tests set, safe for concurrent use.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
+func newFakeClock() *testclock.Clock {
+	return testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 }
 
 // officer is a browser without JavaScript: a cookie jar that does not

@@ -32,7 +32,7 @@ func TestListShowsTimeLeftMarksOverdueFiltersAndPages(t *testing.T) {
 	o := rg.officer(t)
 	o.mustSignIn(opsID, opsSecret)
 
-	clock.Add(time.Hour)
+	clock.Advance(time.Hour)
 	page := o.get(Path + "requests")
 	if strings.Count(page.body, "<tr>")+strings.Count(page.body, `<tr class="overdue">`) != 26 || !strings.Contains(page.body, "1d 23h left") ||
 		strings.Contains(page.body, "overdue-label") {
@@ -42,7 +42,7 @@ func TestListShowsTimeLeftMarksOverdueFiltersAndPages(t *testing.T) {
 		t.Fatalf("page 1 does not say 30 requests in 2 pages with a link to the next:\n%s", page.body)
 	}
 
-	clock.Add(3 * 24 * time.Hour)
+	clock.Advance(3 * 24 * time.Hour)
 	page = o.get(Path + "requests?page=2")
 	if got := strings.Count(page.body, `<tr class="overdue">`); got != 5 || !strings.Contains(page.body, `<strong class="overdue-label">overdue by 1d 1h</strong>`) ||
 		!strings.Contains(page.body, `rel="prev"`) {

@@ -51,7 +51,7 @@ func TestSignInFailuresAreLimitedPerAddress(t *testing.T) {
 		t.Fatalf("third sign-in after two failures: %d, Retry-After %q; want 429 even with the right secret\n%s",
 			r.status, r.header.Get("Retry-After"), r.body)
 	}
-	clock.Add(11 * time.Minute)
+	clock.Advance(11 * time.Minute)
 	o.mustSignIn(opsID, opsSecret)
 }
 
@@ -113,11 +113,11 @@ func TestSessionEndsWhenIdleAndOnSignOut(t *testing.T) {
 	rg := newRig(t, false, WithClock(clock.Now), WithSessionLifetime(10*time.Minute, time.Hour))
 	o := rg.officer(t)
 	o.mustSignIn(opsID, opsSecret)
-	clock.Add(9 * time.Minute)
+	clock.Advance(9 * time.Minute)
 	if r := o.get(Path + "requests"); r.status != http.StatusOK {
 		t.Fatalf("a session used within its idle time: %d", r.status)
 	}
-	clock.Add(11 * time.Minute)
+	clock.Advance(11 * time.Minute)
 	if r := o.get(Path + "requests"); r.status != http.StatusSeeOther || r.location != Path+"signin" {
 		t.Fatalf("an idle session still answers: %d %s", r.status, r.location)
 	}

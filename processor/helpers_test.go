@@ -11,35 +11,21 @@ import (
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
+	"github.com/gdprkit/gdpr/internal/testclock"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/store/memstore"
 )
 
-// clock is a fake clock tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
+// newClock returns the tests' clock, at 09:00 UTC on 2026-11-29.
+func newClock() *testclock.Clock {
+	return testclock.New(time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC))
 }
 
 // env is a processor over the three test data stores.
 type env struct {
 	p        *processor.Processor
 	store    *memstore.Store
-	clock    *clock
+	clock    *testclock.Clock
 	adapters map[string]processor.Adapter
 }
 

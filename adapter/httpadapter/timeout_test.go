@@ -16,6 +16,7 @@ import (
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
 	"github.com/gdprkit/gdpr/internal/demo"
+	"github.com/gdprkit/gdpr/internal/testclock"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/store/memstore"
 )
@@ -94,25 +95,6 @@ func TestTimeoutRetried(t *testing.T) {
 	}
 }
 
-// clock is a processor clock moved by hand, so that retry backoffs pass
-// at once.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // TestSlowServiceStepRetried runs an erasure across the demo's three data
 // stores, the dialer behind the protocol. The dialer service stalls on
 // its first erasure, past the adapter's timeout, with HTTP retries off:
@@ -133,7 +115,7 @@ func TestSlowServiceStepRetried(t *testing.T) {
 	}
 	var logs bytes.Buffer
 	var logMu sync.Mutex
-	clk := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	clk := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	p, err := processor.New(memstore.New(), []processor.Adapter{mems[0], mems[1], dialer},
 		processor.WithPolicy(processor.CurrentEmployees{}),
 		processor.WithClock(clk.Now),
@@ -191,7 +173,7 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 
 // settle runs the processor, moving the clock past retry backoffs, until
 // the request is final.
-func settle(t *testing.T, p *processor.Processor, clk *clock, id string) *gdpr.Request {
+func settle(t *testing.T, p *processor.Processor, clk *testclock.Clock, id string) *gdpr.Request {
 	t.Helper()
 	ctx := context.Background()
 	for range 50 {
@@ -211,7 +193,7 @@ func settle(t *testing.T, p *processor.Processor, clk *clock, id string) *gdpr.R
 		if r.Status.Done() {
 			return r
 		}
-		clk.advance(5 * time.Second)
+		clk.Advance(5 * time.Second)
 	}
 	t.Fatalf("request %s never finished", id)
 	return nil
