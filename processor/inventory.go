@@ -2,6 +2,7 @@ package processor
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -13,10 +14,18 @@ import (
 // Inventory lists an adapter without it as not described.
 //
 // Describe reads no personal data: it reports structure, never values.
-// Like every Adapter method it must be safe for concurrent use.
+// Like every Adapter method it must be safe for concurrent use. A
+// Describe that has nothing to say (a remote service that does not
+// describe its data, say) returns an error matching ErrNotDescribed.
 type Describer interface {
 	Describe(ctx context.Context) (AdapterInventory, error)
 }
+
+// ErrNotDescribed, wrapped with the reason, is returned by a Describe that
+// has nothing to describe. Inventory lists the adapter as not described,
+// with the error's text (which must hold no personal data) as its note,
+// and logs nothing: it is no failure.
+var ErrNotDescribed = errors.New("not described")
 
 // How an adapter erases a kind of record (RecordKind.Erase).
 const (
@@ -190,6 +199,8 @@ func (p *Processor) Inventory(ctx context.Context) (Inventory, error) {
 			switch {
 			case err != nil && ctx.Err() != nil:
 				return Inventory{}, ctx.Err()
+			case errors.Is(err, ErrNotDescribed):
+				ai.Note = err.Error()
 			case err != nil:
 				p.log().WarnContext(ctx, "inventory: describe failed", "adapter", a.Name(), "err", err)
 				ai.Note = "description failed; see the log"

@@ -116,6 +116,10 @@ func (a *Adapter) Export(ctx context.Context, op processor.Op, terms []processor
 // Rectify asks the service to apply changes to the records of terms. The
 // call carries Op.ID, so that a retry, or a repeat of the operation, is
 // recognised by the service and answered with the first run's Outcome.
+// When the service fails after updating records and says how many,
+// Rectify returns that Outcome with its error, without trying again, so
+// that the processor keeps the count; otherwise an error comes with a
+// zero Outcome.
 func (a *Adapter) Rectify(ctx context.Context, op processor.Op, terms []processor.Term, changes []processor.Change) (gdpr.Outcome, error) {
 	if err := a.ready(ctx, routeRectify); err != nil {
 		return gdpr.Outcome{}, err
@@ -126,7 +130,19 @@ func (a *Adapter) Rectify(ctx context.Context, op processor.Op, terms []processo
 	}
 	var ans outcomeAnswer
 	err := a.do(ctx, routeRectify, &callBody{RequestID: op.RequestID, OperationID: opID(op), Terms: terms, Changes: wc}, &ans)
-	return ans.Outcome, err
+	if err != nil {
+		return changesOf(err), err
+	}
+	return ans.Outcome, nil
+}
+
+// changesOf returns what a failed rectify or erase reported changing.
+func changesOf(err error) gdpr.Outcome {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.changes()
+	}
+	return gdpr.Outcome{}
 }
 
 // ready returns an error naming the adapter when ctx has ended, so that a

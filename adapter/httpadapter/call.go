@@ -95,7 +95,14 @@ func (a *Adapter) retryClient(route string) *retryablehttp.Client {
 				return retryablehttp.DefaultRetryPolicy(ctx, nil, err)
 			}
 			s := resp.StatusCode
-			return s == http.StatusTooManyRequests || (s >= 500 && s != http.StatusNotImplemented), nil
+			retry := s == http.StatusTooManyRequests || (s >= 500 && s != http.StatusNotImplemented)
+			if retry && (route == routeRectify || route == routeErase) && reportsChanges(resp) {
+				// The service changed records, then failed: the counts go
+				// back to the processor, which retries the step under a
+				// new operation id, counting what was done here.
+				return false, nil
+			}
+			return retry, nil
 		},
 		Backoff: func(minWait, maxWait time.Duration, n int, _ *http.Response) time.Duration {
 			d := minWait
@@ -131,8 +138,22 @@ func (a *Adapter) statusError(route string, resp *http.Response) error {
 	var eb errorBody
 	if json.Unmarshal(bytes.TrimSpace(data), &eb) == nil && eb.Error.Code != "" {
 		e.Code, e.Message = eb.Error.Code, eb.Error.Message
+		if eb.Outcome != nil && changed(*eb.Outcome) && (route == routeRectify || route == routeErase) {
+			e.outcome = eb.Outcome
+		}
 	}
 	return e
+}
+
+// reportsChanges reports whether an error answer carries an outcome of
+// records changed. It reads the body (as much as statusError would) and
+// puts back what it read, so that the answer can be read again.
+func reportsChanges(resp *http.Response) bool {
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorAnswer))
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(data))
+	var eb errorBody
+	return json.Unmarshal(bytes.TrimSpace(data), &eb) == nil && eb.Outcome != nil && changed(*eb.Outcome)
 }
 
 // answerError is a 2xx answer that could not be read whole.

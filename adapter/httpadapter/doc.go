@@ -18,15 +18,23 @@
 // # Routes
 //
 // Every call is a POST of a JSON body to one route under the service's base
-// URL: /search, /resolve, /export, /rectify, /erase. The body carries the
-// normalized term (search, resolve) or terms of the subject, the request id,
-// and an operation id. Search answers {"subjects": [...]}, resolve
+// URL: /search, /resolve, /export, /rectify, /erase, /describe. The body
+// carries the normalized term (search, resolve) or terms of the subject, the
+// request id, and an operation id. Search answers {"subjects": [...]}, resolve
 // {"subject": {...}} or 404 not_found, rectify and erase {"outcome": {...}}:
 // records updated, deleted, anonymized, and retained grouped by legal
 // basis. Export answers a stream of newline-delimited JSON: a
 // {"record": ...} line per record, then {"end": {"records": n}} (or an
 // {"error": ...} line when it fails midway), so that a stream cut short is
 // never taken for a short export.
+//
+// Describe answers the JSON of a [processor.AdapterInventory] (term kinds
+// and kinds of record, never a value) when the service's adapter
+// implements [processor.Describer], and 404 not_described when it does
+// not. The Adapter implements processor.Describer with it, so that the
+// processor's Inventory (gdpr inventory) shows what a remote service
+// holds; a service that does not describe itself, or that predates the
+// route (404 no_route), is listed as not described, which is no error.
 //
 // # Erasure and the retention policy
 //
@@ -54,6 +62,19 @@
 // window a replay is harmless: see below. Bodies over a limit
 // ([DefaultMaxBody]; [WithMaxBody]) are answered 413.
 //
+// # Secret rotation
+//
+// A Handler accepts more than one secret ([WithSecrets]); the Adapter
+// signs with one. To replace a secret without refusing a call:
+//
+//  1. Give the service the new secret beside the old one, e.g.
+//     Handler(a, newSecret, WithSecrets(oldSecret)), on every instance.
+//     Calls signed with either pass.
+//  2. Switch the processor to the new secret (for gdpr serve, the value
+//     of the remote entry's secretEnv or secretFile, then restart it).
+//  3. Once no processor signs with the old secret, remove it from the
+//     service. Calls signed with it are answered 401 from then on.
+//
 // # Operation ids, retries and timeouts
 //
 // Rectify and erase calls carry the processor's operation id, which the
@@ -64,15 +85,25 @@
 // lost connection, a timeout, a 429 or a 5xx: [WithRetry]. Each attempt is
 // bounded by [WithTimeout], and the calls in flight to one service by
 // [WithConcurrency]. When retries run out the operation fails and the
-// processor retries that adapter's step later, not the whole request.
+// processor retries that adapter's step later, not the whole request. A
+// 5xx that reports records changed is not retried (see below).
 //
 // # Errors and privacy
 //
 // Calls that fail return an [*Error] naming the adapter and the operation
 // and saying what to check: the URL (404), the secret or the clocks (401),
 // the service (5xx, unreachable), the timeout. A resolve the service answers
-// 404 not_found matches gdpr.ErrNotFound. Terms travel only in bodies,
-// never in URLs; no error and no log line of this package holds a term, a
-// record or the secret. Use HTTPS between machines: the signature
-// authenticates calls, it does not hide them.
+// 404 not_found matches gdpr.ErrNotFound.
+//
+// A rectify or erase whose local adapter fails after changing records is
+// answered with the error and the Outcome of what it changed
+// ({"error": {...}, "outcome": {...}}). The Adapter does not retry such a
+// call under the same operation id: Rectify and Erase return the Outcome
+// with their error, and the processor keeps those counts and retries the
+// step later, under a new operation id, finding only what is left. An
+// error answer without an outcome means nothing is known to have changed.
+//
+// Terms travel only in bodies, never in URLs; no error and no log line of
+// this package holds a term, a record or a secret. Use HTTPS between
+// machines: the signature authenticates calls, it does not hide them.
 package httpadapter

@@ -23,7 +23,10 @@ const maxEraseRounds = 3
 //
 // A keep error ends Erase before the apply call, so nothing is erased.
 // Both calls carry Op.ID: a repeat of the operation, or a retry after a
-// lost answer, returns the first run's Outcome.
+// lost answer, returns the first run's Outcome. When the service fails
+// after erasing records and says how many, Erase returns that Outcome
+// with its error, without trying again, so that the processor keeps the
+// counts; otherwise an error comes with a zero Outcome.
 func (a *Adapter) Erase(ctx context.Context, op processor.Op, terms []processor.Term, keep processor.KeepFunc) (gdpr.Outcome, error) {
 	if err := a.ready(ctx, routeErase); err != nil {
 		return gdpr.Outcome{}, err
@@ -41,11 +44,11 @@ func (a *Adapter) Erase(ctx context.Context, op processor.Op, terms []processor.
 		err = a.do(ctx, routeErase, &callBody{RequestID: op.RequestID, OperationID: id, Terms: terms,
 			Phase: phaseApply, Decisions: ds}, &ans)
 		var e *Error
-		if errors.As(err, &e) && e.Code == codeUndecided && round < maxEraseRounds {
+		if errors.As(err, &e) && e.Code == codeUndecided && e.outcome == nil && round < maxEraseRounds {
 			continue
 		}
 		if err != nil {
-			return gdpr.Outcome{}, err
+			return changesOf(err), err
 		}
 		return ans.Outcome, nil
 	}

@@ -23,7 +23,8 @@ import (
 type Error struct {
 	// Adapter is the adapter's name.
 	Adapter string
-	// Op is the route called: search, resolve, export, rectify or erase.
+	// Op is the route called: search, resolve, export, rectify, erase or
+	// describe.
 	Op string
 	// Status is the HTTP status of the answer, 0 when none came.
 	Status int
@@ -32,7 +33,17 @@ type Error struct {
 	// Err is the cause when no answer (or no whole answer) came.
 	Err error
 
-	url string // the service's base URL, credentials redacted
+	url     string        // the service's base URL, credentials redacted
+	outcome *gdpr.Outcome // what a failed rectify or erase changed, or nil
+}
+
+// changes returns what the service reported changing before a rectify
+// or erase failed, or a zero Outcome when it reported nothing.
+func (e *Error) changes() gdpr.Outcome {
+	if e.outcome == nil {
+		return gdpr.Outcome{}
+	}
+	return *e.outcome
 }
 
 func (e *Error) Error() string {
@@ -45,6 +56,9 @@ func (e *Error) Error() string {
 		fmt.Fprintf(&b, "%d %s", e.Status, http.StatusText(e.Status))
 	case e.Err != nil:
 		b.WriteString(e.Err.Error())
+	}
+	if o := e.outcome; o != nil {
+		fmt.Fprintf(&b, ", after changing %d records", o.Updated+o.Deleted+o.Anonymized)
 	}
 	if h := e.hint(); h != "" {
 		b.WriteString(" (")
@@ -60,7 +74,7 @@ func (e *Error) hint() string {
 	switch {
 	case e.Status == http.StatusUnauthorized:
 		return "check that the adapter's secret is the service's, and that both clocks are right: the service accepts calls stamped within its window, 5 minutes by default"
-	case e.Status == http.StatusNotFound && e.Code == codeNotFound:
+	case e.Status == http.StatusNotFound && (e.Code == codeNotFound || e.Code == codeNotDescribed):
 		return ""
 	case e.Status == http.StatusNotFound || e.Status == http.StatusMethodNotAllowed:
 		return "check the adapter's URL, " + e.url + ": the service does not serve the protocol there"

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
@@ -18,7 +19,7 @@ import (
 // is a protocol answer: 200 with JSON or NDJSON, or a 4xx with the error
 // body naming a code; never a panic, never a 500.
 func FuzzHandler(f *testing.F) {
-	routes := []string{"search", "resolve", "export", "rectify", "erase"}
+	routes := []string{"search", "resolve", "export", "rectify", "erase", "describe"}
 	email := `{"kind":"EMAIL","value":"` + demo.GeneratedEmail(1) + `"}`
 	for i, body := range []string{
 		`{"operationId":"op-1","term":` + email + `}`,
@@ -33,6 +34,7 @@ func FuzzHandler(f *testing.F) {
 	} {
 		f.Add(uint8(i%len(routes)), []byte(body))
 	}
+	f.Add(uint8(slices.Index(routes, "describe")), []byte(`{"operationId":"op-8"}`))
 	h, err := httpadapter.Handler(memory(f, "fuzzed", demo.Generated("p", 0, 20)), testSecret)
 	if err != nil {
 		f.Fatal(err)

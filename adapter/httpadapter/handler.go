@@ -25,6 +25,25 @@ type handlerConfig struct {
 	maxBody int64
 	log     *slog.Logger
 	now     func() time.Time
+	secrets [][]byte // accepted besides the secret given to Handler
+}
+
+// WithSecrets makes the handler accept calls signed with any of more as
+// well as with the secret given to Handler, so that the secret can be
+// rotated without refusing a call: accept the new secret beside the old,
+// switch the processor to the new one, then drop the old (see Secret
+// rotation in the package documentation). Each must be MinSecretLen bytes
+// or more. WithSecrets given more than once adds up.
+func WithSecrets(more ...string) HandlerOption {
+	return func(c *handlerConfig) error {
+		for i, s := range more {
+			if len(s) < MinSecretLen {
+				return fmt.Errorf("httpadapter: WithSecrets: secret %d must be %d bytes or more", i+1, MinSecretLen)
+			}
+			c.secrets = append(c.secrets, []byte(s))
+		}
+		return nil
+	}
 }
 
 // WithWindow sets how far a call's timestamp may be from the service's
@@ -67,22 +86,24 @@ func WithHandlerLogger(l *slog.Logger) HandlerOption {
 
 // handler serves the protocol over one local adapter.
 type handler struct {
-	a      processor.Adapter
-	secret []byte
-	cfg    handlerConfig
+	a       processor.Adapter
+	secrets [][]byte // any of them verifies a call
+	cfg     handlerConfig
 }
 
 // Handler returns an http.Handler that serves the protocol (see the
 // package documentation and PROTOCOL.md) over a, authenticating every call
-// with secret. It serves the five routes as the last segment of the URL
-// path, so it may be mounted under any prefix:
+// with secret (and those of WithSecrets). It serves the six routes as the
+// last segment of the URL path, so it may be mounted under any prefix:
 //
 //	mux.Handle("/gdpr/", h) // https://crm.internal/gdpr/search, ...
 //
 // The handler is safe for concurrent use; every call runs on a, which
 // must keep the contracts of processor.Adapter. Operation ids reach a
 // unchanged, so a's memory of operations makes repeated calls harmless.
-// Handler fails when a is nil or secret is shorter than MinSecretLen.
+// The describe route answers with a's description when a implements
+// processor.Describer, and 404 not_described otherwise. Handler fails when
+// a is nil or secret is shorter than MinSecretLen.
 func Handler(a processor.Adapter, secret string, opts ...HandlerOption) (http.Handler, error) {
 	if a == nil {
 		return nil, errors.New("httpadapter: Handler: the adapter is nil")
@@ -102,15 +123,16 @@ func Handler(a processor.Adapter, secret string, opts ...HandlerOption) (http.Ha
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	return &handler{a: a, secret: []byte(secret), cfg: c}, nil
+	secrets := append([][]byte{[]byte(secret)}, c.secrets...)
+	return &handler{a: a, secrets: secrets, cfg: c}, nil
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	route := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
 	switch route {
-	case routeSearch, routeResolve, routeExport, routeRectify, routeErase:
+	case routeSearch, routeResolve, routeExport, routeRectify, routeErase, routeDescribe:
 	default:
-		h.fail(w, r, route, http.StatusNotFound, codeNoRoute, "no such route: the routes are search, resolve, export, rectify and erase")
+		h.fail(w, r, route, http.StatusNotFound, codeNoRoute, "no such route: the routes are search, resolve, export, rectify, erase and describe")
 		return
 	}
 	if r.Method != http.MethodPost {
@@ -128,7 +150,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, route, http.StatusBadRequest, codeBadRequest, "the body could not be read")
 		return
 	}
-	if err := verify(r.Header, h.secret, r.Method, route, body, h.cfg.now(), h.cfg.window); err != nil {
+	if err := verify(r.Header, h.secrets, r.Method, route, body, h.cfg.now(), h.cfg.window); err != nil {
 		h.cfg.log.WarnContext(r.Context(), "httpadapter: call rejected", "route", route, "reason", err.Error())
 		h.fail(w, r, route, http.StatusUnauthorized, codeUnauthorized, err.Error())
 		return
@@ -159,6 +181,8 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		} else {
 			h.erase(w, r, &c)
 		}
+	case routeDescribe:
+		h.describe(w, r)
 	}
 }
 
@@ -185,6 +209,12 @@ func (h *handler) reply(w http.ResponseWriter, v any) {
 
 // fail writes the protocol's error body.
 func (h *handler) fail(w http.ResponseWriter, r *http.Request, route string, status int, code, msg string) {
+	h.failWith(w, r, route, status, errorBody{Error: errorDetail{Code: code, Message: msg}})
+}
+
+// failWith writes an error body, which may carry an outcome.
+func (h *handler) failWith(w http.ResponseWriter, r *http.Request, route string, status int, eb errorBody) {
+	code, msg := eb.Error.Code, eb.Error.Message
 	if status >= 500 {
 		h.cfg.log.ErrorContext(r.Context(), "httpadapter: call failed", "route", route, "status", status, "error", msg)
 	} else {
@@ -192,7 +222,7 @@ func (h *handler) fail(w http.ResponseWriter, r *http.Request, route string, sta
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(errorBody{Error: errorDetail{Code: code, Message: msg}})
+	json.NewEncoder(w).Encode(eb)
 }
 
 // maxMessage bounds the length of an adapter's error passed on to the
@@ -203,6 +233,13 @@ const maxMessage = 1000
 // message, which adapters keep free of personal data. A call whose
 // caller went away gets no answer.
 func (h *handler) failAdapter(w http.ResponseWriter, r *http.Request, route string, err error) {
+	h.failChanged(w, r, route, err, gdpr.Outcome{})
+}
+
+// failChanged answers a failure of the local adapter's Rectify or Erase
+// as failAdapter does, with the Outcome of what it changed before it
+// failed when it changed something, so that the caller keeps the counts.
+func (h *handler) failChanged(w http.ResponseWriter, r *http.Request, route string, err error, out gdpr.Outcome) {
 	if r.Context().Err() != nil {
 		h.cfg.log.DebugContext(r.Context(), "httpadapter: caller went away", "route", route)
 		return
@@ -211,11 +248,22 @@ func (h *handler) failAdapter(w http.ResponseWriter, r *http.Request, route stri
 	if len(msg) > maxMessage {
 		msg = msg[:maxMessage] + "…"
 	}
+	eb := errorBody{Error: errorDetail{Code: codeInternal, Message: msg}}
+	if changed(out) {
+		eb.Outcome = &out
+	}
 	// An adapter refusing what the call carried (a replacement value that
 	// is no email, say) is the caller's mistake, not the service's.
 	if errors.Is(err, gdpr.ErrBadRequest) {
-		h.fail(w, r, route, http.StatusBadRequest, codeBadRequest, msg)
+		eb.Error.Code = codeBadRequest
+		h.failWith(w, r, route, http.StatusBadRequest, eb)
 		return
 	}
-	h.fail(w, r, route, http.StatusInternalServerError, codeInternal, msg)
+	h.failWith(w, r, route, http.StatusInternalServerError, eb)
+}
+
+// changed reports whether an Outcome counts records changed: updated,
+// deleted or anonymized.
+func changed(o gdpr.Outcome) bool {
+	return o.Updated+o.Deleted+o.Anonymized > 0
 }

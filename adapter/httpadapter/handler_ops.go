@@ -48,7 +48,7 @@ func (h *handler) rectify(w http.ResponseWriter, r *http.Request, c *callBody) {
 	}
 	out, err := h.a.Rectify(r.Context(), c.op(), c.Terms, changes)
 	if err != nil {
-		h.failAdapter(w, r, routeRectify, err)
+		h.failChanged(w, r, routeRectify, err, out)
 		return
 	}
 	h.reply(w, outcomeAnswer{Outcome: out})
@@ -62,7 +62,8 @@ var errUndecided = errors.New("no decision covers this record")
 // function that answers from the call's decisions. A record no decision
 // covers makes keep fail, so that the adapter erases nothing (as the
 // KeepFunc contract requires) and the caller is told to list the
-// candidates again.
+// candidates again. A local Erase that fails after changing records is
+// answered with the Outcome of what it changed.
 func (h *handler) erase(w http.ResponseWriter, r *http.Request, c *callBody) {
 	decided := make(map[recordKey]decision, len(c.Decisions))
 	for _, d := range c.Decisions {
@@ -84,13 +85,13 @@ func (h *handler) erase(w http.ResponseWriter, r *http.Request, c *callBody) {
 	mu.Lock()
 	kind := undecided
 	mu.Unlock()
-	if err != nil && kind != "" && r.Context().Err() == nil {
+	if err != nil && kind != "" && !changed(out) && r.Context().Err() == nil {
 		h.fail(w, r, routeErase, http.StatusConflict, codeUndecided, fmt.Sprintf(
 			"the erasure met a record of kind %q that no decision covers and erased nothing: list the candidates again", kind))
 		return
 	}
 	if err != nil {
-		h.failAdapter(w, r, routeErase, err)
+		h.failChanged(w, r, routeErase, err, out)
 		return
 	}
 	h.reply(w, outcomeAnswer{Outcome: out})

@@ -42,13 +42,14 @@ var (
 	errNoSignature = errors.New("the call is not signed (Gdpr-Timestamp and Gdpr-Signature headers)")
 	errBadStamp    = errors.New("the Gdpr-Timestamp header is not a Unix time in seconds")
 	errStale       = errors.New("the call's timestamp is outside the window: replayed, or the clocks differ")
-	errBadSig      = errors.New("the signature does not match: another secret, or the call was altered")
+	errBadSig      = errors.New("the signature does not match: another secret (or one the service no longer accepts), or the call was altered")
 )
 
 // verify checks that a call's headers sign method, route and body with
-// secret, at a time within window of now. It compares signatures in
-// constant time.
-func verify(h http.Header, secret []byte, method, route string, body []byte, now time.Time, window time.Duration) error {
+// one of secrets, at a time within window of now. It compares the
+// signature with that of every secret, in constant time, whichever
+// matches.
+func verify(h http.Header, secrets [][]byte, method, route string, body []byte, now time.Time, window time.Duration) error {
 	stamp, sig := h.Get(headerTimestamp), h.Get(headerSignature)
 	if stamp == "" || sig == "" {
 		return errNoSignature
@@ -60,8 +61,14 @@ func verify(h http.Header, secret []byte, method, route string, body []byte, now
 	if d := now.Sub(time.Unix(ts, 0)); d > window || d < -window {
 		return errStale
 	}
-	want := signature(secret, method, route, ts, body)
-	if !hmac.Equal([]byte(sig), []byte(want)) {
+	ok := false
+	for _, secret := range secrets {
+		want := signature(secret, method, route, ts, body)
+		if hmac.Equal([]byte(sig), []byte(want)) {
+			ok = true
+		}
+	}
+	if !ok {
 		return errBadSig
 	}
 	return nil

@@ -5,15 +5,17 @@ import (
 	"github.com/gdprkit/gdpr/processor"
 )
 
-// The routes of the protocol, one per Adapter operation. A service serves
+// The routes of the protocol, one per Adapter operation, and describe
+// for processor.Describer. A service serves
 // them under a base URL of its choosing; the signature covers the route
 // alone, so gateways may add or strip prefixes.
 const (
-	routeSearch  = "search"
-	routeResolve = "resolve"
-	routeExport  = "export"
-	routeRectify = "rectify"
-	routeErase   = "erase"
+	routeSearch   = "search"
+	routeResolve  = "resolve"
+	routeExport   = "export"
+	routeRectify  = "rectify"
+	routeErase    = "erase"
+	routeDescribe = "describe"
 )
 
 // The phases of an erase call.
@@ -31,6 +33,7 @@ const (
 	codeMethod       = "method_not_allowed"
 	codeTooLarge     = "too_large"
 	codeUndecided    = "undecided"
+	codeNotDescribed = "not_described"
 	codeInternal     = "internal"
 )
 
@@ -98,9 +101,11 @@ type streamEnd struct {
 	Records int `json:"records"`
 }
 
-// errorBody is the body of every answer that is not 2xx.
+// errorBody is the body of every answer that is not 2xx. Outcome is set
+// on a failed rectify or erase apply that changed records before failing.
 type errorBody struct {
-	Error errorDetail `json:"error"`
+	Error   errorDetail   `json:"error"`
+	Outcome *gdpr.Outcome `json:"outcome,omitempty"`
 }
 
 type errorDetail struct {
