@@ -33,17 +33,35 @@ type change struct {
 	// job yet, comes after every other change.
 	org, id string
 	claim   bool
-	// apply writes the change inside tx and returns the events to
-	// append to the chain of org. It returns a *refusal when the change
-	// is refused (a lost lease, a conflict) having written nothing; any
-	// other error fails the whole transaction. apply may run more than
-	// once, each time in a new transaction, so it must reset whatever
-	// it reports through its closure.
-	apply func(ctx context.Context, tx *sql.Tx) ([]processor.Event, error)
+
+	// The change is one statement, query (in PostgreSQL's placeholders)
+	// with args, that changes one row, or none when the change is
+	// refused or already made. A statement that returns the row it
+	// changed (a claim's) has scan set, to read it. When the statement
+	// changed a row, events are appended to the chain of org. When it
+	// changed none, settle tells why, reading through q inside the same
+	// transaction: it returns a *refusal, nil when the change stands
+	// with nothing to append, or another error, which fails the whole
+	// transaction. scan and settle may run more than once, each time in
+	// a new transaction, so they must reset whatever they report
+	// through their closures.
+	query  string
+	args   []any
+	scan   func(row scanner) error
+	events []processor.Event
+	settle func(ctx context.Context, q querier) error
+	// changed is whether the statement changed a row in the transaction
+	// that gave the change its outcome; read it once do has returned nil.
+	changed bool
 
 	state atomic.Int32 // queued, taken or dropped
 	done  chan error   // the outcome, once taken
 }
+
+// querier runs a query that returns at most one row, inside the
+// transaction of the writer, and returns the row to scan. Its query is
+// written in PostgreSQL's placeholders.
+type querier func(ctx context.Context, query string, args ...any) scanner
 
 // The states of a change.
 const (
@@ -232,6 +250,9 @@ func (e *txError) Unwrap() error { return e.err }
 // commits. It returns each change's outcome (nil or its refusal's error),
 // or a *txError when the transaction failed as a whole.
 func (w *writer) commit(changes []*change) ([]error, error) {
+	if w.d.postgres {
+		return w.commitPostgres(changes)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), batchTimeout)
 	defer cancel()
 	// The blobs put before these changes reach the disk while the changes
@@ -252,11 +273,14 @@ func (w *writer) commit(changes []*change) ([]error, error) {
 		<-flushed
 		return nil, &txError{err: err, rolledBack: true}
 	}
+	q := func(ctx context.Context, query string, args ...any) scanner {
+		return tx.QueryRowContext(ctx, w.d.q(query), args...)
+	}
 	outcomes := make([]error, len(changes))
 	var orgs []string
 	events := map[string][]processor.Event{}
 	for i, c := range changes {
-		evs, err := c.apply(ctx, tx)
+		evs, err := w.apply(ctx, tx, q, c)
 		var r *refusal
 		switch {
 		case errors.As(err, &r):
@@ -275,7 +299,7 @@ func (w *writer) commit(changes []*change) ([]error, error) {
 	}
 	slices.Sort(orgs)
 	for _, org := range orgs {
-		if err := w.d.appendEvents(ctx, tx, org, events[org]); err != nil {
+		if err := appendEventsSQLite(ctx, tx, org, events[org]); err != nil {
 			return fail(err)
 		}
 	}
@@ -286,4 +310,30 @@ func (w *writer) commit(changes []*change) ([]error, error) {
 		return nil, &txError{err: fmt.Errorf("commit: %w", err)}
 	}
 	return outcomes, nil
+}
+
+// apply writes c inside tx and returns the events to append for it.
+func (w *writer) apply(ctx context.Context, tx *sql.Tx, q querier, c *change) ([]processor.Event, error) {
+	var err error
+	if c.scan != nil {
+		err = c.scan(tx.QueryRowContext(ctx, w.d.q(c.query), c.args...))
+		c.changed = err == nil
+		if errors.Is(err, sql.ErrNoRows) {
+			err = nil
+		}
+	} else {
+		var res sql.Result
+		if res, err = tx.ExecContext(ctx, w.d.q(c.query), c.args...); err == nil {
+			var n int64
+			n, err = res.RowsAffected()
+			c.changed = n == 1
+		}
+	}
+	switch {
+	case err != nil:
+		return nil, err
+	case c.changed:
+		return c.events, nil
+	}
+	return nil, c.settle(ctx, q)
 }

@@ -8,6 +8,9 @@ import (
 	"io"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"github.com/gdprkit/gdpr/processor"
 )
 
@@ -47,8 +50,40 @@ func (b *chunkBlobs) asyncTx(ctx context.Context, f func(*sql.Tx) error) error {
 
 // asyncExec runs one statement in a transaction of its own, as asyncTx.
 func (b *chunkBlobs) asyncExec(ctx context.Context, query string, args ...any) error {
-	return b.asyncTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, query, args...)
+	return b.asyncBatch(ctx, func(batch *pgx.Batch) {
+		batch.Queue(query, args...)
+	})
+}
+
+// asyncBatch runs the statements queue puts in a batch in one
+// transaction, as asyncTx, sent to the server in one round trip. The
+// statements' results are not read, only whether they failed.
+func (b *chunkBlobs) asyncBatch(ctx context.Context, queue func(*pgx.Batch)) error {
+	conn, err := b.s.w.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		c := dc.(*stdlib.Conn).Conn()
+		defer endTx(c)
+		batch := &pgx.Batch{}
+		batch.Queue("BEGIN")
+		batch.Queue("SELECT set_config('synchronous_commit', 'off', true)")
+		queue(batch)
+		batch.Queue("COMMIT")
+		br := c.SendBatch(ctx, batch)
+		err := func() error {
+			for range batch.Len() - 1 {
+				if _, err := br.Exec(); err != nil {
+					return err
+				}
+			}
+			return readCommit(br)
+		}()
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
 		return err
 	})
 }
@@ -115,29 +150,26 @@ func (b *chunkBlobs) stage(ctx context.Context, gen int64, buf []byte, m int, r 
 // a new generation holding the one chunk first, and deletes the generation
 // key pointed at before.
 func (b *chunkBlobs) commit(ctx context.Context, key string, gen int64, first []byte, size int64) error {
-	return b.asyncTx(ctx, func(tx *sql.Tx) error {
+	return b.asyncBatch(ctx, func(batch *pgx.Batch) {
 		// Puts of one key take turns, so that each sees the generation
-		// it replaces.
-		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtext('gdprkit/sqlstore/blob'), hashtext($1))", key); err != nil {
-			return err
+		// it replaces: the statements after the lock read the blobs
+		// committed before it was granted.
+		batch.Queue("SELECT pg_advisory_xact_lock(hashtext('gdprkit/sqlstore/blob'), hashtext($1))", key)
+		if gen != 0 {
+			batch.Queue("DELETE FROM blob_puts WHERE gen = $1", gen)
+			batch.Queue(`WITH old AS (SELECT gen FROM blobs WHERE key = $1),
+				up AS (INSERT INTO blobs (key, gen, size) VALUES ($1, $2, $3)
+					ON CONFLICT (key) DO UPDATE SET gen = excluded.gen, size = excluded.size)
+				DELETE FROM blob_chunks WHERE gen IN (SELECT gen FROM old)`, key, gen, size)
+			return
 		}
-		if gen == 0 {
-			if err := tx.QueryRowContext(ctx, "SELECT nextval('blob_gen')").Scan(&gen); err != nil {
-				return err
-			}
-			if size > 0 {
-				if _, err := tx.ExecContext(ctx, "INSERT INTO blob_chunks (gen, n, data) VALUES ($1, 0, $2)", gen, first); err != nil {
-					return err
-				}
-			}
-		} else if _, err := tx.ExecContext(ctx, "DELETE FROM blob_puts WHERE gen = $1", gen); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `WITH old AS (SELECT gen FROM blobs WHERE key = $1),
-			up AS (INSERT INTO blobs (key, gen, size) VALUES ($1, $2, $3)
+		// A new generation, holding first unless the blob is empty.
+		batch.Queue(`WITH g AS (SELECT nextval('blob_gen') AS gen),
+			chunk AS (INSERT INTO blob_chunks (gen, n, data) SELECT gen, 0, $3::bytea FROM g WHERE $2::bigint > 0),
+			old AS (SELECT gen FROM blobs WHERE key = $1::text),
+			up AS (INSERT INTO blobs (key, gen, size) SELECT $1::text, gen, $2::bigint FROM g
 				ON CONFLICT (key) DO UPDATE SET gen = excluded.gen, size = excluded.size)
-			DELETE FROM blob_chunks WHERE gen IN (SELECT gen FROM old)`, key, gen, size)
-		return err
+			DELETE FROM blob_chunks WHERE gen IN (SELECT gen FROM old)`, key, size, first)
 	})
 }
 

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -20,8 +19,8 @@ import (
 // choice skips rows another transaction has locked (FOR UPDATE SKIP
 // LOCKED), so that replicas claiming at once take different jobs without
 // waiting for each other; with SQLite the database's write lock orders
-// claims, which commit together with concurrent changes. Either way no two
-// callers hold leases on one job that overlap.
+// claims. Either way a claim commits together with the concurrent changes
+// of its Store, and no two callers hold leases on one job that overlap.
 func (s *Store) Claim(ctx context.Context, token string, now, until time.Time) (*processor.Job, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: claim: %w", err)
@@ -33,30 +32,25 @@ func (s *Store) Claim(ctx context.Context, token string, now, until time.Time) (
 	if s.d.postgres {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
-	query := s.d.q(`UPDATE jobs SET lease_token = $1, lease_until = $2
+	query := `UPDATE jobs SET lease_token = $1, lease_until = $2
 		WHERE (org, id) IN (
 			SELECT org, id FROM jobs
 			WHERE open AND next_run <= $3 AND (lease_token = '' OR lease_until < $3)
 			ORDER BY next_run, id, org
 			LIMIT 1` + lock + `)
-		RETURNING ` + jobColumns)
+		RETURNING ` + jobColumns
 	args := []any{token, s.d.time(until), s.d.time(now)}
 	var j *processor.Job
-	var err error
-	if s.d.postgres {
-		j, err = scanJob(s.w.QueryRowContext(ctx, query, args...))
-	} else {
-		err = s.writes.do(&change{ctx: ctx, claim: true,
-			apply: func(ctx context.Context, tx *sql.Tx) ([]processor.Event, error) {
-				var err error
-				j, err = scanJob(tx.QueryRowContext(ctx, query, args...))
-				if errors.Is(err, sql.ErrNoRows) {
-					return nil, &refusal{processor.ErrNoWork}
-				}
-				return nil, err
-			}})
-	}
-	if errors.Is(err, sql.ErrNoRows) || errors.Is(err, processor.ErrNoWork) {
+	err := s.writes.do(&change{ctx: ctx, claim: true, query: query, args: args,
+		scan: func(row scanner) error {
+			var err error
+			j, err = scanJob(row)
+			return err
+		},
+		settle: func(context.Context, querier) error {
+			return &refusal{processor.ErrNoWork}
+		}})
+	if errors.Is(err, processor.ErrNoWork) {
 		return nil, fmt.Errorf("sqlstore: claim: %w", processor.ErrNoWork)
 	}
 	if err != nil {

@@ -12,21 +12,17 @@ import (
 	"github.com/gdprkit/gdpr/processor"
 )
 
-// appendEvents seals evs onto the chain of org and inserts them, inside
-// tx. It locks the organization's row of chain_heads first (creating it
-// for the first event), so that appends of one organization, from any
-// process, take turns, and another organization's never wait.
-func (d dialect) appendEvents(ctx context.Context, tx *sql.Tx, org string, evs []processor.Event) error {
-	if len(evs) == 0 {
-		return nil
-	}
-	var head processor.Event
-	err := tx.QueryRowContext(ctx, d.q(`INSERT INTO chain_heads (org, seq, hash) VALUES ($1, 0, '')
-		ON CONFLICT (org) DO UPDATE SET org = excluded.org
-		RETURNING seq, hash`), org).Scan(&head.Seq, &head.Hash)
-	if err != nil {
-		return fmt.Errorf("lock audit chain: %w", err)
-	}
+// lockChainHead locks the row of chain_heads of the organization $1,
+// creating it (at seq 0, before the first event) if there is none, and
+// returns its seq and hash. Appends of one organization, from any
+// process, take turns on that row; another organization's never wait.
+const lockChainHead = `INSERT INTO chain_heads (org, seq, hash) VALUES ($1, 0, '')
+	ON CONFLICT (org) DO UPDATE SET org = excluded.org
+	RETURNING seq, hash`
+
+// sealEvents returns evs sealed onto the chain of org whose last event is
+// head (seq 0: the chain is empty), with Org set to org.
+func sealEvents(org string, head processor.Event, evs []processor.Event) []processor.Event {
 	var prev *processor.Event
 	if head.Seq > 0 {
 		prev = &head
@@ -37,21 +33,30 @@ func (d dialect) appendEvents(ctx context.Context, tx *sql.Tx, org string, evs [
 		sealed[i] = processor.SealEvent(ev, prev)
 		prev = &sealed[i]
 	}
-	if d.postgres {
-		err = insertEventsPostgres(ctx, tx, org, sealed)
-	} else {
-		err = insertEventsSQLite(ctx, tx, org, sealed)
+	return sealed
+}
+
+// appendEventsSQLite seals evs onto the chain of org and inserts them,
+// inside tx, having locked the chain's head.
+func appendEventsSQLite(ctx context.Context, tx *sql.Tx, org string, evs []processor.Event) error {
+	if len(evs) == 0 {
+		return nil
 	}
+	var head processor.Event
+	err := tx.QueryRowContext(ctx, dialect{}.q(lockChainHead), org).Scan(&head.Seq, &head.Hash)
 	if err != nil {
+		return fmt.Errorf("lock audit chain: %w", err)
+	}
+	if err := insertEventsSQLite(ctx, tx, org, sealEvents(org, head, evs)); err != nil {
 		return fmt.Errorf("append audit events: %w", err)
 	}
 	return nil
 }
 
-// insertEventsPostgres inserts evs, sealed, and moves the head of the
-// chain of org to the last of them, in one statement whose text is the
-// same for any number of events.
-func insertEventsPostgres(ctx context.Context, tx *sql.Tx, org string, evs []processor.Event) error {
+// insertEventsPostgres is the statement, and its arguments, that inserts
+// evs, sealed, and moves the head of the chain of org to the last of
+// them. Its text is the same for any number of events.
+func insertEventsPostgres(org string, evs []processor.Event) (string, []any) {
 	n := len(evs)
 	seqs, times := make([]int64, n), make([]time.Time, n)
 	ids, types, statuses, details, prevs, hashes := make([]string, n), make([]string, n), make([]string, n),
@@ -61,12 +66,11 @@ func insertEventsPostgres(ctx context.Context, tx *sql.Tx, org string, evs []pro
 		statuses[i], details[i], prevs[i], hashes[i] = string(ev.Status), ev.Detail, ev.PrevHash, ev.Hash
 	}
 	last := evs[n-1]
-	_, err := tx.ExecContext(ctx, `WITH head AS (UPDATE chain_heads SET seq = $10, hash = $11 WHERE org = $1)
+	return `WITH head AS (UPDATE chain_heads SET seq = $10, hash = $11 WHERE org = $1)
 		INSERT INTO events (org, seq, request_id, time, type, status, detail, prev_hash, hash)
 		SELECT $1::text, * FROM unnest($2::bigint[], $3::text[], $4::timestamptz[], $5::text[], $6::text[],
 			$7::text[], $8::text[], $9::text[])`,
-		org, seqs, ids, times, types, statuses, details, prevs, hashes, last.Seq, last.Hash)
-	return err
+		[]any{org, seqs, ids, times, types, statuses, details, prevs, hashes, last.Seq, last.Hash}
 }
 
 // sqliteEventRows is how many events one INSERT writes at most, well

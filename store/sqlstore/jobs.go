@@ -67,37 +67,32 @@ func (s *Store) Create(ctx context.Context, job *processor.Job, ev processor.Eve
 		return nil, false, fmt.Errorf("sqlstore: create: %w", err)
 	}
 	var existing *processor.Job
-	err = s.writes.do(&change{ctx: ctx, org: job.Org, id: job.Request.ID,
-		apply: func(ctx context.Context, tx *sql.Tx) ([]processor.Event, error) {
+	c := &change{ctx: ctx, org: job.Org, id: job.Request.ID,
+		query: `INSERT INTO jobs (` + jobValues + `)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+			ON CONFLICT DO NOTHING`,
+		args:   args,
+		events: []processor.Event{ev},
+		// A unique index refused the job: its key, or its id.
+		settle: func(ctx context.Context, q querier) error {
 			existing = nil
-			res, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO jobs (`+jobValues+`)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
-				ON CONFLICT DO NOTHING`), args...)
-			if err != nil {
-				return nil, err
-			}
-			if n, err := res.RowsAffected(); err != nil {
-				return nil, err
-			} else if n == 1 {
-				return []processor.Event{ev}, nil
-			}
-			// A unique index refused the job: its key, or its id.
 			if job.IdempotencyKey != "" {
-				existing, err = scanJob(tx.QueryRowContext(ctx, s.d.q(`SELECT `+jobColumns+` FROM jobs
-					WHERE org = $1 AND create_key = $2`), job.Org, job.IdempotencyKey))
+				j, err := scanJob(q(ctx, `SELECT `+jobColumns+` FROM jobs
+					WHERE org = $1 AND create_key = $2`, job.Org, job.IdempotencyKey))
 				if err == nil {
-					return nil, nil
+					existing = j
+					return nil
 				}
 				if !errors.Is(err, sql.ErrNoRows) {
-					return nil, err
+					return err
 				}
 			}
-			return nil, &refusal{fmt.Errorf("request %q exists: %w", job.Request.ID, gdpr.ErrConflict)}
-		}})
-	if err != nil {
+			return &refusal{fmt.Errorf("request %q exists: %w", job.Request.ID, gdpr.ErrConflict)}
+		}}
+	if err := s.writes.do(c); err != nil {
 		return nil, false, fmt.Errorf("sqlstore: create: %w", err)
 	}
-	if existing != nil {
+	if !c.changed {
 		return existing, false, nil
 	}
 	return stored(job), true, nil
@@ -230,26 +225,20 @@ func (s *Store) Update(ctx context.Context, job *processor.Job, evs ...processor
 	}
 	args = append(args[:2:2], args[3:]...) // all but create_key: $1 org, $2 id, then $3…$21
 	err = s.writes.do(&change{ctx: ctx, org: job.Org, id: job.Request.ID,
-		apply: func(ctx context.Context, tx *sql.Tx) ([]processor.Event, error) {
-			res, err := tx.ExecContext(ctx, s.d.q(`UPDATE jobs SET
-				idempotency_key = $3, fingerprint = $4, request_type = $5, status = $6, open = $7,
-				created_date = $8, due_date = $9, modified_date = $10, completed_date = $11, verified_date = $12,
-				next_run = $13, lease_until = $15, results = $16, retries = $17,
-				request = $18, terms = $19, changes = $20, minimized_date = $21
-				WHERE org = $1 AND id = $2 AND lease_token = $14`), args...)
-			if err != nil {
-				return nil, err
+		query: `UPDATE jobs SET
+			idempotency_key = $3, fingerprint = $4, request_type = $5, status = $6, open = $7,
+			created_date = $8, due_date = $9, modified_date = $10, completed_date = $11, verified_date = $12,
+			next_run = $13, lease_until = $15, results = $16, retries = $17,
+			request = $18, terms = $19, changes = $20, minimized_date = $21
+			WHERE org = $1 AND id = $2 AND lease_token = $14`,
+		args:   args,
+		events: evs,
+		settle: func(ctx context.Context, q querier) error {
+			err := missingOrLost(ctx, q, job.Org, job.Request.ID)
+			if errors.Is(err, processor.ErrNotFound) || errors.Is(err, processor.ErrLeaseLost) {
+				return &refusal{err}
 			}
-			if n, err := res.RowsAffected(); err != nil {
-				return nil, err
-			} else if n == 0 {
-				err := s.missingOrLost(ctx, tx, job.Org, job.Request.ID)
-				if errors.Is(err, processor.ErrNotFound) || errors.Is(err, processor.ErrLeaseLost) {
-					return nil, &refusal{err}
-				}
-				return nil, err
-			}
-			return evs, nil
+			return err
 		}})
 	if err != nil {
 		return fmt.Errorf("sqlstore: update request %q: %w", job.Request.ID, err)
@@ -260,11 +249,9 @@ func (s *Store) Update(ctx context.Context, job *processor.Job, evs ...processor
 // missingOrLost explains why a change of the job conditioned on its lease
 // changed nothing: processor.ErrNotFound when there is no such job,
 // processor.ErrLeaseLost when there is.
-func (s *Store) missingOrLost(ctx context.Context, q interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}, org, id string) error {
+func missingOrLost(ctx context.Context, q querier, org, id string) error {
 	var one int
-	err := q.QueryRowContext(ctx, s.d.q("SELECT 1 FROM jobs WHERE org = $1 AND id = $2"), org, id).Scan(&one)
+	err := q(ctx, "SELECT 1 FROM jobs WHERE org = $1 AND id = $2", org, id).Scan(&one)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		return processor.ErrNotFound
@@ -297,7 +284,9 @@ func (s *Store) Renew(ctx context.Context, org, id, token string, until time.Tim
 		}
 	}
 	if err == nil {
-		err = s.missingOrLost(ctx, s.r, org, id)
+		err = missingOrLost(ctx, func(ctx context.Context, query string, args ...any) scanner {
+			return s.r.QueryRowContext(ctx, s.d.q(query), args...)
+		}, org, id)
 	}
 	return fmt.Errorf("sqlstore: renew request %q: %w", id, err)
 }
