@@ -37,13 +37,28 @@ func (s *Server) issue(c Client) (string, time.Time) {
 }
 
 // verify returns the principal of a bearer token, checking its signature
-// in constant time and its expiry.
+// in constant time and its expiry. A token that verified before is found
+// in s.tokens, which checks the same.
 func (s *Server) verify(token string) (principal, bool) {
-	enc := base64.RawURLEncoding
 	p64, sig64, ok := strings.Cut(token, ".")
 	if !ok || len(token) > 2048 {
 		return principal{}, false
 	}
+	now := s.now()
+	if p, ok := s.tokens.get(p64, sig64, now); ok {
+		return p, true
+	}
+	p, ok := s.verifySignature(p64, sig64, now)
+	if ok {
+		s.tokens.put(p64, sig64, p, now)
+	}
+	return p, ok
+}
+
+// verifySignature returns the principal of the token p64.sig64, checking
+// its signature in constant time and that it has not expired at now.
+func (s *Server) verifySignature(p64, sig64 string, now time.Time) (principal, bool) {
+	enc := base64.RawURLEncoding
 	payload, err1 := enc.DecodeString(p64)
 	sig, err2 := enc.DecodeString(sig64)
 	if err1 != nil || err2 != nil || !hmac.Equal(sig, s.sign("token", string(payload))) {
@@ -54,7 +69,7 @@ func (s *Server) verify(token string) (principal, bool) {
 		return principal{}, false
 	}
 	exp, err := strconv.ParseInt(f[4], 10, 64)
-	if err != nil || !s.now().Before(time.Unix(exp, 0)) {
+	if err != nil || !now.Before(time.Unix(exp, 0)) {
 		return principal{}, false
 	}
 	return principal{org: f[1], client: f[2], scope: f[3], expires: time.Unix(exp, 0)}, true

@@ -8,27 +8,60 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/processor"
 )
 
+// jsonBuffer is a buffer with an encoder writing into it, reused across
+// responses: get one with getJSONBuffer and give it back with free.
+type jsonBuffer struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var jsonBuffers = sync.Pool{New: func() any {
+	b := new(jsonBuffer)
+	b.enc = json.NewEncoder(&b.buf)
+	b.enc.SetEscapeHTML(false)
+	return b
+}}
+
+func getJSONBuffer() *jsonBuffer { return jsonBuffers.Get().(*jsonBuffer) }
+
+// maxPooledJSON is the largest buffer kept for reuse, so that one large
+// response does not keep its memory.
+const maxPooledJSON = 64 << 10
+
+func (b *jsonBuffer) free() {
+	if b.buf.Cap() <= maxPooledJSON {
+		b.buf.Reset()
+		jsonBuffers.Put(b)
+	}
+}
+
+// writeTo writes the buffer as a JSON response with status, in one Write
+// with its Content-Length.
+func (b *jsonBuffer) writeTo(w http.ResponseWriter, status int) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Length", strconv.Itoa(b.buf.Len()))
+	w.WriteHeader(status)
+	w.Write(b.buf.Bytes())
+}
+
 // writeJSON writes v with status, without HTML escaping (the bodies are
 // JSON for programs, and page URIs keep their '&').
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	b := getJSONBuffer()
+	defer b.free()
+	if err := b.enc.Encode(v); err != nil {
 		status = http.StatusInternalServerError
-		buf.Reset()
-		buf.WriteString(`{"message":"the response could not be encoded","code":"internal.server.error","status":500,"details":[],"errors":[]}`)
+		b.buf.Reset()
+		b.buf.WriteString(`{"message":"the response could not be encoded","code":"internal.server.error","status":500,"details":[],"errors":[]}`)
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	b.writeTo(w, status)
 }
 
 // writeError writes err as the wire ErrorBody: an *gdpr.APIError as it

@@ -41,8 +41,9 @@ func (s *Server) searchSubjects(w http.ResponseWriter, r *http.Request) {
 	if subjects == nil {
 		subjects = []gdpr.Subject{}
 	}
-	self := subjectsPath + "?" + url.Values{"searchType": {string(st)}, "searchValue": {value}}.Encode()
-	writeJSON(w, http.StatusOK, gdpr.SubjectEntityListing{
+	// The query as url.Values.Encode writes it, keys sorted.
+	self := subjectsPath + "?searchType=" + url.QueryEscape(string(st)) + "&searchValue=" + url.QueryEscape(value)
+	writeListing(w, &gdpr.SubjectEntityListing{
 		Entities:   subjects,
 		PageSize:   len(subjects),
 		PageNumber: 1,

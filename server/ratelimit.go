@@ -16,6 +16,7 @@ import (
 type limits struct {
 	perSecond float64
 	burst     int
+	allowed   string // the inin-ratelimit-allowed header
 	now       func() time.Time
 
 	mu   sync.Mutex
@@ -29,8 +30,20 @@ type limit struct {
 }
 
 func newLimits(perSecond float64, burst int, now func() time.Time) *limits {
-	return &limits{perSecond: perSecond, burst: burst, now: now, keys: map[string]*limit{}}
+	allowed := "2147483647" // no limit: the largest count a 32-bit client reads
+	if perSecond > 0 {
+		allowed = strconv.Itoa(int(math.Floor(perSecond * 60)))
+	}
+	return &limits{perSecond: perSecond, burst: burst, allowed: allowed, now: now, keys: map[string]*limit{}}
 }
+
+// The inin-ratelimit headers, in canonical form so that setting them
+// allocates no key.
+const (
+	countHeader   = "Inin-Ratelimit-Count"
+	allowedHeader = "Inin-Ratelimit-Allowed"
+	resetHeader   = "Inin-Ratelimit-Reset"
+)
 
 // maxKeys bounds the memory limits hold; past it, idle keys are dropped.
 const maxKeys = 100_000
@@ -67,13 +80,8 @@ func (l *limits) take(h http.Header, key string) (bool, time.Duration) {
 	}
 	l.mu.Unlock()
 
-	allowed := "2147483647" // no limit: the largest count a 32-bit client reads
-	if l.perSecond > 0 {
-		allowed = strconv.Itoa(int(math.Floor(l.perSecond * 60)))
-	}
-	h.Set("inin-ratelimit-count", strconv.Itoa(count))
-	h.Set("inin-ratelimit-allowed", allowed)
-	h.Set("inin-ratelimit-reset", strconv.Itoa(int(math.Ceil(reset.Seconds()))))
+	v := []string{strconv.Itoa(count), l.allowed, strconv.Itoa(int(math.Ceil(reset.Seconds())))}
+	h[countHeader], h[allowedHeader], h[resetHeader] = v[0:1:1], v[1:2:2], v[2:3:3]
 	return ok, wait
 }
 

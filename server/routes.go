@@ -23,11 +23,23 @@ func correlation(r *http.Request) string {
 	return id
 }
 
+// correlationHeader is ININ-Correlation-Id in canonical form, so that
+// setting it allocates no key.
+const correlationHeader = "Inin-Correlation-Id"
+
+// newCorrelationID returns 128 random bits in the 8-4-4-4-12 hex form of
+// a UUID.
 func newCorrelationID() string {
 	var b [16]byte
 	rand.Read(b[:])
-	h := hex.EncodeToString(b[:])
-	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+	var s [36]byte
+	hex.Encode(s[0:8], b[0:4])
+	hex.Encode(s[9:13], b[4:6])
+	hex.Encode(s[14:18], b[6:8])
+	hex.Encode(s[19:23], b[8:10])
+	hex.Encode(s[24:36], b[10:16])
+	s[8], s[13], s[18], s[23] = '-', '-', '-', '-'
+	return string(s[:])
 }
 
 // methods maps an HTTP method to its handler on one path.
@@ -73,7 +85,7 @@ func (s *Server) routes() {
 func (s *Server) base(next func(w http.ResponseWriter, r *http.Request) string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := newCorrelationID()
-		w.Header().Set("ININ-Correlation-Id", id)
+		w.Header()[correlationHeader] = []string{id}
 		r = r.WithContext(context.WithValue(r.Context(), correlationKey, id))
 		sw := &statusWriter{ResponseWriter: w}
 		org := ""

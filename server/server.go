@@ -39,6 +39,7 @@ type Server struct {
 	clock      func() time.Time
 	log        *slog.Logger
 	limits     *limits
+	tokens     *tokenCache
 
 	mux *http.ServeMux
 }
@@ -73,6 +74,7 @@ func New(svc gdpr.Service, clients *Clients, opts ...Option) (*Server, error) {
 		maxBody:    DefaultMaxBody,
 		clock:      time.Now,
 		log:        slog.New(slog.DiscardHandler),
+		tokens:     newTokenCache(),
 	}
 	if ro, ok := svc.(ResultsOpener); ok {
 		s.results = ro

@@ -274,6 +274,34 @@ func TestErrorRows(t *testing.T) {
 	}
 }
 
+// TestTokenUsedAgainIsCheckedAgain checks that a token the server has
+// seen is still refused once forged or expired.
+func TestTokenUsedAgainIsCheckedAgain(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	tok := e.token(t, "acme")
+	payload, sig, _ := strings.Cut(tok, ".")
+	for i := range 2 {
+		if resp, body := e.call(t, tok, "GET", "/api/v2/gdpr/requests", nil); resp.StatusCode != 200 {
+			t.Fatalf("use %d: %d %s", i+1, resp.StatusCode, body)
+		}
+	}
+	forged := []string{
+		payload + "." + sig[:len(sig)-4] + "AAAA",
+		payload + "." + sig[:len(sig)-1],
+		payload + "." + sig + "A",
+		payload + ".",
+		payload,
+	}
+	for _, f := range forged {
+		resp, body := e.call(t, f, "GET", "/api/v2/gdpr/requests", nil)
+		wantError(t, resp, body, 401, gdpr.CodeBadCredentials, "")
+	}
+	e.clock.Advance(time.Hour + time.Second) // past the expiry, which is at most TTL + 1s away
+	resp, body := e.call(t, tok, "GET", "/api/v2/gdpr/requests", nil)
+	wantError(t, resp, body, 401, gdpr.CodeBadCredentials, "")
+}
+
 func TestTokenEndpoint(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
