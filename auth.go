@@ -84,10 +84,24 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return t.next.RoundTrip(again)
 }
 
-// withBearer returns a clone of req carrying tok; req is not touched.
+// withBearer returns a copy of req carrying tok; req is not touched. The
+// copy is shallow but for its header, copied as http.Header.Clone does.
 func withBearer(req *http.Request, tok string) *http.Request {
-	r := req.Clone(req.Context())
-	r.Header.Set("Authorization", "Bearer "+tok)
+	r := new(http.Request)
+	*r = *req
+	n := 1
+	for _, v := range req.Header {
+		n += len(v)
+	}
+	sv := make([]string, n) // every value, in one allocation
+	h := make(http.Header, len(req.Header)+1)
+	for k, v := range req.Header {
+		m := copy(sv, v)
+		h[k], sv = sv[:m:m], sv[m:]
+	}
+	sv[0] = "Bearer " + tok
+	h["Authorization"] = sv[:1:1]
+	r.Header = h
 	return r
 }
 

@@ -135,11 +135,12 @@ type call struct {
 // whatever its status; the caller closes its body.
 func (c *Client) send(ctx context.Context, cl *call) (*http.Response, error) {
 	u := cl.url
-	if u == "" {
+	switch {
+	case u != "":
+	case cl.query != "":
+		u = c.baseStr + cl.path + "?" + cl.query
+	default:
 		u = c.baseStr + cl.path
-		if cl.query != "" {
-			u += "?" + cl.query
-		}
 	}
 	var body any
 	if cl.body != nil {
@@ -180,10 +181,24 @@ func (c *Client) do(ctx context.Context, cl *call, out any) error {
 	if err := checkResponse(resp, c.clock.Now()); err != nil {
 		return err
 	}
-	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+	if err := decodeBody(resp.Body, out); err != nil {
 		return fmt.Errorf("gdpr: %s %s: decode response: %w", cl.method, cl.path, err)
 	}
 	return nil
+}
+
+// decodeBody decodes the first JSON value of body into out. When body is
+// a *bufferedBody it decodes the bytes already read, and only a body that
+// does not unmarshal whole (trailing data, or an error) goes through the
+// json.Decoder, which returns the same errors as on any other body.
+func decodeBody(body io.Reader, out any) error {
+	if b, ok := body.(*bufferedBody); ok {
+		if json.Unmarshal(b.data, out) == nil {
+			return nil
+		}
+		b.Reset(b.data)
+	}
+	return json.NewDecoder(body).Decode(out)
 }
 
 // maxErrorBody is how much of an error response is read.

@@ -3,6 +3,7 @@ package gdpr
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -643,5 +644,58 @@ func TestDownloadResults(t *testing.T) {
 	_, err = c.DownloadResults(context.Background(), &Request{ID: "r3", ResultsURL: "/results/missing"}, &buf)
 	if !errors.Is(err, ErrNotFound) {
 		t.Errorf("missing results: err = %v", err)
+	}
+}
+
+// TestDecodeBodyAsDecoder checks that a body read whole within its attempt
+// decodes, or fails, as json.Decoder decodes it from the wire.
+func TestDecodeBodyAsDecoder(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{
+		`{"entities":[{"name":"Ann"}],"total":1}`,
+		"{\"total\":2}\n",
+		`{"total":3} trailing`,
+		`{"total":4}{"total":5}`,
+		``,
+		`   `,
+		`{"total":`,
+		`{"total":"six"}`,
+		`[1,2]`,
+		`null`,
+	} {
+		var want, got SubjectEntityListing
+		wantErr := json.NewDecoder(strings.NewReader(body)).Decode(&want)
+		b := &bufferedBody{data: []byte(body)}
+		b.Reset(b.data)
+		gotErr := decodeBody(b, &got)
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Errorf("body %q: error %v, want %v", body, gotErr, wantErr)
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("body %q (-want +got):\n%s", body, d)
+		}
+	}
+}
+
+// TestWithBearerLeavesRequest checks that the request the auth layer sends
+// is a copy, and the caller's request and header are left as they were.
+func TestWithBearerLeavesRequest(t *testing.T) {
+	t.Parallel()
+	req, _ := http.NewRequest("GET", "https://api.example.com/x", nil)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Add("X-Two", "a")
+	req.Header.Add("X-Two", "b")
+	r := withBearer(req, "tok")
+	if got := r.Header.Get("Authorization"); got != "Bearer tok" {
+		t.Errorf("Authorization %q, want Bearer tok", got)
+	}
+	r.Header["X-Two"][0] = "changed"
+	r.Header.Add("Accept", "text/plain")
+	want := http.Header{"Accept": {"application/json"}, "X-Two": {"a", "b"}}
+	if d := cmp.Diff(want, req.Header); d != "" {
+		t.Errorf("caller's header changed (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"application/json", "text/plain"}, r.Header["Accept"]); d != "" {
+		t.Errorf("copy's Accept (-want +got):\n%s", d)
 	}
 }

@@ -128,9 +128,10 @@ func (t *throttle) observe(resp *http.Response) {
 			}
 		}
 	}
-	allowed, ok1 := headerInt(resp.Header, "inin-ratelimit-allowed")
-	count, ok2 := headerInt(resp.Header, "inin-ratelimit-count")
-	reset, ok3 := headerSeconds(resp.Header, "inin-ratelimit-reset")
+	// Canonical names: looking them up allocates nothing.
+	allowed, ok1 := headerInt(resp.Header, "Inin-Ratelimit-Allowed")
+	count, ok2 := headerInt(resp.Header, "Inin-Ratelimit-Count")
+	reset, ok3 := headerSeconds(resp.Header, "Inin-Ratelimit-Reset")
 	if !ok1 || !ok2 || !ok3 || allowed <= 0 {
 		return
 	}

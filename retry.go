@@ -160,19 +160,56 @@ func (a *attempts) retryClient() *retryablehttp.Client {
 }
 
 // readBody reads the body of a 2xx response into memory, so that a body
-// that breaks off is an error of its attempt.
+// that breaks off is an error of its attempt. The body left on resp is a
+// *bufferedBody.
 func readBody(resp *http.Response) error {
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil
 	}
-	data, err := io.ReadAll(resp.Body)
+	data, err := readAll(resp.Body, resp.ContentLength)
 	resp.Body.Close()
 	if err != nil {
 		return fmt.Errorf("read response body: %w", err)
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(data))
+	b := &bufferedBody{data: data}
+	b.Reset(data)
+	resp.Body = b
 	return nil
 }
+
+// maxPresize is the largest Content-Length readAll allocates for at once.
+const maxPresize = 1 << 20
+
+// readAll reads r to its end, as io.ReadAll does, into a buffer sized for
+// n bytes when n is known.
+func readAll(r io.Reader, n int64) ([]byte, error) {
+	if n < 0 || n > maxPresize {
+		return io.ReadAll(r)
+	}
+	b := make([]byte, 0, n+1) // +1: room for the read that sees EOF
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		m, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+m]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
+}
+
+// bufferedBody is a response body read whole within its attempt; data is
+// all of it, whatever has been read.
+type bufferedBody struct {
+	bytes.Reader
+	data []byte
+}
+
+func (*bufferedBody) Close() error { return nil }
 
 func (a *attempts) logAttempt(ctx context.Context, resp *http.Response, err error) {
 	l := a.c.log
