@@ -9,10 +9,14 @@ import (
 	"github.com/gdprkit/gdpr/processor"
 )
 
-// blobChunk is the size of the pieces a blob is held in: a blob takes
-// its own size in memory, plus at most one chunk while it is read, never
-// the doubling room of a growing buffer.
-const blobChunk = 256 << 10
+// Blobs are held in pieces that start at firstChunk bytes and double up
+// to maxChunk: a small blob costs little, and a large one takes its own
+// size in memory plus at most one piece while it is read, never the
+// doubling room of one growing buffer.
+const (
+	firstChunk = 4 << 10
+	maxChunk   = 256 << 10
+)
 
 // PutBlob reads r to its end and stores what it yielded under key,
 // replacing any blob there, and returns its size. The blob is held in
@@ -26,8 +30,8 @@ func (s *Store) PutBlob(ctx context.Context, key string, r io.Reader) (int64, er
 	var chunks [][]byte
 	var n int64
 	cr := ctxReader{ctx, r}
-	for {
-		c := make([]byte, blobChunk)
+	for size := firstChunk; ; size = min(2*size, maxChunk) {
+		c := make([]byte, size)
 		m, err := io.ReadFull(cr, c)
 		if m > 0 {
 			if m < len(c) {
