@@ -98,12 +98,12 @@ func engineArea() area {
 }
 
 func sqlstoreArea() area {
-	completed := run{pkg: "./store/sqlstore/", bench: "^BenchmarkRequestsToCompleted$", benchtime: "1000x", quick: "100x", count: 1}
+	completed := run{pkg: "./store/sqlstore/", bench: "^BenchmarkRequestsToCompleted$", benchtime: "1000x", quick: "100x", count: 3}
 	perSecond := func(name string) measure {
 		return amount("BenchmarkRequestsToCompleted/"+name, "requests/s", "", " requests/s")
 	}
 	at := func(name string, limit float64, text string) target { return atLeast(perSecond(name), limit, text) }
-	replicas := run{pkg: "./store/sqlstore/", bench: "^BenchmarkReplicas$", benchtime: "1000x", quick: "100x", count: 1, needs: postgresEnv}
+	replicas := run{pkg: "./store/sqlstore/", bench: "^BenchmarkReplicas$", benchtime: "1000x", quick: "100x", count: 3, needs: postgresEnv}
 	procs := func(n, label string) measure {
 		return amount("BenchmarkReplicas/postgres/"+n+"processors", "requests/s", label, " requests/s")
 	}
