@@ -111,9 +111,10 @@
 //
 // A request is processed after [Client.CreateRequest] returns, usually at
 // INITIATED: it moves through SEARCHING, UPDATING or DELETING and
-// FINALIZING to COMPLETED, or to ERROR. [Client.Wait] polls it with a
-// growing interval ([WithPolling]) until it is done, reporting each state
-// it reads; a request that ends in ERROR comes back with a
+// FINALIZING to COMPLETED, or to ERROR (a poll need not see every state).
+// [Client.Wait] polls it with a growing interval ([WithPolling]) until it
+// is done, reporting each state it reads; a request that ends in ERROR
+// comes back with a
 // [*RequestFailedError]. The results of a completed export are written to
 // any io.Writer by [Client.DownloadResults]. [Client.Requests] iterates
 // over every request, page by page.

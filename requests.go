@@ -31,7 +31,10 @@ type Status string
 // The statuses of the wire enum. A request moves INITIATED → SEARCHING →
 // (UPDATING | DELETING) → FINALIZING → COMPLETED; an export goes from
 // SEARCHING straight to FINALIZING. ERROR ends a request whose retries are
-// spent; it may be retried later.
+// spent; it may be retried later. A reader polling a request may not see
+// every state: the reference engine saves FINALIZING with the outcome, so
+// it shows in the audit log while a poll sees the request go straight to
+// COMPLETED.
 const (
 	StatusInitiated  Status = "INITIATED"
 	StatusSearching  Status = "SEARCHING"

@@ -3,6 +3,7 @@ package processor
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -21,13 +22,28 @@ func phase(t gdpr.RequestType) gdpr.Status {
 }
 
 // advance takes the claimed job as far as it can go now.
+//
+// An export whose steps all succeed in one run never writes its parts to
+// the Store: each step spools its part (see spool), the archive is packed
+// from the spools, and the request is saved COMPLETED, steps and all, in
+// one write. Its FINALIZING status is then only in the audit log; a client
+// polling the request sees SEARCHING, then COMPLETED. When a step fails or
+// the run is cut short, the parts of the steps that are DONE are stored
+// first (keepParts), so that the run that resumes the request, maybe on
+// another replica, packs them from the Store. A crash before the request
+// is saved leaves its steps as they were stored, to run again: an export
+// changes nothing, so that is harmless.
 func (r *run) advance(ctx context.Context) error {
+	defer r.closeParts(ctx)
 	req := &r.job.Request
 	var evs []Event
 	setStatus := func(s gdpr.Status, detail string) {
 		req.Status = s
 		evs = append(evs, r.p.event(r.job, "status", detail))
 	}
+	// A run before this one may have left export parts in the Store.
+	resumed := req.Status == gdpr.StatusFinalizing ||
+		slices.ContainsFunc(req.Steps, func(s gdpr.Step) bool { return s.Attempts > 0 })
 	if req.Status == gdpr.StatusInitiated {
 		setStatus(gdpr.StatusSearching, "")
 	}
@@ -46,26 +62,25 @@ func (r *run) advance(ctx context.Context) error {
 		if ctx.Err() != nil {
 			// Shutting down or lease lost: keep what finished, let
 			// another worker resume the rest.
+			evs = append(evs, r.keepParts(ctx)...)
 			return r.save(ctx, true, evs...)
 		}
 		if failed {
+			evs = append(evs, r.keepParts(ctx)...)
 			return r.fail(ctx, evs)
 		}
+		// FINALIZING is saved with the outcome in one write: packing an
+		// export, verifying an erasure and ending an update are short,
+		// and a crash before that write runs the steps again.
 		setStatus(gdpr.StatusFinalizing, "")
-		// An export saves here, so that FINALIZING shows while the
-		// archive is packed. An erasure's verification and an update's
-		// end are quick: they are saved with the outcome in one write (a
-		// crash before it runs the idempotent steps again).
-		if req.RequestType == gdpr.RequestExport {
-			if err := r.save(ctx, false, evs...); err != nil {
-				return err
-			}
-			evs = nil
-		}
 	}
 	ok, err := r.finalize(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
+			evs = append(evs, r.keepParts(ctx)...)
+			if req.Status == gdpr.StatusFinalizing && !allDone(req.Steps) {
+				setStatus(phase(req.RequestType), "export parts not stored; their steps run again")
+			}
 			return r.save(ctx, true, evs...)
 		}
 		// Packaging failed: every step runs again (an export part may be
@@ -90,11 +105,21 @@ func (r *run) advance(ctx context.Context) error {
 	if err := r.save(ctx, true, evs...); err != nil {
 		return err
 	}
-	if req.RequestType == gdpr.RequestExport {
+	if req.RequestType == gdpr.RequestExport && resumed {
 		r.p.dropParts(ctx, r.job)
 	}
 	r.p.log().InfoContext(ctx, "request completed", "request", req.ID, "type", req.RequestType)
 	return nil
+}
+
+// allDone reports whether every step is DONE.
+func allDone(steps []gdpr.Step) bool {
+	for _, s := range steps {
+		if s.State != gdpr.StepDone {
+			return false
+		}
+	}
+	return true
 }
 
 // fail handles failed steps: the request ends in ERROR when a failed step
@@ -150,9 +175,15 @@ func (r *run) runSteps(ctx context.Context) (failed bool, evs []Event) {
 		}
 		op := Op{RequestID: req.ID, ID: fmt.Sprintf("%s/%s/r%d/a%d", req.ID, a.Name(), r.job.Retries, req.Steps[i].Attempts)}
 		wg.Go(func() {
-			out, records, err := r.runStep(ctx, a, op)
+			out, records, part, err := r.runStep(ctx, a, op)
 			mu.Lock()
 			defer mu.Unlock()
+			if part != nil {
+				if r.parts == nil {
+					r.parts = map[string]*spool{}
+				}
+				r.parts[a.Name()] = part
+			}
 			if ctx.Err() != nil && err != nil {
 				return // not the step's fault: it runs again, not counted
 			}
@@ -202,19 +233,20 @@ func carried(prev *gdpr.Outcome, last gdpr.Outcome) *gdpr.Outcome {
 	return &c
 }
 
-// runStep runs one adapter's operation for the request.
-func (r *run) runStep(ctx context.Context, a Adapter, op Op) (gdpr.Outcome, int, error) {
+// runStep runs one adapter's operation for the request. An export's
+// part is returned spooled.
+func (r *run) runStep(ctx context.Context, a Adapter, op Op) (gdpr.Outcome, int, *spool, error) {
 	job := r.job
 	switch job.Request.RequestType {
 	case gdpr.RequestExport:
-		n, err := r.p.exportStep(ctx, job, a, op)
-		return gdpr.Outcome{Exported: n}, n, err
+		n, part, err := r.p.exportStep(ctx, job, a, op)
+		return gdpr.Outcome{Exported: n}, n, part, err
 	case gdpr.RequestUpdate:
 		out, err := a.Rectify(ctx, op, job.Terms, job.Changes)
-		return out, out.Updated, err
+		return out, out.Updated, nil, err
 	default:
 		out, err := a.Erase(ctx, op, job.Terms, r.p.keep(a.Name()))
-		return out, out.Deleted + out.Anonymized + out.RetainedCount(), err
+		return out, out.Deleted + out.Anonymized + out.RetainedCount(), nil, err
 	}
 }
 
@@ -239,7 +271,7 @@ func (p *Processor) adapter(name string) Adapter {
 func (r *run) finalize(ctx context.Context) (bool, error) {
 	switch r.job.Request.RequestType {
 	case gdpr.RequestExport:
-		if err := r.p.pack(ctx, r.job); err != nil {
+		if err := r.p.pack(ctx, r.job, r.parts); err != nil {
 			return false, err
 		}
 		return true, nil

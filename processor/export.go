@@ -2,12 +2,12 @@ package processor
 
 import (
 	"archive/zip"
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/gdprkit/gdpr"
 )
@@ -50,54 +50,50 @@ func safeName(s string) string {
 
 func adapterFile(name string) string { return safeName(name) + ".json" }
 
-// exportStep streams the adapter's records, as a JSON array, into a blob
-// of their own. The blob is replaced whole when the step runs again.
-func (p *Processor) exportStep(ctx context.Context, job *Job, a Adapter, op Op) (int, error) {
-	pr, pw := io.Pipe()
-	n := 0
-	go func() {
-		bw, _ := p.buffers.Get().(*bufio.Writer)
-		if bw == nil {
-			bw = bufio.NewWriterSize(nil, 32<<10)
+// exportStep streams the adapter's records, as a JSON array, into a
+// spool of their own, which the caller closes. On error the spool is
+// closed already and nil.
+func (p *Processor) exportStep(ctx context.Context, job *Job, a Adapter, op Op) (int, *spool, error) {
+	sp := newSpool(p.cfg.spoolDir, spoolMemory)
+	n, err := writePart(ctx, job, a, op, sp)
+	if err != nil {
+		sp.close()
+		return 0, nil, err
+	}
+	return n, sp, nil
+}
+
+var comma = []byte(",\n")
+
+// writePart writes the adapter's records to w as a JSON array.
+func writePart(ctx context.Context, job *Job, a Adapter, op Op, w io.Writer) (n int, err error) {
+	enc := json.NewEncoder(w)
+	sep := []byte("[\n")
+	err = a.Export(ctx, op, job.Terms, func(rec Record) error {
+		if _, err := w.Write(sep); err != nil {
+			return err
 		}
-		bw.Reset(pw)
-		defer func() { bw.Reset(nil); p.buffers.Put(bw) }()
-		enc := json.NewEncoder(bw)
-		sep := "[\n"
-		err := a.Export(ctx, op, job.Terms, func(rec Record) error {
-			if _, err := io.WriteString(bw, sep); err != nil {
-				return err
-			}
-			sep = ",\n"
-			n++
-			return enc.Encode(rec)
-		})
-		if err == nil {
-			if n == 0 {
-				_, err = io.WriteString(bw, "[")
-			}
-			if err == nil {
-				_, err = io.WriteString(bw, "]\n")
-			}
-		}
-		if err == nil {
-			err = bw.Flush()
-		}
-		pw.CloseWithError(err)
-	}()
-	_, err := p.store.PutBlob(ctx, blobKey(job, adapterFile(a.Name())), pr)
-	pr.CloseWithError(err) // stops the exporter if the store gave up first
+		sep = comma
+		n++
+		return enc.Encode(rec)
+	})
 	if err != nil {
 		return 0, err
 	}
-	return n, nil
+	if n == 0 {
+		_, err = io.WriteString(w, "[")
+	}
+	if err == nil {
+		_, err = io.WriteString(w, "]\n")
+	}
+	return n, err
 }
 
-// pack streams the adapters' blobs and a manifest into one zip archive,
-// stores it and points the request's resultsUrl at it. The parts stay until
-// the request is saved COMPLETED (dropParts), so that a worker dying in
-// between leaves them for the next to pack again.
-func (p *Processor) pack(ctx context.Context, job *Job) error {
+// pack streams the adapters' parts and a manifest into one zip archive,
+// stores it and points the request's resultsUrl at it. A part comes from
+// parts, where this run spooled it, or else from the Store, where a run
+// before kept it (keepParts).
+func (p *Processor) pack(ctx context.Context, job *Job, parts map[string]*spool) error {
 	req := &job.Request
 	m := Manifest{
 		RequestID:   req.ID,
@@ -110,7 +106,7 @@ func (p *Processor) pack(ctx context.Context, job *Job) error {
 		m.Adapters = append(m.Adapters, ManifestAdapter{Name: s.Adapter, File: adapterFile(s.Adapter), Records: s.Records})
 	}
 	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(p.writeZip(ctx, job, m, pw)) }()
+	go func() { pw.CloseWithError(p.writeZip(ctx, job, m, parts, pw)) }()
 	key := blobKey(job, "results.zip")
 	_, err := p.store.PutBlob(ctx, key, pr)
 	pr.CloseWithError(err)
@@ -122,7 +118,7 @@ func (p *Processor) pack(ctx context.Context, job *Job) error {
 	return nil
 }
 
-func (p *Processor) writeZip(ctx context.Context, job *Job, m Manifest, w io.Writer) error {
+func (p *Processor) writeZip(ctx context.Context, job *Job, m Manifest, parts map[string]*spool, w io.Writer) error {
 	zw := zip.NewWriter(w)
 	modified := m.Generated.Time
 	create := func(name string) (io.Writer, error) {
@@ -142,21 +138,82 @@ func (p *Processor) writeZip(ctx context.Context, job *Job, m Manifest, w io.Wri
 		if err != nil {
 			return err
 		}
-		rc, err := p.store.OpenBlob(ctx, blobKey(job, a.File))
-		if err != nil {
-			return fmt.Errorf("open export part of %q: %w", a.Name, err)
-		}
-		_, err = io.Copy(fw, rc)
-		rc.Close()
-		if err != nil {
-			return fmt.Errorf("copy export part of %q: %w", a.Name, err)
+		if err := p.copyPart(ctx, job, a, parts[a.Name], fw); err != nil {
+			return err
 		}
 	}
 	return zw.Close()
 }
 
-// dropParts deletes an export's per-adapter parts once its archive is
-// safely recorded; a part left behind is only wasted space.
+// copyPart copies one adapter's part, from sp or else from the Store, to w.
+func (p *Processor) copyPart(ctx context.Context, job *Job, a ManifestAdapter, sp *spool, w io.Writer) error {
+	if sp != nil {
+		r, err := sp.reader()
+		if err != nil {
+			return fmt.Errorf("read export part of %q: %w", a.Name, err)
+		}
+		if _, err := io.Copy(w, r); err != nil {
+			return fmt.Errorf("copy export part of %q: %w", a.Name, err)
+		}
+		return nil
+	}
+	rc, err := p.store.OpenBlob(ctx, blobKey(job, a.File))
+	if err != nil {
+		return fmt.Errorf("open export part of %q: %w", a.Name, err)
+	}
+	defer rc.Close()
+	if _, err := io.Copy(w, rc); err != nil {
+		return fmt.Errorf("copy export part of %q: %w", a.Name, err)
+	}
+	return nil
+}
+
+// keepParts stores the spooled parts of the export's DONE steps, so that
+// a later run, maybe on another replica, packs them from the Store. It is
+// called when the run ends without packing. A step whose part could not be
+// stored is marked FAILED, as its export did not come to a durable end,
+// and runs again. It returns the events of such steps.
+func (r *run) keepParts(ctx context.Context) []Event {
+	if len(r.parts) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	req := &r.job.Request
+	var evs []Event
+	for i := range req.Steps {
+		s := &req.Steps[i]
+		sp := r.parts[s.Adapter]
+		if sp == nil || s.State != gdpr.StepDone {
+			continue
+		}
+		rd, err := sp.reader()
+		if err == nil {
+			_, err = r.p.store.PutBlob(ctx, blobKey(r.job, adapterFile(s.Adapter)), rd)
+		}
+		if err == nil {
+			continue
+		}
+		s.State, s.Error = gdpr.StepFailed, "store export part: "+err.Error()
+		evs = append(evs, r.p.event(r.job, "step",
+			fmt.Sprintf("%s: FAILED, attempt %d of %d", s.Adapter, s.Attempts, r.p.cfg.maxAttempts)))
+		r.p.log().WarnContext(ctx, "could not store an export part", "request", req.ID, "adapter", s.Adapter, "err", err)
+	}
+	return evs
+}
+
+// closeParts releases the run's spooled parts and their files.
+func (r *run) closeParts(ctx context.Context) {
+	for name, sp := range r.parts {
+		if err := sp.close(); err != nil {
+			r.p.log().WarnContext(ctx, "could not remove a spooled export part", "request", r.job.Request.ID, "err", err)
+		}
+		delete(r.parts, name)
+	}
+}
+
+// dropParts deletes an export's per-adapter parts from the Store once its
+// archive is safely recorded; a part left behind is only wasted space.
 func (p *Processor) dropParts(ctx context.Context, job *Job) {
 	for _, s := range job.Request.Steps {
 		if err := p.store.DeleteBlob(ctx, blobKey(job, adapterFile(s.Adapter))); err != nil {

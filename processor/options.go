@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/gdprkit/gdpr"
@@ -28,6 +29,7 @@ type config struct {
 	logger      *slog.Logger
 	resultsURL  func(org, id string) string
 	minimize    *minimization
+	spoolDir    string
 }
 
 // Defaults of the options.
@@ -189,6 +191,27 @@ func WithResultsURL(f func(org, id string) string) Option {
 			return errors.New("results URL function is nil")
 		}
 		c.resultsURL = f
+		return nil
+	}
+}
+
+// WithSpoolDir sets the directory where an export's parts wait, while the
+// request runs, once they outgrow a small buffer in memory. Each part is a
+// temporary file there, removed when the request's run ends. The default
+// is os.TempDir(). The directory must exist.
+func WithSpoolDir(dir string) Option {
+	return func(c *config) error {
+		if dir == "" {
+			return errors.New("spool directory is empty; leave the option out to use os.TempDir()")
+		}
+		fi, err := os.Stat(dir)
+		if err != nil {
+			return fmt.Errorf("spool directory: %w", err)
+		}
+		if !fi.IsDir() {
+			return fmt.Errorf("spool directory %q is not a directory", dir)
+		}
+		c.spoolDir = dir
 		return nil
 	}
 }

@@ -7,7 +7,21 @@
 // request, resolves an id term into the record it names, stores the request
 // and returns it at INITIATED; workers started by Run then take it through
 // SEARCHING, UPDATING or DELETING and FINALIZING to COMPLETED, one step per
-// adapter, retrying failed steps with backoff.
+// adapter, retrying failed steps with backoff. FINALIZING (an export's
+// packing, an erasure's verification) is saved together with the outcome,
+// so it is always in the audit log but a client reading the request may
+// see it go from SEARCHING, UPDATING or DELETING straight to COMPLETED.
+//
+// # Exports
+//
+// An export step streams its adapter's records into a spool: memory up to
+// a small limit, then a temporary file in the spool directory
+// (WithSpoolDir), removed when the run ends. When every step succeeds in
+// one run, the archive is packed from the spools and is the only blob the
+// export writes to the Store. When a step fails, the parts of the steps
+// that succeeded are written to the Store first, so that the retry, on
+// this processor or another sharing the Store, runs only the failed steps
+// and packs the rest from there.
 //
 // # Guarantees
 //
@@ -49,8 +63,6 @@ type Processor struct {
 
 	wakeMu sync.Mutex
 	wakeCh chan struct{}
-
-	buffers sync.Pool // *bufio.Writer that exports stream through
 }
 
 var _ gdpr.Service = (*Processor)(nil)

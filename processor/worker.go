@@ -113,6 +113,9 @@ type run struct {
 	p   *Processor
 	job *Job
 	evs []Event // events of finalize, saved with the next change
+	// parts are the export parts this run spooled, by adapter name; they
+	// are closed when the run ends.
+	parts map[string]*spool
 
 	mu      sync.Mutex
 	until   time.Time // the lease as last renewed
