@@ -92,7 +92,7 @@ func engineArea() area {
 			target: atLeast(perSecond("GDPR_EXPORT"), 2000, "≥ 2,000/s")},
 		{what: "export of one subject with 100,000 records (about 20 MB of JSON), blobs in files as a durable store keeps them",
 			run: export, result: exported("files"), target: peakAtMost("files")},
-		{what: "export of one subject with 100,000 records, memory store (which holds the export's parts and archive in memory)",
+		{what: "export of one subject with 100,000 records, memory store (which holds the archive, and any part stored for a retry, in memory)",
 			run: export, result: exported("memory"), target: peakAtMost("memory")},
 	}}
 }
