@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/gdprkit/gdpr"
@@ -38,16 +37,22 @@ type minimization struct {
 }
 
 // WithMinimization makes the processor minimize every request that has been
-// finished (COMPLETED or ERROR) for longer than after: the personal data
-// stored on it — its subject, its normalized terms, its replacement terms
-// and its idempotency fingerprint — is replaced by keyed hashes
-// (HMAC-SHA256 under key, shown as HashPrefix and hex), and an export's
-// archive is deleted. The request keeps its id, type, status, dates, steps
+// finished (COMPLETED or ERROR) for longer than after: what it stores that
+// is or may be derived from personal data — its subject, its normalized
+// terms, its replacement terms, its name, its idempotency key and
+// fingerprint — is replaced by keyed hashes (HMAC-SHA256 under key, shown
+// as HashPrefix and hex), the error texts of its steps are removed, and an
+// export's archive and any stored parts are deleted. The request keeps its id, type, status, dates, steps
 // with their counts and verification; its audit events, which never held
 // personal data, are unchanged and still verify, and a "minimized" event
 // joins them. The same value under the same key always gives the same
 // hash, so whoever holds the key can still tell whether a request was about
-// a given email, while whoever reads only the store cannot.
+// a given email, while whoever reads only the store cannot. Subject values
+// are hashed normalized, as terms are, so one email gives one hash. A
+// store may keep the idempotency key a request was created with in its key
+// index, so that repeats still find the request: do not derive keys from
+// personal data (gdpr.Fulfil derives them from the DSR reference, so give
+// one).
 //
 // A minimized request in ERROR can no longer be retried: create a new one.
 // A repeat of its creation with the same idempotency key and spec still
@@ -70,7 +75,7 @@ func WithMinimization(after time.Duration, key []byte) Option {
 // hash returns the keyed hash of value in the space named by kind, so that
 // equal values of different kinds hash differently.
 func (m *minimization) hash(kind, value string) string {
-	if value == "" || strings.HasPrefix(value, HashPrefix) {
+	if value == "" {
 		return value
 	}
 	h := hmac.New(sha256.New, m.key)
@@ -141,8 +146,16 @@ func (p *Processor) minimizeJob(ctx context.Context, m *minimization, job *Job) 
 		rt.ExistingValue = m.hash(string(rt.Type), rt.ExistingValue)
 		rt.UpdatedValue = m.hash(string(rt.Type)+"/updated", rt.UpdatedValue)
 	}
-	r.Subject = minimizeSubject(m, r.Subject)
+	r.Subject = minimizeSubject(m, p.cfg.normalizer, r.Subject)
+	r.Name = m.hash("REQUEST_NAME", r.Name)
+	job.IdempotencyKey = m.hash("IDEMPOTENCY_KEY", job.IdempotencyKey)
 	job.Fingerprint = m.hash("fingerprint", job.Fingerprint)
+	for i := range r.Steps {
+		// An adapter's error may quote what it was asked about.
+		if r.Steps[i].Error != "" {
+			r.Steps[i].Error = "error detail removed when the request was minimized"
+		}
+	}
 	archive := job.Results
 	job.Results, r.ResultsURL, r.ResultsURLs = "", "", nil
 	now := p.now()
@@ -166,34 +179,47 @@ func (p *Processor) minimizeJob(ctx context.Context, m *minimization, job *Job) 
 			return true, fmt.Errorf("delete export archive: %w", err)
 		}
 	}
+	if r.RequestType == gdpr.RequestExport {
+		// Parts stored for a retry that never came (an export ended in
+		// ERROR) hold whole records.
+		p.dropParts(ctx, job)
+	}
 	p.log().InfoContext(ctx, "request minimized", "request", r.ID)
 	return true, nil
 }
 
-// minimizeSubject returns s with every value replaced by its keyed hash.
-func minimizeSubject(m *minimization, s gdpr.Subject) gdpr.Subject {
+// minimizeSubject returns s with every value replaced by the keyed hash
+// of its normalized form (as typed when it does not normalize), in the
+// space of its term kind, so that it hashes as the same term does.
+func minimizeSubject(m *minimization, n Normalizer, s gdpr.Subject) gdpr.Subject {
+	h := func(kind Kind, v string) string {
+		if t, err := n.Term(Term{Kind: kind, Value: v}); err == nil {
+			v = t.Value
+		}
+		return m.hash(string(kind), v)
+	}
 	s = s.Clone()
-	s.Name = m.hash(string(KindName), s.Name)
-	s.UserID = m.hash(string(KindUserID), s.UserID)
-	s.ExternalContactID = m.hash(string(KindExternalContactID), s.ExternalContactID)
-	s.ExternalID = m.hash(string(KindExternalID), s.ExternalID)
+	s.Name = h(KindName, s.Name)
+	s.UserID = h(KindUserID, s.UserID)
+	s.ExternalContactID = h(KindExternalContactID, s.ExternalContactID)
+	s.ExternalID = h(KindExternalID, s.ExternalID)
 	if d := s.DialerContactID; d != nil {
-		d.ID = m.hash(string(KindDialerContactID), d.ID)
+		d.ID = h(KindDialerContactID, d.ID)
 	}
 	if j := s.JourneyCustomer; j != nil {
-		j.ID = m.hash(string(KindJourneyCustomer), j.ID)
+		j.ID = h(KindJourneyCustomer, j.ID)
 	}
-	if h := s.SocialHandle; h != nil {
-		h.Value = m.hash("SOCIAL_HANDLE", h.Value)
+	if sh := s.SocialHandle; sh != nil {
+		sh.Value = h(Kind(sh.Type), sh.Value)
 	}
 	for i, v := range s.Addresses {
-		s.Addresses[i] = m.hash(string(KindAddress), v)
+		s.Addresses[i] = h(KindAddress, v)
 	}
 	for i, v := range s.PhoneNumbers {
-		s.PhoneNumbers[i] = m.hash(string(KindPhone), v)
+		s.PhoneNumbers[i] = h(KindPhone, v)
 	}
 	for i, v := range s.EmailAddresses {
-		s.EmailAddresses[i] = m.hash(string(KindEmail), v)
+		s.EmailAddresses[i] = h(KindEmail, v)
 	}
 	return s
 }

@@ -155,7 +155,9 @@ func TestMinimizedHashesAreStableUnderOneKey(t *testing.T) {
 	e := newEnv(t, nil, processor.WithMinimization(time.Hour, minimizeKey))
 	ctx := context.Background()
 	spec := gdpr.RequestSpec{Type: gdpr.RequestExport, Subject: gdpr.Subject{EmailAddresses: []string{"a.morgan@example.net"}}}
-	a, b := e.create(t, spec), e.create(t, spec)
+	typed := spec
+	typed.Subject = gdpr.Subject{EmailAddresses: []string{"A.Morgan@Example.NET"}}
+	a, b := e.create(t, spec), e.create(t, typed) // one email, typed two ways
 	e.settle(t, a.ID)
 	e.settle(t, b.ID)
 	e.clock.Advance(2 * time.Hour)
@@ -234,3 +236,46 @@ func TestMinimizationOptions(t *testing.T) {
 
 // onlyStore hides every method but those of processor.Store.
 type onlyStore struct{ processor.Store }
+
+// TestMinimizationOfAFailedExportLeavesNothing: an export that ended in
+// ERROR keeps the parts of its done steps in the store for a retry, and
+// its steps' errors may quote what they were asked; minimization removes
+// both, with the request's name and idempotency key.
+func TestMinimizationOfAFailedExportLeavesNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(a processor.Adapter) processor.Adapter {
+		if a.Name() != "dialer" {
+			return a
+		}
+		return &flaky{Adapter: a, fail: func(op string, _ int) bool { return op == "export" }}
+	}, processor.WithMinimization(time.Hour, minimizeKey))
+	ctx := context.Background()
+	r := e.create(t, gdpr.RequestSpec{Type: gdpr.RequestExport, Name: "Export for Noor Haddad",
+		IdempotencyKey: "noor@bücher.example", Subject: gdpr.Subject{PhoneNumbers: []string{"+1 (311) 555-2368"}}})
+	if got := e.settle(t, r.ID); got.Status != gdpr.StatusError {
+		t.Fatalf("export ended %s, want ERROR", got.Status)
+	}
+	// The store's key for a part of this request (organization "" is "_").
+	part := func(adapter string) string { return "exports/_/" + r.ID + "/" + adapter + ".json" }
+	rc, err := e.store.OpenBlob(ctx, part("crm"))
+	if err != nil {
+		t.Fatalf("the crm part is not stored for the retry (%v); the test checks nothing", err)
+	}
+	rc.Close()
+
+	e.clock.Advance(2 * time.Hour)
+	if n, err := e.p.Minimize(ctx); err != nil || n != 1 {
+		t.Fatalf("Minimize = %d, %v; want 1", n, err)
+	}
+	for _, a := range []string{"directory", "crm", "dialer"} {
+		if _, err := e.store.OpenBlob(ctx, part(a)); !errorsIs(err, processor.ErrNotFound) {
+			t.Errorf("the %s part after minimization: %v, want ErrNotFound", a, err)
+		}
+	}
+	s := strings.ToLower(storedJSON(t, e, r.ID))
+	for _, v := range []string{"noor", "bücher", "connection reset", "3115552368"} {
+		if strings.Contains(s, v) {
+			t.Errorf("the minimized request still holds %q: %s", v, s)
+		}
+	}
+}
