@@ -136,9 +136,13 @@ func WithSecureCookies() Option {
 	}
 }
 
-// WithSignInLimit sets how many failed sign-ins one address may make in
-// a window before its sign-ins are refused until the window has passed
-// (defaults 10 in 15 minutes).
+// WithSignInLimit sets how many failed sign-ins one address (an IPv6
+// address: its /64) may make in a window before its sign-ins are refused
+// until the window has passed (defaults 10 in 15 minutes). Attempts are
+// counted before their secret is checked, so attempts sent at once cannot
+// pass the limit together, and a successful sign-in does not clear the
+// failures before it. Behind a proxy every officer has the proxy's
+// address and shares its limit.
 func WithSignInLimit(failures int, window time.Duration) Option {
 	return func(c *Console) error {
 		if failures < 1 || window < time.Second {

@@ -159,10 +159,10 @@ type officer struct {
 func (rg *rig) officer(t testing.TB) *officer {
 	t.Helper()
 	jar, _ := cookiejar.New(nil)
-	c := rg.srv.Client()
+	c := *rg.srv.Client() // a browser of its own: the server's client is shared
 	c.Jar = jar
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	return &officer{t: t, base: rg.srv.URL, http: c}
+	return &officer{t: t, base: rg.srv.URL, http: &c}
 }
 
 // response is what a request got back.

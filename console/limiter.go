@@ -27,7 +27,8 @@ type signinGuard struct {
 	checks chan struct{}
 }
 
-// failures counts an address's failed sign-ins since first.
+// failures counts an address's sign-ins since first, but for those that
+// succeeded.
 type failures struct {
 	first time.Time
 	n     int
@@ -38,51 +39,49 @@ func newSigninGuard(limit int, window time.Duration, now func() time.Time) *sign
 		checks: make(chan struct{}, concurrentChecks)}
 }
 
-// blocked reports whether addr has used up its failures, and how long
-// until it may try again.
-func (g *signinGuard) blocked(addr string) (bool, time.Duration) {
+// attempt counts a sign-in from addr before its secret is checked, and
+// reports whether addr may try, or how long until it may. Counting first
+// means that attempts sent at once cannot all pass the limit together.
+// When so many addresses are tracked that addr cannot be, it is refused
+// too: an unlimited guess is worse than a wait.
+func (g *signinGuard) attempt(addr string) (bool, time.Duration) {
 	now := g.now()
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	f, ok := g.fails[addr]
-	if !ok {
-		return false, 0
-	}
-	until := f.first.Add(g.window)
-	if !now.Before(until) {
+	if ok && !now.Before(f.first.Add(g.window)) {
 		delete(g.fails, addr)
-		return false, 0
+		ok = false
 	}
-	return f.n >= g.limit, until.Sub(now)
-}
-
-// failed counts a failure of addr.
-func (g *signinGuard) failed(addr string) {
-	now := g.now()
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if len(g.fails) >= maxTracked {
-		for a, f := range g.fails {
-			if !now.Before(f.first.Add(g.window)) {
-				delete(g.fails, a)
+	if !ok {
+		if len(g.fails) >= maxTracked {
+			for a, f := range g.fails {
+				if !now.Before(f.first.Add(g.window)) {
+					delete(g.fails, a)
+				}
 			}
 		}
-	}
-	f, ok := g.fails[addr]
-	if !ok || !now.Before(f.first.Add(g.window)) {
 		if len(g.fails) >= maxTracked {
-			return // too many addresses at once: the check's own cost still applies
+			return false, g.window
 		}
 		f = &failures{first: now}
 		g.fails[addr] = f
 	}
+	if f.n >= g.limit {
+		return false, f.first.Add(g.window).Sub(now)
+	}
 	f.n++
+	return true, 0
 }
 
-// succeeded forgets addr's failures.
+// succeeded takes back the attempt of a sign-in that succeeded. The
+// failures before it still count: signing in with one client does not buy
+// more guesses at another's secret.
 func (g *signinGuard) succeeded(addr string) {
 	g.mu.Lock()
-	delete(g.fails, addr)
+	if f, ok := g.fails[addr]; ok && f.n > 0 {
+		f.n--
+	}
 	g.mu.Unlock()
 }
 
@@ -99,11 +98,15 @@ func (g *signinGuard) check(ctx context.Context, f func()) bool {
 	return true
 }
 
-// remoteHost is the address a request came from, without its port.
+// remoteHost is the address a request came from, without its port; an
+// IPv6 address stands for its /64, which one host usually holds whole.
 func remoteHost(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
+		return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 	}
 	return host
 }

@@ -55,6 +55,55 @@ func TestSignInFailuresAreLimitedPerAddress(t *testing.T) {
 	o.mustSignIn(opsID, opsSecret)
 }
 
+// Sign-ins sent at once cannot all pass the limit: each is counted
+// before its secret is checked.
+func TestSignInLimitHoldsForAttemptsAtOnce(t *testing.T) {
+	t.Parallel()
+	rg := newRig(t, false, WithSignInLimit(3, 10*time.Minute))
+	const n = 12
+	statuses := make(chan int, n)
+	for range n {
+		go func() {
+			o := rg.officer(t)
+			page := o.get(Path + "signin")
+			statuses <- o.post(Path+"signin", url.Values{"csrf": {o.csrf(page)}, "client_id": {opsID}, "client_secret": {"wrong"}}).status
+		}()
+	}
+	checked := 0
+	for range n {
+		switch st := <-statuses; st {
+		case http.StatusUnauthorized:
+			checked++
+		case http.StatusTooManyRequests:
+		default:
+			t.Errorf("a sign-in answered %d", st)
+		}
+	}
+	if checked != 3 {
+		t.Errorf("%d of %d wrong secrets sent at once were checked, want the limit, 3", checked, n)
+	}
+}
+
+// Signing in with one client does not buy more guesses at another's
+// secret from the same address.
+func TestSignInSuccessDoesNotResetTheFailures(t *testing.T) {
+	t.Parallel()
+	rg := newRig(t, false, WithSignInLimit(3, 10*time.Minute))
+	o := rg.officer(t)
+	for range 2 {
+		if r := o.signIn(opsID, "wrong"); r.status != http.StatusUnauthorized {
+			t.Fatalf("failed sign-in: %d", r.status)
+		}
+	}
+	o.mustSignIn(opsID, opsSecret)
+	if r := o.signIn(opsID, "wrong"); r.status != http.StatusUnauthorized {
+		t.Fatalf("third failure: %d, want 401", r.status)
+	}
+	if r := o.signIn(opsID, "wrong"); r.status != http.StatusTooManyRequests {
+		t.Errorf("fourth wrong secret after a success in between: %d, want 429 (the success must not reset the count)", r.status)
+	}
+}
+
 func TestSignInFormNeedsItsToken(t *testing.T) {
 	t.Parallel()
 	rg := newRig(t, false)

@@ -52,7 +52,7 @@ func (c *Console) signinPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	addr := remoteHost(r)
-	if blocked, wait := c.signin.blocked(addr); blocked {
+	if ok, wait := c.signin.attempt(addr); !ok {
 		mins := int(math.Ceil(wait.Minutes()))
 		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(wait.Seconds()))))
 		c.renderSignin(w, r, http.StatusTooManyRequests, id,
@@ -65,7 +65,6 @@ func (c *Console) signinPost(w http.ResponseWriter, r *http.Request) {
 		return // the browser went away
 	}
 	if !ok || id == "" {
-		c.signin.failed(addr)
 		c.log.InfoContext(r.Context(), "console sign-in failed")
 		c.renderSignin(w, r, http.StatusUnauthorized, id, "Unknown client or wrong secret. Check both and try again.")
 		return
