@@ -110,7 +110,8 @@ func (a *Adapter) Export(ctx context.Context, op processor.Op, terms []processor
 	if err := a.ready(ctx, routeExport); err != nil {
 		return err
 	}
-	return a.stream(ctx, routeExport, &callBody{RequestID: op.RequestID, OperationID: opID(op), Terms: terms}, emit)
+	return a.stream(ctx, routeExport, &callBody{RequestID: op.RequestID, OperationID: opID(op), Terms: terms},
+		func(rec processor.Record, _ string) error { return emit(rec) })
 }
 
 // Rectify asks the service to apply changes to the records of terms. The

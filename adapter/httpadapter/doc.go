@@ -40,15 +40,21 @@
 //
 // The retention policy (the KeepFunc of Erase) stays in the processor, so an
 // erasure is two calls with one operation id. The candidates phase streams
-// the records the erasure would act on; the processor asks the policy about
+// the records the erasure would act on, each with a version (Handler sends
+// the hex SHA-256 of the record's JSON); the processor asks the policy about
 // each, once; the apply phase sends a decision for every record (erase, or
-// retain with its basis) and the service erases the records as decided.
-// Handler lists candidates with the local adapter's Export and applies with
-// its Erase, under a KeepFunc that answers from the decisions: a record no
-// decision covers makes the local Erase fail and erase nothing (as the
-// KeepFunc contract requires), the call is answered 409 undecided, and the
-// Adapter lists the candidates again. Erase thus still asks the policy about
-// every record before it is removed, and nothing is skipped silently.
+// retain with its basis), echoing the record's version, and the service
+// erases the records as decided. Handler lists candidates with the local
+// adapter's Export and applies with its Erase, under a KeepFunc that
+// answers from the decisions: a record no decision covers, or whose version
+// now differs from its decision's (its content changed after it was listed,
+// so that the decision was made on what it held before), makes the local
+// Erase fail and erase nothing (as the KeepFunc contract requires), the
+// call is answered 409 undecided, and the Adapter lists the candidates
+// again, so that the policy sees the record as it is. Erase thus still asks
+// the policy about every record, as it is, before it is removed, and
+// nothing is skipped silently. A decision without a version (a processor
+// that predates versions) is applied as it is; so either end may be older.
 //
 // # Authentication
 //

@@ -16,10 +16,13 @@ const maxEraseRounds = 3
 // Erase erases the service's records for terms in two calls: it lists the
 // records the erasure would act on (the candidates), asks keep about
 // each, and sends the decisions with the terms for the service to apply.
-// The service erases or retains exactly the records decided; when it
-// meets one no decision covers (a record that appeared in between) it
-// erases nothing, and Erase lists the candidates again, a few times, then
-// fails so that the step is retried.
+// Each decision carries the version the service gave its candidate. The
+// service erases or retains exactly the records decided; when it meets
+// one no decision covers (a record that appeared in between), or one
+// whose version differs from its decision's (its content changed since
+// keep saw it), it erases nothing, and Erase lists the candidates again
+// and asks keep about each anew, a few times, then fails so that the
+// step is retried.
 //
 // A keep error ends Erase before the apply call, so nothing is erased.
 // Both calls carry Op.ID: a repeat of the operation, or a retry after a
@@ -54,32 +57,40 @@ func (a *Adapter) Erase(ctx context.Context, op processor.Op, terms []processor.
 	}
 }
 
+// candidate is a record listed by the candidates phase, with the version
+// the service gave it ("" from a service that gives none).
+type candidate struct {
+	rec     processor.Record
+	version string
+}
+
 // decide lists the candidates of an erasure and asks keep about each,
 // once, after the listing is read whole: keep may be slow, and must not
-// hold a slot of the concurrency limit.
+// hold a slot of the concurrency limit. Each decision echoes its
+// candidate's version.
 func (a *Adapter) decide(ctx context.Context, requestID, id string, terms []processor.Term, keep processor.KeepFunc) ([]decision, error) {
-	var recs []processor.Record
+	var cs []candidate
 	err := a.stream(ctx, routeErase, &callBody{RequestID: requestID, OperationID: id, Terms: terms, Phase: phaseCandidates},
-		func(rec processor.Record) error {
-			recs = append(recs, rec)
+		func(rec processor.Record, version string) error {
+			cs = append(cs, candidate{rec: rec, version: version})
 			return nil
 		})
 	if err != nil {
 		return nil, err
 	}
-	seen := make(map[recordKey]bool, len(recs))
-	ds := make([]decision, 0, len(recs))
-	for _, rec := range recs {
-		k := recordKey{rec.Kind, rec.ID}
+	seen := make(map[recordKey]bool, len(cs))
+	ds := make([]decision, 0, len(cs))
+	for _, c := range cs {
+		k := recordKey{c.rec.Kind, c.rec.ID}
 		if seen[k] {
 			continue
 		}
 		seen[k] = true
-		basis, retain, err := keep(ctx, rec)
+		basis, retain, err := keep(ctx, c.rec)
 		if err != nil {
 			return nil, fmt.Errorf("httpadapter: %s: erase: retention policy: %w", a.name, err)
 		}
-		ds = append(ds, decision{Kind: rec.Kind, ID: rec.ID, Retain: retain, Basis: basis})
+		ds = append(ds, decision{Kind: c.rec.Kind, ID: c.rec.ID, Version: c.version, Retain: retain, Basis: basis})
 	}
 	return ds, nil
 }

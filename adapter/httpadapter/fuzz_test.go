@@ -31,6 +31,7 @@ func FuzzHandler(f *testing.F) {
 		`{"operationId":"","term":null}`,
 		`[]`,
 		`{"operationId":"op-7","terms":[{"kind":"PHONE","value":"\u0000"}],"phase":"apply"}`,
+		`{"operationId":"op-9","terms":[` + email + `],"phase":"apply","decisions":[{"kind":"externalContact","id":"p-1","version":"0f","retain":false}]}`,
 	} {
 		f.Add(uint8(i%len(routes)), []byte(body))
 	}

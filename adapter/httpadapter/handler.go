@@ -62,7 +62,7 @@ func WithWindow(d time.Duration) HandlerOption {
 
 // WithMaxBody sets the largest call body the handler reads (default
 // DefaultMaxBody); larger calls are answered 413. An erasure's apply call
-// carries one decision, about 100 bytes, per record of the subject.
+// carries one decision, about 200 bytes, per record of the subject.
 func WithMaxBody(n int64) HandlerOption {
 	return func(c *handlerConfig) error {
 		if n < 1<<10 {
@@ -102,8 +102,12 @@ type handler struct {
 // must keep the contracts of processor.Adapter. Operation ids reach a
 // unchanged, so a's memory of operations makes repeated calls harmless.
 // The describe route answers with a's description when a implements
-// processor.Describer, and 404 not_described otherwise. Handler fails when
-// a is nil or secret is shorter than MinSecretLen.
+// processor.Describer, and 404 not_described otherwise. An erasure's
+// decisions are checked against each record's version, so a's Export and
+// the records its Erase shows keep must present a record alike, and not
+// change between two reads (no "read at" field): else every round is
+// undecided and the step fails. Handler fails when a is nil or secret is
+// shorter than MinSecretLen.
 func Handler(a processor.Adapter, secret string, opts ...HandlerOption) (http.Handler, error) {
 	if a == nil {
 		return nil, errors.New("httpadapter: Handler: the adapter is nil")

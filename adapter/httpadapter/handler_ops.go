@@ -55,14 +55,21 @@ func (h *handler) rectify(w http.ResponseWriter, r *http.Request, c *callBody) {
 }
 
 // errUndecided is what the handler's keep function answers about a record
-// no decision of the apply call covers.
-var errUndecided = errors.New("no decision covers this record")
+// no decision of the apply call covers, and errChanged about one whose
+// version differs from its decision's.
+var (
+	errUndecided = errors.New("no decision covers this record")
+	errChanged   = errors.New("this record changed since its decision was made")
+)
 
 // erase runs the apply phase: the local adapter's Erase, asking a keep
 // function that answers from the call's decisions. A record no decision
-// covers makes keep fail, so that the adapter erases nothing (as the
-// KeepFunc contract requires) and the caller is told to list the
-// candidates again. A local Erase that fails after changing records is
+// covers, or whose version (recordVersion of the record the local adapter
+// presents) differs from the version its decision carries, makes keep
+// fail, so that the adapter erases nothing (as the KeepFunc contract
+// requires) and the caller is told to list the candidates again. A
+// decision without a version, from a processor that predates versions,
+// is taken as it is. A local Erase that fails after changing records is
 // answered with the Outcome of what it changed.
 func (h *handler) erase(w http.ResponseWriter, r *http.Request, c *callBody) {
 	decided := make(map[recordKey]decision, len(c.Decisions))
@@ -70,24 +77,41 @@ func (h *handler) erase(w http.ResponseWriter, r *http.Request, c *callBody) {
 		decided[recordKey{d.Kind, d.ID}] = d
 	}
 	var mu sync.Mutex
-	undecided := ""
+	var missed error // errUndecided or errChanged, about a record of kind missedKind
+	missedKind := ""
+	miss := func(kind string, err error) error {
+		mu.Lock()
+		missed, missedKind = err, kind
+		mu.Unlock()
+		return err
+	}
 	keep := func(_ context.Context, rec processor.Record) (string, bool, error) {
 		d, ok := decided[recordKey{rec.Kind, rec.ID}]
 		if !ok {
-			mu.Lock()
-			undecided = rec.Kind
-			mu.Unlock()
-			return "", false, errUndecided
+			return "", false, miss(rec.Kind, errUndecided)
+		}
+		if d.Version != "" {
+			v, err := recordVersion(rec)
+			if err != nil {
+				return "", false, err
+			}
+			if v != d.Version {
+				return "", false, miss(rec.Kind, errChanged)
+			}
 		}
 		return d.Basis, d.Retain, nil
 	}
 	out, err := h.a.Erase(r.Context(), c.op(), c.Terms, keep)
 	mu.Lock()
-	kind := undecided
+	why, kind := missed, missedKind
 	mu.Unlock()
-	if err != nil && kind != "" && !changed(out) && r.Context().Err() == nil {
+	if err != nil && why != nil && !changed(out) && r.Context().Err() == nil {
+		what := "that no decision covers"
+		if errors.Is(why, errChanged) {
+			what = "that changed since its decision was made"
+		}
 		h.fail(w, r, routeErase, http.StatusConflict, codeUndecided, fmt.Sprintf(
-			"the erasure met a record of kind %q that no decision covers and erased nothing: list the candidates again", kind))
+			"the erasure met a record of kind %q %s and erased nothing: list the candidates again", kind, what))
 		return
 	}
 	if err != nil {
@@ -101,8 +125,9 @@ func (h *handler) erase(w http.ResponseWriter, r *http.Request, c *callBody) {
 // the local adapter's Export: a stream of record lines ending with an end
 // line, or an error line when the export fails after the first record. A
 // failure before the first record is answered with its status instead.
+// The record lines of candidates carry the record's version.
 func (h *handler) stream(w http.ResponseWriter, r *http.Request, route string, c *callBody) {
-	s := streamWriter{w: w, enc: json.NewEncoder(w)}
+	s := streamWriter{w: w, enc: json.NewEncoder(w), versioned: route == routeErase}
 	err := h.a.Export(r.Context(), c.op(), c.Terms, s.emit)
 	switch {
 	case err == nil:
@@ -121,12 +146,14 @@ func (h *handler) stream(w http.ResponseWriter, r *http.Request, route string, c
 }
 
 // streamWriter writes the lines of a stream, sending the 200 header with
-// the first.
+// the first. When versioned, each record line carries the record's
+// version.
 type streamWriter struct {
-	w       http.ResponseWriter
-	enc     *json.Encoder
-	started bool
-	n       int
+	w         http.ResponseWriter
+	enc       *json.Encoder
+	versioned bool
+	started   bool
+	n         int
 }
 
 func (s *streamWriter) start() {
@@ -138,7 +165,15 @@ func (s *streamWriter) start() {
 }
 
 func (s *streamWriter) emit(rec processor.Record) error {
+	line := streamLine{Record: &rec}
+	if s.versioned {
+		v, err := recordVersion(rec)
+		if err != nil {
+			return err
+		}
+		line.Version = v
+	}
 	s.start()
 	s.n++
-	return s.enc.Encode(streamLine{Record: &rec})
+	return s.enc.Encode(line)
 }

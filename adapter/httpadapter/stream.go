@@ -11,10 +11,11 @@ import (
 )
 
 // stream runs a call answered by a stream of records (export, or the
-// candidates of an erasure) and hands each record to emit as it is read.
-// The stream must end with its end line, counting the records sent; a
-// stream cut short is an error, never a shorter export.
-func (a *Adapter) stream(ctx context.Context, route string, body *callBody, emit func(processor.Record) error) error {
+// candidates of an erasure) and hands each record to emit as it is read,
+// with the version the line carries ("" when none). The stream must end
+// with its end line, counting the records sent; a stream cut short is an
+// error, never a shorter export.
+func (a *Adapter) stream(ctx context.Context, route string, body *callBody, emit func(rec processor.Record, version string) error) error {
 	resp, done, err := a.send(ctx, route, body)
 	if err != nil {
 		return err
@@ -33,7 +34,7 @@ func (a *Adapter) stream(ctx context.Context, route string, body *callBody, emit
 		switch {
 		case line.Record != nil:
 			n++
-			if err := emit(*line.Record); err != nil {
+			if err := emit(*line.Record, line.Version); err != nil {
 				return fmt.Errorf("httpadapter: %s: %s: %w", a.name, route, err)
 			}
 		case line.End != nil:

@@ -66,12 +66,15 @@ type wireChange struct {
 }
 
 // decision is the retention policy's answer about one candidate record
-// of an erasure.
+// of an erasure. Version echoes the candidate's version, so that the
+// service can tell a decision made on content that has since changed; it
+// is empty when the candidates stream carried none.
 type decision struct {
-	Kind   string `json:"kind"`
-	ID     string `json:"id"`
-	Retain bool   `json:"retain"`
-	Basis  string `json:"basis,omitempty"`
+	Kind    string `json:"kind"`
+	ID      string `json:"id"`
+	Version string `json:"version,omitempty"`
+	Retain  bool   `json:"retain"`
+	Basis   string `json:"basis,omitempty"`
 }
 
 // recordKey identifies a record within a service.
@@ -90,11 +93,13 @@ type outcomeAnswer struct {
 }
 
 // streamLine is one line of an export or candidates stream: exactly one
-// of its fields is set. A stream ends with an end or an error line.
+// of Record, End and Error is set. A stream ends with an end or an error
+// line. In a candidates stream, Version is set beside each record.
 type streamLine struct {
-	Record *processor.Record `json:"record,omitempty"`
-	End    *streamEnd        `json:"end,omitempty"`
-	Error  *errorDetail      `json:"error,omitempty"`
+	Record  *processor.Record `json:"record,omitempty"`
+	Version string            `json:"version,omitempty"`
+	End     *streamEnd        `json:"end,omitempty"`
+	Error   *errorDetail      `json:"error,omitempty"`
 }
 
 type streamEnd struct {
