@@ -148,7 +148,15 @@ func (p *Processor) Audit(ctx context.Context, id string) ([]Event, error) {
 	if _, err := p.get(ctx, id); err != nil {
 		return nil, err
 	}
-	all, err := p.store.Events(ctx, gdpr.Organization(ctx), 0, 0)
+	org := gdpr.Organization(ctx)
+	if re, ok := p.store.(RequestEventer); ok {
+		evs, err := re.RequestEvents(ctx, org, id)
+		if err != nil {
+			return nil, fmt.Errorf("processor: audit: %w", err)
+		}
+		return evs, nil
+	}
+	all, err := p.store.Events(ctx, org, 0, 0)
 	if err != nil {
 		return nil, fmt.Errorf("processor: audit: %w", err)
 	}

@@ -90,6 +90,16 @@ type Store interface {
 	DeleteBlob(ctx context.Context, key string) error
 }
 
+// RequestEventer is a Store that reads the audit events of one request
+// without reading its organization's whole chain. It is optional:
+// Processor.Audit uses it when the Store has it, and reads the chain
+// otherwise. memstore and sqlstore implement it.
+type RequestEventer interface {
+	// RequestEvents returns the organization's events whose RequestID is
+	// id, in Seq order; none is no error.
+	RequestEvents(ctx context.Context, org, id string) ([]Event, error)
+}
+
 // Store errors.
 var (
 	// ErrNotFound is gdpr.ErrNotFound, so that a store's miss and the

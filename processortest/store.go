@@ -65,6 +65,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) processor.Store) {
 		{"Blobs", testBlobs},
 		{"CancelledContext", testCancelled},
 		{"Finished", testFinished},
+		{"RequestEvents", testRequestEvents},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {

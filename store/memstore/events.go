@@ -29,6 +29,29 @@ func (s *Store) Events(ctx context.Context, org string, after int64, limit int) 
 	return c.copy(from, to), nil
 }
 
+var _ processor.RequestEventer = (*Store)(nil)
+
+// RequestEvents returns the organization's audit events about the request
+// id, in Seq order, from an index kept per request: its cost follows the
+// request's events, not the chain's length.
+func (s *Store) RequestEvents(ctx context.Context, org, id string) ([]processor.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("memstore: request events: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c := s.events[org]
+	if c == nil {
+		return nil, nil
+	}
+	idx := c.byRequest[id]
+	out := make([]processor.Event, len(idx))
+	for i, n := range idx {
+		out[i] = c.chunks[n/chunkSize][n%chunkSize]
+	}
+	return out, nil
+}
+
 // appendEvents seals evs onto org's chain. The caller holds s.mu.
 func (s *Store) appendEvents(org string, evs ...processor.Event) {
 	c := s.events[org]
@@ -51,8 +74,9 @@ const chunkSize = 1024
 // chain is an organization's events, Seq i at index i-1, kept in chunks so
 // that a long chain grows without copying the events it holds.
 type chain struct {
-	chunks [][]processor.Event
-	n      int
+	chunks    [][]processor.Event
+	n         int
+	byRequest map[string][]int // request id → indexes of its events
 }
 
 // last returns the newest event, nil when there is none.
@@ -69,6 +93,10 @@ func (c *chain) append(ev processor.Event) {
 	}
 	k := len(c.chunks) - 1
 	c.chunks[k] = append(c.chunks[k], ev)
+	if c.byRequest == nil {
+		c.byRequest = map[string][]int{}
+	}
+	c.byRequest[ev.RequestID] = append(c.byRequest[ev.RequestID], c.n)
 	c.n++
 }
 

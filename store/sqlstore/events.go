@@ -115,16 +115,45 @@ func (s *Store) Events(ctx context.Context, org string, after int64, limit int) 
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: events: %w", err)
 	}
-	query := `SELECT org, seq, request_id, time, type, status, detail, prev_hash, hash FROM events
+	query := `SELECT ` + eventColumns + ` FROM events
 		WHERE org = $1 AND seq > $2 ORDER BY seq`
 	args := []any{org, after}
 	if limit > 0 {
 		query += " LIMIT $3"
 		args = append(args, limit)
 	}
-	rows, err := s.r.QueryContext(ctx, s.d.q(query), args...)
+	evs, err := s.queryEvents(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: events: %w", err)
+	}
+	return evs, nil
+}
+
+var _ processor.RequestEventer = (*Store)(nil)
+
+// RequestEvents returns the organization's audit events about the request
+// id, in Seq order, through the index events_request: its cost follows
+// the request's events, not the chain's length.
+func (s *Store) RequestEvents(ctx context.Context, org, id string) ([]processor.Event, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("sqlstore: request events: %w", err)
+	}
+	evs, err := s.queryEvents(ctx, `SELECT `+eventColumns+` FROM events
+		WHERE org = $1 AND request_id = $2 ORDER BY seq`, org, id)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: request events: %w", err)
+	}
+	return evs, nil
+}
+
+// eventColumns are the columns queryEvents reads, in its order.
+const eventColumns = `org, seq, request_id, time, type, status, detail, prev_hash, hash`
+
+// queryEvents runs query and reads the events of its rows.
+func (s *Store) queryEvents(ctx context.Context, query string, args ...any) ([]processor.Event, error) {
+	rows, err := s.r.QueryContext(ctx, s.d.q(query), args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	var evs []processor.Event
@@ -135,13 +164,10 @@ func (s *Store) Events(ctx context.Context, org string, after int64, limit int) 
 		)
 		if err := rows.Scan(&ev.Org, &ev.Seq, &ev.RequestID, timeCol{&ev.Time}, &ev.Type, &status,
 			&ev.Detail, &ev.PrevHash, &ev.Hash); err != nil {
-			return nil, fmt.Errorf("sqlstore: events: %w", err)
+			return nil, err
 		}
 		ev.Status = gdpr.Status(status)
 		evs = append(evs, ev)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlstore: events: %w", err)
-	}
-	return evs, nil
+	return evs, rows.Err()
 }

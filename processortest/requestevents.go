@@ -1,0 +1,45 @@
+package processortest
+
+import (
+	"testing"
+
+	"github.com/gdprkit/gdpr/processor"
+)
+
+// testRequestEvents checks processor.RequestEventer, for stores that
+// implement it: the events of one request of one organization, in Seq
+// order, as Events returns them.
+func testRequestEvents(t *testing.T, newStore func(*testing.T) processor.Store) {
+	s := newStore(t)
+	re, ok := s.(processor.RequestEventer)
+	if !ok {
+		t.Skipf("%T does not implement processor.RequestEventer", s)
+	}
+	a1, a2 := newJob("org-a", "req-1", 0, 0), newJob("org-a", "req-2", 0, 0)
+	b1 := newJob("org-b", "req-1", 0, 0) // the same id in another organization
+	for _, j := range []*processor.Job{a1, a2, b1} {
+		mustCreate(t, s, j)
+	}
+	mustUpdate(t, s, mustGet(t, s, "org-a", "req-1"), event(a1, "status", 1), event(a1, "step", 2))
+	mustUpdate(t, s, mustGet(t, s, "org-a", "req-2"), event(a2, "status", 1))
+	mustUpdate(t, s, mustGet(t, s, "org-a", "req-1"), event(a1, "status", 3))
+
+	var want []processor.Event
+	for _, ev := range allEvents(t, s, "org-a") {
+		if ev.RequestID == "req-1" {
+			want = append(want, ev)
+		}
+	}
+	got, err := re.RequestEvents(t.Context(), "org-a", "req-1")
+	if err != nil {
+		t.Fatalf("RequestEvents: %v", err)
+	}
+	diff(t, "events of org-a's req-1", want, got)
+	if len(got) != 4 {
+		t.Errorf("org-a's req-1 has %d events, want 4 (created, status, step, status)", len(got))
+	}
+	none, err := re.RequestEvents(t.Context(), "org-a", "req-missing")
+	if err != nil || len(none) != 0 {
+		t.Errorf("RequestEvents of a request without events = %v, %v; want none and no error", none, err)
+	}
+}
