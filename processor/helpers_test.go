@@ -1,8 +1,11 @@
 package processor_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -206,3 +209,38 @@ func (l liar) Erase(context.Context, processor.Op, []processor.Term, processor.K
 }
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
+
+// openArchive reads the archive of a completed export: its files by name,
+// and their names in the archive's order.
+func openArchive(t *testing.T, e *env, id string) (map[string][]byte, []string) {
+	t.Helper()
+	rc, err := e.p.OpenResults(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(rc)
+	rc.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	var names []string
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		files[f.Name] = b
+		names = append(names, f.Name)
+	}
+	return files, names
+}

@@ -1,8 +1,6 @@
 package processor_test
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -30,26 +28,7 @@ func TestExportPackagesEveryAdapter(t *testing.T) {
 	if got.Status != gdpr.StatusCompleted || got.ResultsURL == "" {
 		t.Fatalf("export ended %s with resultsUrl %q", got.Status, got.ResultsURL)
 	}
-	rc, err := e.p.OpenResults(ctx, r.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := io.ReadAll(rc)
-	rc.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string][]byte{}
-	for _, f := range zr.File {
-		rc, _ := f.Open()
-		b, _ := io.ReadAll(rc)
-		rc.Close()
-		files[f.Name] = b
-	}
+	files, _ := openArchive(t, e, r.ID)
 	var m processor.Manifest
 	if err := json.Unmarshal(files["manifest.json"], &m); err != nil {
 		t.Fatalf("manifest: %v", err)

@@ -1,8 +1,6 @@
 package processor_test
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -134,39 +132,16 @@ var samOkafor = gdpr.RequestSpec{Type: gdpr.RequestExport, Subject: gdpr.Subject
 // requests for the same data compare equal.
 func archiveFiles(t *testing.T, e *env, id string) map[string]string {
 	t.Helper()
-	rc, err := e.p.OpenResults(context.Background(), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := io.ReadAll(rc)
-	rc.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string]string{}
-	var names []string
-	for _, f := range zr.File {
-		names = append(names, f.Name)
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[f.Name] = string(b)
-	}
+	raw, names := openArchive(t, e, id)
 	if len(names) == 0 || names[0] != "manifest.json" {
 		t.Fatalf("archive files %v, want manifest.json first", names)
 	}
+	files := map[string]string{}
+	for name, b := range raw {
+		files[name] = string(b)
+	}
 	var m processor.Manifest
-	if err := json.Unmarshal([]byte(files["manifest.json"]), &m); err != nil {
+	if err := json.Unmarshal(raw["manifest.json"], &m); err != nil {
 		t.Fatal(err)
 	}
 	m.RequestID, m.Generated = "", gdpr.Time{}
