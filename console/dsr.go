@@ -114,6 +114,24 @@ func draftPath(d *draft, suffix string) string {
 	return Path + "dsr/" + url.PathEscape(d.id) + suffix
 }
 
+// openDraft returns the draft the path names, locked, for a form that
+// changes it; the caller unlocks it. A draft already submitted is not
+// changed again: the browser is sent to what was submitted, and ok is
+// false, as it is when there is no such draft.
+func (c *Console) openDraft(w http.ResponseWriter, r *http.Request, s *session) (*draft, bool) {
+	d, ok := c.sessionDraft(w, r, s)
+	if !ok {
+		return nil, false
+	}
+	d.mu.Lock()
+	if d.report != nil {
+		d.mu.Unlock()
+		http.Redirect(w, r, draftPath(d, "/submitted"), http.StatusSeeOther)
+		return nil, false
+	}
+	return d, true
+}
+
 // sessionDraft returns the draft the path names, or writes a 404 page.
 func (c *Console) sessionDraft(w http.ResponseWriter, r *http.Request, s *session) (*draft, bool) {
 	d, ok := s.draft(r.PathValue("draft"))

@@ -98,16 +98,11 @@ func (c *Console) dsrResolution(w http.ResponseWriter, r *http.Request, s *sessi
 // subjects to include, the replacement of an update), plans the requests
 // and sends the browser to the plan for review. Nothing is created yet.
 func (c *Console) dsrPlan(w http.ResponseWriter, r *http.Request, s *session) {
-	d, ok := c.sessionDraft(w, r, s)
+	d, ok := c.openDraft(w, r, s)
 	if !ok {
 		return
 	}
-	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.report != nil {
-		http.Redirect(w, r, draftPath(d, "/submitted"), http.StatusSeeOther)
-		return
-	}
 	f := r.PostForm
 	d.typ = gdpr.RequestType(f.Get("type"))
 	d.opts = gdpr.FulfilOptions{DSRID: d.reference, Include: f["include"], DeleteConfirmed: d.typ == gdpr.RequestDelete}

@@ -94,16 +94,11 @@ const submitTimeout = 2 * time.Minute
 // them), and an erasure must carry the explicit confirmation; otherwise
 // nothing is created.
 func (c *Console) dsrSubmit(w http.ResponseWriter, r *http.Request, s *session) {
-	d, ok := c.sessionDraft(w, r, s)
+	d, ok := c.openDraft(w, r, s)
 	if !ok {
 		return
 	}
-	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.report != nil {
-		http.Redirect(w, r, draftPath(d, "/submitted"), http.StatusSeeOther)
-		return
-	}
 	f := r.PostForm
 	p := d.plan
 	if p == nil || f.Get("type") != string(p.Type) || f.Get("subjects") != strconv.Itoa(len(p.Subjects)) ||
