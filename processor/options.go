@@ -132,7 +132,7 @@ func WithLease(d time.Duration) Option {
 
 // WithPoll sets how often idle workers look for work that other processes
 // created or whose retry came due (default 1s). Work created by this
-// Processor wakes its workers at once.
+// Processor wakes one idle worker at once.
 func WithPoll(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {

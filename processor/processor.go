@@ -48,7 +48,6 @@ package processor
 import (
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/gdprkit/gdpr"
@@ -61,8 +60,10 @@ type Processor struct {
 	adapters []Adapter
 	cfg      config
 
-	wakeMu sync.Mutex
-	wakeCh chan struct{}
+	// tokens holds a token for each request made claimable by this
+	// Processor that no idle worker has looked for yet, up to one per
+	// worker: each wakes one worker, not all of them.
+	tokens chan struct{}
 }
 
 var _ gdpr.Service = (*Processor)(nil)
@@ -103,7 +104,7 @@ func New(store Store, adapters []Adapter, opts ...Option) (*Processor, error) {
 		store:    store,
 		adapters: append([]Adapter(nil), adapters...),
 		cfg:      cfg,
-		wakeCh:   make(chan struct{}),
+		tokens:   make(chan struct{}, cfg.workers),
 	}, nil
 }
 
@@ -120,16 +121,13 @@ func (p *Processor) now() time.Time { return p.cfg.clock().UTC() }
 
 func (p *Processor) log() *slog.Logger { return p.cfg.logger }
 
-// wake tells idle workers that work may be waiting.
+// wake tells one idle worker that a request may be waiting. A token that
+// no worker waits for yet is kept for the next one to look, so that no
+// wake-up is missed; when every worker already has one coming, another
+// adds nothing.
 func (p *Processor) wake() {
-	p.wakeMu.Lock()
-	close(p.wakeCh)
-	p.wakeCh = make(chan struct{})
-	p.wakeMu.Unlock()
-}
-
-func (p *Processor) wakeup() <-chan struct{} {
-	p.wakeMu.Lock()
-	defer p.wakeMu.Unlock()
-	return p.wakeCh
+	select {
+	case p.tokens <- struct{}{}:
+	default:
+	}
 }

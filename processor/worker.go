@@ -47,7 +47,6 @@ func (p *Processor) minimizeEvery(ctx context.Context, interval time.Duration) {
 func (p *Processor) work(ctx context.Context) {
 	failures := 0
 	for ctx.Err() == nil {
-		wake := p.wakeup() // taken before claiming, so no wake-up is missed
 		found, err := p.RunOnce(ctx)
 		wait := p.cfg.poll
 		switch {
@@ -64,7 +63,7 @@ func (p *Processor) work(ctx context.Context) {
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
-		case <-wake:
+		case <-p.tokens:
 		case <-t.C:
 		}
 		t.Stop()

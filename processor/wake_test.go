@@ -1,0 +1,73 @@
+package processor_test
+
+import (
+	"context"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store/memstore"
+)
+
+// claimCounter is a Store that counts the claims made through it.
+type claimCounter struct {
+	processor.Store
+	claims atomic.Int64
+}
+
+func (c *claimCounter) Claim(ctx context.Context, token string, now, until time.Time) (*processor.Job, error) {
+	c.claims.Add(1)
+	return c.Store.Claim(ctx, token, now, until)
+}
+
+// TestCreateWakesOneIdleWorker checks that a new request wakes one idle
+// worker rather than all of them: with a shared database every claim is
+// a write, and the workers that lose the race for the request would each
+// have made one for nothing.
+func TestCreateWakesOneIdleWorker(t *testing.T) {
+	const workers = 8
+	store := &claimCounter{Store: memstore.New()}
+	p, err := processor.New(store, []processor.Adapter{loadAdapter(t, "directory")},
+		processor.WithWorkers(workers), processor.WithPoll(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- p.Run(ctx) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); !ok(); time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("after 10s: %s", what)
+			}
+		}
+	}
+	// Each worker looks once at start, finds nothing and sleeps: with an
+	// hour's poll, only a wake-up makes it claim again.
+	waitFor("every worker has looked for work once", func() bool { return store.claims.Load() == workers })
+	time.Sleep(20 * time.Millisecond)
+
+	r, err := p.CreateRequest(ctx, gdpr.RequestSpec{Type: gdpr.RequestExport,
+		Subject: gdpr.Subject{EmailAddresses: []string{"alex.morgan@example.com"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor("the request is completed", func() bool {
+		got, err := p.GetRequest(ctx, r.ID)
+		return err == nil && got.Status == gdpr.StatusCompleted
+	})
+	// The woken worker's claim, and its next one, which finds nothing.
+	waitFor("the worker that took the request looks again", func() bool { return store.claims.Load() >= workers+2 })
+	time.Sleep(50 * time.Millisecond)
+	if n := store.claims.Load() - workers; n != 2 {
+		t.Errorf("one new request made %d claims, want 2 (the one that took it and the next, empty one)", n)
+	}
+}
