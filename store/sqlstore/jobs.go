@@ -95,6 +95,9 @@ func (s *Store) Create(ctx context.Context, job *processor.Job, ev processor.Eve
 	if !c.changed {
 		return existing, false, nil
 	}
+	if s.stats != nil {
+		s.stats.jobCreated()
+	}
 	return stored(job), true, nil
 }
 

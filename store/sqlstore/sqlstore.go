@@ -55,7 +55,9 @@
 // again, or from several processes at once, is safe.
 //
 // The Open functions start the goroutines of database/sql's connection
-// pools and one or two that commit changes; Close stops them all.
+// pools and one or two that commit changes; a PostgreSQL Store starts one
+// more, once, to give a jobs table that autovacuum has not analyzed yet
+// its first statistics. Close stops them all.
 package sqlstore
 
 import (
@@ -87,7 +89,8 @@ type Store struct {
 	w      *sql.DB // writes: one connection for SQLite
 	r      *sql.DB // reads: a pool of its own for SQLite, w for PostgreSQL
 	blobs  blobStore
-	writes *writer // commits Create, Update and Claim
+	writes *writer   // commits Create, Update and Claim
+	stats  *analyzer // PostgreSQL: gives the jobs table its first statistics
 }
 
 // Option configures a Store. Options validate their arguments; the Open
@@ -269,12 +272,16 @@ func OpenPostgres(ctx context.Context, dsn string, opts ...Option) (*Store, erro
 		return nil, fmt.Errorf("sqlstore: open postgres: sweep interrupted blob puts: %w", err)
 	}
 	s.writes = newWriter(s.d, db, postgresWriters, cb.flush)
+	s.stats = newAnalyzer(s.analyzeJobs)
 	return s, nil
 }
 
 // Close closes the Store's connections. Calls in flight may fail; a Store
 // is not usable after Close. Close of a closed Store is harmless.
 func (s *Store) Close() error {
+	if s.stats != nil {
+		s.stats.close()
+	}
 	if s.writes != nil {
 		s.writes.close()
 	}
