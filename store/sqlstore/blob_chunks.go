@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -31,6 +32,10 @@ const chunkSize = 256 << 10
 // durable. That is what flush relies on.
 type chunkBlobs struct {
 	s *Store
+	// bufs holds chunk buffers (*[]byte of chunkSize) between puts: an
+	// archive is often a few kilobytes, and a new buffer for each would
+	// make most of the garbage an export leaves.
+	bufs sync.Pool
 }
 
 // flush has nothing to do: the next commit of a change flushes the log up
@@ -89,7 +94,13 @@ func (b *chunkBlobs) asyncBatch(ctx context.Context, queue func(*pgx.Batch)) err
 }
 
 func (b *chunkBlobs) put(ctx context.Context, key string, r io.Reader) (int64, error) {
-	buf := make([]byte, chunkSize)
+	bp, _ := b.bufs.Get().(*[]byte)
+	if bp == nil {
+		buf := make([]byte, chunkSize)
+		bp = &buf
+	}
+	defer b.bufs.Put(bp)
+	buf := *bp
 	m, err := io.ReadFull(r, buf)
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
 		// A blob of one chunk is written in one transaction.
