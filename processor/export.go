@@ -120,6 +120,7 @@ func (p *Processor) pack(ctx context.Context, job *Job, parts map[string]*spool)
 
 func (p *Processor) writeZip(ctx context.Context, job *Job, m Manifest, parts map[string]*spool, w io.Writer) error {
 	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, p.deflaters.compressor)
 	modified := m.Generated.Time
 	create := func(name string) (io.Writer, error) {
 		return zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: modified})

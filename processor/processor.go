@@ -64,6 +64,8 @@ type Processor struct {
 	// Processor that no idle worker has looked for yet, up to one per
 	// worker: each wakes one worker, not all of them.
 	tokens chan struct{}
+
+	deflaters deflaters // compress export archives
 }
 
 var _ gdpr.Service = (*Processor)(nil)
