@@ -2,6 +2,7 @@ package processor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -26,7 +27,8 @@ func phase(t gdpr.RequestType) gdpr.Status {
 // An export whose steps all succeed in one run never writes its parts to
 // the Store: each step spools its part (see spool), the archive is packed
 // from the spools, and the request is saved COMPLETED, steps and all, in
-// one write. Its FINALIZING status is then only in the audit log; a client
+// one write, which also stores a small archive when the Store is a
+// BlobUpdater (a larger one is stored just before). Its FINALIZING status is then only in the audit log; a client
 // polling the request sees SEARCHING, then COMPLETED. When a step fails or
 // the run is cut short, the parts of the steps that are DONE are stored
 // first (keepParts), so that the run that resumes the request, maybe on
@@ -74,6 +76,7 @@ func (r *run) advance(ctx context.Context) error {
 		// and a crash before that write runs the steps again.
 		setStatus(gdpr.StatusFinalizing, "")
 	}
+	results, resultsURL := r.job.Results, req.ResultsURL
 	ok, err := r.finalize(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -83,17 +86,7 @@ func (r *run) advance(ctx context.Context) error {
 			}
 			return r.save(ctx, true, evs...)
 		}
-		// Packaging failed: every step runs again (an export part may be
-		// missing), counted as an attempt, so that a lasting failure
-		// backs off and ends in ERROR instead of looping.
-		r.p.log().WarnContext(ctx, "finalizing failed", "request", req.ID, "err", err)
-		for i := range req.Steps {
-			s := &req.Steps[i]
-			s.State, s.Error = gdpr.StepFailed, "finalizing failed: "+err.Error()
-			s.Attempts++
-		}
-		evs = append(evs, r.p.event(r.job, "status", "finalizing failed; every step runs again"))
-		return r.fail(ctx, evs)
+		return r.finalizingFailed(ctx, evs, err)
 	}
 	evs, r.evs = append(evs, r.evs...), nil
 	if !ok {
@@ -103,13 +96,37 @@ func (r *run) advance(ctx context.Context) error {
 	req.CompletedDate = gdpr.NewTime(now)
 	setStatus(gdpr.StatusCompleted, "")
 	if err := r.save(ctx, true, evs...); err != nil {
-		return err
+		var ae *archiveError
+		if !errors.As(err, &ae) {
+			return err
+		}
+		// The archive went with the update, and the Store took neither:
+		// the request is as it was before COMPLETED.
+		req.Status, req.CompletedDate = gdpr.StatusFinalizing, gdpr.Time{}
+		r.job.Results, req.ResultsURL = results, resultsURL
+		return r.finalizingFailed(ctx, evs[:len(evs)-1], ae)
 	}
 	if req.RequestType == gdpr.RequestExport && resumed {
 		r.p.dropParts(ctx, r.job)
 	}
 	r.p.log().InfoContext(ctx, "request completed", "request", req.ID, "type", req.RequestType)
 	return nil
+}
+
+// finalizingFailed saves the request after finalizing it failed with err
+// (packaging an export, most likely): every step runs again (an export
+// part may be missing), counted as an attempt, so that a lasting failure
+// backs off and ends in ERROR instead of looping.
+func (r *run) finalizingFailed(ctx context.Context, evs []Event, err error) error {
+	req := &r.job.Request
+	r.p.log().WarnContext(ctx, "finalizing failed", "request", req.ID, "err", err)
+	for i := range req.Steps {
+		s := &req.Steps[i]
+		s.State, s.Error = gdpr.StepFailed, "finalizing failed: "+err.Error()
+		s.Attempts++
+	}
+	evs = append(evs, r.p.event(r.job, "status", "finalizing failed; every step runs again"))
+	return r.fail(ctx, evs)
 }
 
 // allDone reports whether every step is DONE.
@@ -271,9 +288,11 @@ func (p *Processor) adapter(name string) Adapter {
 func (r *run) finalize(ctx context.Context) (bool, error) {
 	switch r.job.Request.RequestType {
 	case gdpr.RequestExport:
-		if err := r.p.pack(ctx, r.job, r.parts); err != nil {
+		blob, err := r.p.pack(ctx, r.job, r.parts)
+		if err != nil {
 			return false, err
 		}
+		r.blob = blob
 		return true, nil
 	case gdpr.RequestDelete:
 		return r.verify(ctx)

@@ -89,11 +89,14 @@ func writePart(ctx context.Context, job *Job, a Adapter, op Op, w io.Writer) (n 
 	return n, err
 }
 
-// pack streams the adapters' parts and a manifest into one zip archive,
-// stores it and points the request's resultsUrl at it. A part comes from
-// parts, where this run spooled it, or else from the Store, where a run
-// before kept it (keepParts).
-func (p *Processor) pack(ctx context.Context, job *Job, parts map[string]*spool) error {
+// pack writes the adapters' parts and a manifest into one zip archive
+// and points the request's resultsUrl at it. A part comes from parts,
+// where this run spooled it, or else from the Store, where a run before
+// kept it (keepParts). The archive is streamed to the Store as it is
+// written, except when the Store is a BlobUpdater and the archive is at
+// most InlineBlobMax bytes: pack then returns it, for the update that
+// completes the request to store with it.
+func (p *Processor) pack(ctx context.Context, job *Job, parts map[string]*spool) (*inlineBlob, error) {
 	req := &job.Request
 	m := Manifest{
 		RequestID:   req.ID,
@@ -105,17 +108,17 @@ func (p *Processor) pack(ctx context.Context, job *Job, parts map[string]*spool)
 		m.Records += s.Records
 		m.Adapters = append(m.Adapters, ManifestAdapter{Name: s.Adapter, File: adapterFile(s.Adapter), Records: s.Records})
 	}
-	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(p.writeZip(ctx, job, m, parts, pw)) }()
-	key := blobKey(job, "results.zip")
-	_, err := p.store.PutBlob(ctx, key, pr)
-	pr.CloseWithError(err)
-	if err != nil {
-		return fmt.Errorf("package export: %w", err)
+	w := &archiveWriter{ctx: ctx, store: p.store, key: blobKey(job, "results.zip"), limit: -1}
+	if _, ok := p.store.(BlobUpdater); ok {
+		w.limit = InlineBlobMax
 	}
-	job.Results = key
+	blob, err := w.finish(p.writeZip(ctx, job, m, parts, w))
+	if err != nil {
+		return nil, fmt.Errorf("package export: %w", err)
+	}
+	job.Results = w.key
 	req.ResultsURL = p.cfg.resultsURL(job.Org, req.ID)
-	return nil
+	return blob, nil
 }
 
 func (p *Processor) writeZip(ctx context.Context, job *Job, m Manifest, parts map[string]*spool, w io.Writer) error {

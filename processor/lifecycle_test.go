@@ -496,37 +496,58 @@ func TestUndecidedPolicyErasesNothingUntilItAnswers(t *testing.T) {
 	}
 }
 
-// packFails is a store whose archive writes fail while down says so.
+// packFails is a store whose archive writes fail while down says so,
+// whether the archive is put on its own or with an update (BlobUpdater).
 type packFails struct {
 	*memstore.Store
 	mu   sync.Mutex
 	down int // archive writes left to fail; -1 fails them all
 }
 
+func (s *packFails) fail(key string) bool {
+	if !strings.HasSuffix(key, "results.zip") {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fail := s.down != 0
+	if s.down > 0 {
+		s.down--
+	}
+	return fail
+}
+
 func (s *packFails) PutBlob(ctx context.Context, key string, r io.Reader) (int64, error) {
-	if strings.HasSuffix(key, "results.zip") {
-		s.mu.Lock()
-		fail := s.down != 0
-		if s.down > 0 {
-			s.down--
-		}
-		s.mu.Unlock()
-		if fail {
-			io.Copy(io.Discard, r)
-			return 0, errors.New("disk full")
-		}
+	if s.fail(key) {
+		io.Copy(io.Discard, r)
+		return 0, errors.New("disk full")
 	}
 	return s.Store.PutBlob(ctx, key, r)
 }
 
+func (s *packFails) UpdateWithBlob(ctx context.Context, job *processor.Job, key string, data []byte, evs ...processor.Event) error {
+	if s.fail(key) {
+		return errors.New("disk full")
+	}
+	return s.Store.UpdateWithBlob(ctx, job, key, data, evs...)
+}
+
+// streamed hides a Store's UpdateWithBlob: the processor puts archives on
+// their own.
+type streamed struct{ processor.Store }
+
 func TestPackagingFailureBacksOffAndEnds(t *testing.T) {
 	t.Parallel()
 	for _, c := range []struct {
-		down int
-		want gdpr.Status
-	}{{1, gdpr.StatusCompleted}, {-1, gdpr.StatusError}} {
+		down     int
+		streamed bool
+		want     gdpr.Status
+	}{{1, false, gdpr.StatusCompleted}, {-1, false, gdpr.StatusError}, {1, true, gdpr.StatusCompleted}, {-1, true, gdpr.StatusError}} {
 		e := newEnv(t, nil)
-		store := &packFails{Store: e.store, down: c.down}
+		var store processor.Store = &packFails{Store: e.store, down: c.down}
+		if c.streamed {
+			store = streamed{store}
+		}
 		p, err := processor.New(store, []processor.Adapter{e.adapters["crm"], e.adapters["dialer"]},
 			processor.WithClock(e.clock.Now), processor.WithRetry(3, time.Second, 4*time.Second))
 		if err != nil {
@@ -536,7 +557,10 @@ func TestPackagingFailureBacksOffAndEnds(t *testing.T) {
 		r := e.create(t, gdpr.RequestSpec{Type: gdpr.RequestExport, Subject: gdpr.Subject{Name: "Sam Okafor"}})
 		got := e.settle(t, r.ID)
 		if got.Status != c.want {
-			t.Fatalf("archive writes failing %d times: ended %s, want %s: %+v", c.down, got.Status, c.want, got.Steps)
+			t.Fatalf("archive writes (streamed %t) failing %d times: ended %s, want %s: %+v", c.streamed, c.down, got.Status, c.want, got.Steps)
+		}
+		if c.want == gdpr.StatusError && got.ResultsURL != "" {
+			t.Errorf("a request whose archive was never stored points at one: %q", got.ResultsURL)
 		}
 		// Once COMPLETED, the parts are gone and the archive opens.
 		if c.want == gdpr.StatusCompleted {

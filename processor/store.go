@@ -90,6 +90,25 @@ type Store interface {
 	DeleteBlob(ctx context.Context, key string) error
 }
 
+// BlobUpdater is a Store that can store a small blob together with an
+// Update. It is optional: the processor then completes an export whose
+// archive is small (see InlineBlobMax) with one write instead of a
+// PutBlob and an Update. sqlstore implements it.
+type BlobUpdater interface {
+	// UpdateWithBlob is Update, which also stores data under key,
+	// replacing any blob there. When it returns nil, both the job and
+	// the blob are stored. When it returns an error the job is as it was
+	// (ErrLeaseLost and ErrNotFound as for Update), and the blob is
+	// either the one that was under key or data: a Store that puts both
+	// in one transaction leaves the one that was.
+	UpdateWithBlob(ctx context.Context, job *Job, key string, data []byte, evs ...Event) error
+}
+
+// InlineBlobMax is the size up to which an export archive goes to a
+// BlobUpdater with the update that completes its request; a larger one is
+// streamed with PutBlob first.
+const InlineBlobMax = 64 << 10
+
 // RequestEventer is a Store that reads the audit events of one request
 // without reading its organization's whole chain. It is optional:
 // Processor.Audit uses it when the Store has it, and reads the chain

@@ -115,6 +115,9 @@ type run struct {
 	// parts are the export parts this run spooled, by adapter name; they
 	// are closed when the run ends.
 	parts map[string]*spool
+	// blob is the export archive to store with the next save, when the
+	// Store is a BlobUpdater and the archive small.
+	blob *inlineBlob
 
 	mu      sync.Mutex
 	until   time.Time // the lease as last renewed
@@ -159,8 +162,9 @@ func (r *run) stopLease() {
 	r.mu.Unlock()
 }
 
-// save stores the job with evs, keeping the lease or releasing it. It
-// saves even when ctx is cancelled, so that work done is never forgotten.
+// save stores the job with evs, keeping the lease or releasing it, and
+// the export archive pack left to store with it, if any. It saves even
+// when ctx is cancelled, so that work done is never forgotten.
 func (r *run) save(ctx context.Context, release bool, evs ...Event) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
@@ -173,8 +177,26 @@ func (r *run) save(ctx context.Context, release bool, evs ...Event) error {
 		job.LeaseUntil = r.until
 		r.mu.Unlock()
 	}
-	if err := r.p.store.Update(ctx, job, evs...); err != nil {
+	var err error
+	if b := r.blob; b != nil {
+		r.blob = nil
+		err = r.p.store.(BlobUpdater).UpdateWithBlob(ctx, job, b.key, b.data, evs...)
+		if err != nil && !errors.Is(err, ErrLeaseLost) && !errors.Is(err, ErrNotFound) {
+			err = &archiveError{err}
+		}
+	} else {
+		err = r.p.store.Update(ctx, job, evs...)
+	}
+	if err != nil {
 		return fmt.Errorf("save: %w", err)
 	}
 	return nil
 }
+
+// archiveError is the failure of an update that carried an export
+// archive (BlobUpdater), for a reason other than a lost lease: it may be
+// the archive's fault, so the request goes the way of a failed packing.
+type archiveError struct{ err error }
+
+func (e *archiveError) Error() string { return "store the export archive: " + e.err.Error() }
+func (e *archiveError) Unwrap() error { return e.err }

@@ -66,6 +66,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) processor.Store) {
 		{"CancelledContext", testCancelled},
 		{"Finished", testFinished},
 		{"RequestEvents", testRequestEvents},
+		{"UpdateWithBlob", testUpdateWithBlob},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {

@@ -96,3 +96,25 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	}
 	return c.r.Read(p)
 }
+
+// UpdateWithBlob is Update, which also stores data under key, replacing
+// any blob there, in the same step: when it returns an error, neither
+// the job nor the blob has changed.
+func (s *Store) UpdateWithBlob(ctx context.Context, job *processor.Job, key string, data []byte, evs ...processor.Event) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("memstore: update: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.updateLocked(job, evs); err != nil {
+		return err
+	}
+	var chunks [][]byte
+	if len(data) > 0 {
+		chunks = [][]byte{bytes.Clone(data)}
+	}
+	s.blobMu.Lock()
+	s.blobs[key] = chunks
+	s.blobMu.Unlock()
+	return nil
+}

@@ -182,6 +182,11 @@ func (s *Store) Update(ctx context.Context, job *processor.Job, evs ...processor
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.updateLocked(job, evs)
+}
+
+// updateLocked is Update, with s.mu held.
+func (s *Store) updateLocked(job *processor.Job, evs []processor.Event) error {
 	e, ok := s.jobs[jobKey{job.Org, job.Request.ID}]
 	if !ok {
 		return fmt.Errorf("memstore: update request %q: %w", job.Request.ID, processor.ErrNotFound)
