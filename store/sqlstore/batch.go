@@ -47,6 +47,7 @@ type change struct {
 	// through their closures.
 	query  string
 	args   []any
+	extra  []statement // run after query in the same transaction; they change nothing when query changed no row
 	scan   func(row scanner) error
 	events []processor.Event
 	settle func(ctx context.Context, q querier) error
@@ -56,6 +57,12 @@ type change struct {
 
 	state atomic.Int32 // queued, taken or dropped
 	done  chan error   // the outcome, once taken
+}
+
+// statement is a query, in PostgreSQL's placeholders, and its arguments.
+type statement struct {
+	query string
+	args  []any
 }
 
 // querier runs a query that returns at most one row, inside the
@@ -328,6 +335,12 @@ func (w *writer) apply(ctx context.Context, tx *sql.Tx, q querier, c *change) ([
 			n, err = res.RowsAffected()
 			c.changed = n == 1
 		}
+	}
+	for _, st := range c.extra {
+		if err != nil {
+			break
+		}
+		_, err = tx.ExecContext(ctx, w.d.q(st.query), st.args...)
 	}
 	switch {
 	case err != nil:

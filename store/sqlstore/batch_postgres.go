@@ -56,6 +56,9 @@ func (w *writer) pipeline(ctx context.Context, conn *pgx.Conn, changes []*change
 	b.Queue("BEGIN")
 	for _, c := range changes {
 		b.Queue(c.query, c.args...)
+		for _, st := range c.extra {
+			b.Queue(st.query, st.args...)
+		}
 		if len(c.events) > 0 && !slices.Contains(orgs, c.org) {
 			orgs = append(orgs, c.org)
 		}
@@ -116,21 +119,26 @@ func (w *writer) pipeline(ctx context.Context, conn *pgx.Conn, changes []*change
 	return outcomes, nil
 }
 
-// read reads the result of c's statement from br, noting whether it
-// changed a row.
+// read reads the results of c's statements from br, noting whether its
+// query changed a row.
 func (c *change) read(br pgx.BatchResults) error {
 	if c.scan != nil {
 		err := c.scan(br.QueryRow())
 		if c.changed = err == nil; err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		return nil
+	} else {
+		tag, err := br.Exec()
+		if err != nil {
+			return err
+		}
+		c.changed = tag.RowsAffected() == 1
 	}
-	tag, err := br.Exec()
-	if err != nil {
-		return err
+	for range c.extra {
+		if _, err := br.Exec(); err != nil {
+			return err
+		}
 	}
-	c.changed = tag.RowsAffected() == 1
 	return nil
 }
 

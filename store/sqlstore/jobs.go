@@ -219,6 +219,12 @@ func (s *Store) List(ctx context.Context, org string, f processor.Filter) ([]*pr
 // request id. The lease token and the idempotency key the job was created
 // with are never changed.
 func (s *Store) Update(ctx context.Context, job *processor.Job, evs ...processor.Event) error {
+	return s.update(ctx, job, evs, nil)
+}
+
+// update is Update, with extra statements to run in the same transaction
+// (see change.extra).
+func (s *Store) update(ctx context.Context, job *processor.Job, evs []processor.Event, extra []statement) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlstore: update: %w", err)
 	}
@@ -235,6 +241,7 @@ func (s *Store) Update(ctx context.Context, job *processor.Job, evs ...processor
 			request = $18, terms = $19, changes = $20, minimized_date = $21
 			WHERE org = $1 AND id = $2 AND lease_token = $14`,
 		args:   args,
+		extra:  extra,
 		events: evs,
 		settle: func(ctx context.Context, q querier) error {
 			err := missingOrLost(ctx, q, job.Org, job.Request.ID)
