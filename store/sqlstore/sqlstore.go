@@ -30,8 +30,8 @@
 //     Until then a power loss (not a crash of the process) may lose the
 //     blob, and with SQLite leave its file empty or cut short. The
 //     processor relies on no more: an export's archive is put before the
-//     update that completes the request, and an adapter's part before the
-//     update that marks its step done.
+//     update that completes the request (or with it, see UpdateWithBlob),
+//     and an adapter's part before the update that marks its step done.
 //   - A job and the audit events of its change are written in one
 //     transaction. Each organization's events form one hash chain, sealed
 //     with [processor.SealEvent] while the organization's chain is locked,
