@@ -76,7 +76,7 @@ func benchCompleted(b *testing.B, stores []processor.Store, typ func(int) gdpr.R
 	done := make(chan error, len(stores))
 	final := newFinalCounter(n)
 	for _, s := range stores {
-		p, err := processor.New(s, newAdapters(b, n, nil), processor.WithPoll(5*time.Millisecond),
+		p, err := processor.New(s, newAdapters(b, n, nil),
 			processor.WithLogger(slog.New(final)))
 		if err != nil {
 			b.Fatal(err)
