@@ -114,8 +114,15 @@ const (
 )
 
 // postgresWriters is how many transactions of changes a PostgreSQL Store
-// has in flight at once.
-const postgresWriters = 2
+// has in flight at once. One: every transaction that appends to an
+// organization's chain waits for the one before to commit, so a second
+// in flight only waits on the chain's head, holding its job rows and a
+// connection, while the changes it took could have joined the next,
+// larger, batch. With three replicas on one database, two per Store
+// queued six transactions on the head, and the replicas together
+// completed 30% fewer requests than one alone; with one per Store, as
+// many.
+const postgresWriters = 1
 
 // WithSchema sets the PostgreSQL schema the Store keeps its tables in,
 // creating it if it does not exist; the default is the first schema of the
