@@ -18,7 +18,9 @@
 // a small limit, then a temporary file in the spool directory
 // (WithSpoolDir), removed when the run ends. When every step succeeds in
 // one run, the archive is packed from the spools and is the only blob the
-// export writes to the Store. When a step fails, the parts of the steps
+// export writes to the Store; a Store that is a BlobUpdater takes a small
+// archive with the update that completes the request, in one write. When
+// a step fails, the parts of the steps
 // that succeeded are written to the Store first, so that the retry, on
 // this processor or another sharing the Store, runs only the failed steps
 // and packs the rest from there.

@@ -10,6 +10,10 @@
 //		})
 //	}
 //
+// TestStore also checks the optional interfaces a Store may implement
+// (processor.FinishedLister, processor.RequestEventer,
+// processor.BlobUpdater), and skips those it does not.
+//
 // The suites assert behaviour that the processor relies on, not how an
 // implementation works, so a new backend that passes them can replace
 // another without the processor noticing. They run their subtests in
