@@ -28,13 +28,14 @@ func phase(t gdpr.RequestType) gdpr.Status {
 // the Store: each step spools its part (see spool), the archive is packed
 // from the spools, and the request is saved COMPLETED, steps and all, in
 // one write, which also stores a small archive when the Store is a
-// BlobUpdater (a larger one is stored just before). Its FINALIZING status is then only in the audit log; a client
-// polling the request sees SEARCHING, then COMPLETED. When a step fails or
-// the run is cut short, the parts of the steps that are DONE are stored
-// first (keepParts), so that the run that resumes the request, maybe on
-// another replica, packs them from the Store. A crash before the request
-// is saved leaves its steps as they were stored, to run again: an export
-// changes nothing, so that is harmless.
+// BlobUpdater (a larger one is stored just before). Its FINALIZING status
+// is then only in the audit log; a client polling the request sees
+// SEARCHING, then COMPLETED. When a step fails or the run is cut short,
+// the parts of the steps that are DONE are stored first (keepParts), so
+// that the run that resumes the request, maybe on another replica, packs
+// them from the Store. A crash before the request is saved leaves its
+// steps as they were stored, to run again: an export changes nothing, so
+// that is harmless.
 func (r *run) advance(ctx context.Context) error {
 	defer r.closeParts(ctx)
 	req := &r.job.Request
