@@ -197,8 +197,10 @@ func WithResultsURL(f func(org, id string) string) Option {
 
 // WithSpoolDir sets the directory where an export's parts wait, while the
 // request runs, once they outgrow a small buffer in memory. Each part is a
-// temporary file there, removed when the request's run ends. The default
-// is os.TempDir(). The directory must exist.
+// temporary file there; on Unix its name is removed as soon as it is
+// created, so that the part goes with the process however it ends, and
+// elsewhere when the request's run ends. The default is os.TempDir(). The
+// directory must exist.
 func WithSpoolDir(dir string) Option {
 	return func(c *config) error {
 		if dir == "" {

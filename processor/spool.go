@@ -14,15 +14,21 @@ const spoolMemory = 256 << 10
 
 // spool holds one export part while its request runs: in memory up to a
 // limit, past it in a temporary file in dir. It is written once, then may
-// be read any number of times; close removes the file. A spool is used by
-// one goroutine at a time.
+// be read any number of times; close releases it. A spool is used by one
+// goroutine at a time.
+//
+// The file is removed from dir as soon as it is created, where the system
+// allows an open file to be (Unix): the part then lives only as long as
+// the open file, and a process killed mid-export leaves none of the
+// personal data it held on disk. Elsewhere close removes it.
 type spool struct {
-	dir   string
-	limit int
-	mem   bytes.Buffer
-	file  *os.File
-	fw    *bufio.Writer
-	size  int64
+	dir      string
+	limit    int
+	mem      bytes.Buffer
+	file     *os.File
+	unlinked bool // the file has no name left in dir
+	fw       *bufio.Writer
+	size     int64
 }
 
 func newSpool(dir string, limit int) *spool { return &spool{dir: dir, limit: limit} }
@@ -53,6 +59,7 @@ func (s *spool) spill() error {
 		return fmt.Errorf("spool export part: %w", err)
 	}
 	s.file = f
+	s.unlinked = os.Remove(f.Name()) == nil
 	s.fw = bufio.NewWriterSize(f, 64<<10)
 	if _, err := s.fw.Write(s.mem.Bytes()); err != nil {
 		return fmt.Errorf("spool export part: %w", err)
@@ -81,8 +88,10 @@ func (s *spool) close() error {
 	f := s.file
 	s.file, s.fw = nil, nil
 	err := f.Close()
-	if rerr := os.Remove(f.Name()); err == nil {
-		err = rerr
+	if !s.unlinked {
+		if rerr := os.Remove(f.Name()); err == nil {
+			err = rerr
+		}
 	}
 	return err
 }

@@ -7,8 +7,10 @@ import (
 	"io"
 	"os"
 	"path"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -86,14 +88,40 @@ func (b *bulky) Export(ctx context.Context, _ processor.Op, _ []processor.Term, 
 			return err
 		}
 	}
-	files, err := os.ReadDir(b.spool)
+	n, err := spoolFiles(b.spool)
 	if err != nil {
 		return err
 	}
 	b.mu.Lock()
-	b.spooled = append(b.spooled, len(files))
+	b.spooled = append(b.spooled, n)
 	b.mu.Unlock()
 	return nil
+}
+
+// spoolFiles counts the files of dir this process has open, named or not:
+// on Linux a spool file's name is removed as soon as it is created, and
+// /proc shows it as "(deleted)"; elsewhere the named files are counted.
+func spoolFiles(dir string) (int, error) {
+	dir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return 0, err
+	}
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		files, err := os.ReadDir(dir)
+		return len(files), err
+	}
+	n := 0
+	for _, fd := range fds {
+		target, err := os.Readlink(filepath.Join("/proc/self/fd", fd.Name()))
+		if err == nil && strings.HasPrefix(target, dir+string(filepath.Separator)) {
+			if !strings.HasSuffix(target, " (deleted)") {
+				return 0, fmt.Errorf("spool file %s still has its name while open", target)
+			}
+			n++
+		}
+	}
+	return n, nil
 }
 
 func (*bulky) Rectify(context.Context, processor.Op, []processor.Term, []processor.Change) (gdpr.Outcome, error) {
@@ -159,6 +187,9 @@ func emptyDir(t *testing.T, dir, when string) {
 	}
 	if len(files) != 0 {
 		t.Errorf("%s, the spool directory holds %d files, want none", when, len(files))
+	}
+	if n, err := spoolFiles(dir); err != nil || n != 0 {
+		t.Errorf("%s, %d spool files are still open (%v), want none", when, n, err)
 	}
 }
 
