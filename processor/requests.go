@@ -176,12 +176,41 @@ func (p *Processor) VerifyAudit(ctx context.Context) (int64, error) {
 	return VerifyStore(ctx, p.store, gdpr.Organization(ctx))
 }
 
+// VerifyAuditFrom checks the context organization's audit chain after the
+// event prev, which an earlier check verified and returned, and returns
+// the last event it verified (prev when none followed) and how many it
+// checked after prev: a caller that keeps the last event checks each
+// event once, however long the chain grows. It first reads prev back, so
+// that a chain changed at prev (prev gone or altered, or the chain
+// rewritten from before it) fails with a *ChainError at prev; a change
+// before prev that leaves prev as it was is only found by checking the
+// whole chain, as VerifyAudit does, or as VerifyAuditFrom does with a nil
+// prev.
+func (p *Processor) VerifyAuditFrom(ctx context.Context, prev *Event) (*Event, int64, error) {
+	return verifyFrom(ctx, p.store, gdpr.Organization(ctx), prev)
+}
+
 // VerifyStore checks the audit chain of org in s, reading it in pages,
 // and returns the number of events that verified, with a *ChainError at
 // the first event that does not.
 func VerifyStore(ctx context.Context, s Store, org string) (int64, error) {
+	_, n, err := verifyFrom(ctx, s, org, nil)
+	return n, err
+}
+
+// verifyFrom checks the chain of org in s after prev (nil: from its
+// start), as VerifyAuditFrom.
+func verifyFrom(ctx context.Context, s Store, org string, prev *Event) (*Event, int64, error) {
 	const page = 1000
-	var prev *Event
+	if prev != nil {
+		evs, err := s.Events(ctx, org, prev.Seq-1, 1)
+		if err != nil {
+			return prev, 0, fmt.Errorf("processor: verify audit: %w", err)
+		}
+		if len(evs) == 0 || evs[0].Seq != prev.Seq || evs[0].Hash != prev.Hash || eventHash(evs[0]) != evs[0].Hash {
+			return prev, 0, &ChainError{Seq: prev.Seq, Reason: "the event verified before is gone or altered"}
+		}
+	}
 	var n int64
 	for {
 		after := int64(0)
@@ -190,16 +219,18 @@ func VerifyStore(ctx context.Context, s Store, org string) (int64, error) {
 		}
 		evs, err := s.Events(ctx, org, after, page)
 		if err != nil {
-			return n, fmt.Errorf("processor: verify audit: %w", err)
+			return prev, n, fmt.Errorf("processor: verify audit: %w", err)
 		}
 		if err := VerifyChain(prev, evs); err != nil {
-			return n, err
+			return prev, n, err
 		}
 		n += int64(len(evs))
-		if len(evs) < page {
-			return n, nil
+		if len(evs) > 0 {
+			last := evs[len(evs)-1]
+			prev = &last
 		}
-		last := evs[len(evs)-1]
-		prev = &last
+		if len(evs) < page {
+			return prev, n, nil
+		}
 	}
 }
