@@ -33,8 +33,9 @@ type Processor interface {
 	OpenResults(ctx context.Context, id string) (io.ReadCloser, error)
 	// Audit returns a request's audit events, oldest first.
 	Audit(ctx context.Context, id string) ([]processor.Event, error)
-	// VerifyAudit checks the organization's audit chain.
-	VerifyAudit(ctx context.Context) (int64, error)
+	// VerifyAuditFrom checks the organization's audit chain after an
+	// event an earlier check returned (nil: the whole chain).
+	VerifyAuditFrom(ctx context.Context, prev *processor.Event) (*processor.Event, int64, error)
 }
 
 var _ Processor = (*processor.Processor)(nil)
@@ -52,6 +53,7 @@ type Console struct {
 	signin   *signinGuard
 	pages    *pages
 	mux      *http.ServeMux
+	audit    auditChecks
 }
 
 // Option configures a Console; options validate their arguments.

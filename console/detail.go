@@ -64,7 +64,7 @@ func (c *Console) requestDetail(w http.ResponseWriter, r *http.Request, s *sessi
 		}
 		v.Steps = append(v.Steps, row)
 	}
-	n, err := c.proc.VerifyAudit(ctx)
+	n, err := c.audit.verify(ctx, c.proc, s.org, c.now())
 	var chain *processor.ChainError
 	switch {
 	case errors.As(err, &chain):

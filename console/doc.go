@@ -33,8 +33,11 @@
 //     request's page shows each data store's step (records found, exported,
 //     deleted, anonymized, retained with the legal basis, errors,
 //     attempts), the erasure verification, the request's audit trail with
-//     a verification of the organization's audit chain, the export
-//     download, and a retry of a request in ERROR.
+//     a verification of the organization's audit chain (the events
+//     appended since the last visit each time, the whole chain every 15
+//     minutes, so that a page refreshing while its request runs does not
+//     read a long chain again and again), the export download, and a
+//     retry of a request in ERROR.
 //
 // # Sign-in and permissions
 //
