@@ -54,6 +54,7 @@ type Console struct {
 	pages    *pages
 	mux      *http.ServeMux
 	audit    auditChecks
+	proxies  server.Proxies
 }
 
 // Option configures a Console; options validate their arguments.
@@ -102,6 +103,18 @@ func WithLogger(l *slog.Logger) Option {
 			return errors.New("logger is nil")
 		}
 		c.log = l
+		return nil
+	}
+}
+
+// WithTrustedProxies sets the reverse proxies whose X-Forwarded-For the
+// console believes (see server.Proxies), so that failed sign-ins are
+// counted for each client behind them rather than for the proxy: without
+// it, behind a load balancer, one client's failures lock every officer
+// out. The default trusts none.
+func WithTrustedProxies(p server.Proxies) Option {
+	return func(c *Console) error {
+		c.proxies = p
 		return nil
 	}
 }

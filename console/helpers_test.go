@@ -154,6 +154,9 @@ type officer struct {
 	t    testing.TB
 	base string
 	http *http.Client
+	// forwardedFor, when set, is sent as X-Forwarded-For, as a load
+	// balancer in front would.
+	forwardedFor string
 }
 
 func (rg *rig) officer(t testing.TB) *officer {
@@ -175,6 +178,9 @@ type response struct {
 
 func (o *officer) do(req *http.Request) response {
 	o.t.Helper()
+	if o.forwardedFor != "" {
+		req.Header.Set("X-Forwarded-For", o.forwardedFor)
+	}
 	resp, err := o.http.Do(req)
 	if err != nil {
 		o.t.Fatal(err)

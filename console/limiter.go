@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/gdprkit/gdpr/server"
 )
 
 // maxTracked bounds the addresses whose failures are remembered.
@@ -98,13 +100,11 @@ func (g *signinGuard) check(ctx context.Context, f func()) bool {
 	return true
 }
 
-// remoteHost is the address a request came from, without its port; an
-// IPv6 address stands for its /64, which one host usually holds whole.
-func remoteHost(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
+// remoteHost is the address a request came from, without its port, as
+// proxies tell it (see server.Proxies); an IPv6 address stands for its
+// /64, which one host usually holds whole.
+func remoteHost(r *http.Request, proxies server.Proxies) string {
+	host := proxies.ClientAddr(r)
 	if ip := net.ParseIP(host); ip != nil && ip.To4() == nil {
 		return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 	}

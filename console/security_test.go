@@ -11,6 +11,7 @@ import (
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/internal/demo"
+	"github.com/gdprkit/gdpr/server"
 )
 
 func TestSignInFailureSaysWhyAndStartsNoSession(t *testing.T) {
@@ -53,6 +54,42 @@ func TestSignInFailuresAreLimitedPerAddress(t *testing.T) {
 	}
 	clock.Advance(11 * time.Minute)
 	o.mustSignIn(opsID, opsSecret)
+}
+
+// Behind a load balancer every sign-in comes from its address: with the
+// balancer trusted, one client's failures lock out that client only, and
+// a client cannot escape its count by writing another address first.
+func TestSignInFailuresAreCountedPerClientBehindATrustedProxy(t *testing.T) {
+	t.Parallel()
+	for _, trusted := range []bool{true, false} {
+		var opts []Option
+		if trusted {
+			lb, err := server.ParseProxies("127.0.0.1") // the test server's clients connect from here
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts = append(opts, WithTrustedProxies(lb))
+		}
+		rg := newRig(t, false, append(opts, WithSignInLimit(2, 10*time.Minute))...)
+		attacker, officer := rg.officer(t), rg.officer(t)
+		attacker.forwardedFor, officer.forwardedFor = "198.51.100.66", "198.51.100.7"
+		for range 2 {
+			if r := attacker.signIn(opsID, "wrong"); r.status != http.StatusUnauthorized {
+				t.Fatalf("failed sign-in: %d", r.status)
+			}
+		}
+		attacker.forwardedFor = "198.51.100.7, 198.51.100.66"
+		if r := attacker.signIn(opsID, opsSecret); r.status != http.StatusTooManyRequests {
+			t.Errorf("trusted %v: the limited client writing another address first: %d, want 429", trusted, r.status)
+		}
+		r := officer.signIn(opsID, opsSecret)
+		switch {
+		case trusted && r.status != http.StatusSeeOther:
+			t.Errorf("another officer behind the trusted proxy: %d, want to sign in\n%s", r.status, r.body)
+		case !trusted && r.status != http.StatusTooManyRequests:
+			t.Errorf("without trusting the proxy every client shares its address: %d, want 429", r.status)
+		}
+	}
 }
 
 // Sign-ins sent at once cannot all pass the limit: each is counted

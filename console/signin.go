@@ -51,7 +51,7 @@ func (c *Console) signinPost(w http.ResponseWriter, r *http.Request) {
 			"This sign-in form was refused: it had expired or did not come from this console. Sign in again on this page.")
 		return
 	}
-	addr := remoteHost(r)
+	addr := remoteHost(r, c.proxies)
 	if ok, wait := c.signin.attempt(addr); !ok {
 		mins := int(math.Ceil(wait.Minutes()))
 		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(wait.Seconds()))))

@@ -30,5 +30,9 @@
 // bad input is a 4xx, never a 500. Every response carries
 // ININ-Correlation-Id and the inin-ratelimit-count, -allowed and -reset
 // headers; an organization over its rate answers 429 with Retry-After.
+// Calls that carry no valid bearer token (token requests, result
+// downloads, unknown paths, refused tokens) are limited by the address
+// they come from: behind a load balancer, name it with
+// WithTrustedProxies, so that its X-Forwarded-For tells clients apart.
 // Bodies are limited in size and must be application/json.
 package server

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
-	"net"
 	"net/http"
 	"strconv"
 
@@ -111,14 +110,14 @@ func (s *Server) api(m methods) http.Handler {
 	return s.base(func(w http.ResponseWriter, r *http.Request) string {
 		h := m[r.Method]
 		if h == nil {
-			if s.limited(w, r, "addr:"+remoteHost(r)) {
+			if s.limited(w, r, "addr:"+s.proxies.ClientAddr(r)) {
 				s.methodNotAllowed(w, r, m)
 			}
 			return ""
 		}
 		p, code, msg := s.authenticate(r)
 		if code != "" {
-			if s.limited(w, r, "addr:"+remoteHost(r)) {
+			if s.limited(w, r, "addr:"+s.proxies.ClientAddr(r)) {
 				s.unauthorized(w, r, code, msg)
 			}
 			return ""
@@ -139,7 +138,7 @@ func (s *Server) api(m methods) http.Handler {
 // open serves a path that needs no bearer token, rate-limited by address.
 func (s *Server) open(m methods) http.Handler {
 	return s.base(func(w http.ResponseWriter, r *http.Request) string {
-		if !s.limited(w, r, "addr:"+remoteHost(r)) {
+		if !s.limited(w, r, "addr:"+s.proxies.ClientAddr(r)) {
 			return ""
 		}
 		if m == nil {
@@ -185,14 +184,6 @@ func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request, m meth
 	}
 	w.Header().Set("Allow", allow)
 	s.fail(w, r, http.StatusMethodNotAllowed, gdpr.CodeBadRequest, "", "%s is not allowed on %s; use %s", r.Method, r.URL.Path, allow)
-}
-
-func remoteHost(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // health serves GET /healthz for load balancers.

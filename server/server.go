@@ -40,6 +40,7 @@ type Server struct {
 	log        *slog.Logger
 	limits     *limits
 	tokens     *tokenCache
+	proxies    Proxies
 
 	mux *http.ServeMux
 }
@@ -139,6 +140,17 @@ func WithRate(perSecond float64, burst int) Option {
 			return fmt.Errorf("rate %v/s with burst %d: rate must be 0 (no limit) or positive with a burst of 1 or more", perSecond, burst)
 		}
 		s.limits = newLimits(perSecond, burst, s.now)
+		return nil
+	}
+}
+
+// WithTrustedProxies sets the reverse proxies whose X-Forwarded-For the
+// server believes (see Proxies), so that the per-address rate limit of
+// token requests and unauthenticated calls counts each client behind them
+// apart. The default trusts none.
+func WithTrustedProxies(p Proxies) Option {
+	return func(s *Server) error {
+		s.proxies = p
 		return nil
 	}
 }

@@ -34,6 +34,7 @@ type serveConfig struct {
 	burst, workers                                     int
 	minimizeAfter                                      time.Duration // 0: never
 	minimizeKeyHex                                     string
+	proxies                                            server.Proxies
 }
 
 // env returns the environment variable's value, or def.
@@ -65,6 +66,11 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.IntVar(&c.burst, "burst", server.DefaultBurst, "requests at once per organization (GDPR_BURST)")
 	fs.IntVar(&c.workers, "workers", processor.DefaultWorkers, "requests processed at once (GDPR_WORKERS)")
 	fs.DurationVar(&c.minimizeAfter, "minimize-after", defaultMinimizeAfter, "replace a finished request's personal data by keyed hashes, and delete its export archive, this long after it finished; 0 never (GDPR_MINIMIZE_AFTER)")
+	fs.Func("trusted-proxies", "comma-separated IP addresses or CIDR prefixes of the load balancers in front, whose X-Forwarded-For tells the client's address to the per-address limits of the API and the console's sign-in (GDPR_TRUSTED_PROXIES)", func(v string) error {
+		p, err := server.ParseProxies(strings.Split(v, ",")...)
+		c.proxies = p
+		return err
+	})
 	fs.StringVar(&c.minimizeKeyHex, "minimize-key", "", "hex key of 32+ bytes for the keyed hashes of minimization; derived from --signing-key if empty, random if both are (GDPR_MINIMIZE_KEY)")
 	return fs, c
 }
@@ -114,7 +120,7 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 	if err != nil {
 		return err
 	}
-	opts := []server.Option{server.WithLogger(log), server.WithRate(c.rate, c.burst)}
+	opts := []server.Option{server.WithLogger(log), server.WithRate(c.rate, c.burst), server.WithTrustedProxies(c.proxies)}
 	if c.keyHex != "" {
 		key, err := hex.DecodeString(c.keyHex)
 		if err != nil {
@@ -157,7 +163,7 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 	}
 	var handler http.Handler = h
 	if c.console {
-		copts := []console.Option{console.WithLogger(log)}
+		copts := []console.Option{console.WithLogger(log), console.WithTrustedProxies(c.proxies)}
 		if strings.HasPrefix(c.publicURL, "https://") {
 			copts = append(copts, console.WithSecureCookies())
 		}

@@ -113,6 +113,7 @@ func TestServeRejectsBadConfiguration(t *testing.T) {
 		{[]string{"--clients", clients, "--demo", "--minimize-after", "-1h"}, "--minimize-after -1h0m0s is negative"},
 		{[]string{"--clients", clients, "--demo", "--minimize-key", "abcd"}, "--minimize-key has 2 bytes"},
 		{[]string{"--clients", clients, "--demo", "--minimize-key", "xyz"}, "--minimize-key is not hex"},
+		{[]string{"--clients", clients, "--demo", "--trusted-proxies", "10.0.0.0/8,lb.internal"}, `trusted proxy "lb.internal" is not an IP address or CIDR prefix`},
 	}
 	for _, c := range cases {
 		var out, errOut bytes.Buffer
@@ -126,10 +127,11 @@ func TestServeRejectsBadConfiguration(t *testing.T) {
 func TestServeRejectsBadEnvironment(t *testing.T) {
 	clients := writeClients(t, "ops", "a-long-test-secret")
 	for name, value := range map[string]string{
-		"GDPR_WORKERS":        "eight",
-		"GDPR_RATE":           "fast",
-		"GDPR_DEMO":           "yes please",
-		"GDPR_MINIMIZE_AFTER": "30 days",
+		"GDPR_WORKERS":         "eight",
+		"GDPR_RATE":            "fast",
+		"GDPR_DEMO":            "yes please",
+		"GDPR_MINIMIZE_AFTER":  "30 days",
+		"GDPR_TRUSTED_PROXIES": "the load balancer",
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Setenv(name, value)
