@@ -117,3 +117,14 @@ func ExampleFulfil() {
 	// no request by EMAIL: covered by the request for externalContactId:c-101
 	// the name now finds c-202
 }
+
+// A DSR id derived from what the person gave, keyed with a secret of the
+// operator's, names the same DSR on every run without letting anyone who
+// guesses the identifiers check the guess.
+func ExampleDeriveDSRIDWithKey() {
+	ids := []gdpr.Identifier{{Kind: gdpr.IdentifierEmail, Value: "kim.lee@example.com"}}
+	key := []byte("the operator's secret, the same on every run")
+	id := gdpr.DeriveDSRIDWithKey(key, ids)
+	fmt.Println(id == gdpr.DeriveDSRIDWithKey(key, ids), id == gdpr.DeriveDSRID(ids))
+	// Output: true false
+}

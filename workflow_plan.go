@@ -1,6 +1,7 @@
 package gdpr
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -30,8 +31,16 @@ type FulfilOptions struct {
 	// type, the subject and the term, so that running Fulfil again with
 	// the same DSRID, after a crash or an interruption, returns the
 	// requests made before instead of making new ones. It is also each
-	// request's Name. "" takes DeriveDSRID of the identifiers.
+	// request's Name. "" takes an id derived from the identifiers:
+	// DeriveDSRIDWithKey under DSRKey, or DeriveDSRID without one.
 	DSRID string
+	// DSRKey keys the id derived from the identifiers when DSRID is "".
+	// Without a key the derived id, and the idempotency keys made from it,
+	// can be tested by anyone who guesses the identifiers (an email
+	// address, say); with one, only holders of the key can. Keep it
+	// secret and the same across runs, or running again after a crash
+	// makes new requests instead of resuming.
+	DSRKey []byte
 	// Progress, when not nil, is called each time a request is created or
 	// its status changes, one call at a time.
 	Progress func(Progress)
@@ -90,15 +99,37 @@ type Skipped struct {
 
 // DeriveDSRID returns a DSR id made from the identifiers alone, in any
 // order: the same identifiers always give the same id, "dsr-" and 16 hex
-// digits, which reveal nothing of them.
+// digits. The id does not hold the identifiers, but it is an unkeyed
+// hash: whoever guesses them can check the guess against it. Prefer a
+// DSR id of your own (a ticket number), or DeriveDSRIDWithKey.
 func DeriveDSRID(ids []Identifier) string {
+	sum := sha256.Sum256(dsrIdentifiers(ids))
+	return "dsr-" + hex.EncodeToString(sum[:8])
+}
+
+// DeriveDSRIDWithKey is DeriveDSRID keyed with HMAC-SHA256 under key: the
+// same identifiers and key always give the same id, and without the key
+// the id cannot be tested against guessed identifiers. An empty key gives
+// DeriveDSRID's id.
+func DeriveDSRIDWithKey(key []byte, ids []Identifier) string {
+	if len(key) == 0 {
+		return DeriveDSRID(ids)
+	}
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("gdprkit dsr id\x00"))
+	mac.Write(dsrIdentifiers(ids))
+	return "dsr-" + hex.EncodeToString(mac.Sum(nil)[:8])
+}
+
+// dsrIdentifiers is the canonical form of ids that DSR ids are derived
+// from: kind, contact list and value of each, lowercased, in sorted order.
+func dsrIdentifiers(ids []Identifier) []byte {
 	keys := make([]string, len(ids))
 	for i, id := range ids {
 		keys[i] = string(id.Kind) + "\x00" + strings.ToLower(id.ContactListID) + "\x00" + strings.ToLower(id.Value)
 	}
 	slices.Sort(keys)
-	sum := sha256.Sum256([]byte(strings.Join(keys, "\x01")))
-	return "dsr-" + hex.EncodeToString(sum[:8])
+	return []byte(strings.Join(keys, "\x01"))
 }
 
 // Plan returns the requests Fulfil makes for r with the same arguments,
@@ -151,7 +182,7 @@ func (r *Resolution) Plan(typ RequestType, opts FulfilOptions) (*Plan, error) {
 	}
 	p := &Plan{DSRID: opts.DSRID, Type: typ, Subjects: []string{}, Requests: []PlannedRequest{}}
 	if p.DSRID == "" {
-		p.DSRID = DeriveDSRID(r.Identifiers)
+		p.DSRID = DeriveDSRIDWithKey(opts.DSRKey, r.Identifiers)
 	}
 	add := func(subject string, term Identifier) {
 		p.Requests = append(p.Requests, PlannedRequest{Subject: subject, Term: term,

@@ -1,7 +1,9 @@
 package console
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -55,6 +57,7 @@ type Console struct {
 	mux      *http.ServeMux
 	audit    auditChecks
 	proxies  server.Proxies
+	dsrKey   []byte // keys the DSR ids derived from identifiers
 }
 
 // Option configures a Console; options validate their arguments.
@@ -86,6 +89,12 @@ func New(proc Processor, clients *server.Clients, opts ...Option) (*Console, err
 			return nil, fmt.Errorf("console: %w", err)
 		}
 	}
+	if c.dsrKey == nil {
+		c.dsrKey = make([]byte, 32)
+		if _, err := rand.Read(c.dsrKey); err != nil {
+			return nil, fmt.Errorf("console: DSR key: %w", err)
+		}
+	}
 	p, err := parsePages()
 	if err != nil {
 		return nil, fmt.Errorf("console: %w", err)
@@ -115,6 +124,23 @@ func WithLogger(l *slog.Logger) Option {
 func WithTrustedProxies(p server.Proxies) Option {
 	return func(c *Console) error {
 		c.proxies = p
+		return nil
+	}
+}
+
+// WithDSRKey sets the key of the DSR ids the console derives from what a
+// person gave, when the officer gives no reference of their own (see
+// gdpr.FulfilOptions.DSRKey): with a key, nobody without it can test the
+// ids, which name the requests and make their idempotency keys, against
+// guessed identifiers. Replicas share it, as a signing key. The default
+// is a random key: a DSR submitted again after a restart then makes new
+// requests.
+func WithDSRKey(key []byte) Option {
+	return func(c *Console) error {
+		if len(key) < 32 {
+			return fmt.Errorf("DSR key has %d bytes; give 32 or more", len(key))
+		}
+		c.dsrKey = bytes.Clone(key)
 		return nil
 	}
 }

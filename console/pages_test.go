@@ -154,3 +154,27 @@ func TestTimeLeft(t *testing.T) {
 		}
 	}
 }
+
+// A DSR the officer gives no reference for is named by an id derived from
+// the person's identifiers under the console's key: nobody without the
+// key can test the name, or the idempotency keys, against a guessed email.
+func TestDerivedDSRIDsAreKeyed(t *testing.T) {
+	t.Parallel()
+	key := []byte("a DSR key of 32 bytes or more, for the test")
+	rg := newRig(t, false, WithDSRKey(key))
+	o := rg.officer(t)
+	csrf := o.mustSignIn(opsID, opsSecret)
+	draft := o.resolve(csrf, url.Values{"emails": {demo.AlexMorganLondonEmail}})
+	o.post(draft+"/plan", url.Values{"csrf": {csrf}, "type": {"GDPR_EXPORT"}})
+	if r := o.post(draft+"/submit", url.Values{"csrf": {csrf}, "type": {"GDPR_EXPORT"}, "subjects": {"1"}, "requests": {"1"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("submit: %d\n%s", r.status, r.body)
+	}
+	reqs := requestsOf(t, rg.proc, "acme")
+	ids := []gdpr.Identifier{{Kind: gdpr.IdentifierEmail, Value: demo.AlexMorganLondonEmail}}
+	if len(reqs) != 1 || reqs[0].Name != gdpr.DeriveDSRIDWithKey(key, ids) || reqs[0].Name == gdpr.DeriveDSRID(ids) {
+		t.Fatalf("requests %+v; want one named %s", reqs, gdpr.DeriveDSRIDWithKey(key, ids))
+	}
+	if _, err := New(rg.proc, testClients(t), WithDSRKey([]byte("short"))); err == nil || !strings.Contains(err.Error(), "32 or more") {
+		t.Errorf("a short DSR key: %v, want an error asking for 32 bytes or more", err)
+	}
+}

@@ -105,7 +105,7 @@ func (c *Console) dsrPlan(w http.ResponseWriter, r *http.Request, s *session) {
 	defer d.mu.Unlock()
 	f := r.PostForm
 	d.typ = gdpr.RequestType(f.Get("type"))
-	d.opts = gdpr.FulfilOptions{DSRID: d.reference, Include: f["include"], DeleteConfirmed: d.typ == gdpr.RequestDelete}
+	d.opts = gdpr.FulfilOptions{DSRID: d.reference, DSRKey: c.dsrKey, Include: f["include"], DeleteConfirmed: d.typ == gdpr.RequestDelete}
 	if d.typ == gdpr.RequestUpdate {
 		d.opts.ReplacementTerms = []gdpr.ReplacementTerm{{Type: gdpr.SearchType(f.Get("replace_type")),
 			ExistingValue: strings.TrimSpace(f.Get("replace_from")), UpdatedValue: strings.TrimSpace(f.Get("replace_to"))}}

@@ -75,7 +75,7 @@ func (f *dsarFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.incl, "include", "also act on the ambiguous subject with this `ID` (repeatable)")
 	fs.StringVar(&f.out, "out", "", "write the report as JSON to `FILE`")
 	fs.StringVar(&f.dir, "dir", "", "export: download the archives into `DIR`")
-	fs.StringVar(&f.id, "id", "", "the DSR id (a ticket number) the requests' idempotency keys derive from (default: derived from the identifiers)")
+	fs.StringVar(&f.id, "id", "", "the DSR id (a ticket number) the requests' idempotency keys derive from (default: derived from the identifiers, keyed with the client secret when there is one)")
 	fs.StringVar(&f.replace, "replace", "", "update: the `TYPE` of the value to replace (e.g. EMAIL)")
 	fs.StringVar(&f.from, "from", "", "update: the existing value")
 	fs.StringVar(&f.to, "to", "", "update: the updated value")
@@ -200,6 +200,12 @@ func runDSAR(ctx context.Context, c *gdpr.Client, f *dsarFlags, stdin io.Reader,
 	}
 	opts := gdpr.FulfilOptions{Include: f.incl, DeleteConfirmed: f.reqType == gdpr.RequestDelete,
 		ReplacementTerms: f.replacement, DSRID: f.id}
+	if f.api.secret != "" {
+		// The same client derives the same id for the same identifiers,
+		// so that running again resumes; nobody without the secret can
+		// test the id, or the idempotency keys, against guesses.
+		opts.DSRKey = []byte(f.api.secret)
+	}
 	plan, err := res.Plan(f.reqType, opts)
 	if err != nil {
 		return &usageError{strings.TrimPrefix(err.Error(), "gdpr: plan: ")}

@@ -184,3 +184,26 @@ func TestDSARUpdate(t *testing.T) {
 		t.Fatal("the email was not replaced")
 	}
 }
+
+// With a client secret, the DSR id derived from the identifiers is keyed
+// with it: the same on every run of that client, and not one that anyone
+// guessing the email can recompute.
+func TestDSARDerivesItsIDWithTheClientSecret(t *testing.T) {
+	email := []gdpr.Identifier{{Kind: gdpr.IdentifierEmail, Value: demo.AlexMorganSeattleEmail}}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, gdpr.DeriveDSRID(email)},
+		{[]string{"--client-secret", "a-long-test-secret"}, gdpr.DeriveDSRIDWithKey([]byte("a-long-test-secret"), email)},
+	} {
+		args := append([]string{"--demo", "--email", demo.AlexMorganSeattleEmail, "--type", "export"}, c.args...)
+		code, out, errOut, _ := dsar(t, "", args...)
+		if code != 0 {
+			t.Fatalf("exit %d\n%s%s", code, out, errOut)
+		}
+		if !strings.Contains(errOut, "DSR "+c.want+":") {
+			t.Errorf("dsar %v: the DSR id is not %s:\n%s", c.args, c.want, errOut)
+		}
+	}
+}

@@ -40,9 +40,7 @@ func minimization(c *serveConfig, log *slog.Logger) (processor.Option, error) {
 		if err != nil {
 			return nil, fmt.Errorf("--signing-key is not hex: %w", err)
 		}
-		mac := hmac.New(sha256.New, signing)
-		mac.Write([]byte("gdprkit minimization key"))
-		key = mac.Sum(nil)
+		key = deriveKey(signing, "gdprkit minimization key")
 	default:
 		key = make([]byte, 32)
 		rand.Read(key)
@@ -52,4 +50,13 @@ func minimization(c *serveConfig, log *slog.Logger) (processor.Option, error) {
 		return nil, fmt.Errorf("--minimize-key has %d bytes; give 32 or more (64 hex digits)", len(key))
 	}
 	return processor.WithMinimization(c.minimizeAfter, key), nil
+}
+
+// deriveKey derives the key of one purpose from the signing key, so that
+// replicas given one --signing-key agree on it and no purpose's key tells
+// another's.
+func deriveKey(signing []byte, purpose string) []byte {
+	mac := hmac.New(sha256.New, signing)
+	mac.Write([]byte(purpose))
+	return mac.Sum(nil)
 }

@@ -121,12 +121,14 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 		return err
 	}
 	opts := []server.Option{server.WithLogger(log), server.WithRate(c.rate, c.burst), server.WithTrustedProxies(c.proxies)}
+	copts := []console.Option{console.WithLogger(log), console.WithTrustedProxies(c.proxies)}
 	if c.keyHex != "" {
 		key, err := hex.DecodeString(c.keyHex)
 		if err != nil {
 			return fmt.Errorf("--signing-key is not hex: %w", err)
 		}
 		opts = append(opts, server.WithSigningKey(key))
+		copts = append(copts, console.WithDSRKey(deriveKey(key, "gdprkit console dsr id key")))
 	}
 	if c.publicURL != "" {
 		opts = append(opts, server.WithPublicURL(c.publicURL))
@@ -163,7 +165,6 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 	}
 	var handler http.Handler = h
 	if c.console {
-		copts := []console.Option{console.WithLogger(log), console.WithTrustedProxies(c.proxies)}
 		if strings.HasPrefix(c.publicURL, "https://") {
 			copts = append(copts, console.WithSecureCookies())
 		}
