@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,13 +20,12 @@ var _ processor.Adapter = (*Adapter)(nil)
 // reached over the protocol. It is safe for concurrent use and starts no
 // goroutines. The zero value is not usable: call New.
 type Adapter struct {
-	name   string
-	base   string // the base URL, without a trailing slash
-	shown  string // the base URL with any password redacted, for errors
-	secret []byte
-	cfg    config
-	hc     *http.Client
-	slots  chan struct{}
+	name  string
+	base  string // the base URL, without a trailing slash
+	shown string // the base URL with any password redacted, for errors
+	cfg   config
+	hc    *http.Client
+	slots chan struct{}
 }
 
 // New returns an Adapter named name (the name it reports in steps, errors
@@ -35,18 +35,47 @@ type Adapter struct {
 // https URL, secret is shorter than MinSecretLen or an option is not
 // valid. New makes no call.
 func New(name, baseURL, secret string, opts ...Option) (*Adapter, error) {
+	if len(secret) < MinSecretLen {
+		return nil, fmt.Errorf("httpadapter: New: adapter %q: the secret must be %d bytes or more", name, MinSecretLen)
+	}
+	key := []byte(secret)
+	return newAdapter("New", name, baseURL, func(config) func() []byte { return func() []byte { return key } }, opts)
+}
+
+// NewFromSecretFile is New with the secret in the file at path (its
+// content, without trailing line breaks), read again every second:
+// replacing the file's content switches the Adapter to the new secret
+// within a second, without a restart (see Secret rotation in the
+// package documentation). It fails when the file cannot be read or holds
+// a secret shorter than MinSecretLen; a later change that cannot be used
+// leaves the secret read before in use, and is logged (WithLogger).
+func NewFromSecretFile(name, baseURL, path string, opts ...Option) (*Adapter, error) {
+	secret, err := readSecretFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("httpadapter: NewFromSecretFile: adapter %q: %w", name, err)
+	}
+	return newAdapter("NewFromSecretFile", name, baseURL, func(c config) func() []byte {
+		log := c.log
+		if log == nil {
+			log = slog.New(slog.DiscardHandler)
+		}
+		f := &fileSecret{path: path, now: c.now, log: log, name: name, secret: secret, checked: c.now()}
+		return f.get
+	}, opts)
+}
+
+// newAdapter builds an Adapter for the constructor fn whose signing key
+// secret returns, once the options are applied.
+func newAdapter(fn, name, baseURL string, secret func(config) func() []byte, opts []Option) (*Adapter, error) {
 	if strings.TrimSpace(name) == "" {
-		return nil, errors.New("httpadapter: New: the adapter needs a name")
+		return nil, fmt.Errorf("httpadapter: %s: the adapter needs a name", fn)
 	}
 	u, err := url.Parse(baseURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("httpadapter: New: adapter %q: the URL must be an absolute http or https URL, e.g. https://crm.internal/gdpr", name)
+		return nil, fmt.Errorf("httpadapter: %s: adapter %q: the URL must be an absolute http or https URL, e.g. https://crm.internal/gdpr", fn, name)
 	}
 	if u.RawQuery != "" || u.Fragment != "" {
-		return nil, fmt.Errorf("httpadapter: New: adapter %q: the URL must have no query or fragment", name)
-	}
-	if len(secret) < MinSecretLen {
-		return nil, fmt.Errorf("httpadapter: New: adapter %q: the secret must be %d bytes or more", name, MinSecretLen)
+		return nil, fmt.Errorf("httpadapter: %s: adapter %q: the URL must have no query or fragment", fn, name)
 	}
 	c := defaultConfig()
 	for _, o := range opts {
@@ -58,15 +87,14 @@ func New(name, baseURL, secret string, opts ...Option) (*Adapter, error) {
 		}
 	}
 	a := &Adapter{
-		name:   name,
-		base:   strings.TrimSuffix(u.String(), "/"),
-		shown:  strings.TrimSuffix(u.Redacted(), "/"),
-		secret: []byte(secret),
-		cfg:    c,
-		slots:  make(chan struct{}, c.concurrency),
+		name:  name,
+		base:  strings.TrimSuffix(u.String(), "/"),
+		shown: strings.TrimSuffix(u.Redacted(), "/"),
+		cfg:   c,
+		slots: make(chan struct{}, c.concurrency),
 	}
 	a.hc = &http.Client{
-		Transport: &attemptTransport{base: c.transport, secret: a.secret, timeout: c.timeout, now: c.now},
+		Transport: &attemptTransport{base: c.transport, secret: secret(c), timeout: c.timeout, now: c.now},
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse // a signature is for one route
 		},

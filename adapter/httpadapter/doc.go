@@ -76,8 +76,10 @@
 //  1. Give the service the new secret beside the old one, e.g.
 //     Handler(a, newSecret, WithSecrets(oldSecret)), on every instance.
 //     Calls signed with either pass.
-//  2. Switch the processor to the new secret (for gdpr serve, the value
-//     of the remote entry's secretEnv or secretFile, then restart it).
+//  2. Switch the processor to the new secret. An Adapter made by
+//     [NewFromSecretFile] reads its file again every second: replace the
+//     file's content (gdpr serve's secretFile). One made by New keeps its
+//     secret: make a new one (gdpr serve's secretEnv: restart it).
 //  3. Once no processor signs with the old secret, remove it from the
 //     service. Calls signed with it are answered 401 from then on.
 //

@@ -108,9 +108,9 @@ func WithTransport(rt http.RoundTripper) Option {
 }
 
 // WithLogger makes the Adapter log each attempt of a call (operation,
-// attempt number, status or error) at debug level. Nothing logged
-// carries a term, a record or the secret. Without it the Adapter logs
-// nothing.
+// attempt number, status or error) at debug level, and a change of its
+// secret file (NewFromSecretFile). Nothing logged carries a term, a
+// record or the secret. Without it the Adapter logs nothing.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		c.log = l

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -28,7 +28,7 @@ import (
 //	remote:                       # services serving the httpadapter protocol
 //	  - name: billing
 //	    url: https://billing.internal/gdpr
-//	    secretEnv: BILLING_GDPR_SECRET   # or secretFile: /run/secrets/billing
+//	    secretEnv: BILLING_GDPR_SECRET   # or secretFile: /run/secrets/billing (read again every second)
 //	    timeout: 30s                     # optional: each attempt of a call
 //	    retries: 3                       # optional: tries again per call
 //	    concurrency: 8                   # optional: calls in flight at once
@@ -50,10 +50,10 @@ type remoteConfig struct {
 }
 
 // loadAdaptersFile reads the --adapters file at path and opens its SQL and
-// remote adapters. The io.Closer closes what the SQL adapters opened; on
+// remote adapters, the remote ones logging to log. The io.Closer closes what the SQL adapters opened; on
 // error everything opened is closed. Errors name the entry, never a DSN
 // or a secret.
-func loadAdaptersFile(ctx context.Context, path string) ([]processor.Adapter, io.Closer, error) {
+func loadAdaptersFile(ctx context.Context, path string, log *slog.Logger) ([]processor.Adapter, io.Closer, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
@@ -69,7 +69,7 @@ func loadAdaptersFile(ctx context.Context, path string) ([]processor.Adapter, io
 	dir := filepath.Dir(path)
 	var remotes []processor.Adapter
 	for i, rc := range c.Remote {
-		a, err := rc.open(dir)
+		a, err := rc.open(dir, log)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: remote adapter %d (%q): %w", path, i, rc.Name, err)
 		}
@@ -82,13 +82,11 @@ func loadAdaptersFile(ctx context.Context, path string) ([]processor.Adapter, io
 	return append(sqls, remotes...), closer, nil
 }
 
-// open builds the remote adapter; a relative secretFile is read from dir.
-func (rc remoteConfig) open(dir string) (*httpadapter.Adapter, error) {
-	secret, err := rc.secret(dir)
-	if err != nil {
-		return nil, err
-	}
-	var opts []httpadapter.Option
+// open builds the remote adapter, logging to log. A relative secretFile
+// is read from dir, and read again every second, so that a new secret
+// takes effect without a restart.
+func (rc remoteConfig) open(dir string, log *slog.Logger) (*httpadapter.Adapter, error) {
+	opts := []httpadapter.Option{httpadapter.WithLogger(log)}
 	if rc.Timeout != 0 {
 		opts = append(opts, httpadapter.WithTimeout(rc.Timeout))
 	}
@@ -98,29 +96,25 @@ func (rc remoteConfig) open(dir string) (*httpadapter.Adapter, error) {
 	if rc.Concurrency != 0 {
 		opts = append(opts, httpadapter.WithConcurrency(rc.Concurrency))
 	}
-	return httpadapter.New(rc.Name, rc.URL, secret, opts...)
-}
-
-func (rc remoteConfig) secret(dir string) (string, error) {
 	switch {
 	case rc.SecretEnv != "" && rc.SecretFile != "":
-		return "", errors.New("give secretEnv or secretFile, not both")
+		return nil, errors.New("give secretEnv or secretFile, not both")
 	case rc.SecretEnv != "":
 		s := os.Getenv(rc.SecretEnv)
 		if s == "" {
-			return "", fmt.Errorf("environment variable %s is empty", rc.SecretEnv)
+			return nil, fmt.Errorf("environment variable %s is empty", rc.SecretEnv)
 		}
-		return s, nil
+		return httpadapter.New(rc.Name, rc.URL, s, opts...)
 	case rc.SecretFile != "":
 		p := rc.SecretFile
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dir, p)
 		}
-		b, err := os.ReadFile(p)
+		a, err := httpadapter.NewFromSecretFile(rc.Name, rc.URL, p, opts...)
 		if err != nil {
-			return "", fmt.Errorf("secretFile: %w", err)
+			return nil, fmt.Errorf("secretFile: %w", err)
 		}
-		return strings.TrimRight(string(b), "\r\n"), nil
+		return a, nil
 	}
-	return "", errors.New("secretEnv or secretFile is required: the shared secret is never written in this file")
+	return nil, errors.New("secretEnv or secretFile is required: the shared secret is never written in this file")
 }

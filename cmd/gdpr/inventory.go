@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -92,7 +93,7 @@ func cmdInventory(ctx context.Context, args []string, stdout, stderr io.Writer) 
 // localInventory builds the adapters of c and a processor over them, with
 // gdpr serve's retention policy, and returns its inventory.
 func localInventory(ctx context.Context, c *serveConfig) (processor.Inventory, error) {
-	adapters, closeAdapters, err := loadAdapters(ctx, c)
+	adapters, closeAdapters, err := loadAdapters(ctx, c, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return processor.Inventory{}, err
 	}

@@ -134,7 +134,7 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 		opts = append(opts, server.WithPublicURL(c.publicURL))
 	}
 
-	adapters, closeAdapters, err := loadAdapters(ctx, c)
+	adapters, closeAdapters, err := loadAdapters(ctx, c, log)
 	if err != nil {
 		return err
 	}
@@ -239,7 +239,7 @@ func openStore(ctx context.Context, c *serveConfig) (processor.Store, func(), er
 
 // loadAdapters builds the adapters of --demo, --data and --adapters, and
 // a function that closes what they opened.
-func loadAdapters(ctx context.Context, c *serveConfig) ([]processor.Adapter, func(), error) {
+func loadAdapters(ctx context.Context, c *serveConfig, log *slog.Logger) ([]processor.Adapter, func(), error) {
 	var as []processor.Adapter
 	closers := []io.Closer{}
 	closeAll := func() {
@@ -278,7 +278,7 @@ func loadAdapters(ctx context.Context, c *serveConfig) ([]processor.Adapter, fun
 		as = append(as, a)
 	}
 	if c.sqlAdapters != "" {
-		configured, closer, err := loadAdaptersFile(ctx, c.sqlAdapters)
+		configured, closer, err := loadAdaptersFile(ctx, c.sqlAdapters, log)
 		if err != nil {
 			return nil, nil, fmt.Errorf("--adapters: %w", err)
 		}

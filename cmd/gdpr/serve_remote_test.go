@@ -1,6 +1,7 @@
 package main
 
 import (
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -84,7 +85,7 @@ func TestAdaptersFileRemoteErrors(t *testing.T) {
 	for _, c := range cases {
 		path := filepath.Join(t.TempDir(), "adapters.yaml")
 		os.WriteFile(path, []byte(c.yaml), 0o600)
-		_, _, err := loadAdaptersFile(t.Context(), path)
+		_, _, err := loadAdaptersFile(t.Context(), path, slog.New(slog.DiscardHandler))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%q: error %v, want one containing %q", c.yaml, err, c.want)
 			continue
