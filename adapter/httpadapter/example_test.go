@@ -6,6 +6,8 @@ import (
 	"log"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/gdprkit/gdpr"
@@ -56,4 +58,32 @@ func Example() {
 	}
 	fmt.Println(len(subjects), subjects[0].Name, subjects[0].ExternalContactID)
 	// Output: 1 Robin Vale c-1
+}
+
+// An Adapter whose secret is a mounted file signs with what the file
+// holds, read again every second: rotating the secret needs no restart.
+func ExampleNewFromSecretFile() {
+	dir, err := os.MkdirTemp("", "secrets")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "crm") // /run/secrets/crm, in practice
+	if err := os.WriteFile(path, []byte("shared-secret-of-the-crm-service\n"), 0o600); err != nil {
+		log.Fatal(err)
+	}
+	remote, err := httpadapter.NewFromSecretFile("crm", "https://crm.internal/gdpr", path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(remote.Name())
+
+	if err := os.WriteFile(path, []byte("short\n"), 0o600); err != nil {
+		log.Fatal(err)
+	}
+	_, err = httpadapter.NewFromSecretFile("crm", "https://crm.internal/gdpr", path)
+	fmt.Println(err != nil)
+	// Output:
+	// crm
+	// true
 }
