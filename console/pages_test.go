@@ -92,11 +92,7 @@ func TestFailedRequestShowsItsErrorAndRetries(t *testing.T) {
 		procOpts: []processor.Option{processor.WithRetry(2, time.Millisecond, time.Millisecond)}})
 	o := rg.officer(t)
 	csrf := o.mustSignIn(opsID, opsSecret)
-	draft := o.resolve(csrf, url.Values{"emails": {demo.AlexMorganLondonEmail}})
-	o.post(draft+"/plan", url.Values{"csrf": {csrf}, "type": {"GDPR_EXPORT"}})
-	if r := o.post(draft+"/submit", url.Values{"csrf": {csrf}, "type": {"GDPR_EXPORT"}, "subjects": {"1"}, "requests": {"1"}}); r.status != http.StatusSeeOther {
-		t.Fatalf("submit: %d\n%s", r.status, r.body)
-	}
+	o.submitExport(csrf, demo.AlexMorganLondonEmail)
 	reqs := requestsOf(t, rg.proc, "acme")
 	if len(reqs) != 1 {
 		t.Fatalf("%d requests; want 1", len(reqs))
@@ -164,11 +160,7 @@ func TestDerivedDSRIDsAreKeyed(t *testing.T) {
 	rg := newRig(t, false, WithDSRKey(key))
 	o := rg.officer(t)
 	csrf := o.mustSignIn(opsID, opsSecret)
-	draft := o.resolve(csrf, url.Values{"emails": {demo.AlexMorganLondonEmail}})
-	o.post(draft+"/plan", url.Values{"csrf": {csrf}, "type": {"GDPR_EXPORT"}})
-	if r := o.post(draft+"/submit", url.Values{"csrf": {csrf}, "type": {"GDPR_EXPORT"}, "subjects": {"1"}, "requests": {"1"}}); r.status != http.StatusSeeOther {
-		t.Fatalf("submit: %d\n%s", r.status, r.body)
-	}
+	o.submitExport(csrf, demo.AlexMorganLondonEmail)
 	reqs := requestsOf(t, rg.proc, "acme")
 	ids := []gdpr.Identifier{{Kind: gdpr.IdentifierEmail, Value: demo.AlexMorganLondonEmail}}
 	if len(reqs) != 1 || reqs[0].Name != gdpr.DeriveDSRIDWithKey(key, ids) || reqs[0].Name == gdpr.DeriveDSRID(ids) {
@@ -176,5 +168,16 @@ func TestDerivedDSRIDsAreKeyed(t *testing.T) {
 	}
 	if _, err := New(rg.proc, testClients(t), WithDSRKey([]byte("short"))); err == nil || !strings.Contains(err.Error(), "32 or more") {
 		t.Errorf("a short DSR key: %v, want an error asking for 32 bytes or more", err)
+	}
+}
+
+// submitExport resolves email, plans an export for the one subject it
+// confirms and submits it, failing the test unless all of it worked.
+func (o *officer) submitExport(csrf, email string) {
+	o.t.Helper()
+	draft := o.resolve(csrf, url.Values{"emails": {email}})
+	o.post(draft+"/plan", url.Values{"csrf": {csrf}, "type": {"GDPR_EXPORT"}})
+	if r := o.post(draft+"/submit", url.Values{"csrf": {csrf}, "type": {"GDPR_EXPORT"}, "subjects": {"1"}, "requests": {"1"}}); r.status != http.StatusSeeOther {
+		o.t.Fatalf("submit: %d\n%s", r.status, r.body)
 	}
 }
