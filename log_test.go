@@ -1,39 +1,22 @@
 package gdpr
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/gdprkit/gdpr/internal/testlog"
 )
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // Logs show what was called and how it went, never personal data or
 // secrets: not the search value, the subject, the body, the token or the
 // client secret.
 func TestLogsHoldNoPersonalDataOrSecrets(t *testing.T) {
 	t.Parallel()
-	var buf syncBuffer
+	var buf testlog.Buffer
 	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c, mux, _, _ := setup(t, WithClientCredentials("zz-client-id", "zz-client-secret-9913"), WithLogger(logger))
 	secrets := []string{

@@ -12,9 +12,10 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/gdprkit/gdpr/internal/testlog"
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/internal/demo"
@@ -54,31 +55,13 @@ func testClients(t testing.TB) *server.Clients {
 	return clients
 }
 
-// syncBuffer is a log destination safe for concurrent writes.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // rig is the GDPR API and the console over the demo data, served by an
 // httptest server, with the processor's workers running.
 type rig struct {
 	proc *processor.Processor
 	con  *Console
 	srv  *httptest.Server
-	logs *syncBuffer
+	logs *testlog.Buffer
 }
 
 // newRig starts a rig over the demo data; tls serves it over HTTPS. It
@@ -111,7 +94,7 @@ func startRig(t testing.TB, cfg rigConfig, opts ...Option) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &testlog.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	clients := testClients(t)
 	api, err := server.New(p, clients, server.WithLogger(log), server.WithRate(0, 0))

@@ -1,38 +1,20 @@
 package httpadapter_test
 
 import (
-	"bytes"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/gdprkit/gdpr/internal/testlog"
+
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
 )
-
-// lockedBuffer is a log destination safe for concurrent writes.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // TestSecretFileIsReadAgain follows step 2 of the rotation procedure
 // without a restart: the secret file's content is replaced, and the
@@ -69,7 +51,7 @@ func TestSecretFileIsReadAgain(t *testing.T) {
 		}
 	}
 	write(oldSecret + "\n")
-	logs := &lockedBuffer{}
+	logs := &testlog.Buffer{}
 	a, err := httpadapter.NewFromSecretFile("crm", srv.URL, path, httpadapter.WithRetry(0, time.Millisecond, time.Millisecond),
 		httpadapter.WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
 	if err != nil {

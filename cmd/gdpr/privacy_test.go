@@ -7,31 +7,13 @@ import (
 	"io/fs"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
+
+	"github.com/gdprkit/gdpr/internal/testlog"
 
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/internal/demo"
 )
-
-// lockedBuffer is a buffer safe for the server's, processor's and
-// client's goroutines to log into at once.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // personalValues returns every name, email, phone, address, handle and
 // subject id of the demo data set, as written and lower-cased.
@@ -87,7 +69,7 @@ func personalValues(t *testing.T) []string {
 // and client logging at debug level, and looks for every personal value
 // of the demo data set in what they logged.
 func TestLogsCarryNoPersonalData(t *testing.T) {
-	var logs lockedBuffer
+	var logs testlog.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	var out bytes.Buffer
 	if err := runDemo(context.Background(), &out, log); err != nil {
