@@ -90,6 +90,15 @@ func (r *refusal) Unwrap() error { return r.err }
 // change stays atomic and keeps its own outcome: a refused change fails
 // alone, and when a transaction fails, its changes are retried one by one
 // so that each gets the error it caused.
+//
+// One transaction is in flight at a time. Every transaction that appends
+// to an organization's chain waits for the one before to commit, so a
+// second one in flight would only wait on the chain's head, holding its
+// job rows and a connection, while the changes it took could have joined
+// the next, larger, batch. With three PostgreSQL replicas on one database,
+// two per Store queued six transactions on the head, and the replicas
+// together completed 30% fewer requests than one alone; with one per
+// Store, as many.
 type writer struct {
 	d     dialect
 	db    *sql.DB
@@ -102,18 +111,14 @@ type writer struct {
 	closed bool
 }
 
-// newWriter starts a writer with n transactions in flight at most: with
-// more than one, the next transaction writes its job rows while the one
-// before waits for its commit.
-func newWriter(d dialect, db *sql.DB, n int, flush func(context.Context) error) *writer {
+// newWriter starts a writer.
+func newWriter(d dialect, db *sql.DB, flush func(context.Context) error) *writer {
 	w := &writer{d: d, db: db, flush: flush, queue: make(chan *change, maxBatch), stop: make(chan struct{})}
-	for range n {
-		w.wg.Go(w.loop)
-	}
+	w.wg.Go(w.loop)
 	return w
 }
 
-// close stops the writer once the transactions in flight have committed;
+// close stops the writer once the transaction in flight has committed;
 // changes still queued fail with errClosed, and so do later ones.
 func (w *writer) close() {
 	w.mu.Lock()

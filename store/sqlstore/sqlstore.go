@@ -55,7 +55,7 @@
 // again, or from several processes at once, is safe.
 //
 // The Open functions start the goroutines of database/sql's connection
-// pools and one or two that commit changes; a PostgreSQL Store starts one
+// pools and one that commits changes; a PostgreSQL Store starts one
 // more, once, to give a jobs table that autovacuum has not analyzed yet
 // its first statistics. Close stops them all.
 package sqlstore
@@ -112,17 +112,6 @@ const (
 	// reads a SQLite database through (it writes through one more).
 	DefaultSQLiteReaders = 4
 )
-
-// postgresWriters is how many transactions of changes a PostgreSQL Store
-// has in flight at once. One: every transaction that appends to an
-// organization's chain waits for the one before to commit, so a second
-// in flight only waits on the chain's head, holding its job rows and a
-// connection, while the changes it took could have joined the next,
-// larger, batch. With three replicas on one database, two per Store
-// queued six transactions on the head, and the replicas together
-// completed 30% fewer requests than one alone; with one per Store, as
-// many.
-const postgresWriters = 1
 
 // WithSchema sets the PostgreSQL schema the Store keeps its tables in,
 // creating it if it does not exist; the default is the first schema of the
@@ -235,7 +224,7 @@ func OpenSQLite(ctx context.Context, path string, opts ...Option) (*Store, error
 		s.Close()
 		return nil, fmt.Errorf("sqlstore: open %s: %w", path, err)
 	}
-	s.writes = newWriter(s.d, w, 1, fb.flush)
+	s.writes = newWriter(s.d, w, fb.flush)
 	return s, nil
 }
 
@@ -278,7 +267,7 @@ func OpenPostgres(ctx context.Context, dsn string, opts ...Option) (*Store, erro
 		s.Close()
 		return nil, fmt.Errorf("sqlstore: open postgres: sweep interrupted blob puts: %w", err)
 	}
-	s.writes = newWriter(s.d, db, postgresWriters, cb.flush)
+	s.writes = newWriter(s.d, db, cb.flush)
 	s.stats = newAnalyzer(s.analyzeJobs)
 	return s, nil
 }
