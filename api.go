@@ -20,7 +20,7 @@ const (
 // term of type t (GET /api/v2/gdpr/subjects). No match is an empty slice.
 // The search value is personal data: it is sent only in the query string,
 // which the Client never logs nor puts in its errors.
-func (c *Client) SearchSubjects(ctx context.Context, t SearchType, value string) ([]Subject, error) {
+func (c *Client) SearchSubjects(ctx context.Context, t Kind, value string) ([]Subject, error) {
 	q := "searchType=" + url.QueryEscape(string(t)) + "&searchValue=" + url.QueryEscape(value)
 	var l SubjectEntityListing
 	if err := c.do(ctx, &call{method: http.MethodGet, path: subjectsPath, query: q}, &l); err != nil {

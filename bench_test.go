@@ -38,7 +38,7 @@ func benchClient(b *testing.B, srv *httptest.Server) *Client {
 
 // benchSearch is one SearchSubjects through the whole client stack.
 func benchSearch(b *testing.B, c *Client) {
-	s, err := c.SearchSubjects(context.Background(), SearchEmail, "ann@example.com")
+	s, err := c.SearchSubjects(context.Background(), KindEmail, "ann@example.com")
 	if err != nil || len(s) != 1 {
 		b.Fatal(s, err)
 	}

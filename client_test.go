@@ -28,7 +28,7 @@ func TestSearchSubjects(t *testing.T) {
 		testHeader(t, r, "User-Agent", "test-agent/1")
 		fmt.Fprint(w, `{"entities":[{"name":"Ann","userId":"u1","emailAddresses":["ann+x@example.com"]}],"pageSize":1,"pageNumber":1,"total":1}`)
 	})
-	got, err := c.SearchSubjects(context.Background(), SearchEmail, "ann+x@example.com")
+	got, err := c.SearchSubjects(context.Background(), KindEmail, "ann+x@example.com")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestSearchSubjectsNoMatchIsEmpty(t *testing.T) {
 	mux.HandleFunc("/api/v2/gdpr/subjects", func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, `{"entities":null,"total":0}`)
 	})
-	got, err := c.SearchSubjects(context.Background(), SearchPhone, "+13115552368")
+	got, err := c.SearchSubjects(context.Background(), KindPhone, "+13115552368")
 	if err != nil || got == nil || len(got) != 0 {
 		t.Fatalf("SearchSubjects = %#v, %v; want an empty slice", got, err)
 	}
@@ -67,7 +67,7 @@ func TestCreateRequest(t *testing.T) {
 	got, err := c.CreateRequest(context.Background(), RequestSpec{
 		Name: "DSR 1", Type: RequestUpdate,
 		Subject:          Subject{EmailAddresses: []string{"a@example.com"}},
-		ReplacementTerms: []ReplacementTerm{{Type: SearchEmail, ExistingValue: "a@example.com", UpdatedValue: "b@example.com"}},
+		ReplacementTerms: []ReplacementTerm{{Type: KindEmail, ExistingValue: "a@example.com", UpdatedValue: "b@example.com"}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -305,7 +305,7 @@ func TestRetries(t *testing.T) {
 			c, mux, clk, _ := setup(t, tokenOpt)
 			h, hits := handlerSequence(tt.handlers...)
 			mux.HandleFunc("/api/v2/gdpr/subjects", h)
-			_, err := c.SearchSubjects(context.Background(), SearchName, "x")
+			_, err := c.SearchSubjects(context.Background(), KindName, "x")
 			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
 				t.Fatalf("err = %v, want %v", err, tt.wantErr)
 			}
@@ -339,7 +339,7 @@ func TestRateLimitErrorAfterRetries(t *testing.T) {
 		w.Header().Set("ININ-Correlation-Id", "corr-429")
 		writeJSON(w, 429, NewError(429, CodeTooManyRequestsRetry, "Rate limit exceeded the maximum. Retry the request in [42] seconds").Body)
 	})
-	_, err := c.SearchSubjects(context.Background(), SearchName, "x")
+	_, err := c.SearchSubjects(context.Background(), KindName, "x")
 	var rl *RateLimitError
 	if !errors.As(err, &rl) || !errors.Is(err, ErrRateLimited) {
 		t.Fatalf("err = %v, want a *RateLimitError", err)
@@ -410,14 +410,14 @@ func TestCancelledContextNotRetried(t *testing.T) {
 		cancel()
 		status(503)(w, r)
 	})
-	_, err := c.SearchSubjects(ctx, SearchName, "x")
+	_, err := c.SearchSubjects(ctx, KindName, "x")
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 	if hits.Load() != 1 {
 		t.Errorf("%d attempts, want 1", hits.Load())
 	}
-	if _, err := c.SearchSubjects(ctx, SearchName, "x"); !errors.Is(err, context.Canceled) || hits.Load() != 1 {
+	if _, err := c.SearchSubjects(ctx, KindName, "x"); !errors.Is(err, context.Canceled) || hits.Load() != 1 {
 		t.Errorf("cancelled before the call: err %v, %d attempts", err, hits.Load())
 	}
 }
@@ -432,7 +432,7 @@ func TestErrorsHideSearchValue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = c.SearchSubjects(context.Background(), SearchEmail, "hidden.value@example.com")
+	_, err = c.SearchSubjects(context.Background(), KindEmail, "hidden.value@example.com")
 	if err == nil {
 		t.Fatal("no error from a closed server")
 	}
@@ -533,7 +533,7 @@ func TestOAuthError(t *testing.T) {
 		w.Header().Set("ININ-Correlation-Id", "corr-oauth")
 		writeJSON(w, 400, map[string]string{"error": "invalid_client", "description": "client not found", "error_description": "client not found"})
 	})
-	_, err := c.SearchSubjects(context.Background(), SearchName, "x")
+	_, err := c.SearchSubjects(context.Background(), KindName, "x")
 	var oe *OAuthError
 	if !errors.As(err, &oe) || !errors.Is(err, ErrUnauthorized) {
 		t.Fatalf("err = %v, want an *OAuthError matching ErrUnauthorized", err)
@@ -568,7 +568,7 @@ func TestBusyTokenEndpointIsRetried(t *testing.T) {
 	mux.HandleFunc("/api/v2/gdpr/subjects", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, 200, SubjectEntityListing{Entities: []Subject{{Name: "x"}}})
 	})
-	got, err := c.SearchSubjects(context.Background(), SearchName, "x")
+	got, err := c.SearchSubjects(context.Background(), KindName, "x")
 	if err != nil || len(got) != 1 {
 		t.Fatalf("SearchSubjects = %v, %v; want one subject after the token endpoint recovers", got, err)
 	}

@@ -13,7 +13,7 @@
 //		gdpr.WithRegion("eu-west-1"),
 //		gdpr.WithClientCredentials(id, secret),
 //	)
-//	subjects, err := client.SearchSubjects(ctx, gdpr.SearchEmail, "ann@example.com")
+//	subjects, err := client.SearchSubjects(ctx, gdpr.KindEmail, "ann@example.com")
 //	req, err := client.CreateRequest(ctx, gdpr.RequestSpec{
 //		Type:    gdpr.RequestExport,
 //		Subject: gdpr.Subject{EmailAddresses: []string{"ann@example.com"}},

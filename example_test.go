@@ -143,7 +143,7 @@ func ExampleClient_SearchSubjects() {
 	defer srv.Close()
 	client := newExampleClient(srv)
 
-	subjects, err := client.SearchSubjects(context.Background(), gdpr.SearchEmail, "ann@example.com")
+	subjects, err := client.SearchSubjects(context.Background(), gdpr.KindEmail, "ann@example.com")
 	if err != nil {
 		log.Fatal(err)
 	}

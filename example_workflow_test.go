@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/store/memstore"
@@ -37,7 +38,7 @@ func exampleProcessor() (p *processor.Processor, stop func()) {
 	if err := crm.LoadJSON(strings.NewReader(namesakesData)); err != nil {
 		log.Fatal(err)
 	}
-	p, err = processor.New(memstore.New(), []processor.Adapter{crm}, processor.WithPoll(5*time.Millisecond))
+	p, err = processor.New(memstore.New(), []adapter.Adapter{crm}, processor.WithPoll(5*time.Millisecond))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func ExampleFulfil() {
 			fmt.Printf("left alone %s: %s\n", s.Subject, s.Reason)
 		}
 	}
-	left, _ := p.SearchSubjects(ctx, gdpr.SearchName, "Kim Lee")
+	left, _ := p.SearchSubjects(ctx, gdpr.KindName, "Kim Lee")
 	fmt.Println("the name now finds", left[0].ExternalContactID)
 	// Output:
 	// request for externalContactId:c-101 by EXTERNAL_CONTACT_ID: COMPLETED, verified true

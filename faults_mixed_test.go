@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
@@ -203,7 +204,7 @@ func newFaultEnv(t *testing.T, seed uint64, people int) *faultEnv {
 	if err := dialer.Load(demo.Generated("dialer", 0, people)); err != nil {
 		t.Fatal(err)
 	}
-	p, err := processor.New(memstore.New(), []processor.Adapter{crm, dialer}, processor.WithPoll(5*time.Millisecond))
+	p, err := processor.New(memstore.New(), []adapter.Adapter{crm, dialer}, processor.WithPoll(5*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,7 +332,7 @@ func wantArchive(data []byte, id string, records int) error {
 		return fmt.Errorf("manifest %+v, want request %s, 2 data stores, %d records", m, id, 2*records)
 	}
 	for _, a := range m.Adapters {
-		var recs []processor.Record
+		var recs []adapter.Record
 		if err := json.Unmarshal(files[a.File], &recs); err != nil {
 			return fmt.Errorf("archive file %s: %w", a.File, err)
 		}
@@ -366,7 +367,7 @@ func TestFaultsMixedOperations(t *testing.T) {
 		email := demo.GeneratedEmail(k)
 		var subjects []gdpr.Subject
 		if !o.run("SearchSubjects", k, func() (err error) {
-			subjects, err = c.SearchSubjects(ctx, gdpr.SearchEmail, email)
+			subjects, err = c.SearchSubjects(ctx, gdpr.KindEmail, email)
 			if err != nil {
 				return err
 			}
@@ -383,7 +384,7 @@ func TestFaultsMixedOperations(t *testing.T) {
 			spec.Type = gdpr.RequestExport
 		case 1:
 			spec.Type = gdpr.RequestUpdate
-			spec.ReplacementTerms = []gdpr.ReplacementTerm{{Type: gdpr.SearchEmail, ExistingValue: email, UpdatedValue: updated}}
+			spec.ReplacementTerms = []gdpr.ReplacementTerm{{Type: gdpr.KindEmail, ExistingValue: email, UpdatedValue: updated}}
 			want = func(string) gdpr.Outcome { return gdpr.Outcome{Updated: 1} }
 		case 2:
 			spec.Type, spec.DeleteConfirmed = gdpr.RequestDelete, true
@@ -451,14 +452,14 @@ func TestFaultsMixedOperations(t *testing.T) {
 			})
 		case gdpr.RequestUpdate:
 			o.run("SearchSubjects", k, func() error {
-				ss, err := c.SearchSubjects(ctx, gdpr.SearchEmail, updated)
+				ss, err := c.SearchSubjects(ctx, gdpr.KindEmail, updated)
 				if err != nil {
 					return err
 				}
 				return wantSubjects(ss, 2)
 			})
 			o.run("SearchSubjects", k, func() error {
-				ss, err := c.SearchSubjects(ctx, gdpr.SearchEmail, email)
+				ss, err := c.SearchSubjects(ctx, gdpr.KindEmail, email)
 				if err != nil {
 					return err
 				}
@@ -469,9 +470,9 @@ func TestFaultsMixedOperations(t *testing.T) {
 				t.Errorf("person %d: erasure %s verification %+v, want passed", k, done.ID, done.Verification)
 			}
 			for _, q := range []struct {
-				t gdpr.SearchType
+				t gdpr.Kind
 				v string
-			}{{gdpr.SearchEmail, email}, {gdpr.SearchPhone, phone}} {
+			}{{gdpr.KindEmail, email}, {gdpr.KindPhone, phone}} {
 				o.run("SearchSubjects", k, func() error {
 					ss, err := c.SearchSubjects(ctx, q.t, q.v)
 					if err != nil {
@@ -561,7 +562,7 @@ func TestFaultsTruncatedBodyIsRetriedThenFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.CloseIdleConnections()
-	ss, err := c.SearchSubjects(context.Background(), gdpr.SearchName, "Ann Example")
+	ss, err := c.SearchSubjects(context.Background(), gdpr.KindName, "Ann Example")
 	if ss != nil || !errors.Is(err, io.ErrUnexpectedEOF) || calls.Load() != 3 {
 		t.Errorf("got %v, %v after %d attempts; want no subjects, an error matching io.ErrUnexpectedEOF, 3 attempts", ss, err, calls.Load())
 	}

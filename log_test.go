@@ -43,14 +43,14 @@ func TestLogsHoldNoPersonalDataOrSecrets(t *testing.T) {
 	mux.HandleFunc("/api/v2/gdpr/requests", h)
 
 	ctx := context.Background()
-	if _, err := c.SearchSubjects(ctx, SearchEmail, "zebra.person@example.com"); err != nil {
+	if _, err := c.SearchSubjects(ctx, KindEmail, "zebra.person@example.com"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.SearchSubjects(ctx, SearchPhone, "+4915112345678"); err != nil {
+	if _, err := c.SearchSubjects(ctx, KindPhone, "+4915112345678"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.CreateRequest(ctx, RequestSpec{Type: RequestUpdate, Subject: Subject{Name: "zz-subject-name"},
-		ReplacementTerms: []ReplacementTerm{{Type: SearchName, ExistingValue: "zz-subject-name", UpdatedValue: "zz-updated"}}}); err != nil {
+		ReplacementTerms: []ReplacementTerm{{Type: KindName, ExistingValue: "zz-subject-name", UpdatedValue: "zz-updated"}}}); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()

@@ -100,7 +100,7 @@ func TestZeroOptionsNeedCredentials(t *testing.T) {
 	if got, want := c.BaseURL(), "https://api.mypurecloud.com"; got != want {
 		t.Errorf("BaseURL %q, want %q", got, want)
 	}
-	_, err = c.SearchSubjects(context.Background(), SearchEmail, "someone@example.com")
+	_, err = c.SearchSubjects(context.Background(), KindEmail, "someone@example.com")
 	if !errors.Is(err, ErrNoCredentials) {
 		t.Fatalf("err = %v, want ErrNoCredentials", err)
 	}

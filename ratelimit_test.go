@@ -175,7 +175,7 @@ func TestThrottleStaysUnderServerRate(t *testing.T) {
 	defer c.CloseIdleConnections()
 	start := time.Now()
 	run(3*n, func() error {
-		_, err := c.SearchSubjects(context.Background(), SearchName, "x")
+		_, err := c.SearchSubjects(context.Background(), KindName, "x")
 		return err
 	})
 	elapsed := time.Since(start)

@@ -120,9 +120,9 @@ func (r *Request) Clone() *Request {
 // ReplacementTerm replaces ExistingValue by UpdatedValue in a GDPR_UPDATE
 // request. Type is one of the search types.
 type ReplacementTerm struct {
-	Type          SearchType `json:"type"`
-	ExistingValue string     `json:"existingValue"`
-	UpdatedValue  string     `json:"updatedValue"`
+	Type          Kind   `json:"type"`
+	ExistingValue string `json:"existingValue"`
+	UpdatedValue  string `json:"updatedValue"`
 }
 
 // DomainEntityRef names an entity of the API.

@@ -12,7 +12,7 @@ import "context"
 type Service interface {
 	// SearchSubjects returns every subject whose data matches value taken
 	// as a term of type t. No match is an empty slice and a nil error.
-	SearchSubjects(ctx context.Context, t SearchType, value string) ([]Subject, error)
+	SearchSubjects(ctx context.Context, t Kind, value string) ([]Subject, error)
 
 	// CreateRequest validates spec and accepts the request for processing.
 	// It returns at once with the request at INITIATED; processing is

@@ -1,41 +1,5 @@
 package gdpr
 
-// SearchType is the kind of term a subject search or a request names.
-type SearchType string
-
-// The search types of the wire enum. The oldest clients know only the first
-// four.
-const (
-	SearchName          SearchType = "NAME"
-	SearchAddress       SearchType = "ADDRESS"
-	SearchPhone         SearchType = "PHONE"
-	SearchEmail         SearchType = "EMAIL"
-	SearchTwitter       SearchType = "TWITTER"
-	SearchInstagram     SearchType = "INSTAGRAM"
-	SearchFacebook      SearchType = "FACEBOOK"
-	SearchAppleMessages SearchType = "APPLE_MESSAGES"
-	SearchExternalID    SearchType = "EXTERNAL_ID"
-)
-
-// SearchTypes lists every valid SearchType in wire order.
-func SearchTypes() []SearchType {
-	return []SearchType{SearchName, SearchAddress, SearchPhone, SearchEmail,
-		SearchTwitter, SearchInstagram, SearchFacebook, SearchAppleMessages, SearchExternalID}
-}
-
-// Validate returns an *EnumError naming the allowed values when t is not
-// one of them.
-func (t SearchType) Validate() error { return checkEnum("searchType", t, SearchTypes()) }
-
-// IsSocial reports whether t names a social handle type.
-func (t SearchType) IsSocial() bool {
-	switch t {
-	case SearchTwitter, SearchInstagram, SearchFacebook, SearchAppleMessages:
-		return true
-	}
-	return false
-}
-
 // Subject is a data subject, or the search term of a request (GDPRSubject on
 // the wire). Every field is optional. As a request's subject it carries
 // exactly one term; as a search result it carries what is known of the
@@ -105,8 +69,8 @@ type JourneyCustomer struct {
 // SocialHandle is a handle on a social network. Type is one of the social
 // search types (TWITTER, INSTAGRAM, FACEBOOK, APPLE_MESSAGES).
 type SocialHandle struct {
-	Type  SearchType `json:"type,omitempty"`
-	Value string     `json:"value,omitempty"`
+	Type  Kind   `json:"type,omitempty"`
+	Value string `json:"value,omitempty"`
 }
 
 // SubjectEntityListing is the wire listing of a subject search.

@@ -30,7 +30,7 @@ func TestRequestWireRoundTrip(t *testing.T) {
 	want := gdpr.Request{
 		ID: "r1", Name: "DSR 17",
 		CreatedBy:        &gdpr.DomainEntityRef{ID: "u1", Name: "Ops", SelfURI: "/api/v2/users/u1"},
-		ReplacementTerms: []gdpr.ReplacementTerm{{Type: gdpr.SearchEmail, ExistingValue: "personal.email@domain.com", UpdatedValue: "updated.personal.email@domain.com"}},
+		ReplacementTerms: []gdpr.ReplacementTerm{{Type: gdpr.KindEmail, ExistingValue: "personal.email@domain.com", UpdatedValue: "updated.personal.email@domain.com"}},
 		RequestType:      gdpr.RequestUpdate,
 		CreatedDate:      gdpr.NewTime(time.Date(2026, 11, 29, 13, 26, 27, 0, time.UTC)),
 		Status:           gdpr.StatusInitiated,
@@ -38,7 +38,7 @@ func TestRequestWireRoundTrip(t *testing.T) {
 			Name: "N", UserID: "u", ExternalContactID: "c",
 			DialerContactID: &gdpr.DialerContactID{ID: "d", ContactListID: "l"},
 			JourneyCustomer: &gdpr.JourneyCustomer{Type: "cookie", ID: "j"},
-			SocialHandle:    &gdpr.SocialHandle{Type: gdpr.SearchTwitter, Value: "@h"},
+			SocialHandle:    &gdpr.SocialHandle{Type: gdpr.KindTwitter, Value: "@h"},
 			ExternalID:      "x", Addresses: []string{"a"}, PhoneNumbers: []string{"+13115552368"}, EmailAddresses: []string{"e@example.com"},
 		},
 		ResultsURL: "https://r", ResultsURLs: []string{"https://r/1", "https://r/2"}, SelfURI: "/api/v2/gdpr/requests/r1",
@@ -70,7 +70,7 @@ func TestEnumsNameTheirAllowedValues(t *testing.T) {
 		err     error
 		allowed string
 	}{
-		{gdpr.SearchType("FAX").Validate(), "NAME, ADDRESS, PHONE, EMAIL, TWITTER, INSTAGRAM, FACEBOOK, APPLE_MESSAGES, EXTERNAL_ID"},
+		{gdpr.Kind("FAX").Validate(), "NAME, ADDRESS, PHONE, EMAIL, TWITTER, INSTAGRAM, FACEBOOK, APPLE_MESSAGES, EXTERNAL_ID"},
 		{gdpr.RequestType("GDPR_GET").Validate(), "GDPR_EXPORT, GDPR_UPDATE, GDPR_DELETE"},
 		{gdpr.Status("DONE").Validate(), "INITIATED, SEARCHING, UPDATING, DELETING, FINALIZING, COMPLETED, ERROR"},
 	} {
@@ -79,7 +79,7 @@ func TestEnumsNameTheirAllowedValues(t *testing.T) {
 			t.Errorf("error %v does not name %s", c.err, c.allowed)
 		}
 	}
-	for _, v := range gdpr.SearchTypes() {
+	for _, v := range gdpr.SearchKinds() {
 		if err := v.Validate(); err != nil {
 			t.Error(err)
 		}

@@ -23,10 +23,10 @@ import (
 //     wait for them all and report.
 
 // IdentifierKind is the kind of one identifier a person gives: one of the
-// searchable kinds (the values of SearchType) or one of the subject ids.
+// searchable kinds (the values of Kind) or one of the subject ids.
 type IdentifierKind string
 
-// Identifier kinds. The first nine have the values of the SearchType of
+// Identifier kinds. The first nine have the values of the Kind of
 // the same name.
 const (
 	IdentifierName              IdentifierKind = "NAME"
@@ -43,10 +43,10 @@ const (
 	IdentifierDialerContactID   IdentifierKind = "DIALER_CONTACT_ID"
 )
 
-// SearchType returns the search type that finds subjects by identifiers
+// Kind returns the search type that finds subjects by identifiers
 // of kind k, and false for the id kinds, which are not searchable.
-func (k IdentifierKind) SearchType() (SearchType, bool) {
-	t := SearchType(k)
+func (k IdentifierKind) Kind() (Kind, bool) {
+	t := Kind(k)
 	return t, t.Validate() == nil
 }
 
@@ -90,7 +90,7 @@ func (i Identifier) Term() Subject {
 	case IdentifierDialerContactID:
 		return Subject{DialerContactID: &DialerContactID{ID: i.Value, ContactListID: i.ContactListID}}
 	}
-	return Subject{SocialHandle: &SocialHandle{Type: SearchType(i.Kind), Value: i.Value}}
+	return Subject{SocialHandle: &SocialHandle{Type: Kind(i.Kind), Value: i.Value}}
 }
 
 // Identifiers is everything a person gave to be found by. Every field is
@@ -303,7 +303,7 @@ func Resolve(ctx context.Context, svc Service, ids Identifiers) (*Resolution, er
 	}
 	found := make([][]Subject, len(list))
 	err = forEachLimit(ctx, len(list), searchConcurrency, func(ctx context.Context, i int) error {
-		t, ok := list[i].Kind.SearchType()
+		t, ok := list[i].Kind.Kind()
 		if !ok {
 			return nil
 		}

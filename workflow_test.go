@@ -69,7 +69,7 @@ func TestResolveNamesakeIsAmbiguousAndUntouched(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	p := demoProcessor(t)
-	london, err := p.SearchSubjects(ctx, gdpr.SearchEmail, demo.AlexMorganLondonEmail)
+	london, err := p.SearchSubjects(ctx, gdpr.KindEmail, demo.AlexMorganLondonEmail)
 	if err != nil || len(london) != 1 {
 		t.Fatalf("london: %v %v", london, err)
 	}
@@ -116,7 +116,7 @@ func TestResolveNamesakeIsAmbiguousAndUntouched(t *testing.T) {
 	}
 
 	// Only the namesake is left, with all its data.
-	left, err := p.SearchSubjects(ctx, gdpr.SearchName, demo.AlexMorgan)
+	left, err := p.SearchSubjects(ctx, gdpr.KindName, demo.AlexMorgan)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestResolveNamesakeIsAmbiguousAndUntouched(t *testing.T) {
 		!slices.Contains(left[0].EmailAddresses, demo.AlexMorganLondonEmail) {
 		t.Fatalf("after the delete, the name finds %+v", left)
 	}
-	if gone, _ := p.SearchSubjects(ctx, gdpr.SearchEmail, demo.AlexMorganSeattleEmail); len(gone) != 0 {
+	if gone, _ := p.SearchSubjects(ctx, gdpr.KindEmail, demo.AlexMorganSeattleEmail); len(gone) != 0 {
 		t.Fatalf("the person's email still finds %+v", gone)
 	}
 }
@@ -157,7 +157,7 @@ func TestResolveGivenUserID(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	p := demoProcessor(t)
-	found, err := p.SearchSubjects(ctx, gdpr.SearchEmail, demo.SamRiveraEmail)
+	found, err := p.SearchSubjects(ctx, gdpr.KindEmail, demo.SamRiveraEmail)
 	if err != nil {
 		t.Fatal(err)
 	}

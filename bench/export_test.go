@@ -8,7 +8,9 @@ import (
 	"testing"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 	"github.com/gdprkit/gdpr/store/memstore"
 )
 
@@ -31,8 +33,8 @@ func BenchmarkExportLargeSubject(b *testing.B) {
 	b.Run("blobs=memory", func(b *testing.B) { benchExport(b, memstore.New()) })
 }
 
-func benchExport(b *testing.B, store processor.Store) {
-	p, err := processor.New(store, []processor.Adapter{manyRecords{n: largeSubject}})
+func benchExport(b *testing.B, store store.Store) {
+	p, err := processor.New(store, []adapter.Adapter{manyRecords{n: largeSubject}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -75,20 +77,20 @@ type manyRecords struct{ n int }
 
 func (manyRecords) Name() string { return "archive" }
 
-func (manyRecords) Search(context.Context, processor.Term) ([]gdpr.Subject, error) {
+func (manyRecords) Search(context.Context, gdpr.Term) ([]gdpr.Subject, error) {
 	return nil, nil
 }
 
-func (manyRecords) Resolve(context.Context, processor.Term) (gdpr.Subject, error) {
+func (manyRecords) Resolve(context.Context, gdpr.Term) (gdpr.Subject, error) {
 	return gdpr.Subject{}, fmt.Errorf("bench: resolve: %w", gdpr.ErrNotFound)
 }
 
-func (a manyRecords) Export(ctx context.Context, _ processor.Op, _ []processor.Term, emit func(processor.Record) error) error {
+func (a manyRecords) Export(ctx context.Context, _ adapter.Op, _ []gdpr.Term, emit func(adapter.Record) error) error {
 	for i := range a.n {
 		if i%1024 == 0 && ctx.Err() != nil {
 			return fmt.Errorf("bench: export: %w", ctx.Err())
 		}
-		err := emit(processor.Record{Kind: "chatMessage", ID: "msg-" + strconv.Itoa(i), Fields: map[string]any{
+		err := emit(adapter.Record{Kind: "chatMessage", ID: "msg-" + strconv.Itoa(i), Fields: map[string]any{
 			"conversation": "conv-" + strconv.Itoa(i/50),
 			"sent":         "2025-03-14T09:26:53Z",
 			"from":         "ann@example.com",
@@ -101,10 +103,10 @@ func (a manyRecords) Export(ctx context.Context, _ processor.Op, _ []processor.T
 	return nil
 }
 
-func (manyRecords) Rectify(context.Context, processor.Op, []processor.Term, []processor.Change) (gdpr.Outcome, error) {
+func (manyRecords) Rectify(context.Context, adapter.Op, []gdpr.Term, []adapter.Change) (gdpr.Outcome, error) {
 	return gdpr.Outcome{}, nil
 }
 
-func (manyRecords) Erase(context.Context, processor.Op, []processor.Term, processor.KeepFunc) (gdpr.Outcome, error) {
+func (manyRecords) Erase(context.Context, adapter.Op, []gdpr.Term, adapter.KeepFunc) (gdpr.Outcome, error) {
 	return gdpr.Outcome{}, nil
 }

@@ -11,7 +11,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/store"
 	"github.com/gdprkit/gdpr/store/memstore"
 )
 
@@ -23,7 +24,7 @@ type fileBlobs struct {
 	dir string
 }
 
-var _ processor.Store = fileBlobs{}
+var _ store.Store = fileBlobs{}
 
 func (s fileBlobs) path(key string) string {
 	sum := sha256.Sum256([]byte(key))
@@ -54,7 +55,7 @@ func (s fileBlobs) PutBlob(ctx context.Context, key string, r io.Reader) (int64,
 func (s fileBlobs) OpenBlob(ctx context.Context, key string) (io.ReadCloser, error) {
 	f, err := os.Open(s.path(key))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("bench: open blob %q: %w", key, processor.ErrNotFound)
+		return nil, fmt.Errorf("bench: open blob %q: %w", key, gdpr.ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("bench: open blob: %w", err)

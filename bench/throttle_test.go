@@ -74,7 +74,7 @@ func BenchmarkThrottle(b *testing.B) {
 		}
 		defer c.CloseIdleConnections()
 		throttled(b, srv, func(ctx context.Context) error {
-			_, err := c.SearchSubjects(ctx, gdpr.SearchName, "x")
+			_, err := c.SearchSubjects(ctx, gdpr.KindName, "x")
 			return err
 		})
 	})

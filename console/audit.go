@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // fullAuditEvery is how often the console checks an organization's whole
@@ -28,14 +28,14 @@ type auditChecks struct {
 // auditCheck is what the console last verified of one organization's
 // chain.
 type auditCheck struct {
-	last *processor.Event // nil: the chain was empty
-	n    int64            // events verified, up to last
-	full time.Time        // when the whole chain was last checked
+	last *store.Event // nil: the chain was empty
+	n    int64        // events verified, up to last
+	full time.Time    // when the whole chain was last checked
 }
 
 // verify checks the audit chain of the organization on ctx, in full when
 // the last full check is older than fullAuditEvery, and returns the
-// number of events verified or a *processor.ChainError.
+// number of events verified or a *store.ChainError.
 func (a *auditChecks) verify(ctx context.Context, proc Processor, org string, now time.Time) (int64, error) {
 	a.mu.Lock()
 	c, ok := a.orgs[org]

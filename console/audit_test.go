@@ -9,6 +9,7 @@ import (
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // verifyCounter is a Processor that counts how its chain is verified:
@@ -20,7 +21,7 @@ type verifyCounter struct {
 	fail        bool
 }
 
-func (v *verifyCounter) VerifyAuditFrom(ctx context.Context, prev *processor.Event) (*processor.Event, int64, error) {
+func (v *verifyCounter) VerifyAuditFrom(ctx context.Context, prev *store.Event) (*store.Event, int64, error) {
 	if prev == nil {
 		v.full++
 	} else {
@@ -28,7 +29,7 @@ func (v *verifyCounter) VerifyAuditFrom(ctx context.Context, prev *processor.Eve
 	}
 	if v.fail {
 		v.fail = false
-		return prev, 0, &processor.ChainError{Seq: 1, Reason: "altered"}
+		return prev, 0, &store.ChainError{Seq: 1, Reason: "altered"}
 	}
 	return v.Processor.VerifyAuditFrom(ctx, prev)
 }
@@ -66,7 +67,7 @@ func TestAuditChecksReadOnlyWhatIsNewBetweenFullChecks(t *testing.T) {
 	look(fullAuditEvery, 2, 2, 2) // the whole chain again
 
 	v.fail = true
-	var ce *processor.ChainError
+	var ce *store.ChainError
 	if _, err := a.verify(ctx, v, "acme", t0.Add(fullAuditEvery+time.Minute)); !errors.As(err, &ce) {
 		t.Fatalf("a broken chain verified: %v", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // Path is where the console is served: every page is under it.
@@ -26,7 +27,7 @@ const Path = "/console/"
 type Processor interface {
 	gdpr.Service
 	// ListFiltered is ListRequests over the requests that pass the filter.
-	ListFiltered(ctx context.Context, opts gdpr.ListOptions, f processor.Filter) (*gdpr.RequestEntityListing, error)
+	ListFiltered(ctx context.Context, opts gdpr.ListOptions, f store.Filter) (*gdpr.RequestEntityListing, error)
 	// Overdue lists the requests that are not final and past their due date.
 	Overdue(ctx context.Context, opts gdpr.ListOptions) (*gdpr.RequestEntityListing, error)
 	// Retry resumes a request in ERROR.
@@ -34,10 +35,10 @@ type Processor interface {
 	// OpenResults opens a completed export's archive.
 	OpenResults(ctx context.Context, id string) (io.ReadCloser, error)
 	// Audit returns a request's audit events, oldest first.
-	Audit(ctx context.Context, id string) ([]processor.Event, error)
+	Audit(ctx context.Context, id string) ([]store.Event, error)
 	// VerifyAuditFrom checks the organization's audit chain after an
 	// event an earlier check returned (nil: the whole chain).
-	VerifyAuditFrom(ctx context.Context, prev *processor.Event) (*processor.Event, int64, error)
+	VerifyAuditFrom(ctx context.Context, prev *store.Event) (*store.Event, int64, error)
 }
 
 var _ Processor = (*processor.Processor)(nil)

@@ -9,7 +9,7 @@ import (
 	"net/url"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // refreshSeconds is how often a page that follows running requests
@@ -31,7 +31,7 @@ type detailView struct {
 	Req                 *gdpr.Request
 	TermKind, TermValue string
 	Steps               []stepRow
-	Events              []processor.Event
+	Events              []store.Event
 	// AuditChecked counts the events of the organization's chain that
 	// verified; AuditProblem says where the chain is broken, if it is.
 	AuditChecked int64
@@ -65,7 +65,7 @@ func (c *Console) requestDetail(w http.ResponseWriter, r *http.Request, s *sessi
 		v.Steps = append(v.Steps, row)
 	}
 	n, err := c.audit.verify(ctx, c.proc, s.org, c.now())
-	var chain *processor.ChainError
+	var chain *store.ChainError
 	switch {
 	case errors.As(err, &chain):
 		v.AuditProblem = chain.Error()

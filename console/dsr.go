@@ -40,7 +40,7 @@ func (f dsrForm) identifiers() (gdpr.Identifiers, error) {
 	}
 	for _, l := range lines(f.Socials) {
 		typ, handle, ok := strings.Cut(l, ":")
-		st := gdpr.SearchType(strings.ToUpper(strings.TrimSpace(typ)))
+		st := gdpr.Kind(strings.ToUpper(strings.TrimSpace(typ)))
 		if !ok || strings.TrimSpace(handle) == "" || !st.IsSocial() {
 			return ids, errors.New("social handles: write each as TYPE:handle, with TYPE one of TWITTER, INSTAGRAM, FACEBOOK, APPLE_MESSAGES")
 		}

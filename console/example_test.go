@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/console"
 	"github.com/gdprkit/gdpr/processor"
@@ -22,7 +23,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	p, err := processor.New(memstore.New(), []processor.Adapter{crm})
+	p, err := processor.New(memstore.New(), []adapter.Adapter{crm})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/internal/testlog"
 
 	"github.com/gdprkit/gdpr"
@@ -77,7 +78,7 @@ type rigConfig struct {
 	// idle leaves the workers stopped: requests stay INITIATED.
 	idle bool
 	// adapters replace the demo data stores when set.
-	adapters []processor.Adapter
+	adapters []adapter.Adapter
 	procOpts []processor.Option
 }
 

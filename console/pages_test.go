@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
@@ -73,7 +74,7 @@ type flaky struct {
 	failing atomic.Bool
 }
 
-func (f *flaky) Export(ctx context.Context, op processor.Op, terms []processor.Term, emit func(processor.Record) error) error {
+func (f *flaky) Export(ctx context.Context, op adapter.Op, terms []gdpr.Term, emit func(adapter.Record) error) error {
 	if f.failing.Load() {
 		return errors.New("the data store is down for maintenance")
 	}
@@ -88,7 +89,7 @@ func TestFailedRequestShowsItsErrorAndRetries(t *testing.T) {
 	}
 	crm := &flaky{Adapter: mems[1]}
 	crm.failing.Store(true)
-	rg := startRig(t, rigConfig{adapters: []processor.Adapter{mems[0], crm, mems[2]},
+	rg := startRig(t, rigConfig{adapters: []adapter.Adapter{mems[0], crm, mems[2]},
 		procOpts: []processor.Option{processor.WithRetry(2, time.Millisecond, time.Millisecond)}})
 	o := rg.officer(t)
 	csrf := o.mustSignIn(opsID, opsSecret)

@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // listPageSize is how many requests a page of the list shows.
@@ -71,7 +71,7 @@ func (c *Console) requestList(w http.ResponseWriter, r *http.Request, s *session
 	case "":
 		list, err = c.proc.ListRequests(r.Context(), opts)
 	case filterOpen:
-		list, err = c.proc.ListFiltered(r.Context(), opts, processor.Filter{Open: true})
+		list, err = c.proc.ListFiltered(r.Context(), opts, store.Filter{Open: true})
 	case filterOverdue:
 		list, err = c.proc.Overdue(r.Context(), opts)
 	default:
@@ -80,7 +80,7 @@ func (c *Console) requestList(w http.ResponseWriter, r *http.Request, s *session
 				fmt.Sprintf("%q is not a status the list can be filtered by. Choose one from the list of requests.", status))
 			return
 		}
-		list, err = c.proc.ListFiltered(r.Context(), opts, processor.Filter{Statuses: []gdpr.Status{gdpr.Status(status)}})
+		list, err = c.proc.ListFiltered(r.Context(), opts, store.Filter{Statuses: []gdpr.Status{gdpr.Status(status)}})
 	}
 	if err != nil {
 		c.failErr(w, r, s, err)

@@ -33,7 +33,7 @@ type resolutionView struct {
 	Type        gdpr.RequestType
 	Types       []gdpr.RequestType
 	Replace     gdpr.ReplacementTerm
-	SearchTypes []gdpr.SearchType
+	SearchTypes []gdpr.Kind
 	Submitted   bool
 }
 
@@ -65,7 +65,7 @@ func holds(s gdpr.Subject) []string {
 // resolutionData builds the resolution page's data from the draft.
 func resolutionData(d *draft) resolutionView {
 	v := resolutionView{DraftID: d.id, Reference: d.reference, Identifiers: d.res.Identifiers, Unmatched: d.res.Unmatched,
-		Type: d.typ, Types: gdpr.RequestTypes(), SearchTypes: gdpr.SearchTypes(), Submitted: d.report != nil}
+		Type: d.typ, Types: gdpr.RequestTypes(), SearchTypes: gdpr.SearchKinds(), Submitted: d.report != nil}
 	if len(d.opts.ReplacementTerms) > 0 {
 		v.Replace = d.opts.ReplacementTerms[0]
 	}
@@ -107,7 +107,7 @@ func (c *Console) dsrPlan(w http.ResponseWriter, r *http.Request, s *session) {
 	d.typ = gdpr.RequestType(f.Get("type"))
 	d.opts = gdpr.FulfilOptions{DSRID: d.reference, DSRKey: c.dsrKey, Include: f["include"], DeleteConfirmed: d.typ == gdpr.RequestDelete}
 	if d.typ == gdpr.RequestUpdate {
-		d.opts.ReplacementTerms = []gdpr.ReplacementTerm{{Type: gdpr.SearchType(f.Get("replace_type")),
+		d.opts.ReplacementTerms = []gdpr.ReplacementTerm{{Type: gdpr.Kind(f.Get("replace_type")),
 			ExistingValue: strings.TrimSpace(f.Get("replace_from")), UpdatedValue: strings.TrimSpace(f.Get("replace_to"))}}
 	}
 	again := func(msg string) {

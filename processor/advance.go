@@ -9,6 +9,8 @@ import (
 	"sync"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // phase is the status a request of type t holds while its steps run.
@@ -39,7 +41,7 @@ func phase(t gdpr.RequestType) gdpr.Status {
 func (r *run) advance(ctx context.Context) error {
 	defer r.closeParts(ctx)
 	req := &r.job.Request
-	var evs []Event
+	var evs []store.Event
 	setStatus := func(s gdpr.Status, detail string) {
 		req.Status = s
 		evs = append(evs, r.p.event(r.job, "status", detail))
@@ -118,7 +120,7 @@ func (r *run) advance(ctx context.Context) error {
 // (packaging an export, most likely): every step runs again (an export
 // part may be missing), counted as an attempt, so that a lasting failure
 // backs off and ends in ERROR instead of looping.
-func (r *run) finalizingFailed(ctx context.Context, evs []Event, err error) error {
+func (r *run) finalizingFailed(ctx context.Context, evs []store.Event, err error) error {
 	req := &r.job.Request
 	r.p.log().WarnContext(ctx, "finalizing failed", "request", req.ID, "err", err)
 	for i := range req.Steps {
@@ -142,7 +144,7 @@ func allDone(steps []gdpr.Step) bool {
 
 // fail handles failed steps: the request ends in ERROR when a failed step
 // has spent its attempts, else it waits for a retry with backoff.
-func (r *run) fail(ctx context.Context, evs []Event) error {
+func (r *run) fail(ctx context.Context, evs []store.Event) error {
 	req := &r.job.Request
 	attempts := 0
 	var spent []string
@@ -171,7 +173,7 @@ func (r *run) fail(ctx context.Context, evs []Event) error {
 
 // runSteps runs every step not yet done, at once, and records each
 // result on its step. It reports whether any failed.
-func (r *run) runSteps(ctx context.Context) (failed bool, evs []Event) {
+func (r *run) runSteps(ctx context.Context) (failed bool, evs []store.Event) {
 	req := &r.job.Request
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -179,7 +181,7 @@ func (r *run) runSteps(ctx context.Context) (failed bool, evs []Event) {
 		if req.Steps[i].State == gdpr.StepDone {
 			continue
 		}
-		a := r.p.adapter(req.Steps[i].Adapter)
+		a := r.p.adapterNamed(req.Steps[i].Adapter)
 		if a == nil {
 			// The adapter was removed from the configuration since the
 			// request was created: its step cannot run.
@@ -191,7 +193,7 @@ func (r *run) runSteps(ctx context.Context) (failed bool, evs []Event) {
 			mu.Unlock()
 			continue
 		}
-		op := Op{RequestID: req.ID, ID: fmt.Sprintf("%s/%s/r%d/a%d", req.ID, a.Name(), r.job.Retries, req.Steps[i].Attempts)}
+		op := adapter.Op{RequestID: req.ID, ID: fmt.Sprintf("%s/%s/r%d/a%d", req.ID, a.Name(), r.job.Retries, req.Steps[i].Attempts)}
 		wg.Go(func() {
 			out, records, part, err := r.runStep(ctx, a, op)
 			mu.Lock()
@@ -253,7 +255,7 @@ func carried(prev *gdpr.Outcome, last gdpr.Outcome) *gdpr.Outcome {
 
 // runStep runs one adapter's operation for the request. An export's
 // part is returned spooled.
-func (r *run) runStep(ctx context.Context, a Adapter, op Op) (gdpr.Outcome, int, *spool, error) {
+func (r *run) runStep(ctx context.Context, a adapter.Adapter, op adapter.Op) (gdpr.Outcome, int, *spool, error) {
 	job := r.job
 	switch job.Request.RequestType {
 	case gdpr.RequestExport:
@@ -269,13 +271,13 @@ func (r *run) runStep(ctx context.Context, a Adapter, op Op) (gdpr.Outcome, int,
 }
 
 // keep is the KeepFunc of the retention policy for one adapter.
-func (p *Processor) keep(adapter string) KeepFunc {
-	return func(ctx context.Context, rec Record) (string, bool, error) {
-		return p.cfg.policy.Retain(ctx, adapter, rec)
+func (p *Processor) keep(name string) adapter.KeepFunc {
+	return func(ctx context.Context, rec adapter.Record) (string, bool, error) {
+		return p.cfg.policy.Retain(ctx, name, rec)
 	}
 }
 
-func (p *Processor) adapter(name string) Adapter {
+func (p *Processor) adapterNamed(name string) adapter.Adapter {
 	for _, a := range p.adapters {
 		if a.Name() == name {
 			return a

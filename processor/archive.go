@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"io"
+
+	"github.com/gdprkit/gdpr/store"
 )
 
 // inlineBlob is an export archive small enough to be stored with the
@@ -19,7 +21,7 @@ type inlineBlob struct {
 // first byte.
 type archiveWriter struct {
 	ctx   context.Context
-	store Store
+	store store.Store
 	key   string
 	limit int
 

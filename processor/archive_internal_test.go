@@ -6,12 +6,14 @@ import (
 	"errors"
 	"io"
 	"testing"
+
+	"github.com/gdprkit/gdpr/store"
 )
 
 // blobRecorder is a Store that keeps what PutBlob reads; nothing else of
 // it is used.
 type blobRecorder struct {
-	Store
+	store.Store
 	puts map[string][]byte
 }
 

@@ -5,17 +5,17 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // FuzzVerifyChain feeds arbitrary event lists to the verifier: it must
 // answer (nil or a *ChainError) and never panic, and must accept only
 // chains that are sealed as SealEvent seals them.
 func FuzzVerifyChain(f *testing.F) {
-	var evs []processor.Event
-	var prev *processor.Event
+	var evs []store.Event
+	var prev *store.Event
 	for i, typ := range []string{"created", "status", "step", "status"} {
-		ev := processor.SealEvent(processor.Event{Org: "o", RequestID: "r", Type: typ, Time: time.Unix(int64(i), 0)}, prev)
+		ev := store.SealEvent(store.Event{Org: "o", RequestID: "r", Type: typ, Time: time.Unix(int64(i), 0)}, prev)
 		evs = append(evs, ev)
 		prev = &evs[len(evs)-1]
 	}
@@ -24,21 +24,21 @@ func FuzzVerifyChain(f *testing.F) {
 	f.Add([]byte(`[{"seq":1,"hash":"x"}]`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var in []processor.Event
+		var in []store.Event
 		if json.Unmarshal(data, &in) != nil {
 			return
 		}
-		err := processor.VerifyChain(nil, in)
+		err := store.VerifyChain(nil, in)
 		if err != nil {
-			if _, ok := err.(*processor.ChainError); !ok {
+			if _, ok := err.(*store.ChainError); !ok {
 				t.Fatalf("error %T, want *ChainError", err)
 			}
 			return
 		}
 		// Accepted: resealing every event must give the same chain.
-		var p *processor.Event
+		var p *store.Event
 		for i := range in {
-			if got := processor.SealEvent(in[i], p); got.Hash != in[i].Hash {
+			if got := store.SealEvent(in[i], p); got.Hash != in[i].Hash {
 				t.Fatalf("accepted event %d that SealEvent would not produce", i)
 			}
 			p = &in[i]

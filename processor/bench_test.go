@@ -10,15 +10,17 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 	"github.com/gdprkit/gdpr/store/memstore"
 )
 
-func benchAdapters(b *testing.B, names []string, each func(i int) memadapter.Dataset) []processor.Adapter {
+func benchAdapters(b *testing.B, names []string, each func(i int) memadapter.Dataset) []adapter.Adapter {
 	b.Helper()
-	var as []processor.Adapter
+	var as []adapter.Adapter
 	for i, n := range names {
 		a, err := memadapter.New(n)
 		if err != nil {
@@ -71,7 +73,7 @@ func benchSearch(b *testing.B, total int) {
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		start := time.Now()
-		s, err := p.SearchSubjects(ctx, gdpr.SearchEmail, terms[i%len(terms)])
+		s, err := p.SearchSubjects(ctx, gdpr.KindEmail, terms[i%len(terms)])
 		lat = append(lat, time.Since(start))
 		if err != nil || len(s) != 1 {
 			b.Fatalf("search: %d subjects, %v", len(s), err)
@@ -104,8 +106,8 @@ func benchCompleted(b *testing.B, typ gdpr.RequestType) {
 	n := b.N
 	names := []string{"directory", "crm", "dialer"}
 	as := benchAdapters(b, names, func(int) memadapter.Dataset { return demo.Generated("p", 0, n) })
-	store := memstore.New()
-	p, err := processor.New(store, as, processor.WithPoll(time.Millisecond))
+	st := memstore.New()
+	p, err := processor.New(st, as, processor.WithPoll(time.Millisecond))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -125,7 +127,7 @@ func benchCompleted(b *testing.B, typ gdpr.RequestType) {
 		}
 	}
 	for {
-		_, completed, err := store.List(ctx, "", processor.Filter{Statuses: []gdpr.Status{gdpr.StatusCompleted, gdpr.StatusError}, Limit: 1})
+		_, completed, err := st.List(ctx, "", store.Filter{Statuses: []gdpr.Status{gdpr.StatusCompleted, gdpr.StatusError}, Limit: 1})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -138,7 +140,7 @@ func benchCompleted(b *testing.B, typ gdpr.RequestType) {
 	b.StopTimer()
 	cancel()
 	<-done
-	page, err := p.ListFiltered(context.Background(), gdpr.ListOptions{PageSize: 1}, processor.Filter{Statuses: []gdpr.Status{gdpr.StatusError}})
+	page, err := p.ListFiltered(context.Background(), gdpr.ListOptions{PageSize: 1}, store.Filter{Statuses: []gdpr.Status{gdpr.StatusError}})
 	if err != nil {
 		b.Fatal(err)
 	}

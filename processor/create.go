@@ -10,6 +10,8 @@ import (
 	"fmt"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // CreateRequest validates spec, resolves an id term into the subject it
@@ -41,7 +43,7 @@ func (p *Processor) CreateRequest(ctx context.Context, spec gdpr.RequestSpec) (*
 		}
 	}
 	subject := spec.Subject.Clone()
-	terms := []Term{term}
+	terms := []gdpr.Term{term}
 	if term.Kind.IsID() {
 		resolved, err := p.resolve(ctx, term)
 		switch {
@@ -82,7 +84,7 @@ func (p *Processor) CreateRequest(ctx context.Context, spec gdpr.RequestSpec) (*
 	for i, a := range p.adapters {
 		req.Steps[i] = gdpr.Step{Adapter: a.Name(), State: gdpr.StepPending}
 	}
-	job := &Job{
+	job := &store.Job{
 		Org:            org,
 		Request:        req,
 		IdempotencyKey: spec.IdempotencyKey,
@@ -105,9 +107,9 @@ func (p *Processor) CreateRequest(ctx context.Context, spec gdpr.RequestSpec) (*
 }
 
 // findByKey returns the organization's job created with key, or nil.
-func (p *Processor) findByKey(ctx context.Context, org, key string) (*Job, error) {
+func (p *Processor) findByKey(ctx context.Context, org, key string) (*store.Job, error) {
 	job, err := p.store.FindKey(ctx, org, key)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, gdpr.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
@@ -117,7 +119,7 @@ func (p *Processor) findByKey(ctx context.Context, org, key string) (*Job, error
 }
 
 // repeat answers a CreateRequest whose idempotency key was used before.
-func (p *Processor) repeat(job *Job, fp string) (*gdpr.Request, error) {
+func (p *Processor) repeat(job *store.Job, fp string) (*gdpr.Request, error) {
 	if m := p.cfg.minimize; m != nil && !job.Minimized.IsZero() {
 		fp = m.hash("fingerprint", fp)
 	}
@@ -134,9 +136,9 @@ var errUnknownID = errors.New("processor: no adapter knows the id")
 
 // resolve asks every adapter for the subject an id term names, and merges
 // what they know.
-func (p *Processor) resolve(ctx context.Context, term Term) (gdpr.Subject, error) {
+func (p *Processor) resolve(ctx context.Context, term gdpr.Term) (gdpr.Subject, error) {
 	found := make([][]gdpr.Subject, len(p.adapters))
-	err := p.fanOut(ctx, "resolve", func(ctx context.Context, i int, a Adapter) error {
+	err := p.fanOut(ctx, "resolve", func(ctx context.Context, i int, a adapter.Adapter) error {
 		s, err := a.Resolve(ctx, term)
 		if errors.Is(err, gdpr.ErrNotFound) {
 			return nil
@@ -160,13 +162,13 @@ func (p *Processor) resolve(ctx context.Context, term Term) (gdpr.Subject, error
 	return s, nil
 }
 
-func idField(k Kind) string {
+func idField(k gdpr.Kind) string {
 	switch k {
-	case KindUserID:
+	case gdpr.KindUserID:
 		return "subject.userId"
-	case KindExternalContactID:
+	case gdpr.KindExternalContactID:
 		return "subject.externalContactId"
-	case KindDialerContactID:
+	case gdpr.KindDialerContactID:
 		return "subject.dialerContactId"
 	}
 	return "subject.journeyCustomer"
@@ -176,10 +178,10 @@ func idField(k Kind) string {
 // subject by id: the id, every other id of the subject, and its fields
 // that identify one person. Names and addresses, which namesakes and
 // housemates share, act only through the subject's own records.
-func (p *Processor) actionTerms(id Term, resolved gdpr.Subject) []Term {
-	terms := []Term{id}
-	seen := map[Term]bool{id: true}
-	for _, t := range Terms(resolved) {
+func (p *Processor) actionTerms(id gdpr.Term, resolved gdpr.Subject) []gdpr.Term {
+	terms := []gdpr.Term{id}
+	seen := map[gdpr.Term]bool{id: true}
+	for _, t := range resolved.Terms() {
 		if t.Kind.Shared() {
 			continue
 		}
@@ -215,8 +217,8 @@ func newID() (string, error) {
 }
 
 // event returns an audit event about job's current state.
-func (p *Processor) event(job *Job, typ, detail string) Event {
-	return Event{
+func (p *Processor) event(job *store.Job, typ, detail string) store.Event {
+	return store.Event{
 		Org:       job.Org,
 		RequestID: job.Request.ID,
 		Time:      p.now(),

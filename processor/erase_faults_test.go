@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
@@ -39,7 +40,7 @@ var eraseFaultNames = [eraseFaultKinds]string{"failed before erasing", "failed p
 // so that the order in which requests run changes nothing. It records,
 // for each request, what the adapter really erased and what it answered.
 type eraseFaults struct {
-	processor.Adapter
+	adapter.Adapter
 	seed  uint64
 	n     uint64 // the adapter's number, for the fault sequence
 	index func(requestID string) int
@@ -84,7 +85,7 @@ func (f *eraseFaults) get(id string) eraseSeen {
 }
 
 // fault returns the fault of this call, or -1, and a number in [0, 1).
-func (f *eraseFaults) fault(op processor.Op) (int, float64) {
+func (f *eraseFaults) fault(op adapter.Op) (int, float64) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.calls == nil {
@@ -114,7 +115,7 @@ func (f *eraseFaults) fault(op processor.Op) (int, float64) {
 	return k, x
 }
 
-func (f *eraseFaults) Erase(ctx context.Context, op processor.Op, terms []processor.Term, keep processor.KeepFunc) (gdpr.Outcome, error) {
+func (f *eraseFaults) Erase(ctx context.Context, op adapter.Op, terms []gdpr.Term, keep adapter.KeepFunc) (gdpr.Outcome, error) {
 	k, x := f.fault(op)
 	fail := func(format string, args ...any) (gdpr.Outcome, error) {
 		err := fmt.Errorf("%s: injected fault: "+format, append([]any{f.Name()}, args...)...)
@@ -123,8 +124,8 @@ func (f *eraseFaults) Erase(ctx context.Context, op processor.Op, terms []proces
 	}
 	// erase runs the real Erase, under an op id of its own, so that the
 	// adapter does not answer the processor's op from this run.
-	erase := func(suffix string, keep processor.KeepFunc) (int, error) {
-		out, err := f.Adapter.Erase(ctx, processor.Op{RequestID: op.RequestID, ID: op.ID + suffix}, terms, keep)
+	erase := func(suffix string, keep adapter.KeepFunc) (int, error) {
+		out, err := f.Adapter.Erase(ctx, adapter.Op{RequestID: op.RequestID, ID: op.ID + suffix}, terms, keep)
 		n := out.Deleted + out.Anonymized
 		f.record(op.RequestID, func(s *eraseSeen) { s.erased += n })
 		return n, err
@@ -138,7 +139,7 @@ func (f *eraseFaults) Erase(ctx context.Context, op processor.Op, terms []proces
 		// still find what is left.
 		var reached atomic.Int64
 		limit := int64(1 + x*4)
-		n, err := erase("/partway", func(ctx context.Context, rec processor.Record) (string, bool, error) {
+		n, err := erase("/partway", func(ctx context.Context, rec adapter.Record) (string, bool, error) {
 			if personKinds[rec.Kind] || reached.Add(1) > limit {
 				return "not reached", true, nil
 			}
@@ -179,10 +180,10 @@ func (f *eraseFaults) Erase(ctx context.Context, op processor.Op, terms []proces
 // finds: every fourth by its id, the others by an email or else a phone.
 func eraseSubjects(t *testing.T) []gdpr.Subject {
 	t.Helper()
-	var norm processor.Normalizer
-	parent := map[processor.Term]processor.Term{}
-	var find func(processor.Term) processor.Term
-	find = func(x processor.Term) processor.Term {
+	var norm adapter.Normalizer
+	parent := map[gdpr.Term]gdpr.Term{}
+	var find func(gdpr.Term) gdpr.Term
+	find = func(x gdpr.Term) gdpr.Term {
 		p, ok := parent[x]
 		if !ok || p == x {
 			parent[x] = x
@@ -194,7 +195,7 @@ func eraseSubjects(t *testing.T) []gdpr.Subject {
 	}
 	type person struct {
 		p     memadapter.Person
-		first processor.Term
+		first gdpr.Term
 	}
 	var people []person
 	for _, name := range []string{demo.Directory, demo.CRM, demo.Dialer} {
@@ -207,13 +208,16 @@ func eraseSubjects(t *testing.T) []gdpr.Subject {
 			t.Fatal(err)
 		}
 		for _, p := range ds.People {
-			terms := processor.Terms(gdpr.Subject{UserID: p.UserID, ExternalContactID: p.ExternalContactID,
+			var terms []gdpr.Term
+			for _, t := range (gdpr.Subject{UserID: p.UserID, ExternalContactID: p.ExternalContactID,
 				DialerContactID: p.DialerContactID, JourneyCustomer: p.JourneyCustomer, ExternalID: p.ExternalID,
-				EmailAddresses: p.Emails, PhoneNumbers: p.Phones})
-			for _, h := range p.SocialHandles {
-				terms = append(terms, processor.Term{Kind: processor.Kind(h.Type), Value: h.Value})
+				EmailAddresses: p.Emails, PhoneNumbers: p.Phones}).Terms() {
+				terms = append(terms, t)
 			}
-			var first processor.Term
+			for _, h := range p.SocialHandles {
+				terms = append(terms, gdpr.Term{Kind: gdpr.Kind(h.Type), Value: h.Value})
+			}
+			var first gdpr.Term
 			for i, term := range terms {
 				n, err := norm.Term(term)
 				if err != nil {
@@ -228,7 +232,7 @@ func eraseSubjects(t *testing.T) []gdpr.Subject {
 		}
 	}
 	var out []gdpr.Subject
-	taken := map[processor.Term]bool{}
+	taken := map[gdpr.Term]bool{}
 	for _, x := range people {
 		if r := find(x.first); taken[r] {
 			continue
@@ -255,9 +259,9 @@ func eraseSubjects(t *testing.T) []gdpr.Subject {
 func leftovers(t *testing.T, r *gdpr.Request, adapters []*memadapter.Adapter, policy processor.RetentionPolicy) int {
 	t.Helper()
 	ctx := context.Background()
-	var norm processor.Normalizer
+	var norm adapter.Normalizer
 	left := 0
-	for _, term := range processor.Terms(r.Subject) {
+	for _, term := range r.Subject.Terms() {
 		if term.Kind.Shared() {
 			continue
 		}
@@ -266,7 +270,7 @@ func leftovers(t *testing.T, r *gdpr.Request, adapters []*memadapter.Adapter, po
 			t.Fatal(err)
 		}
 		for _, a := range adapters {
-			err := a.Export(ctx, processor.Op{RequestID: "check"}, []processor.Term{n}, func(rec processor.Record) error {
+			err := a.Export(ctx, adapter.Op{RequestID: "check"}, []gdpr.Term{n}, func(rec adapter.Record) error {
 				_, keep, err := policy.Retain(ctx, a.Name(), rec)
 				if !keep {
 					left++
@@ -303,9 +307,9 @@ func TestEraseFaultsNeverCompleteWithDataLeft(t *testing.T) {
 		t.Fatal(err)
 	}
 	index := map[string]int{}
-	e := &env{store: memstore.New(), clock: newClock(), adapters: map[string]processor.Adapter{}}
+	e := &env{store: memstore.New(), clock: newClock(), adapters: map[string]adapter.Adapter{}}
 	faulty := map[string]*eraseFaults{}
-	var as []processor.Adapter
+	var as []adapter.Adapter
 	for i, m := range mems {
 		f := &eraseFaults{Adapter: m, seed: seed, n: uint64(i), index: func(id string) int { return index[id] }}
 		f.on.Store(true)

@@ -23,11 +23,11 @@ func TestWorkedExample(t *testing.T) {
 	const name, email = "Alex Morgan", "alex.morgan@example.com"
 
 	// 1. One subject search per identifier.
-	byName, err := e.p.SearchSubjects(ctx, gdpr.SearchName, name)
+	byName, err := e.p.SearchSubjects(ctx, gdpr.KindName, name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	byEmail, err := e.p.SearchSubjects(ctx, gdpr.SearchEmail, email)
+	byEmail, err := e.p.SearchSubjects(ctx, gdpr.KindEmail, email)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,14 +95,14 @@ func TestWorkedExample(t *testing.T) {
 	}
 
 	// 4. Search each term again: only what the policy retained is left.
-	again, err := e.p.SearchSubjects(ctx, gdpr.SearchEmail, email)
+	again, err := e.p.SearchSubjects(ctx, gdpr.KindEmail, email)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := ids(again); !slices.Equal(got, wantIDs[:1]) {
 		t.Fatalf("email search after erasure = %v, want only the retained employee %v", got, wantIDs[:1])
 	}
-	again, err = e.p.SearchSubjects(ctx, gdpr.SearchName, name)
+	again, err = e.p.SearchSubjects(ctx, gdpr.KindName, name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestWorkedExample(t *testing.T) {
 		t.Fatalf("name search after erasure = %v, want the retained employee and the untouched namesake %v", got, want)
 	}
 	// The contact's phone reached the dialer list too.
-	again, err = e.p.SearchSubjects(ctx, gdpr.SearchPhone, "+1 311 555 2368")
+	again, err = e.p.SearchSubjects(ctx, gdpr.KindPhone, "+1 311 555 2368")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestWorkedExample(t *testing.T) {
 		t.Fatalf("phone search after erasure = %v, want nothing", ids(again))
 	}
 	// The namesake's own data is intact.
-	again, err = e.p.SearchSubjects(ctx, gdpr.SearchEmail, "a.morgan@example.net")
+	again, err = e.p.SearchSubjects(ctx, gdpr.KindEmail, "a.morgan@example.net")
 	if err != nil || len(again) != 1 {
 		t.Fatalf("namesake search = %v, %v; want the namesake", ids(again), err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/store/memstore"
@@ -28,7 +29,7 @@ func ExampleWithMinimization() {
 	}
 	now := time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
 	key := bytes.Repeat([]byte{0x5a}, 32) // in production: a secret of 32 random bytes
-	p, err := processor.New(memstore.New(), []processor.Adapter{crm},
+	p, err := processor.New(memstore.New(), []adapter.Adapter{crm},
 		processor.WithMinimization(30*24*time.Hour, key),
 		processor.WithClock(func() time.Time { return now }))
 	if err != nil {

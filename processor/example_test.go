@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/store/memstore"
@@ -34,14 +35,14 @@ func Example() {
 	if err := crm.LoadJSON(strings.NewReader(crmData)); err != nil {
 		log.Fatal(err)
 	}
-	p, err := processor.New(memstore.New(), []processor.Adapter{crm},
+	p, err := processor.New(memstore.New(), []adapter.Adapter{crm},
 		processor.WithPolicy(processor.CurrentEmployees{}))
 	if err != nil {
 		log.Fatal(err)
 	}
 
 	// Who does the email match? Check before erasing.
-	subjects, err := p.SearchSubjects(ctx, gdpr.SearchEmail, "Robin@Example.com")
+	subjects, err := p.SearchSubjects(ctx, gdpr.KindEmail, "Robin@Example.com")
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -86,7 +87,7 @@ func Example() {
 // A request carries exactly one term; the error says how to fix it.
 func ExampleProcessor_CreateRequest_oneTermPerRequest() {
 	crm, _ := memadapter.New("crm")
-	p, _ := processor.New(memstore.New(), []processor.Adapter{crm})
+	p, _ := processor.New(memstore.New(), []adapter.Adapter{crm})
 	_, err := p.CreateRequest(context.Background(), gdpr.RequestSpec{
 		Type:    gdpr.RequestExport,
 		Subject: gdpr.Subject{Name: "Robin Vale", EmailAddresses: []string{"robin@example.com"}},

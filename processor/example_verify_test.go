@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/store/memstore"
@@ -23,7 +24,7 @@ func ExampleProcessor_VerifyAuditFrom() {
 	if err := crm.LoadJSON(strings.NewReader(crmData)); err != nil {
 		log.Fatal(err)
 	}
-	p, err := processor.New(memstore.New(), []processor.Adapter{crm})
+	p, err := processor.New(memstore.New(), []adapter.Adapter{crm})
 	if err != nil {
 		log.Fatal(err)
 	}

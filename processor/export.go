@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // Manifest describes an export archive; it is the archive's manifest.json.
@@ -29,7 +31,7 @@ type ManifestAdapter struct {
 	Records int    `json:"records"`
 }
 
-func blobKey(job *Job, name string) string {
+func blobKey(job *store.Job, name string) string {
 	return fmt.Sprintf("exports/%s/%s/%s", safeName(job.Org), job.Request.ID, name)
 }
 
@@ -53,7 +55,7 @@ func adapterFile(name string) string { return safeName(name) + ".json" }
 // exportStep streams the adapter's records, as a JSON array, into a
 // spool of their own, which the caller closes. On error the spool is
 // closed already and nil.
-func (p *Processor) exportStep(ctx context.Context, job *Job, a Adapter, op Op) (int, *spool, error) {
+func (p *Processor) exportStep(ctx context.Context, job *store.Job, a adapter.Adapter, op adapter.Op) (int, *spool, error) {
 	sp := newSpool(p.cfg.spoolDir, spoolMemory)
 	n, err := writePart(ctx, job, a, op, sp)
 	if err != nil {
@@ -66,10 +68,10 @@ func (p *Processor) exportStep(ctx context.Context, job *Job, a Adapter, op Op) 
 var comma = []byte(",\n")
 
 // writePart writes the adapter's records to w as a JSON array.
-func writePart(ctx context.Context, job *Job, a Adapter, op Op, w io.Writer) (n int, err error) {
+func writePart(ctx context.Context, job *store.Job, a adapter.Adapter, op adapter.Op, w io.Writer) (n int, err error) {
 	enc := json.NewEncoder(w)
 	sep := []byte("[\n")
-	err = a.Export(ctx, op, job.Terms, func(rec Record) error {
+	err = a.Export(ctx, op, job.Terms, func(rec adapter.Record) error {
 		if _, err := w.Write(sep); err != nil {
 			return err
 		}
@@ -96,7 +98,7 @@ func writePart(ctx context.Context, job *Job, a Adapter, op Op, w io.Writer) (n 
 // written, except when the Store is a BlobUpdater and the archive is at
 // most InlineBlobMax bytes: pack then returns it, for the update that
 // completes the request to store with it.
-func (p *Processor) pack(ctx context.Context, job *Job, parts map[string]*spool) (*inlineBlob, error) {
+func (p *Processor) pack(ctx context.Context, job *store.Job, parts map[string]*spool) (*inlineBlob, error) {
 	req := &job.Request
 	m := Manifest{
 		RequestID:   req.ID,
@@ -109,8 +111,8 @@ func (p *Processor) pack(ctx context.Context, job *Job, parts map[string]*spool)
 		m.Adapters = append(m.Adapters, ManifestAdapter{Name: s.Adapter, File: adapterFile(s.Adapter), Records: s.Records})
 	}
 	w := &archiveWriter{ctx: ctx, store: p.store, key: blobKey(job, "results.zip"), limit: -1}
-	if _, ok := p.store.(BlobUpdater); ok {
-		w.limit = InlineBlobMax
+	if _, ok := p.store.(store.BlobUpdater); ok {
+		w.limit = store.InlineBlobMax
 	}
 	blob, err := w.finish(p.writeZip(ctx, job, m, parts, w))
 	if err != nil {
@@ -121,7 +123,7 @@ func (p *Processor) pack(ctx context.Context, job *Job, parts map[string]*spool)
 	return blob, nil
 }
 
-func (p *Processor) writeZip(ctx context.Context, job *Job, m Manifest, parts map[string]*spool, w io.Writer) error {
+func (p *Processor) writeZip(ctx context.Context, job *store.Job, m Manifest, parts map[string]*spool, w io.Writer) error {
 	zw := zip.NewWriter(w)
 	zw.RegisterCompressor(zip.Deflate, p.deflaters.compressor)
 	modified := m.Generated.Time
@@ -150,7 +152,7 @@ func (p *Processor) writeZip(ctx context.Context, job *Job, m Manifest, parts ma
 }
 
 // copyPart copies one adapter's part, from sp or else from the Store, to w.
-func (p *Processor) copyPart(ctx context.Context, job *Job, a ManifestAdapter, sp *spool, w io.Writer) error {
+func (p *Processor) copyPart(ctx context.Context, job *store.Job, a ManifestAdapter, sp *spool, w io.Writer) error {
 	if sp != nil {
 		r, err := sp.reader()
 		if err != nil {
@@ -177,14 +179,14 @@ func (p *Processor) copyPart(ctx context.Context, job *Job, a ManifestAdapter, s
 // called when the run ends without packing. A step whose part could not be
 // stored is marked FAILED, as its export did not come to a durable end,
 // and runs again. It returns the events of such steps.
-func (r *run) keepParts(ctx context.Context) []Event {
+func (r *run) keepParts(ctx context.Context) []store.Event {
 	if len(r.parts) == 0 {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	req := &r.job.Request
-	var evs []Event
+	var evs []store.Event
 	for i := range req.Steps {
 		s := &req.Steps[i]
 		sp := r.parts[s.Adapter]
@@ -218,7 +220,7 @@ func (r *run) closeParts(ctx context.Context) {
 
 // dropParts deletes an export's per-adapter parts from the Store once its
 // archive is safely recorded; a part left behind is only wasted space.
-func (p *Processor) dropParts(ctx context.Context, job *Job) {
+func (p *Processor) dropParts(ctx context.Context, job *store.Job) {
 	for _, s := range job.Request.Steps {
 		if err := p.store.DeleteBlob(ctx, blobKey(job, adapterFile(s.Adapter))); err != nil {
 			p.log().WarnContext(ctx, "could not delete an export part", "request", job.Request.ID, "err", err)

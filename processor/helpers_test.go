@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/internal/testclock"
 	"github.com/gdprkit/gdpr/processor"
@@ -29,7 +30,7 @@ type env struct {
 	p        *processor.Processor
 	store    *memstore.Store
 	clock    *testclock.Clock
-	adapters map[string]processor.Adapter
+	adapters map[string]adapter.Adapter
 }
 
 // loadAdapter loads testdata/<name>.json into a memadapter.
@@ -53,11 +54,11 @@ func loadAdapter(t testing.TB, name string, opts ...memadapter.Option) *memadapt
 // newEnv returns a processor over directory, crm (anonymizing) and dialer,
 // with the current-employee policy, a fake clock and fast retries.
 // wrap, when set, may replace an adapter (to inject faults).
-func newEnv(t testing.TB, wrap func(processor.Adapter) processor.Adapter, opts ...processor.Option) *env {
+func newEnv(t testing.TB, wrap func(adapter.Adapter) adapter.Adapter, opts ...processor.Option) *env {
 	t.Helper()
-	e := &env{store: memstore.New(), clock: newClock(), adapters: map[string]processor.Adapter{}}
-	var as []processor.Adapter
-	for _, a := range []processor.Adapter{
+	e := &env{store: memstore.New(), clock: newClock(), adapters: map[string]adapter.Adapter{}}
+	var as []adapter.Adapter
+	for _, a := range []adapter.Adapter{
 		loadAdapter(t, "directory"),
 		loadAdapter(t, "crm", memadapter.WithAnonymize()),
 		loadAdapter(t, "dialer"),
@@ -161,7 +162,7 @@ func ids(ss []gdpr.Subject) []string {
 
 // flaky wraps an adapter so that its operations fail while fail says so.
 type flaky struct {
-	processor.Adapter
+	adapter.Adapter
 	mu    sync.Mutex
 	calls map[string]int
 	fail  func(op string, call int) bool
@@ -180,21 +181,21 @@ func (f *flaky) failing(op string) error {
 	return nil
 }
 
-func (f *flaky) Search(ctx context.Context, term processor.Term) ([]gdpr.Subject, error) {
+func (f *flaky) Search(ctx context.Context, term gdpr.Term) ([]gdpr.Subject, error) {
 	if err := f.failing("search"); err != nil {
 		return nil, err
 	}
 	return f.Adapter.Search(ctx, term)
 }
 
-func (f *flaky) Erase(ctx context.Context, op processor.Op, terms []processor.Term, keep processor.KeepFunc) (gdpr.Outcome, error) {
+func (f *flaky) Erase(ctx context.Context, op adapter.Op, terms []gdpr.Term, keep adapter.KeepFunc) (gdpr.Outcome, error) {
 	if err := f.failing("erase"); err != nil {
 		return gdpr.Outcome{}, err
 	}
 	return f.Adapter.Erase(ctx, op, terms, keep)
 }
 
-func (f *flaky) Export(ctx context.Context, op processor.Op, terms []processor.Term, emit func(processor.Record) error) error {
+func (f *flaky) Export(ctx context.Context, op adapter.Op, terms []gdpr.Term, emit func(adapter.Record) error) error {
 	if err := f.failing("export"); err != nil {
 		return err
 	}
@@ -202,9 +203,9 @@ func (f *flaky) Export(ctx context.Context, op processor.Op, terms []processor.T
 }
 
 // liar claims to erase but keeps everything.
-type liar struct{ processor.Adapter }
+type liar struct{ adapter.Adapter }
 
-func (l liar) Erase(context.Context, processor.Op, []processor.Term, processor.KeepFunc) (gdpr.Outcome, error) {
+func (l liar) Erase(context.Context, adapter.Op, []gdpr.Term, adapter.KeepFunc) (gdpr.Outcome, error) {
 	return gdpr.Outcome{Deleted: 1}, nil
 }
 

@@ -6,81 +6,10 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 )
-
-// Describer is implemented by adapters that can say what they hold: the
-// term kinds they search, the kinds of record they return with their
-// fields, and how each kind is erased. It is optional; the processor's
-// Inventory lists an adapter without it as not described.
-//
-// Describe reads no personal data: it reports structure, never values.
-// Like every Adapter method it must be safe for concurrent use. A
-// Describe that has nothing to say (a remote service that does not
-// describe its data, say) returns an error matching ErrNotDescribed.
-type Describer interface {
-	Describe(ctx context.Context) (AdapterInventory, error)
-}
-
-// ErrNotDescribed, wrapped with the reason, is returned by a Describe that
-// has nothing to describe. Inventory lists the adapter as not described,
-// with the error's text (which must hold no personal data) as its note,
-// and logs nothing: it is no failure.
-var ErrNotDescribed = errors.New("not described")
-
-// How an adapter erases a kind of record (RecordKind.Erase).
-const (
-	EraseDeletes    = "delete"
-	EraseAnonymizes = "anonymize"
-)
-
-// AdapterInventory describes what one adapter holds.
-type AdapterInventory struct {
-	// Adapter is the adapter's name; Processor.Inventory sets it.
-	Adapter string `json:"adapter"`
-	// Described is false when the adapter does not implement Describer or
-	// its description failed; Note then says which.
-	Described bool `json:"described"`
-	// Store says where the data lives, e.g. "memory" or "postgres schema
-	// crm". It names no host and carries no credentials.
-	Store string `json:"store,omitempty"`
-	// Terms are the kinds of search term the adapter can match, in a fixed
-	// order.
-	Terms []Kind `json:"terms"`
-	// Records are the kinds of record the adapter returns.
-	Records []RecordKind `json:"records"`
-	// Note is a remark without personal data, such as "not described".
-	Note string `json:"note,omitempty"`
-}
-
-// RecordKind describes one kind of record an adapter returns.
-type RecordKind struct {
-	// Kind is Record.Kind of these records, e.g. "externalContact".
-	Kind string `json:"kind"`
-	// Source is where the records live within the adapter, e.g. a table.
-	Source string `json:"source,omitempty"`
-	// Subject is true when terms find these records directly; other
-	// records are found through the records they are linked to.
-	Subject bool `json:"subject"`
-	// Terms are the kinds of term the records' fields hold and are
-	// searched by (subject records only).
-	Terms []Kind `json:"terms,omitempty"`
-	// Fields are the names of the fields an export carries.
-	Fields []string `json:"fields"`
-	// LinkedTo names the sources these records are reached through.
-	LinkedTo []string `json:"linkedTo,omitempty"`
-	// Erase is EraseDeletes or EraseAnonymizes: what an erasure does to
-	// these records.
-	Erase string `json:"erase"`
-	// Reachable is false when no search term can ever reach these records
-	// (no term fields and no link to records that terms find): they are
-	// never part of a data subject request.
-	Reachable bool `json:"reachable"`
-	// Retention describes the retention policy that may keep these
-	// records on erasure, or "". Processor.Inventory sets it.
-	Retention string `json:"retention,omitempty"`
-	// Note is a remark without personal data.
-	Note string `json:"note,omitempty"`
-}
 
 // Inventory is what a Processor holds, over all its adapters: a starting
 // point for the record of processing activities (GDPR Art. 30).
@@ -88,7 +17,7 @@ type Inventory struct {
 	// Generated is when the inventory was assembled.
 	Generated time.Time `json:"generated"`
 	// Adapters lists every adapter in the processor's order.
-	Adapters []AdapterInventory `json:"adapters"`
+	Adapters []adapter.Description `json:"adapters"`
 	// Retention describes the processor's retention policy.
 	Retention string `json:"retention"`
 }
@@ -106,7 +35,7 @@ type PolicyDescriber interface {
 type PolicyScope interface {
 	// MayRetain reports whether the policy may keep some records of kind
 	// k held by the named adapter.
-	MayRetain(adapter string, k RecordKind) bool
+	MayRetain(adapter string, k adapter.RecordKind) bool
 }
 
 // Describe says that nothing is retained.
@@ -115,7 +44,7 @@ func (RetainNothing) Describe() string {
 }
 
 // MayRetain answers false.
-func (RetainNothing) MayRetain(string, RecordKind) bool { return false }
+func (RetainNothing) MayRetain(string, adapter.RecordKind) bool { return false }
 
 func (p CurrentEmployees) defaults() (kind, field, value string) {
 	kind, field, value = p.Kind, p.Field, p.Value
@@ -139,7 +68,7 @@ func (p CurrentEmployees) Describe() string {
 }
 
 // MayRetain reports whether records of k are of the policy's kind.
-func (p CurrentEmployees) MayRetain(_ string, k RecordKind) bool {
+func (p CurrentEmployees) MayRetain(_ string, k adapter.RecordKind) bool {
 	kind, _, _ := p.defaults()
 	return k.Kind == kind
 }
@@ -158,7 +87,7 @@ func (ps Policies) Describe() string {
 
 // MayRetain reports whether any of the policies may keep records of k; a
 // policy that does not implement PolicyScope may keep any.
-func (ps Policies) MayRetain(adapter string, k RecordKind) bool {
+func (ps Policies) MayRetain(adapter string, k adapter.RecordKind) bool {
 	for _, p := range ps {
 		if mayRetain(p, adapter, k) {
 			return true
@@ -174,7 +103,7 @@ func describePolicy(p RetentionPolicy) string {
 	return "custom retention policy (not described)"
 }
 
-func mayRetain(p RetentionPolicy, adapter string, k RecordKind) bool {
+func mayRetain(p RetentionPolicy, adapter string, k adapter.RecordKind) bool {
 	if s, ok := p.(PolicyScope); ok {
 		return s.MayRetain(adapter, k)
 	}
@@ -193,13 +122,13 @@ func (p *Processor) Inventory(ctx context.Context) (Inventory, error) {
 		if err := ctx.Err(); err != nil {
 			return Inventory{}, err
 		}
-		ai := AdapterInventory{Adapter: a.Name(), Note: "not described"}
-		if d, ok := a.(Describer); ok {
+		ai := adapter.Description{Adapter: a.Name(), Note: "not described"}
+		if d, ok := a.(adapter.Describer); ok {
 			got, err := d.Describe(ctx)
 			switch {
 			case err != nil && ctx.Err() != nil:
 				return Inventory{}, ctx.Err()
-			case errors.Is(err, ErrNotDescribed):
+			case errors.Is(err, adapter.ErrNotDescribed):
 				ai.Note = err.Error()
 			case err != nil:
 				p.log().WarnContext(ctx, "inventory: describe failed", "adapter", a.Name(), "err", err)
@@ -210,10 +139,10 @@ func (p *Processor) Inventory(ctx context.Context) (Inventory, error) {
 			}
 		}
 		if ai.Terms == nil {
-			ai.Terms = []Kind{}
+			ai.Terms = []gdpr.Kind{}
 		}
 		if ai.Records == nil {
-			ai.Records = []RecordKind{}
+			ai.Records = []adapter.RecordKind{}
 		}
 		ai.Records = slices.Clone(ai.Records)
 		for i := range ai.Records {
@@ -228,28 +157,4 @@ func (p *Processor) Inventory(ctx context.Context) (Inventory, error) {
 		inv.Adapters = append(inv.Adapters, ai)
 	}
 	return inv, nil
-}
-
-// termOrder is the order Describers list term kinds in: the order of the
-// Kind constants.
-var termOrder = []Kind{KindName, KindAddress, KindPhone, KindEmail, KindTwitter, KindInstagram,
-	KindFacebook, KindAppleMessages, KindExternalID, KindUserID, KindExternalContactID,
-	KindDialerContactID, KindJourneyCustomer}
-
-// SortKinds sorts ks in the order of the Kind constants (unknown kinds
-// last, by name) and removes repeats. It changes ks and returns it.
-func SortKinds(ks []Kind) []Kind {
-	rank := func(k Kind) int {
-		if i := slices.Index(termOrder, k); i >= 0 {
-			return i
-		}
-		return len(termOrder)
-	}
-	slices.SortFunc(ks, func(a, b Kind) int {
-		if ra, rb := rank(a), rank(b); ra != rb {
-			return ra - rb
-		}
-		return strings.Compare(string(a), string(b))
-	})
-	return slices.Compact(ks)
 }

@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/store/memstore"
 )
 
 // bare is an adapter that does not describe itself.
-type bare struct{ processor.Adapter }
+type bare struct{ adapter.Adapter }
 
 func (bare) Name() string { return "legacy" }
 
@@ -23,8 +24,8 @@ type failing struct{ bare }
 
 func (failing) Name() string { return "broken" }
 
-func (failing) Describe(context.Context) (processor.AdapterInventory, error) {
-	return processor.AdapterInventory{}, errors.New("connection refused")
+func (failing) Describe(context.Context) (adapter.Description, error) {
+	return adapter.Description{}, errors.New("connection refused")
 }
 
 func TestInventory(t *testing.T) {
@@ -46,7 +47,7 @@ func TestInventory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := processor.New(memstore.New(), []processor.Adapter{crm, hr, bare{}, failing{}},
+	p, err := processor.New(memstore.New(), []adapter.Adapter{crm, hr, bare{}, failing{}},
 		processor.WithPolicy(processor.CurrentEmployees{}))
 	if err != nil {
 		t.Fatal(err)
@@ -67,20 +68,20 @@ func TestInventory(t *testing.T) {
 	}
 	c := inv.Adapters[0]
 	if !c.Described || c.Store != "memory" ||
-		!slices.Equal(c.Terms, []processor.Kind{processor.KindName, processor.KindEmail, processor.KindUserID}) {
+		!slices.Equal(c.Terms, []gdpr.Kind{gdpr.KindName, gdpr.KindEmail, gdpr.KindUserID}) {
 		t.Errorf("crm: %+v", c)
 	}
-	kinds := map[string]processor.RecordKind{}
+	kinds := map[string]adapter.RecordKind{}
 	for _, rk := range c.Records {
 		kinds[rk.Kind] = rk
-		if rk.Erase != processor.EraseAnonymizes {
+		if rk.Erase != adapter.EraseAnonymizes {
 			t.Errorf("crm %s erase %q", rk.Kind, rk.Erase)
 		}
 	}
 	if u := kinds["user"]; !u.Subject || u.Retention == "" || !slices.Contains(u.Fields, "employment") {
 		t.Errorf("user: %+v", u)
 	}
-	if ec := kinds["externalContact"]; ec.Retention != "" || !slices.Equal(ec.Terms, []processor.Kind{processor.KindName, processor.KindEmail}) {
+	if ec := kinds["externalContact"]; ec.Retention != "" || !slices.Equal(ec.Terms, []gdpr.Kind{gdpr.KindName, gdpr.KindEmail}) {
 		t.Errorf("externalContact: %+v", ec)
 	}
 	if ct := kinds["chatTranscript"]; ct.Subject || !slices.Equal(ct.Fields, []string{"person", "text"}) || len(ct.LinkedTo) != 1 {
@@ -105,7 +106,7 @@ func TestPolicyDescriptions(t *testing.T) {
 	if d := ps.Describe(); !strings.Contains(d, "staff") || !strings.Contains(d, "nothing") {
 		t.Errorf("Policies: %q", d)
 	}
-	if !ps.MayRetain("x", processor.RecordKind{Kind: "staff"}) || ps.MayRetain("x", processor.RecordKind{Kind: "user"}) {
+	if !ps.MayRetain("x", adapter.RecordKind{Kind: "staff"}) || ps.MayRetain("x", adapter.RecordKind{Kind: "user"}) {
 		t.Error("Policies.MayRetain")
 	}
 }

@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 	"github.com/gdprkit/gdpr/store/memstore"
 )
 
@@ -41,7 +43,7 @@ func TestExportPackagesEveryAdapter(t *testing.T) {
 	want := map[string]int{"directory": 0, "crm": 3, "dialer": 2}
 	total := 0
 	for _, a := range m.Adapters {
-		var recs []processor.Record
+		var recs []adapter.Record
 		if err := json.Unmarshal(files[a.File], &recs); err != nil {
 			t.Fatalf("%s: %v", a.File, err)
 		}
@@ -54,7 +56,7 @@ func TestExportPackagesEveryAdapter(t *testing.T) {
 		t.Fatalf("manifest total %d, files hold %d", m.Records, total)
 	}
 	// An export changes nothing.
-	if s, _ := e.p.SearchSubjects(ctx, gdpr.SearchPhone, "+13115552368"); len(s) != 2 {
+	if s, _ := e.p.SearchSubjects(ctx, gdpr.KindPhone, "+13115552368"); len(s) != 2 {
 		t.Fatalf("after export, phone finds %d subjects, want 2", len(s))
 	}
 }
@@ -67,7 +69,7 @@ func TestUpdateReplacesTheValue(t *testing.T) {
 		Type:    gdpr.RequestUpdate,
 		Subject: gdpr.Subject{EmailAddresses: []string{"noor@BÜCHER.example"}},
 		ReplacementTerms: []gdpr.ReplacementTerm{{
-			Type: gdpr.SearchEmail, ExistingValue: "noor@bücher.example", UpdatedValue: "noor.haddad@example.org",
+			Type: gdpr.KindEmail, ExistingValue: "noor@bücher.example", UpdatedValue: "noor.haddad@example.org",
 		}},
 	})
 	got := e.settle(t, r.ID)
@@ -77,10 +79,10 @@ func TestUpdateReplacesTheValue(t *testing.T) {
 	if s := step(t, got, "crm"); s.Outcome == nil || s.Outcome.Updated != 1 {
 		t.Fatalf("crm step = %+v, want 1 updated", s)
 	}
-	if s, _ := e.p.SearchSubjects(ctx, gdpr.SearchEmail, "noor@xn--bcher-kva.example"); len(s) != 0 {
+	if s, _ := e.p.SearchSubjects(ctx, gdpr.KindEmail, "noor@xn--bcher-kva.example"); len(s) != 0 {
 		t.Fatalf("old email still finds %v", ids(s))
 	}
-	if s, _ := e.p.SearchSubjects(ctx, gdpr.SearchEmail, "Noor.Haddad@example.org"); len(s) != 1 {
+	if s, _ := e.p.SearchSubjects(ctx, gdpr.KindEmail, "Noor.Haddad@example.org"); len(s) != 1 {
 		t.Fatalf("new email finds %v, want Noor", ids(s))
 	}
 }
@@ -96,7 +98,7 @@ func TestStatusesFollowTheWire(t *testing.T) {
 		{gdpr.RequestSpec{Type: gdpr.RequestExport, Subject: gdpr.Subject{Name: "Lee Chen"}},
 			[]gdpr.Status{"INITIATED", "SEARCHING", "FINALIZING", "COMPLETED"}},
 		{gdpr.RequestSpec{Type: gdpr.RequestUpdate, Subject: gdpr.Subject{Name: "Lee Chen"},
-			ReplacementTerms: []gdpr.ReplacementTerm{{Type: gdpr.SearchName, ExistingValue: "lee chen", UpdatedValue: "Lee Chan"}}},
+			ReplacementTerms: []gdpr.ReplacementTerm{{Type: gdpr.KindName, ExistingValue: "lee chen", UpdatedValue: "Lee Chan"}}},
 			[]gdpr.Status{"INITIATED", "SEARCHING", "UPDATING", "FINALIZING", "COMPLETED"}},
 		{gdpr.RequestSpec{Type: gdpr.RequestDelete, DeleteConfirmed: true, Subject: gdpr.Subject{Name: "Sam Okafor"}},
 			[]gdpr.Status{"INITIATED", "SEARCHING", "DELETING", "FINALIZING", "COMPLETED"}},
@@ -123,7 +125,7 @@ func TestStatusesFollowTheWire(t *testing.T) {
 func TestFailedStepIsRetriedAlone(t *testing.T) {
 	t.Parallel()
 	var dialer *flaky
-	e := newEnv(t, func(a processor.Adapter) processor.Adapter {
+	e := newEnv(t, func(a adapter.Adapter) adapter.Adapter {
 		if a.Name() != "dialer" {
 			return a
 		}
@@ -150,7 +152,7 @@ func TestSpentRetriesEndInErrorAndRetryResumes(t *testing.T) {
 	t.Parallel()
 	broken := true
 	var crm *flaky
-	e := newEnv(t, func(a processor.Adapter) processor.Adapter {
+	e := newEnv(t, func(a adapter.Adapter) adapter.Adapter {
 		if a.Name() != "crm" {
 			return a
 		}
@@ -190,7 +192,7 @@ func TestSpentRetriesEndInErrorAndRetryResumes(t *testing.T) {
 
 func TestErasureVerificationCatchesDataLeftBehind(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, func(a processor.Adapter) processor.Adapter {
+	e := newEnv(t, func(a adapter.Adapter) adapter.Adapter {
 		if a.Name() == "dialer" {
 			return liar{a}
 		}
@@ -362,13 +364,13 @@ func TestListPagesNewestFirst(t *testing.T) {
 
 func TestSearchNamesTheFailingAdapter(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, func(a processor.Adapter) processor.Adapter {
+	e := newEnv(t, func(a adapter.Adapter) adapter.Adapter {
 		if a.Name() == "crm" {
 			return &flaky{Adapter: a, fail: func(op string, _ int) bool { return op == "search" }}
 		}
 		return a
 	})
-	_, err := e.p.SearchSubjects(context.Background(), gdpr.SearchName, "Alex Morgan")
+	_, err := e.p.SearchSubjects(context.Background(), gdpr.KindName, "Alex Morgan")
 	var ae *processor.AdapterError
 	if !errors.As(err, &ae) || ae.Adapter != "crm" || !errors.Is(err, gdpr.ErrServer) {
 		t.Fatalf("error = %v, want an AdapterError naming crm", err)
@@ -378,14 +380,14 @@ func TestSearchNamesTheFailingAdapter(t *testing.T) {
 func TestSearchMergesAndNormalizes(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
-	got, err := e.p.SearchSubjects(context.Background(), gdpr.SearchEmail, "  ALEX.morgan@EXAMPLE.com ")
+	got, err := e.p.SearchSubjects(context.Background(), gdpr.KindEmail, "  ALEX.morgan@EXAMPLE.com ")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := []string{"7f9c2a10-0001-4c1e-9a55-000000000001", "c0ffee00-0000-4000-8000-000000000001"}; !slices.Equal(ids(got), want) {
 		t.Fatalf("found %v, want %v", ids(got), want)
 	}
-	got, err = e.p.SearchSubjects(context.Background(), gdpr.SearchTwitter, "AlexM")
+	got, err = e.p.SearchSubjects(context.Background(), gdpr.KindTwitter, "AlexM")
 	if err != nil || len(got) != 1 {
 		t.Fatalf("twitter search = %v, %v", ids(got), err)
 	}
@@ -430,7 +432,7 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 	if err != nil || len(evs) < 5 {
 		t.Fatalf("events: %d, %v", len(evs), err)
 	}
-	if err := processor.VerifyChain(nil, evs); err != nil {
+	if err := store.VerifyChain(nil, evs); err != nil {
 		t.Fatal(err)
 	}
 	for _, ev := range evs {
@@ -440,17 +442,17 @@ func TestAuditChainDetectsTampering(t *testing.T) {
 	}
 	tamper := []struct {
 		name string
-		edit func([]processor.Event) []processor.Event
+		edit func([]store.Event) []store.Event
 		seq  int64
 	}{
-		{"altered detail", func(es []processor.Event) []processor.Event { es[2].Detail = "nothing happened"; return es }, 3},
-		{"altered status", func(es []processor.Event) []processor.Event { es[1].Status = gdpr.StatusError; return es }, 2},
-		{"removed event", func(es []processor.Event) []processor.Event { return slices.Delete(es, 2, 3) }, 3},
-		{"swapped events", func(es []processor.Event) []processor.Event { es[1], es[2] = es[2], es[1]; return es }, 2},
+		{"altered detail", func(es []store.Event) []store.Event { es[2].Detail = "nothing happened"; return es }, 3},
+		{"altered status", func(es []store.Event) []store.Event { es[1].Status = gdpr.StatusError; return es }, 2},
+		{"removed event", func(es []store.Event) []store.Event { return slices.Delete(es, 2, 3) }, 3},
+		{"swapped events", func(es []store.Event) []store.Event { es[1], es[2] = es[2], es[1]; return es }, 2},
 	}
 	for _, c := range tamper {
-		err := processor.VerifyChain(nil, c.edit(slices.Clone(evs)))
-		var ce *processor.ChainError
+		err := store.VerifyChain(nil, c.edit(slices.Clone(evs)))
+		var ce *store.ChainError
 		if !errors.As(err, &ce) || ce.Seq != c.seq {
 			t.Errorf("%s: error %v, want a ChainError at %d", c.name, err, c.seq)
 		}
@@ -465,7 +467,7 @@ type undecided struct {
 	down  int
 }
 
-func (u *undecided) Retain(ctx context.Context, adapter string, rec processor.Record) (string, bool, error) {
+func (u *undecided) Retain(ctx context.Context, adapter string, rec adapter.Record) (string, bool, error) {
 	u.mu.Lock()
 	u.calls++
 	down := u.calls <= u.down
@@ -488,7 +490,7 @@ func TestUndecidedPolicyErasesNothingUntilItAnswers(t *testing.T) {
 	if got.Status != gdpr.StatusDeleting || d.State != gdpr.StepFailed || !strings.Contains(d.Error, "legal-hold") {
 		t.Fatalf("after an undecided policy: %s, dialer %+v", got.Status, d)
 	}
-	if s, _ := e.p.SearchSubjects(ctx, gdpr.SearchName, "Sam Okafor"); len(s) != 1 {
+	if s, _ := e.p.SearchSubjects(ctx, gdpr.KindName, "Sam Okafor"); len(s) != 1 {
 		t.Fatalf("data erased while the policy could not decide: %v", ids(s))
 	}
 	if got = e.settle(t, r.ID); got.Status != gdpr.StatusCompleted {
@@ -525,7 +527,7 @@ func (s *packFails) PutBlob(ctx context.Context, key string, r io.Reader) (int64
 	return s.Store.PutBlob(ctx, key, r)
 }
 
-func (s *packFails) UpdateWithBlob(ctx context.Context, job *processor.Job, key string, data []byte, evs ...processor.Event) error {
+func (s *packFails) UpdateWithBlob(ctx context.Context, job *store.Job, key string, data []byte, evs ...store.Event) error {
 	if s.fail(key) {
 		return errors.New("disk full")
 	}
@@ -534,7 +536,7 @@ func (s *packFails) UpdateWithBlob(ctx context.Context, job *processor.Job, key 
 
 // streamed hides a Store's UpdateWithBlob: the processor puts archives on
 // their own.
-type streamed struct{ processor.Store }
+type streamed struct{ store.Store }
 
 func TestPackagingFailureBacksOffAndEnds(t *testing.T) {
 	t.Parallel()
@@ -544,11 +546,11 @@ func TestPackagingFailureBacksOffAndEnds(t *testing.T) {
 		want     gdpr.Status
 	}{{1, false, gdpr.StatusCompleted}, {-1, false, gdpr.StatusError}, {1, true, gdpr.StatusCompleted}, {-1, true, gdpr.StatusError}} {
 		e := newEnv(t, nil)
-		var store processor.Store = &packFails{Store: e.store, down: c.down}
+		var store store.Store = &packFails{Store: e.store, down: c.down}
 		if c.streamed {
 			store = streamed{store}
 		}
-		p, err := processor.New(store, []processor.Adapter{e.adapters["crm"], e.adapters["dialer"]},
+		p, err := processor.New(store, []adapter.Adapter{e.adapters["crm"], e.adapters["dialer"]},
 			processor.WithClock(e.clock.Now), processor.WithRetry(3, time.Second, 4*time.Second))
 		if err != nil {
 			t.Fatal(err)
@@ -569,7 +571,7 @@ func TestPackagingFailureBacksOffAndEnds(t *testing.T) {
 				t.Fatal(err)
 			}
 			rc.Close()
-			if _, err := store.OpenBlob(context.Background(), "exports/_/"+r.ID+"/dialer.json"); !errors.Is(err, processor.ErrNotFound) {
+			if _, err := store.OpenBlob(context.Background(), "exports/_/"+r.ID+"/dialer.json"); !errors.Is(err, gdpr.ErrNotFound) {
 				t.Fatalf("export part left after completion: %v", err)
 			}
 		}

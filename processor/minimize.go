@@ -10,18 +10,9 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
+	"github.com/gdprkit/gdpr/store"
 )
-
-// FinishedLister is a Store that can find the finished requests of every
-// organization, so that the processor can minimize them (see
-// WithMinimization). memstore and sqlstore implement it.
-type FinishedLister interface {
-	// Finished returns up to limit jobs (0: no limit), of any
-	// organization, whose status is final (COMPLETED or ERROR), whose
-	// Request.ModifiedDate is before before and whose Minimized is zero,
-	// oldest ModifiedDate first.
-	Finished(ctx context.Context, before time.Time, limit int) ([]*Job, error)
-}
 
 // HashPrefix starts every value that minimization replaced by its keyed
 // hash.
@@ -100,7 +91,7 @@ func (p *Processor) Minimize(ctx context.Context) (int, error) {
 	if m == nil {
 		return 0, nil
 	}
-	lister := p.store.(FinishedLister) // checked by New
+	lister := p.store.(store.FinishedLister) // checked by New
 	before := p.now().Add(-m.after)
 	done := 0
 	for {
@@ -130,7 +121,7 @@ func (p *Processor) Minimize(ctx context.Context) (int, error) {
 // minimizeJob replaces the personal data of one finished job by keyed
 // hashes and deletes its archive. It reports false when the job changed
 // since it was read (another process minimized or retried it).
-func (p *Processor) minimizeJob(ctx context.Context, m *minimization, job *Job) (bool, error) {
+func (p *Processor) minimizeJob(ctx context.Context, m *minimization, job *store.Job) (bool, error) {
 	r := &job.Request
 	for i := range job.Terms {
 		t := &job.Terms[i]
@@ -166,7 +157,7 @@ func (p *Processor) minimizeJob(ctx context.Context, m *minimization, job *Job) 
 		detail += "; export archive deleted"
 	}
 	if err := p.store.Update(ctx, job, p.event(job, "minimized", detail)); err != nil {
-		if errors.Is(err, ErrLeaseLost) || errors.Is(err, ErrNotFound) {
+		if errors.Is(err, store.ErrLeaseLost) || errors.Is(err, gdpr.ErrNotFound) {
 			return false, nil
 		}
 		return false, err
@@ -191,35 +182,35 @@ func (p *Processor) minimizeJob(ctx context.Context, m *minimization, job *Job) 
 // minimizeSubject returns s with every value replaced by the keyed hash
 // of its normalized form (as typed when it does not normalize), in the
 // space of its term kind, so that it hashes as the same term does.
-func minimizeSubject(m *minimization, n Normalizer, s gdpr.Subject) gdpr.Subject {
-	h := func(kind Kind, v string) string {
-		if t, err := n.Term(Term{Kind: kind, Value: v}); err == nil {
+func minimizeSubject(m *minimization, n adapter.Normalizer, s gdpr.Subject) gdpr.Subject {
+	h := func(kind gdpr.Kind, v string) string {
+		if t, err := n.Term(gdpr.Term{Kind: kind, Value: v}); err == nil {
 			v = t.Value
 		}
 		return m.hash(string(kind), v)
 	}
 	s = s.Clone()
-	s.Name = h(KindName, s.Name)
-	s.UserID = h(KindUserID, s.UserID)
-	s.ExternalContactID = h(KindExternalContactID, s.ExternalContactID)
-	s.ExternalID = h(KindExternalID, s.ExternalID)
+	s.Name = h(gdpr.KindName, s.Name)
+	s.UserID = h(gdpr.KindUserID, s.UserID)
+	s.ExternalContactID = h(gdpr.KindExternalContactID, s.ExternalContactID)
+	s.ExternalID = h(gdpr.KindExternalID, s.ExternalID)
 	if d := s.DialerContactID; d != nil {
-		d.ID = h(KindDialerContactID, d.ID)
+		d.ID = h(gdpr.KindDialerContactID, d.ID)
 	}
 	if j := s.JourneyCustomer; j != nil {
-		j.ID = h(KindJourneyCustomer, j.ID)
+		j.ID = h(gdpr.KindJourneyCustomer, j.ID)
 	}
 	if sh := s.SocialHandle; sh != nil {
-		sh.Value = h(Kind(sh.Type), sh.Value)
+		sh.Value = h(gdpr.Kind(sh.Type), sh.Value)
 	}
 	for i, v := range s.Addresses {
-		s.Addresses[i] = h(KindAddress, v)
+		s.Addresses[i] = h(gdpr.KindAddress, v)
 	}
 	for i, v := range s.PhoneNumbers {
-		s.PhoneNumbers[i] = h(KindPhone, v)
+		s.PhoneNumbers[i] = h(gdpr.KindPhone, v)
 	}
 	for i, v := range s.EmailAddresses {
-		s.EmailAddresses[i] = h(KindEmail, v)
+		s.EmailAddresses[i] = h(gdpr.KindEmail, v)
 	}
 	return s
 }

@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
 var minimizeKey = bytes.Repeat([]byte("k"), 32)
@@ -45,7 +47,7 @@ func TestMinimizationReplacesPersonalDataByKeyedHashes(t *testing.T) {
 		Type:    gdpr.RequestUpdate,
 		Subject: gdpr.Subject{EmailAddresses: []string{"noor@BÜCHER.example"}},
 		ReplacementTerms: []gdpr.ReplacementTerm{{
-			Type: gdpr.SearchEmail, ExistingValue: "noor@bücher.example", UpdatedValue: "noor.haddad@example.org",
+			Type: gdpr.KindEmail, ExistingValue: "noor@bücher.example", UpdatedValue: "noor.haddad@example.org",
 		}},
 	})
 	del := e.create(t, gdpr.RequestSpec{Type: gdpr.RequestDelete, DeleteConfirmed: true,
@@ -112,7 +114,7 @@ func TestMinimizationReplacesPersonalDataByKeyedHashes(t *testing.T) {
 	}
 
 	// The export's archive is gone, and says why.
-	if _, err := e.store.OpenBlob(ctx, archive); !errorsIs(err, processor.ErrNotFound) {
+	if _, err := e.store.OpenBlob(ctx, archive); !errorsIs(err, gdpr.ErrNotFound) {
 		t.Errorf("export archive after minimization: %v, want ErrNotFound", err)
 	}
 	_, err = e.p.OpenResults(ctx, exp.ID)
@@ -186,7 +188,7 @@ func TestMinimizedHashesAreStableUnderOneKey(t *testing.T) {
 
 func TestMinimizedErrorCannotBeRetried(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, func(a processor.Adapter) processor.Adapter {
+	e := newEnv(t, func(a adapter.Adapter) adapter.Adapter {
 		if a.Name() != "crm" {
 			return a
 		}
@@ -214,7 +216,7 @@ func TestMinimizationOptions(t *testing.T) {
 	a := loadAdapter(t, "directory")
 	cases := []struct {
 		name  string
-		store processor.Store
+		store store.Store
 		opt   processor.Option
 		want  string
 	}{
@@ -227,15 +229,15 @@ func TestMinimizationOptions(t *testing.T) {
 		if s == nil {
 			s = newEnv(t, nil).store
 		}
-		_, err := processor.New(s, []processor.Adapter{a}, c.opt)
+		_, err := processor.New(s, []adapter.Adapter{a}, c.opt)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: New error %v, want one saying %q", c.name, err, c.want)
 		}
 	}
 }
 
-// onlyStore hides every method but those of processor.Store.
-type onlyStore struct{ processor.Store }
+// onlyStore hides every method but those of store.Store.
+type onlyStore struct{ store.Store }
 
 // TestMinimizationOfAFailedExportLeavesNothing: an export that ended in
 // ERROR keeps the parts of its done steps in the store for a retry, and
@@ -243,7 +245,7 @@ type onlyStore struct{ processor.Store }
 // both, with the request's name and idempotency key.
 func TestMinimizationOfAFailedExportLeavesNothing(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, func(a processor.Adapter) processor.Adapter {
+	e := newEnv(t, func(a adapter.Adapter) adapter.Adapter {
 		if a.Name() != "dialer" {
 			return a
 		}
@@ -268,7 +270,7 @@ func TestMinimizationOfAFailedExportLeavesNothing(t *testing.T) {
 		t.Fatalf("Minimize = %d, %v; want 1", n, err)
 	}
 	for _, a := range []string{"directory", "crm", "dialer"} {
-		if _, err := e.store.OpenBlob(ctx, part(a)); !errorsIs(err, processor.ErrNotFound) {
+		if _, err := e.store.OpenBlob(ctx, part(a)); !errorsIs(err, gdpr.ErrNotFound) {
 			t.Errorf("the %s part after minimization: %v, want ErrNotFound", a, err)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
 // Option configures a Processor. Options validate their arguments; New
@@ -16,7 +17,7 @@ import (
 type Option func(*config) error
 
 type config struct {
-	normalizer  Normalizer
+	normalizer  adapter.Normalizer
 	policy      RetentionPolicy
 	sla         map[gdpr.RequestType]time.Duration
 	workers     int

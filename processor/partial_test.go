@@ -7,14 +7,14 @@ import (
 	"testing"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
 // doneThenFails changes the data on its first Rectify or Erase, then
 // fails, reporting with its error what it changed, as an adapter whose
 // connection breaks after its commit would.
 type doneThenFails struct {
-	processor.Adapter
+	adapter.Adapter
 	mu    sync.Mutex
 	calls int
 }
@@ -26,7 +26,7 @@ func (d *doneThenFails) first() bool {
 	return d.calls == 1
 }
 
-func (d *doneThenFails) Erase(ctx context.Context, op processor.Op, terms []processor.Term, keep processor.KeepFunc) (gdpr.Outcome, error) {
+func (d *doneThenFails) Erase(ctx context.Context, op adapter.Op, terms []gdpr.Term, keep adapter.KeepFunc) (gdpr.Outcome, error) {
 	out, err := d.Adapter.Erase(ctx, op, terms, keep)
 	if err == nil && d.first() {
 		return out, errors.New("connection reset after commit")
@@ -34,7 +34,7 @@ func (d *doneThenFails) Erase(ctx context.Context, op processor.Op, terms []proc
 	return out, err
 }
 
-func (d *doneThenFails) Rectify(ctx context.Context, op processor.Op, terms []processor.Term, changes []processor.Change) (gdpr.Outcome, error) {
+func (d *doneThenFails) Rectify(ctx context.Context, op adapter.Op, terms []gdpr.Term, changes []adapter.Change) (gdpr.Outcome, error) {
 	out, err := d.Adapter.Rectify(ctx, op, terms, changes)
 	if err == nil && d.first() {
 		return out, errors.New("connection reset after commit")
@@ -56,7 +56,7 @@ func TestCountsOfAFailedAttemptAreKept(t *testing.T) {
 			func(o gdpr.Outcome) int { return o.Anonymized }},
 		{"rectify", gdpr.RequestSpec{Type: gdpr.RequestUpdate,
 			Subject: gdpr.Subject{EmailAddresses: []string{"noor@bücher.example"}},
-			ReplacementTerms: []gdpr.ReplacementTerm{{Type: gdpr.SearchEmail,
+			ReplacementTerms: []gdpr.ReplacementTerm{{Type: gdpr.KindEmail,
 				ExistingValue: "noor@bücher.example", UpdatedValue: "noor.haddad@example.org"}}},
 			func(o gdpr.Outcome) int { return o.Updated }},
 	} {
@@ -67,7 +67,7 @@ func TestCountsOfAFailedAttemptAreKept(t *testing.T) {
 			plain := newEnv(t, nil)
 			want := step(t, plain.settle(t, plain.create(t, c.spec).ID), "crm")
 
-			e := newEnv(t, func(a processor.Adapter) processor.Adapter {
+			e := newEnv(t, func(a adapter.Adapter) adapter.Adapter {
 				if a.Name() == "crm" {
 					return &doneThenFails{Adapter: a}
 				}

@@ -1,6 +1,10 @@
 package processor
 
-import "context"
+import (
+	"context"
+
+	"github.com/gdprkit/gdpr/adapter"
+)
 
 // RetentionPolicy decides which records survive an erasure because the law
 // or a legitimate interest requires keeping them. Retained records are
@@ -10,14 +14,14 @@ type RetentionPolicy interface {
 	// Retain reports whether rec, held by the named adapter, must be kept,
 	// and the legal basis for keeping it. An error means it cannot tell
 	// now; the erasure then waits and is retried, never guessed.
-	Retain(ctx context.Context, adapter string, rec Record) (basis string, keep bool, err error)
+	Retain(ctx context.Context, adapter string, rec adapter.Record) (basis string, keep bool, err error)
 }
 
 // RetainNothing is the policy that keeps nothing.
 type RetainNothing struct{}
 
 // Retain always answers false.
-func (RetainNothing) Retain(context.Context, string, Record) (string, bool, error) {
+func (RetainNothing) Retain(context.Context, string, adapter.Record) (string, bool, error) {
 	return "", false, nil
 }
 
@@ -32,7 +36,7 @@ type CurrentEmployees struct {
 }
 
 // Retain keeps the records of current employees with EmployeeBasis.
-func (p CurrentEmployees) Retain(_ context.Context, _ string, rec Record) (string, bool, error) {
+func (p CurrentEmployees) Retain(_ context.Context, _ string, rec adapter.Record) (string, bool, error) {
 	kind, field, value := p.Kind, p.Field, p.Value
 	if kind == "" {
 		kind = "user"
@@ -53,7 +57,7 @@ func (p CurrentEmployees) Retain(_ context.Context, _ string, rec Record) (strin
 type Policies []RetentionPolicy
 
 // Retain asks each policy in turn; the first error ends it.
-func (ps Policies) Retain(ctx context.Context, adapter string, rec Record) (string, bool, error) {
+func (ps Policies) Retain(ctx context.Context, adapter string, rec adapter.Record) (string, bool, error) {
 	for _, p := range ps {
 		basis, keep, err := p.Retain(ctx, adapter, rec)
 		if err != nil || keep {

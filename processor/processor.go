@@ -53,13 +53,15 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // Processor implements gdpr.Service over a Store and Adapters. Create one
 // with New and start its workers with Run. It is safe for concurrent use.
 type Processor struct {
-	store    Store
-	adapters []Adapter
+	store    store.Store
+	adapters []adapter.Adapter
 	cfg      config
 
 	// tokens holds a token for each request made claimable by this
@@ -74,8 +76,8 @@ var _ gdpr.Service = (*Processor)(nil)
 
 // New returns a Processor over store and adapters. Adapter names must be
 // unique and non-empty. No goroutine runs until Run is called.
-func New(store Store, adapters []Adapter, opts ...Option) (*Processor, error) {
-	if store == nil {
+func New(st store.Store, adapters []adapter.Adapter, opts ...Option) (*Processor, error) {
+	if st == nil {
 		return nil, fmt.Errorf("processor: store is nil; pass a Store such as memstore.New()")
 	}
 	if len(adapters) == 0 {
@@ -101,12 +103,12 @@ func New(store Store, adapters []Adapter, opts ...Option) (*Processor, error) {
 			return nil, fmt.Errorf("processor: %w", err)
 		}
 	}
-	if _, ok := store.(FinishedLister); cfg.minimize != nil && !ok {
-		return nil, fmt.Errorf("processor: minimization needs a store that can list finished requests (processor.FinishedLister); %T cannot", store)
+	if _, ok := st.(store.FinishedLister); cfg.minimize != nil && !ok {
+		return nil, fmt.Errorf("processor: minimization needs a store that can list finished requests (store.FinishedLister); %T cannot", st)
 	}
 	return &Processor{
-		store:    store,
-		adapters: append([]Adapter(nil), adapters...),
+		store:    st,
+		adapters: append([]adapter.Adapter(nil), adapters...),
 		cfg:      cfg,
 		tokens:   make(chan struct{}, cfg.workers),
 	}, nil

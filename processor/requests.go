@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // GetRequest returns the request with id in the context's organization, or
@@ -21,12 +22,12 @@ func (p *Processor) GetRequest(ctx context.Context, id string) (*gdpr.Request, e
 	return &job.Request, nil
 }
 
-func (p *Processor) get(ctx context.Context, id string) (*Job, error) {
+func (p *Processor) get(ctx context.Context, id string) (*store.Job, error) {
 	if id == "" {
 		return nil, gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "requestId", "requestId is required")
 	}
 	job, err := p.store.Get(ctx, gdpr.Organization(ctx), id)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, gdpr.ErrNotFound) {
 		e := gdpr.NewError(404, gdpr.CodeNotFound, "no request with this id; list the requests to find it")
 		e.Body.EntityID = id
 		return nil, e
@@ -40,22 +41,22 @@ func (p *Processor) get(ctx context.Context, id string) (*Job, error) {
 // ListRequests returns one page of the organization's requests, newest
 // first.
 func (p *Processor) ListRequests(ctx context.Context, opts gdpr.ListOptions) (*gdpr.RequestEntityListing, error) {
-	return p.list(ctx, opts, Filter{})
+	return p.list(ctx, opts, store.Filter{})
 }
 
 // ListFiltered is ListRequests over the requests that pass f; f's Offset
 // and Limit are set from opts.
-func (p *Processor) ListFiltered(ctx context.Context, opts gdpr.ListOptions, f Filter) (*gdpr.RequestEntityListing, error) {
+func (p *Processor) ListFiltered(ctx context.Context, opts gdpr.ListOptions, f store.Filter) (*gdpr.RequestEntityListing, error) {
 	return p.list(ctx, opts, f)
 }
 
 // Overdue returns a page of the organization's requests that are not final
 // and whose due date has passed, newest first.
 func (p *Processor) Overdue(ctx context.Context, opts gdpr.ListOptions) (*gdpr.RequestEntityListing, error) {
-	return p.list(ctx, opts, Filter{Open: true, DueBefore: p.now()})
+	return p.list(ctx, opts, store.Filter{Open: true, DueBefore: p.now()})
 }
 
-func (p *Processor) list(ctx context.Context, opts gdpr.ListOptions, f Filter) (*gdpr.RequestEntityListing, error) {
+func (p *Processor) list(ctx context.Context, opts gdpr.ListOptions, f store.Filter) (*gdpr.RequestEntityListing, error) {
 	opts, err := opts.Normalize()
 	if err != nil {
 		return nil, err
@@ -109,7 +110,7 @@ func (p *Processor) Retry(ctx context.Context, id string) (*gdpr.Request, error)
 	job.NextRun, job.LeaseUntil = now, time.Time{}
 	ev := p.event(job, "retry", fmt.Sprintf("%d failed steps to run again", failed))
 	if err := p.store.Update(ctx, job, ev); err != nil {
-		if errors.Is(err, ErrLeaseLost) {
+		if errors.Is(err, store.ErrLeaseLost) {
 			return nil, gdpr.NewError(409, gdpr.CodeRequestConflict, "the request changed while it was being retried; get it and try again")
 		}
 		return nil, fmt.Errorf("processor: retry: %w", err)
@@ -144,12 +145,12 @@ func (p *Processor) OpenResults(ctx context.Context, id string) (io.ReadCloser, 
 
 // Audit returns the audit events of one request of the context's
 // organization, oldest first.
-func (p *Processor) Audit(ctx context.Context, id string) ([]Event, error) {
+func (p *Processor) Audit(ctx context.Context, id string) ([]store.Event, error) {
 	if _, err := p.get(ctx, id); err != nil {
 		return nil, err
 	}
 	org := gdpr.Organization(ctx)
-	if re, ok := p.store.(RequestEventer); ok {
+	if re, ok := p.store.(store.RequestEventer); ok {
 		evs, err := re.RequestEvents(ctx, org, id)
 		if err != nil {
 			return nil, fmt.Errorf("processor: audit: %w", err)
@@ -160,7 +161,7 @@ func (p *Processor) Audit(ctx context.Context, id string) ([]Event, error) {
 	if err != nil {
 		return nil, fmt.Errorf("processor: audit: %w", err)
 	}
-	var evs []Event
+	var evs []store.Event
 	for _, ev := range all {
 		if ev.RequestID == id {
 			evs = append(evs, ev)
@@ -186,29 +187,30 @@ func (p *Processor) VerifyAudit(ctx context.Context) (int64, error) {
 // before prev that leaves prev as it was is only found by checking the
 // whole chain, as VerifyAudit does, or as VerifyAuditFrom does with a nil
 // prev.
-func (p *Processor) VerifyAuditFrom(ctx context.Context, prev *Event) (*Event, int64, error) {
+func (p *Processor) VerifyAuditFrom(ctx context.Context, prev *store.Event) (*store.Event, int64, error) {
 	return verifyFrom(ctx, p.store, gdpr.Organization(ctx), prev)
 }
 
 // VerifyStore checks the audit chain of org in s, reading it in pages,
 // and returns the number of events that verified, with a *ChainError at
 // the first event that does not.
-func VerifyStore(ctx context.Context, s Store, org string) (int64, error) {
+func VerifyStore(ctx context.Context, s store.Store, org string) (int64, error) {
 	_, n, err := verifyFrom(ctx, s, org, nil)
 	return n, err
 }
 
 // verifyFrom checks the chain of org in s after prev (nil: from its
 // start), as VerifyAuditFrom.
-func verifyFrom(ctx context.Context, s Store, org string, prev *Event) (*Event, int64, error) {
+func verifyFrom(ctx context.Context, s store.Store, org string, prev *store.Event) (*store.Event, int64, error) {
 	const page = 1000
 	if prev != nil {
 		evs, err := s.Events(ctx, org, prev.Seq-1, 1)
 		if err != nil {
 			return prev, 0, fmt.Errorf("processor: verify audit: %w", err)
 		}
-		if len(evs) == 0 || evs[0].Seq != prev.Seq || evs[0].Hash != prev.Hash || eventHash(evs[0]) != evs[0].Hash {
-			return prev, 0, &ChainError{Seq: prev.Seq, Reason: "the event verified before is gone or altered"}
+		if len(evs) == 0 || evs[0].Seq != prev.Seq || evs[0].Hash != prev.Hash ||
+			store.VerifyChain(&store.Event{Seq: prev.Seq - 1, Hash: evs[0].PrevHash}, evs[:1]) != nil {
+			return prev, 0, &store.ChainError{Seq: prev.Seq, Reason: "the event verified before is gone or altered"}
 		}
 	}
 	var n int64
@@ -221,7 +223,7 @@ func verifyFrom(ctx context.Context, s Store, org string, prev *Event) (*Event, 
 		if err != nil {
 			return prev, n, fmt.Errorf("processor: verify audit: %w", err)
 		}
-		if err := VerifyChain(prev, evs); err != nil {
+		if err := store.VerifyChain(prev, evs); err != nil {
 			return prev, n, err
 		}
 		n += int64(len(evs))

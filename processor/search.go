@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
 // AdapterError is the failure of one adapter's operation. It names the
@@ -33,7 +34,7 @@ func (e *AdapterError) Is(target error) bool { return target == gdpr.ErrServer }
 // know by the same id appears once, with the fields of all. When any
 // adapter fails, the result is an *AdapterError naming it, never a partial
 // answer.
-func (p *Processor) SearchSubjects(ctx context.Context, t gdpr.SearchType, value string) ([]gdpr.Subject, error) {
+func (p *Processor) SearchSubjects(ctx context.Context, t gdpr.Kind, value string) ([]gdpr.Subject, error) {
 	if err := t.Validate(); err != nil {
 		return nil, gdpr.NewFieldError(400, gdpr.CodeInvalidQueryParamValue, "searchType", "%s", trimPrefix(err))
 	}
@@ -41,12 +42,12 @@ func (p *Processor) SearchSubjects(ctx context.Context, t gdpr.SearchType, value
 		return nil, gdpr.NewFieldError(400, gdpr.CodeInvalidQueryParamValue, "searchValue",
 			"searchValue is required: the %s to search for", t)
 	}
-	term, err := p.cfg.normalizer.Term(Term{Kind: Kind(t), Value: value})
+	term, err := p.cfg.normalizer.Term(gdpr.Term{Kind: gdpr.Kind(t), Value: value})
 	if err != nil {
 		return nil, asField(err, "searchValue")
 	}
 	results := make([][]gdpr.Subject, len(p.adapters))
-	err = p.fanOut(ctx, "search", func(ctx context.Context, i int, a Adapter) error {
+	err = p.fanOut(ctx, "search", func(ctx context.Context, i int, a adapter.Adapter) error {
 		var err error
 		results[i], err = a.Search(ctx, term)
 		return err
@@ -60,7 +61,7 @@ func (p *Processor) SearchSubjects(ctx context.Context, t gdpr.SearchType, value
 // fanOut runs f for every adapter, concurrently when there are several,
 // and returns the first failure as an *AdapterError. The first adapter runs
 // on the calling goroutine.
-func (p *Processor) fanOut(ctx context.Context, op string, f func(context.Context, int, Adapter) error) error {
+func (p *Processor) fanOut(ctx context.Context, op string, f func(context.Context, int, adapter.Adapter) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -18,13 +18,15 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // blobLog is a store that records the blobs written and deleted, and the
 // statuses requests are saved with.
 type blobLog struct {
-	processor.Store
+	store.Store
 	mu      sync.Mutex
 	puts    []string // base names of the keys
 	deletes []string
@@ -45,7 +47,7 @@ func (s *blobLog) DeleteBlob(ctx context.Context, key string) error {
 	return s.Store.DeleteBlob(ctx, key)
 }
 
-func (s *blobLog) Update(ctx context.Context, job *processor.Job, evs ...processor.Event) error {
+func (s *blobLog) Update(ctx context.Context, job *store.Job, evs ...store.Event) error {
 	s.mu.Lock()
 	s.saved = append(s.saved, job.Request.Status)
 	s.mu.Unlock()
@@ -72,15 +74,15 @@ type bulky struct {
 
 func (*bulky) Name() string { return "archive" }
 
-func (*bulky) Search(context.Context, processor.Term) ([]gdpr.Subject, error) { return nil, nil }
+func (*bulky) Search(context.Context, gdpr.Term) ([]gdpr.Subject, error) { return nil, nil }
 
-func (*bulky) Resolve(context.Context, processor.Term) (gdpr.Subject, error) {
+func (*bulky) Resolve(context.Context, gdpr.Term) (gdpr.Subject, error) {
 	return gdpr.Subject{}, fmt.Errorf("bulky: resolve: %w", gdpr.ErrNotFound)
 }
 
-func (b *bulky) Export(ctx context.Context, _ processor.Op, _ []processor.Term, emit func(processor.Record) error) error {
+func (b *bulky) Export(ctx context.Context, _ adapter.Op, _ []gdpr.Term, emit func(adapter.Record) error) error {
 	for i := range b.n {
-		err := emit(processor.Record{Kind: "chatMessage", ID: "msg-" + strconv.Itoa(i), Fields: map[string]any{
+		err := emit(adapter.Record{Kind: "chatMessage", ID: "msg-" + strconv.Itoa(i), Fields: map[string]any{
 			"conversation": "conv-" + strconv.Itoa(i/50),
 			"text":         "Thanks, the parcel " + strconv.Itoa(i) + " arrived today; could you send the invoice again, please?",
 		}})
@@ -124,22 +126,22 @@ func spoolFiles(dir string) (int, error) {
 	return n, nil
 }
 
-func (*bulky) Rectify(context.Context, processor.Op, []processor.Term, []processor.Change) (gdpr.Outcome, error) {
+func (*bulky) Rectify(context.Context, adapter.Op, []gdpr.Term, []adapter.Change) (gdpr.Outcome, error) {
 	return gdpr.Outcome{}, nil
 }
 
-func (*bulky) Erase(context.Context, processor.Op, []processor.Term, processor.KeepFunc) (gdpr.Outcome, error) {
+func (*bulky) Erase(context.Context, adapter.Op, []gdpr.Term, adapter.KeepFunc) (gdpr.Outcome, error) {
 	return gdpr.Outcome{}, nil
 }
 
 // exportEnv is newEnv's processor over a blobLog of its store, with a
 // spool directory of its own and, when extra is set, one more adapter.
-func exportEnv(t *testing.T, wrap func(processor.Adapter) processor.Adapter, extra processor.Adapter) (*env, *blobLog, string) {
+func exportEnv(t *testing.T, wrap func(adapter.Adapter) adapter.Adapter, extra adapter.Adapter) (*env, *blobLog, string) {
 	t.Helper()
 	e := newEnv(t, wrap)
 	store := &blobLog{Store: e.store}
 	dir := t.TempDir()
-	as := []processor.Adapter{e.adapters["directory"], e.adapters["crm"], e.adapters["dialer"]}
+	as := []adapter.Adapter{e.adapters["directory"], e.adapters["crm"], e.adapters["dialer"]}
 	if extra != nil {
 		as = append(as, extra)
 	}
@@ -217,7 +219,7 @@ func TestExportWithAFailedStepKeepsTheDonePartsAndResumes(t *testing.T) {
 	plain, _, _ := exportEnv(t, nil, nil)
 	want := archiveFiles(t, plain, plain.settle(t, plain.create(t, samOkafor).ID).ID)
 
-	e, store, dir := exportEnv(t, func(a processor.Adapter) processor.Adapter {
+	e, store, dir := exportEnv(t, func(a adapter.Adapter) adapter.Adapter {
 		if a.Name() != "dialer" {
 			return a
 		}
@@ -261,7 +263,7 @@ func TestExportWithAFailedStepKeepsTheDonePartsAndResumes(t *testing.T) {
 	}
 	// The stored parts go once the archive is made.
 	for _, name := range []string{"directory", "crm", "dialer"} {
-		if _, err := e.store.OpenBlob(ctx, "exports/_/"+r.ID+"/"+name+".json"); !errorsIs(err, processor.ErrNotFound) {
+		if _, err := e.store.OpenBlob(ctx, "exports/_/"+r.ID+"/"+name+".json"); !errorsIs(err, gdpr.ErrNotFound) {
 			t.Errorf("part %s after completion: %v, want ErrNotFound", name, err)
 		}
 	}
@@ -274,7 +276,7 @@ func TestLargeExportPartsSpillToTheSpoolDirectory(t *testing.T) {
 		t.Run(fmt.Sprintf("failing=%v", fail), func(t *testing.T) {
 			t.Parallel()
 			big := &bulky{n: 3000} // about 400 KiB of JSON
-			e, _, dir := exportEnv(t, func(a processor.Adapter) processor.Adapter {
+			e, _, dir := exportEnv(t, func(a adapter.Adapter) adapter.Adapter {
 				if a.Name() != "dialer" {
 					return a
 				}
@@ -292,7 +294,7 @@ func TestLargeExportPartsSpillToTheSpoolDirectory(t *testing.T) {
 			if len(big.spooled) != 1 || big.spooled[0] == 0 {
 				t.Errorf("spool files when the large export ended: %v, want one export with a file", big.spooled)
 			}
-			var recs []processor.Record
+			var recs []adapter.Record
 			if err := json.Unmarshal([]byte(archiveFiles(t, e, r.ID)["archive.json"]), &recs); err != nil {
 				t.Fatal(err)
 			}

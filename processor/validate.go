@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
 // Limits on request fields.
@@ -16,60 +17,60 @@ const (
 
 // subjectTerm returns the one term the request's subject carries, not yet
 // normalized, or a 400 telling the caller how to fix the subject.
-func subjectTerm(s gdpr.Subject) (Term, string, error) {
+func subjectTerm(s gdpr.Subject) (gdpr.Term, string, error) {
 	type given struct {
 		field string
-		term  Term
+		term  gdpr.Term
 	}
 	var terms []given
-	add := func(field string, k Kind, v, scope string) {
-		terms = append(terms, given{field, Term{Kind: k, Value: v, Scope: scope}})
+	add := func(field string, k gdpr.Kind, v, scope string) {
+		terms = append(terms, given{field, gdpr.Term{Kind: k, Value: v, Scope: scope}})
 	}
 	if s.Name != "" {
-		add("subject.name", KindName, s.Name, "")
+		add("subject.name", gdpr.KindName, s.Name, "")
 	}
 	if s.UserID != "" {
-		add("subject.userId", KindUserID, s.UserID, "")
+		add("subject.userId", gdpr.KindUserID, s.UserID, "")
 	}
 	if s.ExternalContactID != "" {
-		add("subject.externalContactId", KindExternalContactID, s.ExternalContactID, "")
+		add("subject.externalContactId", gdpr.KindExternalContactID, s.ExternalContactID, "")
 	}
 	if d := s.DialerContactID; d != nil {
 		if d.ID == "" || d.ContactListID == "" {
-			return Term{}, "", gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "subject.dialerContactId",
+			return gdpr.Term{}, "", gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "subject.dialerContactId",
 				"subject.dialerContactId needs both id and contactListId")
 		}
-		add("subject.dialerContactId", KindDialerContactID, d.ID, d.ContactListID)
+		add("subject.dialerContactId", gdpr.KindDialerContactID, d.ID, d.ContactListID)
 	}
 	if j := s.JourneyCustomer; j != nil {
 		if j.ID == "" || j.Type == "" {
-			return Term{}, "", gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "subject.journeyCustomer",
+			return gdpr.Term{}, "", gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "subject.journeyCustomer",
 				"subject.journeyCustomer needs both type (such as \"cookie\") and id")
 		}
-		add("subject.journeyCustomer", KindJourneyCustomer, j.ID, j.Type)
+		add("subject.journeyCustomer", gdpr.KindJourneyCustomer, j.ID, j.Type)
 	}
 	if h := s.SocialHandle; h != nil {
 		if !h.Type.IsSocial() {
-			return Term{}, "", gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "subject.socialHandle.type",
+			return gdpr.Term{}, "", gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "subject.socialHandle.type",
 				"subject.socialHandle.type %q is not valid; use one of TWITTER, INSTAGRAM, FACEBOOK, APPLE_MESSAGES", h.Type)
 		}
-		add("subject.socialHandle", Kind(h.Type), h.Value, "")
+		add("subject.socialHandle", gdpr.Kind(h.Type), h.Value, "")
 	}
 	if s.ExternalID != "" {
-		add("subject.externalId", KindExternalID, s.ExternalID, "")
+		add("subject.externalId", gdpr.KindExternalID, s.ExternalID, "")
 	}
 	for i, v := range s.Addresses {
-		add(fmt.Sprintf("subject.addresses[%d]", i), KindAddress, v, "")
+		add(fmt.Sprintf("subject.addresses[%d]", i), gdpr.KindAddress, v, "")
 	}
 	for i, v := range s.PhoneNumbers {
-		add(fmt.Sprintf("subject.phoneNumbers[%d]", i), KindPhone, v, "")
+		add(fmt.Sprintf("subject.phoneNumbers[%d]", i), gdpr.KindPhone, v, "")
 	}
 	for i, v := range s.EmailAddresses {
-		add(fmt.Sprintf("subject.emailAddresses[%d]", i), KindEmail, v, "")
+		add(fmt.Sprintf("subject.emailAddresses[%d]", i), gdpr.KindEmail, v, "")
 	}
 	switch len(terms) {
 	case 0:
-		return Term{}, "", gdpr.NewFieldError(400, gdpr.CodeInvalidProperty, "subject",
+		return gdpr.Term{}, "", gdpr.NewFieldError(400, gdpr.CodeInvalidProperty, "subject",
 			"subject carries no search term; set exactly one of name, address, phone, email, socialHandle, externalId, journeyCustomer, userId, externalContactId or dialerContactId")
 	case 1:
 		return terms[0].term, terms[0].field, nil
@@ -78,49 +79,49 @@ func subjectTerm(s gdpr.Subject) (Term, string, error) {
 	for i, g := range terms {
 		fields[i] = g.field
 	}
-	return Term{}, "", gdpr.NewFieldError(400, gdpr.CodeInvalidProperty, "subject",
+	return gdpr.Term{}, "", gdpr.NewFieldError(400, gdpr.CodeInvalidProperty, "subject",
 		"subject carries %d search terms (%s); a request takes exactly one: send one request per term, after checking with the subjects search which subjects each term matches",
 		len(terms), strings.Join(fields, ", "))
 }
 
 // validateSpec checks everything about spec that needs no adapter, and
 // returns the normalized term and changes.
-func (p *Processor) validateSpec(spec gdpr.RequestSpec) (Term, []Change, error) {
+func (p *Processor) validateSpec(spec gdpr.RequestSpec) (gdpr.Term, []adapter.Change, error) {
 	if spec.Type == "" {
-		return Term{}, nil, gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "requestType",
+		return gdpr.Term{}, nil, gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "requestType",
 			"requestType is required; use one of GDPR_EXPORT, GDPR_UPDATE, GDPR_DELETE")
 	}
 	if err := spec.Type.Validate(); err != nil {
-		return Term{}, nil, gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "requestType", "%s", trimPrefix(err))
+		return gdpr.Term{}, nil, gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "requestType", "%s", trimPrefix(err))
 	}
 	if len(spec.Name) > MaxNameLen {
-		return Term{}, nil, gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "name",
+		return gdpr.Term{}, nil, gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "name",
 			"name is longer than %d bytes", MaxNameLen)
 	}
 	if len(spec.IdempotencyKey) > MaxIdempotencyKeyLen {
-		return Term{}, nil, gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "Idempotency-Key",
+		return gdpr.Term{}, nil, gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "Idempotency-Key",
 			"the idempotency key is longer than %d bytes", MaxIdempotencyKeyLen)
 	}
 	raw, field, err := subjectTerm(spec.Subject)
 	if err != nil {
-		return Term{}, nil, err
+		return gdpr.Term{}, nil, err
 	}
 	term, err := p.cfg.normalizer.Term(raw)
 	if err != nil {
-		return Term{}, nil, asField(err, field)
+		return gdpr.Term{}, nil, asField(err, field)
 	}
 	if spec.Type == gdpr.RequestDelete && !spec.DeleteConfirmed {
-		return Term{}, nil, gdpr.NewFieldError(400, gdpr.CodeInvalidProperty, "deleteConfirmed",
+		return gdpr.Term{}, nil, gdpr.NewFieldError(400, gdpr.CodeInvalidProperty, "deleteConfirmed",
 			"a GDPR_DELETE request erases every subject its term matches: search the subjects first (GET /api/v2/gdpr/subjects), check they are all this person, then send it again with deleteConfirmed=true")
 	}
 	changes, err := p.validateReplacements(spec)
 	if err != nil {
-		return Term{}, nil, err
+		return gdpr.Term{}, nil, err
 	}
 	return term, changes, nil
 }
 
-func (p *Processor) validateReplacements(spec gdpr.RequestSpec) ([]Change, error) {
+func (p *Processor) validateReplacements(spec gdpr.RequestSpec) ([]adapter.Change, error) {
 	rts := spec.ReplacementTerms
 	if spec.Type != gdpr.RequestUpdate {
 		if len(rts) > 0 {
@@ -137,7 +138,7 @@ func (p *Processor) validateReplacements(spec gdpr.RequestSpec) ([]Change, error
 		return nil, gdpr.NewFieldError(400, gdpr.CodeInvalidProperty, "replacementTerms",
 			"at most %d replacementTerms per request", MaxReplacementTerms)
 	}
-	changes := make([]Change, len(rts))
+	changes := make([]adapter.Change, len(rts))
 	for i, rt := range rts {
 		field := fmt.Sprintf("replacementTerms[%d]", i)
 		if rt.Type == "" {
@@ -147,11 +148,11 @@ func (p *Processor) validateReplacements(spec gdpr.RequestSpec) ([]Change, error
 		if err := rt.Type.Validate(); err != nil {
 			return nil, gdpr.NewFieldError(400, gdpr.CodeInvalidValue, field+".type", "%s.%s", field, trimPrefix(err))
 		}
-		existing, err := p.cfg.normalizer.Value(Kind(rt.Type), rt.ExistingValue)
+		existing, err := p.cfg.normalizer.Value(gdpr.Kind(rt.Type), rt.ExistingValue)
 		if err != nil {
 			return nil, asField(err, field+".existingValue")
 		}
-		updated, err := p.cfg.normalizer.Value(Kind(rt.Type), rt.UpdatedValue)
+		updated, err := p.cfg.normalizer.Value(gdpr.Kind(rt.Type), rt.UpdatedValue)
 		if err != nil {
 			return nil, asField(err, field+".updatedValue")
 		}
@@ -159,7 +160,7 @@ func (p *Processor) validateReplacements(spec gdpr.RequestSpec) ([]Change, error
 			return nil, gdpr.NewFieldError(400, gdpr.CodeInvalidValue, field+".updatedValue",
 				"%s.updatedValue is the same as existingValue once normalized; it would change nothing", field)
 		}
-		changes[i] = Change{Kind: Kind(rt.Type), Existing: existing, Updated: strings.TrimSpace(rt.UpdatedValue)}
+		changes[i] = adapter.Change{Kind: gdpr.Kind(rt.Type), Existing: existing, Updated: strings.TrimSpace(rt.UpdatedValue)}
 	}
 	return changes, nil
 }

@@ -36,19 +36,19 @@ func TestCreateRequestRejections(t *testing.T) {
 		{"delete not confirmed", gdpr.RequestSpec{Type: gdpr.RequestDelete, Subject: email("alex.morgan@example.com")}, 400, gdpr.CodeInvalidProperty, "deleteConfirmed"},
 		{"update without replacements", gdpr.RequestSpec{Type: gdpr.RequestUpdate, Subject: email("alex.morgan@example.com")}, 400, gdpr.CodeInvalidProperty, "replacementTerms"},
 		{"export with replacements", gdpr.RequestSpec{Type: gdpr.RequestExport, Subject: email("alex.morgan@example.com"),
-			ReplacementTerms: []gdpr.ReplacementTerm{{Type: gdpr.SearchEmail, ExistingValue: "a@example.com", UpdatedValue: "b@example.com"}}}, 400, gdpr.CodeInvalidProperty, "replacementTerms"},
+			ReplacementTerms: []gdpr.ReplacementTerm{{Type: gdpr.KindEmail, ExistingValue: "a@example.com", UpdatedValue: "b@example.com"}}}, 400, gdpr.CodeInvalidProperty, "replacementTerms"},
 		{"delete with replacements", gdpr.RequestSpec{Type: gdpr.RequestDelete, DeleteConfirmed: true, Subject: email("alex.morgan@example.com"),
-			ReplacementTerms: []gdpr.ReplacementTerm{{Type: gdpr.SearchEmail, ExistingValue: "a@example.com", UpdatedValue: "b@example.com"}}}, 400, gdpr.CodeInvalidProperty, "replacementTerms"},
+			ReplacementTerms: []gdpr.ReplacementTerm{{Type: gdpr.KindEmail, ExistingValue: "a@example.com", UpdatedValue: "b@example.com"}}}, 400, gdpr.CodeInvalidProperty, "replacementTerms"},
 		{"replacement of unknown type", gdpr.RequestSpec{Type: gdpr.RequestUpdate, Subject: email("alex.morgan@example.com"),
 			ReplacementTerms: []gdpr.ReplacementTerm{{Type: "FAX", ExistingValue: "1", UpdatedValue: "2"}}}, 400, gdpr.CodeInvalidValue, "replacementTerms[0].type"},
 		{"replacement without type", gdpr.RequestSpec{Type: gdpr.RequestUpdate, Subject: email("alex.morgan@example.com"),
 			ReplacementTerms: []gdpr.ReplacementTerm{{ExistingValue: "1", UpdatedValue: "2"}}}, 400, gdpr.CodeInvalidValue, "replacementTerms[0].type"},
 		{"replacement with invalid new email", gdpr.RequestSpec{Type: gdpr.RequestUpdate, Subject: email("alex.morgan@example.com"),
-			ReplacementTerms: []gdpr.ReplacementTerm{{Type: gdpr.SearchEmail, ExistingValue: "alex.morgan@example.com", UpdatedValue: "alex at example"}}}, 400, gdpr.CodeInvalidValue, "replacementTerms[0].updatedValue"},
+			ReplacementTerms: []gdpr.ReplacementTerm{{Type: gdpr.KindEmail, ExistingValue: "alex.morgan@example.com", UpdatedValue: "alex at example"}}}, 400, gdpr.CodeInvalidValue, "replacementTerms[0].updatedValue"},
 		{"replacement with empty existing value", gdpr.RequestSpec{Type: gdpr.RequestUpdate, Subject: email("alex.morgan@example.com"),
-			ReplacementTerms: []gdpr.ReplacementTerm{{Type: gdpr.SearchName, UpdatedValue: "Alex Smith"}}}, 400, gdpr.CodeInvalidValue, "replacementTerms[0].existingValue"},
+			ReplacementTerms: []gdpr.ReplacementTerm{{Type: gdpr.KindName, UpdatedValue: "Alex Smith"}}}, 400, gdpr.CodeInvalidValue, "replacementTerms[0].existingValue"},
 		{"replacement that changes nothing", gdpr.RequestSpec{Type: gdpr.RequestUpdate, Subject: email("alex.morgan@example.com"),
-			ReplacementTerms: []gdpr.ReplacementTerm{{Type: gdpr.SearchEmail, ExistingValue: "alex.morgan@example.com", UpdatedValue: "ALEX.MORGAN@example.com"}}}, 400, gdpr.CodeInvalidValue, "replacementTerms[0].updatedValue"},
+			ReplacementTerms: []gdpr.ReplacementTerm{{Type: gdpr.KindEmail, ExistingValue: "alex.morgan@example.com", UpdatedValue: "ALEX.MORGAN@example.com"}}}, 400, gdpr.CodeInvalidValue, "replacementTerms[0].updatedValue"},
 		{"name too long", gdpr.RequestSpec{Type: gdpr.RequestExport, Name: strings.Repeat("x", 300), Subject: email("a@example.com")}, 400, gdpr.CodeInvalidValue, "name"},
 		{"idempotency key too long", gdpr.RequestSpec{Type: gdpr.RequestExport, IdempotencyKey: strings.Repeat("k", 300), Subject: email("a@example.com")}, 400, gdpr.CodeInvalidValue, "Idempotency-Key"},
 	}
@@ -88,16 +88,16 @@ func TestSearchRejections(t *testing.T) {
 	ctx := context.Background()
 	cases := []struct {
 		name  string
-		typ   gdpr.SearchType
+		typ   gdpr.Kind
 		value string
 		code  string
 		field string
 	}{
 		{"unknown type", "FAX", "x", gdpr.CodeInvalidQueryParamValue, "searchType"},
 		{"missing type", "", "x", gdpr.CodeInvalidQueryParamValue, "searchType"},
-		{"missing value", gdpr.SearchEmail, "", gdpr.CodeInvalidQueryParamValue, "searchValue"},
-		{"invalid email", gdpr.SearchEmail, "nobody", gdpr.CodeInvalidValue, "searchValue"},
-		{"invalid phone", gdpr.SearchPhone, "abc", gdpr.CodeInvalidValue, "searchValue"},
+		{"missing value", gdpr.KindEmail, "", gdpr.CodeInvalidQueryParamValue, "searchValue"},
+		{"invalid email", gdpr.KindEmail, "nobody", gdpr.CodeInvalidValue, "searchValue"},
+		{"invalid phone", gdpr.KindPhone, "abc", gdpr.CodeInvalidValue, "searchValue"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

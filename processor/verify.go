@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
 // verify searches every term of an erased subject again in every adapter.
@@ -15,10 +16,10 @@ func (r *run) verify(ctx context.Context) (bool, error) {
 	job := r.job
 	retained := make([]int, len(r.p.adapters))
 	remaining := make([]int, len(r.p.adapters))
-	err := r.p.fanOut(ctx, "verify", func(ctx context.Context, i int, a Adapter) error {
+	err := r.p.fanOut(ctx, "verify", func(ctx context.Context, i int, a adapter.Adapter) error {
 		keep := r.p.keep(a.Name())
-		op := Op{RequestID: job.Request.ID, ID: job.Request.ID + "/" + a.Name() + "/verify"}
-		return a.Export(ctx, op, job.Terms, func(rec Record) error {
+		op := adapter.Op{RequestID: job.Request.ID, ID: job.Request.ID + "/" + a.Name() + "/verify"}
+		return a.Export(ctx, op, job.Terms, func(rec adapter.Record) error {
 			_, ok, err := keep(ctx, rec)
 			switch {
 			case err != nil:

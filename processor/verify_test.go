@@ -7,17 +7,19 @@ import (
 	"testing"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // editedEvents is a Store whose chain reads back through edit, as if
 // someone had changed the rows.
 type editedEvents struct {
-	processor.Store
-	edit func([]processor.Event) []processor.Event
+	store.Store
+	edit func([]store.Event) []store.Event
 }
 
-func (s *editedEvents) Events(ctx context.Context, org string, after int64, limit int) ([]processor.Event, error) {
+func (s *editedEvents) Events(ctx context.Context, org string, after int64, limit int) ([]store.Event, error) {
 	all, err := s.Store.Events(ctx, org, 0, 0)
 	if err != nil {
 		return nil, err
@@ -25,7 +27,7 @@ func (s *editedEvents) Events(ctx context.Context, org string, after int64, limi
 	if s.edit != nil {
 		all = s.edit(slices.Clone(all))
 	}
-	var out []processor.Event
+	var out []store.Event
 	for _, ev := range all {
 		if ev.Seq > after && (limit == 0 || len(out) < limit) {
 			out = append(out, ev)
@@ -37,8 +39,8 @@ func (s *editedEvents) Events(ctx context.Context, org string, after int64, limi
 func TestVerifyAuditFromChecksEachEventOnce(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
-	store := &editedEvents{Store: e.store}
-	p, err := processor.New(store, []processor.Adapter{e.adapters["crm"], e.adapters["dialer"]}, processor.WithClock(e.clock.Now))
+	edited := &editedEvents{Store: e.store}
+	p, err := processor.New(edited, []adapter.Adapter{e.adapters["crm"], e.adapters["dialer"]}, processor.WithClock(e.clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,8 +65,8 @@ func TestVerifyAuditFromChecksEachEventOnce(t *testing.T) {
 	// reseal alters the detail of event seq and seals the chain again from
 	// there on, as someone rewriting the table with the hash function in
 	// hand would: the chain verifies from its start.
-	reseal := func(seq int64) func([]processor.Event) []processor.Event {
-		return func(es []processor.Event) []processor.Event {
+	reseal := func(seq int64) func([]store.Event) []store.Event {
+		return func(es []store.Event) []store.Event {
 			for i := range es {
 				if es[i].Seq < seq {
 					continue
@@ -72,28 +74,28 @@ func TestVerifyAuditFromChecksEachEventOnce(t *testing.T) {
 				if es[i].Seq == seq {
 					es[i].Detail = "nothing happened"
 				}
-				var prev *processor.Event
+				var prev *store.Event
 				if i > 0 {
 					prev = &es[i-1]
 				}
-				es[i] = processor.SealEvent(es[i], prev)
+				es[i] = store.SealEvent(es[i], prev)
 			}
 			return es
 		}
 	}
 	for _, c := range []struct {
 		name string
-		edit func([]processor.Event) []processor.Event
+		edit func([]store.Event) []store.Event
 		seq  int64 // where VerifyAuditFrom(first) fails
 	}{
-		{"the checked event altered", func(es []processor.Event) []processor.Event { es[first.Seq-1].Detail = "edited"; return es }, first.Seq},
-		{"the checked event gone", func(es []processor.Event) []processor.Event { return es[:first.Seq-1] }, first.Seq},
-		{"an event after it altered", func(es []processor.Event) []processor.Event { es[first.Seq].Detail = "edited"; return es }, first.Seq + 1},
+		{"the checked event altered", func(es []store.Event) []store.Event { es[first.Seq-1].Detail = "edited"; return es }, first.Seq},
+		{"the checked event gone", func(es []store.Event) []store.Event { return es[:first.Seq-1] }, first.Seq},
+		{"an event after it altered", func(es []store.Event) []store.Event { es[first.Seq].Detail = "edited"; return es }, first.Seq + 1},
 		{"the chain rewritten from before it", reseal(2), first.Seq},
 	} {
-		store.edit = c.edit
+		edited.edit = c.edit
 		_, _, err := p.VerifyAuditFrom(ctx, first)
-		var ce *processor.ChainError
+		var ce *store.ChainError
 		if !errors.As(err, &ce) || ce.Seq != c.seq {
 			t.Errorf("%s: VerifyAuditFrom(event %d) = %v, want a ChainError at %d", c.name, first.Seq, err, c.seq)
 		}
@@ -101,11 +103,11 @@ func TestVerifyAuditFromChecksEachEventOnce(t *testing.T) {
 	// What only a check of the whole chain finds, and what it cannot:
 	// a rewritten chain verifies from its start, an event before the one
 	// kept that changed alone does not.
-	store.edit = reseal(2)
+	edited.edit = reseal(2)
 	if _, err := p.VerifyAudit(ctx); err != nil {
 		t.Errorf("a chain sealed again verifies from its start: %v", err)
 	}
-	store.edit = func(es []processor.Event) []processor.Event { es[1].Detail = "edited"; return es }
+	edited.edit = func(es []store.Event) []store.Event { es[1].Detail = "edited"; return es }
 	if _, err := p.VerifyAudit(ctx); err == nil {
 		t.Error("VerifyAudit passed a chain with an altered event")
 	}

@@ -7,17 +7,19 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 	"github.com/gdprkit/gdpr/store/memstore"
 )
 
 // claimCounter is a Store that counts the claims made through it.
 type claimCounter struct {
-	processor.Store
+	store.Store
 	claims atomic.Int64
 }
 
-func (c *claimCounter) Claim(ctx context.Context, token string, now, until time.Time) (*processor.Job, error) {
+func (c *claimCounter) Claim(ctx context.Context, token string, now, until time.Time) (*store.Job, error) {
 	c.claims.Add(1)
 	return c.Store.Claim(ctx, token, now, until)
 }
@@ -29,7 +31,7 @@ func (c *claimCounter) Claim(ctx context.Context, token string, now, until time.
 func TestCreateWakesOneIdleWorker(t *testing.T) {
 	const workers = 8
 	store := &claimCounter{Store: memstore.New()}
-	p, err := processor.New(store, []processor.Adapter{loadAdapter(t, "directory")},
+	p, err := processor.New(store, []adapter.Adapter{loadAdapter(t, "directory")},
 		processor.WithWorkers(workers), processor.WithPoll(time.Hour))
 	if err != nil {
 		t.Fatal(err)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // Run processes requests with the configured number of workers until ctx
@@ -81,7 +82,7 @@ func (p *Processor) RunOnce(ctx context.Context) (bool, error) {
 	}
 	now := p.now()
 	job, err := p.store.Claim(ctx, token, now, now.Add(p.cfg.lease))
-	if errors.Is(err, ErrNoWork) {
+	if errors.Is(err, store.ErrNoWork) {
 		return false, nil
 	}
 	if err != nil {
@@ -110,8 +111,8 @@ func (p *Processor) backoff(n int) time.Duration {
 // run is one worker's hold on one claimed job.
 type run struct {
 	p   *Processor
-	job *Job
-	evs []Event // events of finalize, saved with the next change
+	job *store.Job
+	evs []store.Event // events of finalize, saved with the next change
 	// parts are the export parts this run spooled, by adapter name; they
 	// are closed when the run ends.
 	parts map[string]*spool
@@ -139,7 +140,7 @@ func (r *run) keepLease(ctx context.Context, cancel context.CancelFunc) {
 			return
 		}
 		switch {
-		case errors.Is(err, ErrLeaseLost):
+		case errors.Is(err, store.ErrLeaseLost):
 			r.p.log().WarnContext(ctx, "lease lost; another worker has the request", "request", r.job.Request.ID)
 			cancel()
 			return
@@ -165,7 +166,7 @@ func (r *run) stopLease() {
 // save stores the job with evs, keeping the lease or releasing it, and
 // the export archive pack left to store with it, if any. It saves even
 // when ctx is cancelled, so that work done is never forgotten.
-func (r *run) save(ctx context.Context, release bool, evs ...Event) error {
+func (r *run) save(ctx context.Context, release bool, evs ...store.Event) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	job := r.job
@@ -180,8 +181,8 @@ func (r *run) save(ctx context.Context, release bool, evs ...Event) error {
 	var err error
 	if b := r.blob; b != nil {
 		r.blob = nil
-		err = r.p.store.(BlobUpdater).UpdateWithBlob(ctx, job, b.key, b.data, evs...)
-		if err != nil && !errors.Is(err, ErrLeaseLost) && !errors.Is(err, ErrNotFound) {
+		err = r.p.store.(store.BlobUpdater).UpdateWithBlob(ctx, job, b.key, b.data, evs...)
+		if err != nil && !errors.Is(err, store.ErrLeaseLost) && !errors.Is(err, gdpr.ErrNotFound) {
 			err = &archiveError{err}
 		}
 	} else {

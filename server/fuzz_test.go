@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
 )
@@ -18,7 +19,7 @@ import (
 func fuzzServer(f *testing.F) (http.Handler, string) {
 	f.Helper()
 	mem, _ := newMemAdapter()
-	p, err := processor.New(newMemStore(), []processor.Adapter{mem})
+	p, err := processor.New(newMemStore(), []adapter.Adapter{mem})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -22,7 +22,7 @@ const (
 // searchSubjects serves GET /api/v2/gdpr/subjects.
 func (s *Server) searchSubjects(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	st, value := gdpr.SearchType(q.Get("searchType")), q.Get("searchValue")
+	st, value := gdpr.Kind(q.Get("searchType")), q.Get("searchValue")
 	if err := st.Validate(); err != nil {
 		s.fail(w, r, http.StatusBadRequest, gdpr.CodeInvalidQueryParamValue, "searchType",
 			"searchType %s", strings.TrimPrefix(err.Error(), "gdpr: searchType "))

@@ -26,7 +26,7 @@ func TestListingAsEncodingJSON(t *testing.T) {
 				{Name: "Alex Morgan", UserID: "u-1", EmailAddresses: []string{"alex@example.com"}},
 				{Name: "Alex Morgan", ExternalContactID: "c-9", PhoneNumbers: []string{"+13115552368", ""},
 					DialerContactID: &gdpr.DialerContactID{}, JourneyCustomer: &gdpr.JourneyCustomer{Type: "cookie"},
-					SocialHandle: &gdpr.SocialHandle{Type: gdpr.SearchTwitter, Value: "@alex"}},
+					SocialHandle: &gdpr.SocialHandle{Type: gdpr.KindTwitter, Value: "@alex"}},
 				{},
 			},
 			PageSize: 3, PageNumber: 1, Total: 3, PageCount: 1,

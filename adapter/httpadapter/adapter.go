@@ -11,12 +11,12 @@ import (
 	"strings"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
-var _ processor.Adapter = (*Adapter)(nil)
+var _ adapter.Adapter = (*Adapter)(nil)
 
-// Adapter is a processor.Adapter whose data lives in another service,
+// Adapter is a adapter.Adapter whose data lives in another service,
 // reached over the protocol. It is safe for concurrent use and starts no
 // goroutines. The zero value is not usable: call New.
 type Adapter struct {
@@ -106,7 +106,7 @@ func newAdapter(fn, name, baseURL string, secret func(config) func() []byte, opt
 func (a *Adapter) Name() string { return a.name }
 
 // Search asks the service for the subjects term finds.
-func (a *Adapter) Search(ctx context.Context, term processor.Term) ([]gdpr.Subject, error) {
+func (a *Adapter) Search(ctx context.Context, term gdpr.Term) ([]gdpr.Subject, error) {
 	if err := a.ready(ctx, routeSearch); err != nil {
 		return nil, err
 	}
@@ -119,7 +119,7 @@ func (a *Adapter) Search(ctx context.Context, term processor.Term) ([]gdpr.Subje
 
 // Resolve asks the service for the subject an id term names. An id the
 // service does not hold gives an error matching gdpr.ErrNotFound.
-func (a *Adapter) Resolve(ctx context.Context, term processor.Term) (gdpr.Subject, error) {
+func (a *Adapter) Resolve(ctx context.Context, term gdpr.Term) (gdpr.Subject, error) {
 	if err := a.ready(ctx, routeResolve); err != nil {
 		return gdpr.Subject{}, err
 	}
@@ -134,12 +134,12 @@ func (a *Adapter) Resolve(ctx context.Context, term processor.Term) (gdpr.Subjec
 // A call that fails before the first record is retried; one that breaks
 // off later returns an error (the processor then runs the step again,
 // replacing what was emitted).
-func (a *Adapter) Export(ctx context.Context, op processor.Op, terms []processor.Term, emit func(processor.Record) error) error {
+func (a *Adapter) Export(ctx context.Context, op adapter.Op, terms []gdpr.Term, emit func(adapter.Record) error) error {
 	if err := a.ready(ctx, routeExport); err != nil {
 		return err
 	}
 	return a.stream(ctx, routeExport, &callBody{RequestID: op.RequestID, OperationID: opID(op), Terms: terms},
-		func(rec processor.Record, _ string) error { return emit(rec) })
+		func(rec adapter.Record, _ string) error { return emit(rec) })
 }
 
 // Rectify asks the service to apply changes to the records of terms. The
@@ -149,7 +149,7 @@ func (a *Adapter) Export(ctx context.Context, op processor.Op, terms []processor
 // Rectify returns that Outcome with its error, without trying again, so
 // that the processor keeps the count; otherwise an error comes with a
 // zero Outcome.
-func (a *Adapter) Rectify(ctx context.Context, op processor.Op, terms []processor.Term, changes []processor.Change) (gdpr.Outcome, error) {
+func (a *Adapter) Rectify(ctx context.Context, op adapter.Op, terms []gdpr.Term, changes []adapter.Change) (gdpr.Outcome, error) {
 	if err := a.ready(ctx, routeRectify); err != nil {
 		return gdpr.Outcome{}, err
 	}
@@ -185,7 +185,7 @@ func (a *Adapter) ready(ctx context.Context, route string) error {
 
 // opID is the operation id a call carries: Op.ID, or a fresh one when the
 // caller gave none, so that every call can be retried safely.
-func opID(op processor.Op) string {
+func opID(op adapter.Op) string {
 	if op.ID != "" {
 		return op.ID
 	}

@@ -17,7 +17,6 @@ import (
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
-	"github.com/gdprkit/gdpr/processor"
 )
 
 // people is a small data set for the tests of this package.
@@ -136,7 +135,7 @@ func TestWrongSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = a.Search(t.Context(), processor.Term{Kind: processor.KindEmail, Value: "robin@example.com"})
+	_, err = a.Search(t.Context(), gdpr.Term{Kind: gdpr.KindEmail, Value: "robin@example.com"})
 	if !errors.Is(err, gdpr.ErrUnauthorized) {
 		t.Fatalf("Search with the wrong secret: %v, want an error matching gdpr.ErrUnauthorized", err)
 	}

@@ -5,16 +5,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gdprkit/gdpr/adapter"
+	"github.com/gdprkit/gdpr/adapter/adaptertest"
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
-	"github.com/gdprkit/gdpr/processor"
-	"github.com/gdprkit/gdpr/processortest"
 )
 
 // TestConformance runs the Adapter suite over the protocol: a Handler
 // around a memadapter, called through New.
 func TestConformance(t *testing.T) {
-	processortest.TestAdapter(t, func(t *testing.T, ds memadapter.Dataset) processor.Adapter {
+	adaptertest.TestAdapter(t, func(t *testing.T, ds memadapter.Dataset) adapter.Adapter {
 		return remote(t, ds)
 	})
 }
@@ -39,7 +39,7 @@ func TestConformanceLossy(t *testing.T) {
 		}
 		t.Logf("lost %d calls before sending and %d answers after the service handled them", before, after)
 	})
-	processortest.TestAdapter(t, func(t *testing.T, ds memadapter.Dataset) processor.Adapter {
+	adaptertest.TestAdapter(t, func(t *testing.T, ds memadapter.Dataset) adapter.Adapter {
 		mu.Lock()
 		seed++
 		l := newLossy(seed, 0.2)

@@ -12,14 +12,15 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/store/memstore"
 )
 
-// hidesDescribe is an adapter that does not implement processor.Describer,
+// hidesDescribe is an adapter that does not implement adapter.Describer,
 // whatever the adapter it wraps does.
-type hidesDescribe struct{ processor.Adapter }
+type hidesDescribe struct{ adapter.Adapter }
 
 // TestDescribe: a service over a memadapter describes what it holds, as
 // the memadapter does, and the processor's inventory shows it under the
@@ -46,7 +47,7 @@ func TestDescribe(t *testing.T) {
 		t.Errorf("Describe over the protocol (-memadapter +remote):\n%s", diff)
 	}
 
-	p, err := processor.New(memstore.New(), []processor.Adapter{a})
+	p, err := processor.New(memstore.New(), []adapter.Adapter{a})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,10 +114,10 @@ func TestDescribeNotDescribed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.Describe(t.Context()); !errors.Is(err, processor.ErrNotDescribed) {
-			t.Errorf("%s: Describe: %v, want an error matching processor.ErrNotDescribed", c.name, err)
+		if _, err := a.Describe(t.Context()); !errors.Is(err, adapter.ErrNotDescribed) {
+			t.Errorf("%s: Describe: %v, want an error matching adapter.ErrNotDescribed", c.name, err)
 		}
-		p, err := processor.New(memstore.New(), []processor.Adapter{a})
+		p, err := processor.New(memstore.New(), []adapter.Adapter{a})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,10 +1,10 @@
 // Package httpadapter reaches personal data that lives in another service,
 // on another machine, in any language: a small HTTP protocol for the
-// operations of [processor.Adapter], and both of its ends.
+// operations of [adapter.Adapter], and both of its ends.
 //
 // [New] returns an Adapter that calls a service over the protocol, for the
 // processor (gdpr serve lists such services in its --adapters file).
-// [Handler] serves the protocol over any local processor.Adapter
+// [Handler] serves the protocol over any local adapter.Adapter
 // (memadapter, sqladapter, a service's own), so a Go service takes part
 // with one route:
 //
@@ -28,10 +28,10 @@
 // {"error": ...} line when it fails midway), so that a stream cut short is
 // never taken for a short export.
 //
-// Describe answers the JSON of a [processor.AdapterInventory] (term kinds
+// Describe answers the JSON of a [adapter.Description] (term kinds
 // and kinds of record, never a value) when the service's adapter
-// implements [processor.Describer], and 404 not_described when it does
-// not. The Adapter implements processor.Describer with it, so that the
+// implements [adapter.Describer], and 404 not_described when it does
+// not. The Adapter implements adapter.Describer with it, so that the
 // processor's Inventory (gdpr inventory) shows what a remote service
 // holds; a service that does not describe itself, or that predates the
 // route (404 no_route), is listed as not described, which is no error.

@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
 // maxEraseRounds bounds how often Erase lists the candidates again
@@ -30,12 +30,12 @@ const maxEraseRounds = 3
 // after erasing records and says how many, Erase returns that Outcome
 // with its error, without trying again, so that the processor keeps the
 // counts; otherwise an error comes with a zero Outcome.
-func (a *Adapter) Erase(ctx context.Context, op processor.Op, terms []processor.Term, keep processor.KeepFunc) (gdpr.Outcome, error) {
+func (a *Adapter) Erase(ctx context.Context, op adapter.Op, terms []gdpr.Term, keep adapter.KeepFunc) (gdpr.Outcome, error) {
 	if err := a.ready(ctx, routeErase); err != nil {
 		return gdpr.Outcome{}, err
 	}
 	if keep == nil {
-		keep = func(context.Context, processor.Record) (string, bool, error) { return "", false, nil }
+		keep = func(context.Context, adapter.Record) (string, bool, error) { return "", false, nil }
 	}
 	id := opID(op)
 	for round := 1; ; round++ {
@@ -60,7 +60,7 @@ func (a *Adapter) Erase(ctx context.Context, op processor.Op, terms []processor.
 // candidate is a record listed by the candidates phase, with the version
 // the service gave it ("" from a service that gives none).
 type candidate struct {
-	rec     processor.Record
+	rec     adapter.Record
 	version string
 }
 
@@ -68,10 +68,10 @@ type candidate struct {
 // once, after the listing is read whole: keep may be slow, and must not
 // hold a slot of the concurrency limit. Each decision echoes its
 // candidate's version.
-func (a *Adapter) decide(ctx context.Context, requestID, id string, terms []processor.Term, keep processor.KeepFunc) ([]decision, error) {
+func (a *Adapter) decide(ctx context.Context, requestID, id string, terms []gdpr.Term, keep adapter.KeepFunc) ([]decision, error) {
 	var cs []candidate
 	err := a.stream(ctx, routeErase, &callBody{RequestID: requestID, OperationID: id, Terms: terms, Phase: phaseCandidates},
-		func(rec processor.Record, version string) error {
+		func(rec adapter.Record, version string) error {
 			cs = append(cs, candidate{rec: rec, version: version})
 			return nil
 		})

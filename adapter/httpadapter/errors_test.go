@@ -12,11 +12,11 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
-	"github.com/gdprkit/gdpr/processor"
 )
 
-var robinEmail = processor.Term{Kind: processor.KindEmail, Value: "robin@example.com"}
+var robinEmail = gdpr.Term{Kind: gdpr.KindEmail, Value: "robin@example.com"}
 
 // wantClean fails when an error message holds a term or a secret.
 func wantClean(t *testing.T, err error) {
@@ -38,7 +38,7 @@ func TestWrongURL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = a.Resolve(t.Context(), processor.Term{Kind: processor.KindExternalContactID, Value: "ec-robin"})
+	_, err = a.Resolve(t.Context(), gdpr.Term{Kind: gdpr.KindExternalContactID, Value: "ec-robin"})
 	if err == nil || errors.Is(err, gdpr.ErrNotFound) {
 		t.Fatalf("Resolve at a URL without the protocol: %v, want an error not matching gdpr.ErrNotFound", err)
 	}
@@ -67,9 +67,9 @@ func TestUnreachable(t *testing.T) {
 }
 
 // failing is an adapter whose every search fails.
-type failing struct{ processor.Adapter }
+type failing struct{ adapter.Adapter }
 
-func (failing) Search(context.Context, processor.Term) ([]gdpr.Subject, error) {
+func (failing) Search(context.Context, gdpr.Term) ([]gdpr.Subject, error) {
 	return nil, errors.New("crm database unavailable")
 }
 
@@ -95,10 +95,10 @@ func TestServiceFailure(t *testing.T) {
 
 // partialExport is an adapter whose Export leaves out orders, so that its
 // Erase meets records its export does not list.
-type partialExport struct{ processor.Adapter }
+type partialExport struct{ adapter.Adapter }
 
-func (p partialExport) Export(ctx context.Context, op processor.Op, terms []processor.Term, emit func(processor.Record) error) error {
-	return p.Adapter.Export(ctx, op, terms, func(r processor.Record) error {
+func (p partialExport) Export(ctx context.Context, op adapter.Op, terms []gdpr.Term, emit func(adapter.Record) error) error {
+	return p.Adapter.Export(ctx, op, terms, func(r adapter.Record) error {
 		if r.Kind == "order" {
 			return nil
 		}
@@ -118,8 +118,8 @@ func TestEraseUndecided(t *testing.T) {
 	}
 	var mu sync.Mutex
 	asked := 0
-	_, err = a.Erase(t.Context(), processor.Op{RequestID: "req-1", ID: "req-1/op-1"}, []processor.Term{robinEmail},
-		func(context.Context, processor.Record) (string, bool, error) {
+	_, err = a.Erase(t.Context(), adapter.Op{RequestID: "req-1", ID: "req-1/op-1"}, []gdpr.Term{robinEmail},
+		func(context.Context, adapter.Record) (string, bool, error) {
 			mu.Lock()
 			asked++
 			mu.Unlock()
@@ -178,13 +178,13 @@ func TestLostAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := t.Context()
-	out, err := a.Rectify(ctx, processor.Op{RequestID: "req-1", ID: "req-1/rectify"}, []processor.Term{robinEmail},
-		[]processor.Change{{Kind: processor.KindEmail, Existing: robinEmail.Value, Updated: "robin@new.example"}})
+	out, err := a.Rectify(ctx, adapter.Op{RequestID: "req-1", ID: "req-1/rectify"}, []gdpr.Term{robinEmail},
+		[]adapter.Change{{Kind: gdpr.KindEmail, Existing: robinEmail.Value, Updated: "robin@new.example"}})
 	if err != nil || out.Updated != 1 {
 		t.Fatalf("Rectify with a lost answer: %+v, %v; want 1 updated", out, err)
 	}
-	newEmail := processor.Term{Kind: processor.KindEmail, Value: "robin@new.example"}
-	out, err = a.Erase(ctx, processor.Op{RequestID: "req-2", ID: "req-2/erase"}, []processor.Term{newEmail}, nil)
+	newEmail := gdpr.Term{Kind: gdpr.KindEmail, Value: "robin@new.example"}
+	out, err = a.Erase(ctx, adapter.Op{RequestID: "req-2", ID: "req-2/erase"}, []gdpr.Term{newEmail}, nil)
 	if err != nil || out.Deleted != 2 {
 		t.Fatalf("Erase with a lost answer: %+v, %v; want 2 deleted", out, err)
 	}
@@ -207,8 +207,8 @@ func TestStreamCut(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := 0
-	err = a.Export(t.Context(), processor.Op{RequestID: "req-1", ID: "req-1/export"}, []processor.Term{robinEmail},
-		func(processor.Record) error { n++; return nil })
+	err = a.Export(t.Context(), adapter.Op{RequestID: "req-1", ID: "req-1/export"}, []gdpr.Term{robinEmail},
+		func(adapter.Record) error { n++; return nil })
 	if err == nil || !strings.Contains(err.Error(), "end line") {
 		t.Fatalf("Export of a cut stream: %v after %d records, want an error about the missing end line", err, n)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/processor"
@@ -47,12 +48,12 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	p, err := processor.New(memstore.New(), []processor.Adapter{remote},
+	p, err := processor.New(memstore.New(), []adapter.Adapter{remote},
 		processor.WithPolicy(processor.CurrentEmployees{}))
 	if err != nil {
 		log.Fatal(err)
 	}
-	subjects, err := p.SearchSubjects(ctx, gdpr.SearchEmail, "Robin@Example.com")
+	subjects, err := p.SearchSubjects(ctx, gdpr.KindEmail, "Robin@Example.com")
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
 // DefaultMaxBody is the largest call body a Handler reads by default.
@@ -86,7 +86,7 @@ func WithHandlerLogger(l *slog.Logger) HandlerOption {
 
 // handler serves the protocol over one local adapter.
 type handler struct {
-	a       processor.Adapter
+	a       adapter.Adapter
 	secrets [][]byte // any of them verifies a call
 	cfg     handlerConfig
 }
@@ -99,16 +99,16 @@ type handler struct {
 //	mux.Handle("/gdpr/", h) // https://crm.internal/gdpr/search, ...
 //
 // The handler is safe for concurrent use; every call runs on a, which
-// must keep the contracts of processor.Adapter. Operation ids reach a
+// must keep the contracts of adapter.Adapter. Operation ids reach a
 // unchanged, so a's memory of operations makes repeated calls harmless.
 // The describe route answers with a's description when a implements
-// processor.Describer, and 404 not_described otherwise. An erasure's
+// adapter.Describer, and 404 not_described otherwise. An erasure's
 // decisions are checked against each record's version, so a's Export and
 // the records its Erase shows keep must present a record alike, and not
 // change between two reads (no "read at" field): else every round is
 // undecided and the step fails. Handler fails when a is nil or secret is
 // shorter than MinSecretLen.
-func Handler(a processor.Adapter, secret string, opts ...HandlerOption) (http.Handler, error) {
+func Handler(a adapter.Adapter, secret string, opts ...HandlerOption) (http.Handler, error) {
 	if a == nil {
 		return nil, errors.New("httpadapter: Handler: the adapter is nil")
 	}

@@ -9,11 +9,11 @@ import (
 	"sync"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
-func (c *callBody) op() processor.Op {
-	return processor.Op{RequestID: c.RequestID, ID: c.OperationID}
+func (c *callBody) op() adapter.Op {
+	return adapter.Op{RequestID: c.RequestID, ID: c.OperationID}
 }
 
 func (h *handler) search(w http.ResponseWriter, r *http.Request, c *callBody) {
@@ -42,9 +42,9 @@ func (h *handler) resolve(w http.ResponseWriter, r *http.Request, c *callBody) {
 }
 
 func (h *handler) rectify(w http.ResponseWriter, r *http.Request, c *callBody) {
-	changes := make([]processor.Change, len(c.Changes))
+	changes := make([]adapter.Change, len(c.Changes))
 	for i, ch := range c.Changes {
-		changes[i] = processor.Change{Kind: ch.Kind, Existing: ch.Existing, Updated: ch.Updated}
+		changes[i] = adapter.Change{Kind: ch.Kind, Existing: ch.Existing, Updated: ch.Updated}
 	}
 	out, err := h.a.Rectify(r.Context(), c.op(), c.Terms, changes)
 	if err != nil {
@@ -85,7 +85,7 @@ func (h *handler) erase(w http.ResponseWriter, r *http.Request, c *callBody) {
 		mu.Unlock()
 		return err
 	}
-	keep := func(_ context.Context, rec processor.Record) (string, bool, error) {
+	keep := func(_ context.Context, rec adapter.Record) (string, bool, error) {
 		d, ok := decided[recordKey{rec.Kind, rec.ID}]
 		if !ok {
 			return "", false, miss(rec.Kind, errUndecided)
@@ -164,7 +164,7 @@ func (s *streamWriter) start() {
 	}
 }
 
-func (s *streamWriter) emit(rec processor.Record) error {
+func (s *streamWriter) emit(rec adapter.Record) error {
 	line := streamLine{Record: &rec}
 	if s.versioned {
 		v, err := recordVersion(rec)

@@ -10,16 +10,16 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
-	"github.com/gdprkit/gdpr/processor"
 )
 
 const testSecret = "a-shared-secret-for-tests"
 
 // serve starts a service that serves a over the protocol, and returns
 // its base URL.
-func serve(t testing.TB, a processor.Adapter, opts ...httpadapter.HandlerOption) string {
+func serve(t testing.TB, a adapter.Adapter, opts ...httpadapter.HandlerOption) string {
 	t.Helper()
 	h, err := httpadapter.Handler(a, testSecret, opts...)
 	if err != nil {

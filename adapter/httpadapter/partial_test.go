@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
 	"github.com/gdprkit/gdpr/internal/testclock"
 	"github.com/gdprkit/gdpr/processor"
@@ -24,7 +25,7 @@ import (
 // adapter whose audit write fails after its commit would. Later calls
 // pass through.
 type changesThenFails struct {
-	processor.Adapter
+	adapter.Adapter
 	mu    sync.Mutex
 	calls int
 }
@@ -36,7 +37,7 @@ func (c *changesThenFails) first() bool {
 	return c.calls == 1
 }
 
-func (c *changesThenFails) Erase(ctx context.Context, op processor.Op, terms []processor.Term, keep processor.KeepFunc) (gdpr.Outcome, error) {
+func (c *changesThenFails) Erase(ctx context.Context, op adapter.Op, terms []gdpr.Term, keep adapter.KeepFunc) (gdpr.Outcome, error) {
 	out, err := c.Adapter.Erase(ctx, op, terms, keep)
 	if err == nil && c.first() {
 		return out, errors.New("audit log unavailable after the commit")
@@ -44,7 +45,7 @@ func (c *changesThenFails) Erase(ctx context.Context, op processor.Op, terms []p
 	return out, err
 }
 
-func (c *changesThenFails) Rectify(ctx context.Context, op processor.Op, terms []processor.Term, changes []processor.Change) (gdpr.Outcome, error) {
+func (c *changesThenFails) Rectify(ctx context.Context, op adapter.Op, terms []gdpr.Term, changes []adapter.Change) (gdpr.Outcome, error) {
 	out, err := c.Adapter.Rectify(ctx, op, terms, changes)
 	if err == nil && c.first() {
 		return out, errors.New("audit log unavailable after the commit")
@@ -72,11 +73,11 @@ func TestPartialOutcome(t *testing.T) {
 		want gdpr.Outcome
 	}{
 		{"rectify", func(a *httpadapter.Adapter) (gdpr.Outcome, error) {
-			return a.Rectify(ctx, processor.Op{RequestID: "req-1", ID: "req-1/rectify"}, []processor.Term{robinEmail},
-				[]processor.Change{{Kind: processor.KindEmail, Existing: robinEmail.Value, Updated: newEmail}})
+			return a.Rectify(ctx, adapter.Op{RequestID: "req-1", ID: "req-1/rectify"}, []gdpr.Term{robinEmail},
+				[]adapter.Change{{Kind: gdpr.KindEmail, Existing: robinEmail.Value, Updated: newEmail}})
 		}, gdpr.Outcome{Updated: 1}},
 		{"erase", func(a *httpadapter.Adapter) (gdpr.Outcome, error) {
-			return a.Erase(ctx, processor.Op{RequestID: "req-1", ID: "req-1/erase"}, []processor.Term{robinEmail}, nil)
+			return a.Erase(ctx, adapter.Op{RequestID: "req-1", ID: "req-1/erase"}, []gdpr.Term{robinEmail}, nil)
 		}, gdpr.Outcome{Deleted: 2}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -141,8 +142,8 @@ func TestErrorWithoutOutcome(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := a.Rectify(t.Context(), processor.Op{RequestID: "req-1", ID: "req-1/rectify"}, []processor.Term{robinEmail},
-		[]processor.Change{{Kind: processor.KindEmail, Existing: robinEmail.Value, Updated: "robin@new.example"}})
+	out, err := a.Rectify(t.Context(), adapter.Op{RequestID: "req-1", ID: "req-1/rectify"}, []gdpr.Term{robinEmail},
+		[]adapter.Change{{Kind: gdpr.KindEmail, Existing: robinEmail.Value, Updated: "robin@new.example"}})
 	if err == nil || out.Updated != 0 {
 		t.Errorf("Rectify answered 500 without an outcome: %+v, %v; want a zero Outcome and an error", out, err)
 	}
@@ -163,7 +164,7 @@ func TestPartialOutcomeCounted(t *testing.T) {
 		t.Fatal(err)
 	}
 	clk := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	p, err := processor.New(memstore.New(), []processor.Adapter{a},
+	p, err := processor.New(memstore.New(), []adapter.Adapter{a},
 		processor.WithClock(clk.Now), processor.WithRetry(5, time.Second, 4*time.Second))
 	if err != nil {
 		t.Fatal(err)

@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
 // stream runs a call answered by a stream of records (export, or the
@@ -15,7 +15,7 @@ import (
 // with the version the line carries ("" when none). The stream must end
 // with its end line, counting the records sent; a stream cut short is an
 // error, never a shorter export.
-func (a *Adapter) stream(ctx context.Context, route string, body *callBody, emit func(rec processor.Record, version string) error) error {
+func (a *Adapter) stream(ctx context.Context, route string, body *callBody, emit func(rec adapter.Record, version string) error) error {
 	resp, done, err := a.send(ctx, route, body)
 	if err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/internal/testclock"
@@ -53,7 +54,7 @@ func (s *stall) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // stalling starts a service holding m whose first call to route (with
 // inBody in its body) hangs.
-func stalling(t *testing.T, m processor.Adapter, route, inBody string) (*stall, string) {
+func stalling(t *testing.T, m adapter.Adapter, route, inBody string) (*stall, string) {
 	t.Helper()
 	h, err := httpadapter.Handler(m, testSecret)
 	if err != nil {
@@ -79,7 +80,7 @@ func TestTimeoutRetried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	term, err := processor.Normalizer{}.Term(processor.Term{Kind: processor.KindEmail, Value: demo.AlexMorganSeattleEmail})
+	term, err := adapter.Normalizer{}.Term(gdpr.Term{Kind: gdpr.KindEmail, Value: demo.AlexMorganSeattleEmail})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +117,7 @@ func TestSlowServiceStepRetried(t *testing.T) {
 	var logs bytes.Buffer
 	var logMu sync.Mutex
 	clk := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-	p, err := processor.New(memstore.New(), []processor.Adapter{mems[0], mems[1], dialer},
+	p, err := processor.New(memstore.New(), []adapter.Adapter{mems[0], mems[1], dialer},
 		processor.WithPolicy(processor.CurrentEmployees{}),
 		processor.WithClock(clk.Now),
 		processor.WithRetry(5, time.Second, 4*time.Second),

@@ -16,20 +16,20 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
-	"github.com/gdprkit/gdpr/processor"
 )
 
 // legalHolds wraps a local adapter whose records can be put on legal hold
 // while an erasure runs: a held record carries "legalHold": true among
 // its fields, in its export and to the keep function of its Erase alike.
 type legalHolds struct {
-	processor.Adapter
+	adapter.Adapter
 	mu   sync.Mutex
 	held map[string]bool
 }
 
-func newLegalHolds(a processor.Adapter) *legalHolds {
+func newLegalHolds(a adapter.Adapter) *legalHolds {
 	return &legalHolds{Adapter: a, held: map[string]bool{}}
 }
 
@@ -39,7 +39,7 @@ func (l *legalHolds) hold(id string) {
 	l.held[id] = true
 }
 
-func (l *legalHolds) present(rec processor.Record) processor.Record {
+func (l *legalHolds) present(rec adapter.Record) adapter.Record {
 	l.mu.Lock()
 	held := l.held[rec.ID]
 	l.mu.Unlock()
@@ -53,12 +53,12 @@ func (l *legalHolds) present(rec processor.Record) processor.Record {
 	return rec
 }
 
-func (l *legalHolds) Export(ctx context.Context, op processor.Op, terms []processor.Term, emit func(processor.Record) error) error {
-	return l.Adapter.Export(ctx, op, terms, func(rec processor.Record) error { return emit(l.present(rec)) })
+func (l *legalHolds) Export(ctx context.Context, op adapter.Op, terms []gdpr.Term, emit func(adapter.Record) error) error {
+	return l.Adapter.Export(ctx, op, terms, func(rec adapter.Record) error { return emit(l.present(rec)) })
 }
 
-func (l *legalHolds) Erase(ctx context.Context, op processor.Op, terms []processor.Term, keep processor.KeepFunc) (gdpr.Outcome, error) {
-	return l.Adapter.Erase(ctx, op, terms, func(ctx context.Context, rec processor.Record) (string, bool, error) {
+func (l *legalHolds) Erase(ctx context.Context, op adapter.Op, terms []gdpr.Term, keep adapter.KeepFunc) (gdpr.Outcome, error) {
+	return l.Adapter.Erase(ctx, op, terms, func(ctx context.Context, rec adapter.Record) (string, bool, error) {
 		return keep(ctx, l.present(rec))
 	})
 }
@@ -83,7 +83,7 @@ func listCandidates(t *testing.T, base string) map[string]string {
 	dec := json.NewDecoder(resp.Body)
 	for {
 		var line struct {
-			Record  *processor.Record
+			Record  *adapter.Record
 			Version *string
 			End     *struct{ Records int }
 		}
@@ -129,8 +129,8 @@ func TestEraseChangedRecord(t *testing.T) {
 		t.Fatalf("apply on a changed record answered %d %q, want 409 undecided", s, code)
 	}
 	n := 0
-	if err := m.Export(t.Context(), processor.Op{RequestID: "req-1", ID: "check"}, []processor.Term{robinEmail},
-		func(processor.Record) error { n++; return nil }); err != nil {
+	if err := m.Export(t.Context(), adapter.Op{RequestID: "req-1", ID: "check"}, []gdpr.Term{robinEmail},
+		func(adapter.Record) error { n++; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if m.Len() != 1 || n != 2 {
@@ -156,8 +156,8 @@ func TestEraseDecidesChangedRecordAgain(t *testing.T) {
 	var mu sync.Mutex
 	var asked []string // about robin: "robin", or "robin on hold"
 	calls := 0
-	out, err := a.Erase(t.Context(), processor.Op{RequestID: "req-1", ID: "req-1/erase"}, []processor.Term{robinEmail},
-		func(_ context.Context, rec processor.Record) (string, bool, error) {
+	out, err := a.Erase(t.Context(), adapter.Op{RequestID: "req-1", ID: "req-1/erase"}, []gdpr.Term{robinEmail},
+		func(_ context.Context, rec adapter.Record) (string, bool, error) {
 			mu.Lock()
 			defer mu.Unlock()
 			calls++
@@ -283,7 +283,7 @@ func TestEraseUnversionedService(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, err := a.Erase(t.Context(), processor.Op{RequestID: "req-1", ID: "req-1/erase"}, []processor.Term{robinEmail}, nil)
+	out, err := a.Erase(t.Context(), adapter.Op{RequestID: "req-1", ID: "req-1/erase"}, []gdpr.Term{robinEmail}, nil)
 	if err != nil || out.Deleted != 2 || m.Len() != 0 {
 		t.Fatalf("Erase through a service without versions: %+v, %v with %d people left; want 2 deleted", out, err, m.Len())
 	}

@@ -2,11 +2,11 @@ package httpadapter
 
 import (
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
 // The routes of the protocol, one per Adapter operation, and describe
-// for processor.Describer. A service serves
+// for adapter.Describer. A service serves
 // them under a base URL of its choosing; the signature covers the route
 // alone, so gateways may add or strip prefixes.
 const (
@@ -49,20 +49,20 @@ const contentNDJSON = "application/x-ndjson"
 // callBody is the JSON body of every call. Fields an operation does not
 // use are omitted.
 type callBody struct {
-	RequestID   string           `json:"requestId,omitempty"`
-	OperationID string           `json:"operationId"`
-	Term        *processor.Term  `json:"term,omitempty"`
-	Terms       []processor.Term `json:"terms,omitempty"`
-	Changes     []wireChange     `json:"changes,omitempty"`
-	Phase       string           `json:"phase,omitempty"`
-	Decisions   []decision       `json:"decisions,omitempty"`
+	RequestID   string       `json:"requestId,omitempty"`
+	OperationID string       `json:"operationId"`
+	Term        *gdpr.Term   `json:"term,omitempty"`
+	Terms       []gdpr.Term  `json:"terms,omitempty"`
+	Changes     []wireChange `json:"changes,omitempty"`
+	Phase       string       `json:"phase,omitempty"`
+	Decisions   []decision   `json:"decisions,omitempty"`
 }
 
-// wireChange is a processor.Change on the wire.
+// wireChange is a adapter.Change on the wire.
 type wireChange struct {
-	Kind     processor.Kind `json:"kind"`
-	Existing string         `json:"existing"`
-	Updated  string         `json:"updated"`
+	Kind     gdpr.Kind `json:"kind"`
+	Existing string    `json:"existing"`
+	Updated  string    `json:"updated"`
 }
 
 // decision is the retention policy's answer about one candidate record
@@ -96,10 +96,10 @@ type outcomeAnswer struct {
 // of Record, End and Error is set. A stream ends with an end or an error
 // line. In a candidates stream, Version is set beside each record.
 type streamLine struct {
-	Record  *processor.Record `json:"record,omitempty"`
-	Version string            `json:"version,omitempty"`
-	End     *streamEnd        `json:"end,omitempty"`
-	Error   *errorDetail      `json:"error,omitempty"`
+	Record  *adapter.Record `json:"record,omitempty"`
+	Version string          `json:"version,omitempty"`
+	End     *streamEnd      `json:"end,omitempty"`
+	Error   *errorDetail    `json:"error,omitempty"`
 }
 
 type streamEnd struct {

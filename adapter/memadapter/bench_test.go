@@ -7,8 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
-	"github.com/gdprkit/gdpr/processor"
 )
 
 // benchPeople is how many people BenchmarkSearch searches among.
@@ -51,13 +52,13 @@ func BenchmarkSearch(b *testing.B) {
 	runtime.GC() // collect what loading left, rather than while timing
 
 	// Terms arrive normalized: normalize them before the clock runs.
-	terms := make([]processor.Term, 1024)
+	terms := make([]gdpr.Term, 1024)
 	for i := range terms {
-		v, err := processor.Normalizer{}.Value(processor.KindEmail, fmt.Sprintf("person.%07d@example.com", i*977%benchPeople))
+		v, err := adapter.Normalizer{}.Value(gdpr.KindEmail, fmt.Sprintf("person.%07d@example.com", i*977%benchPeople))
 		if err != nil {
 			b.Fatal(err)
 		}
-		terms[i] = processor.Term{Kind: processor.KindEmail, Value: v}
+		terms[i] = gdpr.Term{Kind: gdpr.KindEmail, Value: v}
 	}
 	ctx := b.Context()
 	b.ReportAllocs()

@@ -5,10 +5,11 @@ import (
 	"maps"
 	"slices"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
-var _ processor.Describer = (*Adapter)(nil)
+var _ adapter.Describer = (*Adapter)(nil)
 
 // Describe reports what the adapter holds, from the data loaded: one
 // record kind per kind of person (source "people", found by terms) with
@@ -18,24 +19,24 @@ var _ processor.Describer = (*Adapter)(nil)
 // deletes or anonymizes. Terms lists every term kind some person
 // carries. Anonymized people are not counted. It reads no values into the
 // result and never fails unless ctx has ended.
-func (a *Adapter) Describe(ctx context.Context) (processor.AdapterInventory, error) {
+func (a *Adapter) Describe(ctx context.Context) (adapter.Description, error) {
 	if err := ctx.Err(); err != nil {
-		return processor.AdapterInventory{}, err
+		return adapter.Description{}, err
 	}
-	erase := processor.EraseDeletes
+	erase := adapter.EraseDeletes
 	if a.anonymize {
-		erase = processor.EraseAnonymizes
+		erase = adapter.EraseAnonymizes
 	}
 	type acc struct {
-		terms    map[processor.Kind]bool
+		terms    map[gdpr.Kind]bool
 		fields   map[string]bool
 		linkedTo map[string]bool
 	}
 	newAcc := func() *acc {
-		return &acc{terms: map[processor.Kind]bool{}, fields: map[string]bool{}, linkedTo: map[string]bool{}}
+		return &acc{terms: map[gdpr.Kind]bool{}, fields: map[string]bool{}, linkedTo: map[string]bool{}}
 	}
 	people, records := map[string]*acc{}, map[string]*acc{}
-	allTerms := map[processor.Kind]bool{}
+	allTerms := map[gdpr.Kind]bool{}
 
 	a.mu.RLock()
 	for _, e := range a.people {
@@ -72,28 +73,28 @@ func (a *Adapter) Describe(ctx context.Context) (processor.AdapterInventory, err
 	}
 	a.mu.RUnlock()
 
-	inv := processor.AdapterInventory{
+	inv := adapter.Description{
 		Store: "memory",
-		Terms: processor.SortKinds(slices.Collect(maps.Keys(allTerms))),
+		Terms: adapter.SortKinds(slices.Collect(maps.Keys(allTerms))),
 	}
 	for _, kind := range slices.Sorted(maps.Keys(people)) {
 		pa := people[kind]
-		inv.Records = append(inv.Records, processor.RecordKind{
+		inv.Records = append(inv.Records, adapter.RecordKind{
 			Kind: kind, Source: "people", Subject: true, Reachable: true, Erase: erase,
-			Terms:  processor.SortKinds(slices.Collect(maps.Keys(pa.terms))),
+			Terms:  adapter.SortKinds(slices.Collect(maps.Keys(pa.terms))),
 			Fields: slices.Sorted(maps.Keys(pa.fields)),
 		})
 	}
 	for _, kind := range slices.Sorted(maps.Keys(records)) {
 		ra := records[kind]
-		inv.Records = append(inv.Records, processor.RecordKind{
+		inv.Records = append(inv.Records, adapter.RecordKind{
 			Kind: kind, Source: "records", Reachable: true, Erase: erase,
 			Fields:   slices.Sorted(maps.Keys(ra.fields)),
 			LinkedTo: slices.Sorted(maps.Keys(ra.linkedTo)),
 		})
 	}
 	if inv.Terms == nil {
-		inv.Terms = []processor.Kind{}
+		inv.Terms = []gdpr.Kind{}
 	}
 	return inv, nil
 }

@@ -5,8 +5,9 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
-	"github.com/gdprkit/gdpr/processor"
 )
 
 func TestDescribe(t *testing.T) {
@@ -35,13 +36,13 @@ func TestDescribe(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !slices.Equal(inv.Terms, []processor.Kind{processor.KindPhone, processor.KindEmail}) {
+	if !slices.Equal(inv.Terms, []gdpr.Kind{gdpr.KindPhone, gdpr.KindEmail}) {
 		t.Errorf("terms %v", inv.Terms)
 	}
 	var kinds []string
 	for _, rk := range inv.Records {
 		kinds = append(kinds, rk.Kind)
-		if rk.Erase != processor.EraseDeletes || !rk.Reachable {
+		if rk.Erase != adapter.EraseDeletes || !rk.Reachable {
 			t.Errorf("%s: %+v", rk.Kind, rk)
 		}
 	}

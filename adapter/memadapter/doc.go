@@ -1,7 +1,6 @@
-// Package memadapter is an in-memory, indexed [processor.Adapter]: the
-// reference implementation of the Adapter contracts, the data store of the
-// demo, and the adapter the conformance suite in package processortest is
-// written against.
+// Package memadapter is an in-memory, indexed [adapter.Adapter]: the
+// reference implementation of the Adapter contracts and the data store of
+// the demo.
 //
 // An [Adapter] holds people and the records linked to them. Every
 // normalized term of every person (names, addresses, emails, phones, social
@@ -63,7 +62,7 @@
 // a userId, an externalContactId, a dialerContactId within one contact list
 // or a journeyCustomer id within one type; record ids differ from each other
 // and from the keys of people. Emails, phones and
-// the other terms must be valid terms (see [processor.Normalizer]); phones
+// the other terms must be valid terms (see [adapter.Normalizer]); phones
 // are read in E.164 unless [WithRegion] names a region for national
 // numbers. Values are stored as written and compared in normalized form.
 // Attributes and record fields are free JSON; "person" is reserved in
@@ -72,7 +71,7 @@
 // # Records
 //
 // [Adapter.Export] and the keep function of [Adapter.Erase] see a person as
-// a [processor.Record] of the person's kind whose ID is the key and whose
+// a [adapter.Record] of the person's kind whose ID is the key and whose
 // Fields are the person's fields named as in the JSON format (userId,
 // emails, employment, attributes, ...), set fields only. A linked record is
 // a Record of its own kind and id whose Fields are its fields plus "person",

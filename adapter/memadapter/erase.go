@@ -7,7 +7,7 @@ import (
 	"slices"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
 // Redacted replaces every field value of a linked record that Erase
@@ -36,12 +36,12 @@ const maxEraseAttempts = 8
 // ctx done before they are applied ends it with an error and no change. A
 // repeat of an operation (same Op.RequestID and non-empty Op.ID) returns
 // the first run's Outcome without running again.
-func (a *Adapter) Erase(ctx context.Context, op processor.Op, terms []processor.Term, keep processor.KeepFunc) (gdpr.Outcome, error) {
+func (a *Adapter) Erase(ctx context.Context, op adapter.Op, terms []gdpr.Term, keep adapter.KeepFunc) (gdpr.Outcome, error) {
 	if err := ctx.Err(); err != nil {
 		return gdpr.Outcome{}, fmt.Errorf("memadapter: erase: %w", err)
 	}
 	if keep == nil {
-		keep = func(context.Context, processor.Record) (string, bool, error) { return "", false, nil }
+		keep = func(context.Context, adapter.Record) (string, bool, error) { return "", false, nil }
 	}
 	key := opKey{"erase", op.RequestID, op.ID}
 	for range maxEraseAttempts {
@@ -81,7 +81,7 @@ type erasePlan struct {
 	entries  []*entry
 	versions []uint64
 	links    [][]*linked
-	recs     [][]processor.Record
+	recs     [][]adapter.Record
 }
 
 type answer struct {
@@ -91,7 +91,7 @@ type answer struct {
 
 // planErase returns the plan for terms, or the outcome of the operation
 // key when it ran before.
-func (a *Adapter) planErase(key opKey, terms []processor.Term) (p erasePlan, out gdpr.Outcome, done bool) {
+func (a *Adapter) planErase(key opKey, terms []gdpr.Term) (p erasePlan, out gdpr.Outcome, done bool) {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	if out, ok := a.done[key]; ok {
@@ -101,7 +101,7 @@ func (a *Adapter) planErase(key opKey, terms []processor.Term) (p erasePlan, out
 	for _, e := range p.entries {
 		p.versions = append(p.versions, e.version)
 		ls := make([]*linked, 0, len(e.links))
-		recs := []processor.Record{e.record()}
+		recs := []adapter.Record{e.record()}
 		for _, l := range e.links {
 			if !l.redacted {
 				ls = append(ls, l)
@@ -117,7 +117,7 @@ func (a *Adapter) planErase(key opKey, terms []processor.Term) (p erasePlan, out
 // applyErase carries out the plan with the answers of keep, provided that
 // terms still match the same people in the same versions; ok is false when
 // they do not.
-func (a *Adapter) applyErase(ctx context.Context, key opKey, terms []processor.Term, p erasePlan, answers [][]answer) (out gdpr.Outcome, ok bool, err error) {
+func (a *Adapter) applyErase(ctx context.Context, key opKey, terms []gdpr.Term, p erasePlan, answers [][]answer) (out gdpr.Outcome, ok bool, err error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if out, ok := a.done[key]; ok {

@@ -6,8 +6,9 @@ import (
 	"log"
 	"strings"
 
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
-	"github.com/gdprkit/gdpr/processor"
 )
 
 func Example() {
@@ -31,11 +32,11 @@ func Example() {
 	}
 
 	// Adapters receive normalized terms, as the processor hands them over.
-	norm := processor.Normalizer{Region: "GB"}
-	for _, t := range []processor.Term{
-		{Kind: processor.KindName, Value: "alex MORGAN"},
-		{Kind: processor.KindEmail, Value: "Alex.Morgan@Example.com"},
-		{Kind: processor.KindPhone, Value: "+44 20 7946 0123"},
+	norm := adapter.Normalizer{Region: "GB"}
+	for _, t := range []gdpr.Term{
+		{Kind: gdpr.KindName, Value: "alex MORGAN"},
+		{Kind: gdpr.KindEmail, Value: "Alex.Morgan@Example.com"},
+		{Kind: gdpr.KindPhone, Value: "+44 20 7946 0123"},
 	} {
 		t, err := norm.Term(t)
 		if err != nil {

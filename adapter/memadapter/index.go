@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
 // entry is one person the adapter holds. Entries are changed only with the
@@ -30,13 +30,13 @@ type linked struct {
 // termKey is a normalized term as the index keys it: scoped ids carry
 // their scope in key.
 type termKey struct {
-	kind processor.Kind
+	kind gdpr.Kind
 	key  string
 }
 
-func keyOf(t processor.Term) termKey {
+func keyOf(t gdpr.Term) termKey {
 	switch t.Kind {
-	case processor.KindDialerContactID, processor.KindJourneyCustomer:
+	case gdpr.KindDialerContactID, gdpr.KindJourneyCustomer:
 		return termKey{t.Kind, scoped(t.Scope, t.Value)}
 	}
 	return termKey{t.Kind, t.Value}
@@ -46,7 +46,7 @@ func keyOf(t processor.Term) termKey {
 func scoped(scope, v string) string { return strconv.Itoa(len(scope)) + ":" + scope + v }
 
 // index maps every normalized term to the people who carry it.
-type index map[processor.Kind]map[string][]*entry
+type index map[gdpr.Kind]map[string][]*entry
 
 func (ix index) add(e *entry) {
 	for _, t := range e.terms {
@@ -77,7 +77,7 @@ func (ix index) remove(e *entry) {
 func (ix index) has(t termKey) bool { return len(ix[t.kind][t.key]) > 0 }
 
 // match returns the people matching any of terms, each once, by key.
-func (a *Adapter) match(terms []processor.Term) []*entry {
+func (a *Adapter) match(terms []gdpr.Term) []*entry {
 	var es []*entry
 	for _, t := range terms {
 		k := keyOf(t)
@@ -94,8 +94,8 @@ func (a *Adapter) personTerms(p *Person) ([]termKey, []*DataError) {
 		ts   []termKey
 		errs []*DataError
 	)
-	add := func(field string, k processor.Kind, v, scope string) {
-		n, err := a.norm.Term(processor.Term{Kind: k, Value: v, Scope: scope})
+	add := func(field string, k gdpr.Kind, v, scope string) {
+		n, err := a.norm.Term(gdpr.Term{Kind: k, Value: v, Scope: scope})
 		if err != nil {
 			errs = append(errs, invalid(field, err))
 			return
@@ -109,10 +109,10 @@ func (a *Adapter) personTerms(p *Person) ([]termKey, []*DataError) {
 		errs = append(errs, &DataError{Field: field, Reason: "is required with " + other})
 	}
 	if p.UserID != "" {
-		add("userId", processor.KindUserID, p.UserID, "")
+		add("userId", gdpr.KindUserID, p.UserID, "")
 	}
 	if p.ExternalContactID != "" {
-		add("externalContactId", processor.KindExternalContactID, p.ExternalContactID, "")
+		add("externalContactId", gdpr.KindExternalContactID, p.ExternalContactID, "")
 	}
 	if d := p.DialerContactID; d != nil {
 		switch {
@@ -121,7 +121,7 @@ func (a *Adapter) personTerms(p *Person) ([]termKey, []*DataError) {
 		case d.ContactListID == "":
 			missing("dialerContactId.contactListId", "id")
 		default:
-			add("dialerContactId.id", processor.KindDialerContactID, d.ID, d.ContactListID)
+			add("dialerContactId.id", gdpr.KindDialerContactID, d.ID, d.ContactListID)
 		}
 	}
 	if j := p.JourneyCustomer; j != nil {
@@ -131,23 +131,23 @@ func (a *Adapter) personTerms(p *Person) ([]termKey, []*DataError) {
 		case j.Type == "":
 			missing("journeyCustomer.type", "id")
 		default:
-			add("journeyCustomer.id", processor.KindJourneyCustomer, j.ID, j.Type)
+			add("journeyCustomer.id", gdpr.KindJourneyCustomer, j.ID, j.Type)
 		}
 	}
 	if p.ExternalID != "" {
-		add("externalId", processor.KindExternalID, p.ExternalID, "")
+		add("externalId", gdpr.KindExternalID, p.ExternalID, "")
 	}
 	if p.Name != "" {
-		add("name", processor.KindName, p.Name, "")
+		add("name", gdpr.KindName, p.Name, "")
 	}
 	for i, v := range p.Emails {
-		add(fmt.Sprintf("emails[%d]", i), processor.KindEmail, v, "")
+		add(fmt.Sprintf("emails[%d]", i), gdpr.KindEmail, v, "")
 	}
 	for i, v := range p.Phones {
-		add(fmt.Sprintf("phones[%d]", i), processor.KindPhone, v, "")
+		add(fmt.Sprintf("phones[%d]", i), gdpr.KindPhone, v, "")
 	}
 	for i, v := range p.Addresses {
-		add(fmt.Sprintf("addresses[%d]", i), processor.KindAddress, v, "")
+		add(fmt.Sprintf("addresses[%d]", i), gdpr.KindAddress, v, "")
 	}
 	for i, h := range p.SocialHandles {
 		if !h.Type.IsSocial() {
@@ -155,7 +155,7 @@ func (a *Adapter) personTerms(p *Person) ([]termKey, []*DataError) {
 				Reason: "is not TWITTER, INSTAGRAM, FACEBOOK or APPLE_MESSAGES"})
 			continue
 		}
-		add(fmt.Sprintf("socialHandles[%d].value", i), processor.Kind(h.Type), h.Value, "")
+		add(fmt.Sprintf("socialHandles[%d].value", i), gdpr.Kind(h.Type), h.Value, "")
 	}
 	return ts, errs
 }
@@ -192,7 +192,7 @@ func (e *entry) subject() gdpr.Subject {
 }
 
 // record is the person as Export and keep functions see it.
-func (e *entry) record() processor.Record {
+func (e *entry) record() adapter.Record {
 	p := &e.p
 	f := make(map[string]any)
 	set := func(name, v string) {
@@ -232,15 +232,15 @@ func (e *entry) record() processor.Record {
 	if e.anonymized {
 		f["anonymized"] = true
 	}
-	return processor.Record{Kind: p.Kind, ID: p.Key, Fields: f}
+	return adapter.Record{Kind: p.Kind, ID: p.Key, Fields: f}
 }
 
 // record is the linked record as Export and keep functions see it.
-func (l *linked) record() processor.Record {
+func (l *linked) record() adapter.Record {
 	f := cloneFields(l.rec.Fields)
 	if f == nil {
 		f = make(map[string]any, 1)
 	}
 	f["person"] = l.rec.Person
-	return processor.Record{Kind: l.rec.Kind, ID: l.rec.ID, Fields: f}
+	return adapter.Record{Kind: l.rec.Kind, ID: l.rec.ID, Fields: f}
 }

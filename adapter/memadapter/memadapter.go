@@ -11,18 +11,18 @@ import (
 	"sync"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/nyaruka/phonenumbers"
 )
 
-var _ processor.Adapter = (*Adapter)(nil)
+var _ adapter.Adapter = (*Adapter)(nil)
 
 // Adapter is an in-memory data store of people and their linked records.
 // It is safe for concurrent use; it starts no goroutines. The zero value is
 // not usable: call New.
 type Adapter struct {
 	name      string
-	norm      processor.Normalizer
+	norm      adapter.Normalizer
 	anonymize bool
 
 	mu      sync.RWMutex
@@ -86,7 +86,7 @@ func New(name string, opts ...Option) (*Adapter, error) {
 	}
 	return &Adapter{
 		name:      name,
-		norm:      processor.Normalizer{Region: c.region},
+		norm:      adapter.Normalizer{Region: c.region},
 		anonymize: c.anonymize,
 		people:    make(map[string]*entry),
 		records:   make(map[string]*linked),
@@ -339,15 +339,15 @@ func (a *Adapter) checkUnique(entries []*entry, links []*linked, report func(*Da
 	}
 }
 
-func idField(k processor.Kind) string {
+func idField(k gdpr.Kind) string {
 	switch k {
-	case processor.KindUserID:
+	case gdpr.KindUserID:
 		return "userId"
-	case processor.KindExternalContactID:
+	case gdpr.KindExternalContactID:
 		return "externalContactId"
-	case processor.KindDialerContactID:
+	case gdpr.KindDialerContactID:
 		return "dialerContactId"
-	case processor.KindJourneyCustomer:
+	case gdpr.KindJourneyCustomer:
 		return "journeyCustomer"
 	}
 	return string(k)

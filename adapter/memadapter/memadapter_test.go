@@ -11,13 +11,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
+	"github.com/gdprkit/gdpr/adapter/adaptertest"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/processor"
-	"github.com/gdprkit/gdpr/processortest"
 )
 
 func TestConformance(t *testing.T) {
-	processortest.TestAdapter(t, func(t *testing.T, ds memadapter.Dataset) processor.Adapter {
+	adaptertest.TestAdapter(t, func(t *testing.T, ds memadapter.Dataset) adapter.Adapter {
 		return mustLoad(t, ds)
 	})
 }
@@ -25,7 +26,7 @@ func TestConformance(t *testing.T) {
 // TestConformanceAnonymize runs the suite on an adapter that anonymizes,
 // loaded from JSON.
 func TestConformanceAnonymize(t *testing.T) {
-	processortest.TestAdapter(t, func(t *testing.T, ds memadapter.Dataset) processor.Adapter {
+	adaptertest.TestAdapter(t, func(t *testing.T, ds memadapter.Dataset) adapter.Adapter {
 		a, err := memadapter.New("memory-anonymizing", memadapter.WithAnonymize())
 		if err != nil {
 			t.Fatal(err)
@@ -53,16 +54,16 @@ func mustLoad(t *testing.T, ds memadapter.Dataset, opts ...memadapter.Option) *m
 	return a
 }
 
-func term(t *testing.T, k processor.Kind, v string) processor.Term {
+func term(t *testing.T, k gdpr.Kind, v string) gdpr.Term {
 	t.Helper()
-	n, err := processor.Normalizer{}.Value(k, v)
+	n, err := adapter.Normalizer{}.Value(k, v)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return processor.Term{Kind: k, Value: n}
+	return gdpr.Term{Kind: k, Value: n}
 }
 
-func nothing(context.Context, processor.Record) (string, bool, error) { return "", false, nil }
+func nothing(context.Context, adapter.Record) (string, bool, error) { return "", false, nil }
 
 // small is a data set of two people: a customer with a chat and an order,
 // and a current employee with a chat.
@@ -187,13 +188,13 @@ func TestLoadAddsAndChecksAgainstHeld(t *testing.T) {
 	if n := a.Len(); n != 3 {
 		t.Errorf("Len = %d, want 3", n)
 	}
-	got, err := a.Search(t.Context(), term(t, processor.KindEmail, "ALEX@example.com"))
+	got, err := a.Search(t.Context(), term(t, gdpr.KindEmail, "ALEX@example.com"))
 	if err != nil || len(got) != 2 {
 		t.Errorf("Search of an email two people share: %d subjects, %v; want 2", len(got), err)
 	}
 	var n int
-	err = a.Export(t.Context(), processor.Op{}, []processor.Term{{Kind: processor.KindExternalContactID, Value: "ec-1"}},
-		func(processor.Record) error { n++; return nil })
+	err = a.Export(t.Context(), adapter.Op{}, []gdpr.Term{{Kind: gdpr.KindExternalContactID, Value: "ec-1"}},
+		func(adapter.Record) error { n++; return nil })
 	if err != nil || n != 4 {
 		t.Errorf("Export of c1 after a record was linked to it: %d records, %v; want 4", n, err)
 	}
@@ -218,7 +219,7 @@ func TestLoadJSON(t *testing.T) {
 	if err := a.LoadJSON(strings.NewReader(ok)); err != nil {
 		t.Fatalf("LoadJSON: %v", err)
 	}
-	want := []processor.Record{
+	want := []adapter.Record{
 		{Kind: "note", ID: "r1", Fields: map[string]any{"x": []any{1.0, "y"}, "person": "p1"}},
 		{Kind: "user", ID: "p1", Fields: map[string]any{"userId": "u-1", "emails": []string{"a@example.com"},
 			"attributes": map[string]any{"n": 1.0}}},
@@ -250,7 +251,7 @@ func TestNew(t *testing.T) {
 	a := mustLoad(t, memadapter.Dataset{People: []memadapter.Person{
 		{Key: "p1", Kind: memadapter.KindDialerContact, Phones: []string{"020 7946 0123"}},
 	}}, memadapter.WithRegion("gb"))
-	got, err := a.Search(t.Context(), term(t, processor.KindPhone, "+442079460123"))
+	got, err := a.Search(t.Context(), term(t, gdpr.KindPhone, "+442079460123"))
 	if err != nil || len(got) != 1 {
 		t.Errorf("Search of a national number read in GB: %d subjects, %v; want 1", len(got), err)
 	}
@@ -262,8 +263,8 @@ func TestNew(t *testing.T) {
 func TestEraseAnonymizes(t *testing.T) {
 	ctx := t.Context()
 	a := mustLoad(t, small(), memadapter.WithAnonymize())
-	byEmail := []processor.Term{term(t, processor.KindEmail, "alex@example.com")}
-	out, err := a.Erase(ctx, processor.Op{RequestID: "r", ID: "r/1"}, byEmail, nothing)
+	byEmail := []gdpr.Term{term(t, gdpr.KindEmail, "alex@example.com")}
+	out, err := a.Erase(ctx, adapter.Op{RequestID: "r", ID: "r/1"}, byEmail, nothing)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -273,11 +274,11 @@ func TestEraseAnonymizes(t *testing.T) {
 	if n := a.Len(); n != 2 {
 		t.Errorf("Len = %d, want 2: anonymized people stay", n)
 	}
-	held := make(map[string]processor.Record)
+	held := make(map[string]adapter.Record)
 	for _, r := range a.Records() {
 		held[r.ID] = r
 	}
-	want := map[string]processor.Record{
+	want := map[string]adapter.Record{
 		"c1":      {Kind: "externalContact", ID: "c1", Fields: map[string]any{"anonymized": true}},
 		"chat-1":  {Kind: "chatTranscript", ID: "chat-1", Fields: map[string]any{"text": memadapter.Redacted, "person": "c1"}},
 		"order-1": {Kind: "order", ID: "order-1", Fields: map[string]any{"total": memadapter.Redacted, "person": "c1"}},
@@ -287,10 +288,10 @@ func TestEraseAnonymizes(t *testing.T) {
 			t.Errorf("record %s mismatch (-want +got):\n%s", id, diff)
 		}
 	}
-	for _, tm := range []processor.Term{
-		term(t, processor.KindEmail, "alex.m@example.org"),
-		term(t, processor.KindPhone, "+442079460123"),
-		term(t, processor.KindName, "Alex Morgan"),
+	for _, tm := range []gdpr.Term{
+		term(t, gdpr.KindEmail, "alex.m@example.org"),
+		term(t, gdpr.KindPhone, "+442079460123"),
+		term(t, gdpr.KindName, "Alex Morgan"),
 	} {
 		if got, _ := a.Search(ctx, tm); len(got) != 0 {
 			t.Errorf("Search by %s finds the anonymized person", tm)
@@ -298,15 +299,15 @@ func TestEraseAnonymizes(t *testing.T) {
 	}
 
 	// A retained employee keeps its record; its chat is anonymized, once.
-	keep := func(ctx context.Context, rec processor.Record) (string, bool, error) {
+	keep := func(ctx context.Context, rec adapter.Record) (string, bool, error) {
 		return processor.CurrentEmployees{}.Retain(ctx, a.Name(), rec)
 	}
-	bySam := []processor.Term{term(t, processor.KindUserID, "u-1")}
+	bySam := []gdpr.Term{term(t, gdpr.KindUserID, "u-1")}
 	for i, want := range []gdpr.Outcome{
 		{Anonymized: 1, Retained: []gdpr.Retention{{Basis: processor.EmployeeBasis, Records: 1}}},
 		{Retained: []gdpr.Retention{{Basis: processor.EmployeeBasis, Records: 1}}},
 	} {
-		out, err := a.Erase(ctx, processor.Op{RequestID: "r", ID: "r/sam/" + string(rune('a'+i))}, bySam, keep)
+		out, err := a.Erase(ctx, adapter.Op{RequestID: "r", ID: "r/sam/" + string(rune('a'+i))}, bySam, keep)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -314,8 +315,8 @@ func TestEraseAnonymizes(t *testing.T) {
 			t.Errorf("erasure %d of the employee: outcome mismatch (-want +got):\n%s", i+1, diff)
 		}
 	}
-	var recs []processor.Record
-	if err := a.Export(ctx, processor.Op{}, bySam, func(r processor.Record) error { recs = append(recs, r); return nil }); err != nil {
+	var recs []adapter.Record
+	if err := a.Export(ctx, adapter.Op{}, bySam, func(r adapter.Record) error { recs = append(recs, r); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if len(recs) != 2 || recs[0].Fields["employment"] != "current" || recs[1].Fields["text"] != memadapter.Redacted {
@@ -326,11 +327,11 @@ func TestEraseAnonymizes(t *testing.T) {
 func TestEraseKeepsLinkedRecordOfDeletedPerson(t *testing.T) {
 	a := mustLoad(t, small())
 	const hold = "legal hold: accounting records"
-	keep := func(_ context.Context, rec processor.Record) (string, bool, error) {
+	keep := func(_ context.Context, rec adapter.Record) (string, bool, error) {
 		return hold, rec.Kind == "order", nil
 	}
-	out, err := a.Erase(t.Context(), processor.Op{RequestID: "r", ID: "r/1"},
-		[]processor.Term{{Kind: processor.KindExternalContactID, Value: "ec-1"}}, keep)
+	out, err := a.Erase(t.Context(), adapter.Op{RequestID: "r", ID: "r/1"},
+		[]gdpr.Term{{Kind: gdpr.KindExternalContactID, Value: "ec-1"}}, keep)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,14 +352,14 @@ func TestEraseKeepsLinkedRecordOfDeletedPerson(t *testing.T) {
 // locked.
 func TestEraseKeepMayCallAdapter(t *testing.T) {
 	a := mustLoad(t, small())
-	keep := func(ctx context.Context, rec processor.Record) (string, bool, error) {
-		if _, err := a.Search(ctx, processor.Term{Kind: processor.KindUserID, Value: "u-1"}); err != nil {
+	keep := func(ctx context.Context, rec adapter.Record) (string, bool, error) {
+		if _, err := a.Search(ctx, gdpr.Term{Kind: gdpr.KindUserID, Value: "u-1"}); err != nil {
 			t.Errorf("Search from keep: %v", err)
 		}
 		return "", false, nil
 	}
-	out, err := a.Erase(t.Context(), processor.Op{RequestID: "r", ID: "r/1"},
-		[]processor.Term{{Kind: processor.KindUserID, Value: "u-1"}}, keep)
+	out, err := a.Erase(t.Context(), adapter.Op{RequestID: "r", ID: "r/1"},
+		[]gdpr.Term{{Kind: gdpr.KindUserID, Value: "u-1"}}, keep)
 	if err != nil || out.Deleted != 2 {
 		t.Errorf("Erase: %+v, %v; want 2 deleted", out, err)
 	}
@@ -367,11 +368,11 @@ func TestEraseKeepMayCallAdapter(t *testing.T) {
 func TestRectify(t *testing.T) {
 	ctx := t.Context()
 	a := mustLoad(t, small())
-	byID := []processor.Term{{Kind: processor.KindExternalContactID, Value: "ec-1"}}
+	byID := []gdpr.Term{{Kind: gdpr.KindExternalContactID, Value: "ec-1"}}
 
 	// Merging one email into another keeps it once.
-	out, err := a.Rectify(ctx, processor.Op{RequestID: "r", ID: "r/1"}, byID, []processor.Change{
-		{Kind: processor.KindEmail, Existing: "alex.m@example.org", Updated: "Alex@Example.com"},
+	out, err := a.Rectify(ctx, adapter.Op{RequestID: "r", ID: "r/1"}, byID, []adapter.Change{
+		{Kind: gdpr.KindEmail, Existing: "alex.m@example.org", Updated: "Alex@Example.com"},
 	})
 	if err != nil || out.Updated != 1 {
 		t.Fatalf("Rectify: %+v, %v; want 1 updated", out, err)
@@ -385,19 +386,19 @@ func TestRectify(t *testing.T) {
 	}
 
 	// An invalid updated value fails, changes nothing and is not shown.
-	_, err = a.Rectify(ctx, processor.Op{RequestID: "r", ID: "r/2"}, byID, []processor.Change{
-		{Kind: processor.KindPhone, Existing: "+442079460123", Updated: "0207 SECRET"},
+	_, err = a.Rectify(ctx, adapter.Op{RequestID: "r", ID: "r/2"}, byID, []adapter.Change{
+		{Kind: gdpr.KindPhone, Existing: "+442079460123", Updated: "0207 SECRET"},
 	})
 	if !errors.Is(err, gdpr.ErrBadRequest) || strings.Contains(err.Error(), "SECRET") {
 		t.Errorf("Rectify to an invalid phone: error %v, want a bad request without the value", err)
 	}
-	if got, _ := a.Search(ctx, term(t, processor.KindPhone, "+442079460123")); len(got) != 1 {
+	if got, _ := a.Search(ctx, term(t, gdpr.KindPhone, "+442079460123")); len(got) != 1 {
 		t.Errorf("after a failed Rectify the phone finds %d subjects, want 1", len(got))
 	}
 
 	// Id kinds are not rectified.
-	out, err = a.Rectify(ctx, processor.Op{RequestID: "r", ID: "r/3"}, byID, []processor.Change{
-		{Kind: processor.KindExternalContactID, Existing: "ec-1", Updated: "ec-2"},
+	out, err = a.Rectify(ctx, adapter.Op{RequestID: "r", ID: "r/3"}, byID, []adapter.Change{
+		{Kind: gdpr.KindExternalContactID, Existing: "ec-1", Updated: "ec-2"},
 	})
 	if err != nil || out.Updated != 0 {
 		t.Errorf("Rectify of an id: %+v, %v; want nothing updated", out, err)
@@ -406,7 +407,7 @@ func TestRectify(t *testing.T) {
 
 func TestResolveNotAnID(t *testing.T) {
 	a := mustLoad(t, small())
-	_, err := a.Resolve(t.Context(), term(t, processor.KindEmail, "alex@example.com"))
+	_, err := a.Resolve(t.Context(), term(t, gdpr.KindEmail, "alex@example.com"))
 	if err == nil || errors.Is(err, gdpr.ErrNotFound) || strings.Contains(err.Error(), "alex@") {
 		t.Errorf("Resolve of an email: error %v, want an error that is not ErrNotFound and hides the value", err)
 	}

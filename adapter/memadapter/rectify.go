@@ -6,7 +6,7 @@ import (
 	"slices"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
 // Rectify applies every change to the people who carry any of terms:
@@ -22,7 +22,7 @@ import (
 // or an updated value is not a valid term of its kind. A repeat of an
 // operation (same Op.RequestID and non-empty Op.ID) returns the first
 // run's Outcome without running again.
-func (a *Adapter) Rectify(ctx context.Context, op processor.Op, terms []processor.Term, changes []processor.Change) (gdpr.Outcome, error) {
+func (a *Adapter) Rectify(ctx context.Context, op adapter.Op, terms []gdpr.Term, changes []adapter.Change) (gdpr.Outcome, error) {
 	if err := ctx.Err(); err != nil {
 		return gdpr.Outcome{}, fmt.Errorf("memadapter: rectify: %w", err)
 	}
@@ -55,20 +55,20 @@ func (a *Adapter) Rectify(ctx context.Context, op processor.Op, terms []processo
 	return cloneOutcome(out), nil
 }
 
-func rectifiable(k processor.Kind) bool {
+func rectifiable(k gdpr.Kind) bool {
 	switch k {
-	case processor.KindName, processor.KindExternalID, processor.KindEmail, processor.KindPhone, processor.KindAddress:
+	case gdpr.KindName, gdpr.KindExternalID, gdpr.KindEmail, gdpr.KindPhone, gdpr.KindAddress:
 		return true
 	}
-	return gdpr.SearchType(k).IsSocial()
+	return gdpr.Kind(k).IsSocial()
 }
 
 // rectify applies changes to one person, re-indexes it and reports whether
 // anything changed. The caller holds the write lock.
-func (a *Adapter) rectify(e *entry, changes []processor.Change) bool {
+func (a *Adapter) rectify(e *entry, changes []adapter.Change) bool {
 	p := &e.p
 	changed := false
-	one := func(k processor.Kind, v *string, c processor.Change) {
+	one := func(k gdpr.Kind, v *string, c adapter.Change) {
 		if *v == c.Updated {
 			return
 		}
@@ -79,29 +79,29 @@ func (a *Adapter) rectify(e *entry, changes []processor.Change) bool {
 	}
 	for _, c := range changes {
 		switch c.Kind {
-		case processor.KindName:
+		case gdpr.KindName:
 			if p.Name != "" {
 				one(c.Kind, &p.Name, c)
 			}
-		case processor.KindExternalID:
+		case gdpr.KindExternalID:
 			if p.ExternalID != "" {
 				one(c.Kind, &p.ExternalID, c)
 			}
-		case processor.KindEmail:
+		case gdpr.KindEmail:
 			for i := range p.Emails {
 				one(c.Kind, &p.Emails[i], c)
 			}
-		case processor.KindPhone:
+		case gdpr.KindPhone:
 			for i := range p.Phones {
 				one(c.Kind, &p.Phones[i], c)
 			}
-		case processor.KindAddress:
+		case gdpr.KindAddress:
 			for i := range p.Addresses {
 				one(c.Kind, &p.Addresses[i], c)
 			}
 		default:
 			for i := range p.SocialHandles {
-				if h := &p.SocialHandles[i]; processor.Kind(h.Type) == c.Kind {
+				if h := &p.SocialHandles[i]; gdpr.Kind(h.Type) == c.Kind {
 					one(c.Kind, &h.Value, c)
 				}
 			}
@@ -110,9 +110,9 @@ func (a *Adapter) rectify(e *entry, changes []processor.Change) bool {
 	if !changed {
 		return false
 	}
-	p.Emails = a.dedupe(processor.KindEmail, p.Emails)
-	p.Phones = a.dedupe(processor.KindPhone, p.Phones)
-	p.Addresses = a.dedupe(processor.KindAddress, p.Addresses)
+	p.Emails = a.dedupe(gdpr.KindEmail, p.Emails)
+	p.Phones = a.dedupe(gdpr.KindPhone, p.Phones)
+	p.Addresses = a.dedupe(gdpr.KindAddress, p.Addresses)
 	p.SocialHandles = a.dedupeHandles(p.SocialHandles)
 	a.index.remove(e)
 	e.terms, _ = a.personTerms(p) // every value was valid: loaded or checked by Rectify
@@ -122,7 +122,7 @@ func (a *Adapter) rectify(e *entry, changes []processor.Change) bool {
 }
 
 // dedupe drops the values whose normalized form an earlier value has.
-func (a *Adapter) dedupe(k processor.Kind, vs []string) []string {
+func (a *Adapter) dedupe(k gdpr.Kind, vs []string) []string {
 	var seen []string
 	return slices.DeleteFunc(vs, func(v string) bool {
 		n, _ := a.norm.Value(k, v)
@@ -137,7 +137,7 @@ func (a *Adapter) dedupe(k processor.Kind, vs []string) []string {
 func (a *Adapter) dedupeHandles(hs []gdpr.SocialHandle) []gdpr.SocialHandle {
 	var seen []gdpr.SocialHandle
 	return slices.DeleteFunc(hs, func(h gdpr.SocialHandle) bool {
-		n, _ := a.norm.Value(processor.Kind(h.Type), h.Value)
+		n, _ := a.norm.Value(gdpr.Kind(h.Type), h.Value)
 		h.Value = n
 		if slices.Contains(seen, h) {
 			return true

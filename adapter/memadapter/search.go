@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
 // checkEvery is how many items a loop handles between checks of its
@@ -23,13 +23,13 @@ const checkEvery = 256
 // carries, or of a kind the adapter does not know, matches nothing: the
 // result is empty and the error nil. Search never changes data, and its
 // cost does not depend on how many people the adapter holds.
-func (a *Adapter) Search(ctx context.Context, term processor.Term) ([]gdpr.Subject, error) {
+func (a *Adapter) Search(ctx context.Context, term gdpr.Term) ([]gdpr.Subject, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("memadapter: search: %w", err)
 	}
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	es := a.match([]processor.Term{term})
+	es := a.match([]gdpr.Term{term})
 	if len(es) == 0 {
 		return nil, nil
 	}
@@ -50,7 +50,7 @@ func (a *Adapter) Search(ctx context.Context, term processor.Term) ([]gdpr.Subje
 // with every field as Search gives it. When nobody carries the id the
 // error matches gdpr.ErrNotFound; a term that is not an id is an error
 // that does not.
-func (a *Adapter) Resolve(ctx context.Context, term processor.Term) (gdpr.Subject, error) {
+func (a *Adapter) Resolve(ctx context.Context, term gdpr.Term) (gdpr.Subject, error) {
 	if err := ctx.Err(); err != nil {
 		return gdpr.Subject{}, fmt.Errorf("memadapter: resolve: %w", err)
 	}
@@ -74,7 +74,7 @@ func (a *Adapter) Resolve(ctx context.Context, term processor.Term) (gdpr.Subjec
 // start; emit may keep them and may call the adapter. An error from emit
 // ends the export and is returned as it is. Export never changes data; op
 // is not used.
-func (a *Adapter) Export(ctx context.Context, op processor.Op, terms []processor.Term, emit func(processor.Record) error) error {
+func (a *Adapter) Export(ctx context.Context, op adapter.Op, terms []gdpr.Term, emit func(adapter.Record) error) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("memadapter: export: %w", err)
 	}
@@ -97,10 +97,10 @@ func (a *Adapter) Export(ctx context.Context, op processor.Op, terms []processor
 
 // collect copies the records of the people matching terms and the records
 // linked to them.
-func (a *Adapter) collect(ctx context.Context, terms []processor.Term) ([]processor.Record, error) {
+func (a *Adapter) collect(ctx context.Context, terms []gdpr.Term) ([]adapter.Record, error) {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	var recs []processor.Record
+	var recs []adapter.Record
 	for i, e := range a.match(terms) {
 		if i%checkEvery == checkEvery-1 {
 			if err := ctx.Err(); err != nil {
@@ -121,17 +121,17 @@ func (a *Adapter) collect(ctx context.Context, terms []processor.Term) ([]proces
 // people that a retention policy kept included). It is meant for
 // inspection, such as showing what an erasure left; it does not honour a
 // context and reads everything.
-func (a *Adapter) Records() []processor.Record {
+func (a *Adapter) Records() []adapter.Record {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	recs := make([]processor.Record, 0, len(a.people)+len(a.records))
+	recs := make([]adapter.Record, 0, len(a.people)+len(a.records))
 	for _, e := range a.people {
 		recs = append(recs, e.record())
 	}
 	for _, l := range a.records {
 		recs = append(recs, l.record())
 	}
-	slices.SortFunc(recs, func(x, y processor.Record) int {
+	slices.SortFunc(recs, func(x, y adapter.Record) int {
 		return cmp.Or(strings.Compare(x.Kind, y.Kind), strings.Compare(x.ID, y.ID))
 	})
 	return recs

@@ -8,8 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/sqladapter"
-	"github.com/gdprkit/gdpr/processor"
 )
 
 const benchRows = 1_000_000
@@ -43,8 +44,8 @@ func BenchmarkSearchPostgres(b *testing.B) {
 			m := &sqladapter.Map{Schema: schema, Tables: []sqladapter.Table{{
 				Name: "contacts", Key: "id", Kind: "externalContact", Subject: true,
 				Columns: []sqladapter.Column{
-					{Name: "name", Term: processor.KindName, Normalized: ""},
-					{Name: "email", Term: processor.KindEmail, Normalized: c.col},
+					{Name: "name", Term: gdpr.KindName, Normalized: ""},
+					{Name: "email", Term: gdpr.KindEmail, Normalized: c.col},
 				},
 			}}}
 			a, err := sqladapter.Open(b.Context(), "bench", db, sqladapter.Postgres, m)
@@ -57,7 +58,7 @@ func BenchmarkSearchPostgres(b *testing.B) {
 			for i := 0; b.Loop(); i++ {
 				n := (i*7919)%benchRows + 1
 				t0 := time.Now()
-				ss, err := a.Search(b.Context(), processor.Term{Kind: processor.KindEmail, Value: fmt.Sprintf("user.%d@example.com", n)})
+				ss, err := a.Search(b.Context(), gdpr.Term{Kind: gdpr.KindEmail, Value: fmt.Sprintf("user.%d@example.com", n)})
 				lat = append(lat, time.Since(t0))
 				if err != nil || len(ss) != 1 {
 					b.Fatalf("Search = %v, %v", ss, err)
@@ -85,7 +86,7 @@ func BenchmarkErase(b *testing.B) {
 			mustExec(b, db, `CREATE INDEX `+q(d, "messages_contact")+` ON `+tb("messages")+` (contact_id)`)
 			m := &sqladapter.Map{Schema: schema, Tables: []sqladapter.Table{
 				{Name: "contacts", Key: "id", Kind: "externalContact", Subject: true,
-					Columns: []sqladapter.Column{{Name: "email", Term: processor.KindEmail, Normalized: "email"}}},
+					Columns: []sqladapter.Column{{Name: "email", Term: gdpr.KindEmail, Normalized: "email"}}},
 				{Name: "messages", Key: "id", Kind: "chatMessage",
 					References: []sqladapter.Reference{{Column: "contact_id", Table: "contacts"}}},
 			}}
@@ -113,8 +114,8 @@ func BenchmarkErase(b *testing.B) {
 					mustExec(b, db, "INSERT INTO "+tb("messages")+" (id, contact_id, body) VALUES "+ps, vals...)
 				}
 				b.StartTimer()
-				out, err := a.Erase(b.Context(), processor.Op{RequestID: "b", ID: "b/" + id},
-					[]processor.Term{{Kind: processor.KindEmail, Value: email}}, nil)
+				out, err := a.Erase(b.Context(), adapter.Op{RequestID: "b", ID: "b/" + id},
+					[]gdpr.Term{{Kind: gdpr.KindEmail, Value: email}}, nil)
 				if err != nil || out.Deleted != 101 {
 					b.Fatalf("Erase = %+v, %v", out, err)
 				}

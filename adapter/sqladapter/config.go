@@ -16,7 +16,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
 // Config lists the adapters LoadConfig builds. Its YAML form is described
@@ -51,7 +51,7 @@ type AdapterConfig struct {
 // adapter with Open. The io.Closer closes the adapters and the databases;
 // call it when the adapters are no longer used. On error, everything
 // opened is closed. Errors name the adapter and the file, never a DSN.
-func LoadConfig(ctx context.Context, path string) ([]processor.Adapter, io.Closer, error) {
+func LoadConfig(ctx context.Context, path string) ([]adapter.Adapter, io.Closer, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sqladapter: config: %w", err)
@@ -76,7 +76,7 @@ func LoadConfig(ctx context.Context, path string) ([]processor.Adapter, io.Close
 // and remote adapters from one file). Data maps are read relative to dir,
 // the config file's directory. The io.Closer closes the adapters and the
 // databases; on error, everything opened is closed.
-func OpenConfig(ctx context.Context, dir string, c Config) ([]processor.Adapter, io.Closer, error) {
+func OpenConfig(ctx context.Context, dir string, c Config) ([]adapter.Adapter, io.Closer, error) {
 	as, cl, err := openConfig(ctx, dir, c)
 	if err != nil {
 		return nil, nil, fmt.Errorf("sqladapter: config: %w", err)
@@ -84,9 +84,9 @@ func OpenConfig(ctx context.Context, dir string, c Config) ([]processor.Adapter,
 	return as, cl, nil
 }
 
-func openConfig(ctx context.Context, dir string, c Config) ([]processor.Adapter, io.Closer, error) {
+func openConfig(ctx context.Context, dir string, c Config) ([]adapter.Adapter, io.Closer, error) {
 	var cl closers
-	var out []processor.Adapter
+	var out []adapter.Adapter
 	for i, ac := range c.Adapters {
 		a, err := openConfigured(ctx, dir, ac, &cl)
 		if err != nil {

@@ -7,10 +7,10 @@ import (
 	"testing"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
+	"github.com/gdprkit/gdpr/adapter/adaptertest"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/adapter/sqladapter"
-	"github.com/gdprkit/gdpr/processor"
-	"github.com/gdprkit/gdpr/processortest"
 )
 
 // variant is how a data set is laid out in tables.
@@ -24,7 +24,7 @@ type variant struct {
 
 func TestConformance(t *testing.T) {
 	forEachDB(t, func(t *testing.T, tdb testDB) {
-		processortest.TestAdapter(t, func(t *testing.T, ds memadapter.Dataset) processor.Adapter {
+		adaptertest.TestAdapter(t, func(t *testing.T, ds memadapter.Dataset) adapter.Adapter {
 			return loadDataset(t, tdb, ds, variant{normalized: true})
 		})
 	})
@@ -33,7 +33,7 @@ func TestConformance(t *testing.T) {
 func TestConformanceScan(t *testing.T) {
 	t.Parallel()
 	tdb := testDBs()["SQLite"]
-	processortest.TestAdapter(t, func(t *testing.T, ds memadapter.Dataset) processor.Adapter {
+	adaptertest.TestAdapter(t, func(t *testing.T, ds memadapter.Dataset) adapter.Adapter {
 		return loadDataset(t, tdb, ds, variant{anonymize: true})
 	})
 }
@@ -41,7 +41,7 @@ func TestConformanceScan(t *testing.T) {
 // personCol is a column of the people table.
 type personCol struct {
 	name  string
-	kind  processor.Kind
+	kind  gdpr.Kind
 	scope string
 	get   func(p *memadapter.Person) string
 }
@@ -53,9 +53,9 @@ type personCol struct {
 // in the order the data set first uses them.
 func peopleColumns(ds memadapter.Dataset) []personCol {
 	cols := []personCol{
-		{"user_id", processor.KindUserID, "", func(p *memadapter.Person) string { return p.UserID }},
-		{"external_contact_id", processor.KindExternalContactID, "", func(p *memadapter.Person) string { return p.ExternalContactID }},
-		{"dialer_contact_id", processor.KindDialerContactID, "dialer_contact_list", func(p *memadapter.Person) string {
+		{"user_id", gdpr.KindUserID, "", func(p *memadapter.Person) string { return p.UserID }},
+		{"external_contact_id", gdpr.KindExternalContactID, "", func(p *memadapter.Person) string { return p.ExternalContactID }},
+		{"dialer_contact_id", gdpr.KindDialerContactID, "dialer_contact_list", func(p *memadapter.Person) string {
 			if p.DialerContactID == nil {
 				return ""
 			}
@@ -67,7 +67,7 @@ func peopleColumns(ds memadapter.Dataset) []personCol {
 			}
 			return p.DialerContactID.ContactListID
 		}},
-		{"journey_customer_id", processor.KindJourneyCustomer, "journey_customer_type", func(p *memadapter.Person) string {
+		{"journey_customer_id", gdpr.KindJourneyCustomer, "journey_customer_type", func(p *memadapter.Person) string {
 			if p.JourneyCustomer == nil {
 				return ""
 			}
@@ -79,10 +79,10 @@ func peopleColumns(ds memadapter.Dataset) []personCol {
 			}
 			return p.JourneyCustomer.Type
 		}},
-		{"external_id", processor.KindExternalID, "", func(p *memadapter.Person) string { return p.ExternalID }},
-		{"name", processor.KindName, "", func(p *memadapter.Person) string { return p.Name }},
+		{"external_id", gdpr.KindExternalID, "", func(p *memadapter.Person) string { return p.ExternalID }},
+		{"name", gdpr.KindName, "", func(p *memadapter.Person) string { return p.Name }},
 	}
-	list := func(prefix string, kind processor.Kind, n int, get func(p *memadapter.Person) []string) {
+	list := func(prefix string, kind gdpr.Kind, n int, get func(p *memadapter.Person) []string) {
 		for i := range n {
 			cols = append(cols, personCol{fmt.Sprintf("%s_%d", prefix, i+1), kind, "", func(p *memadapter.Person) string {
 				if vs := get(p); i < len(vs) {
@@ -99,13 +99,13 @@ func peopleColumns(ds memadapter.Dataset) []personCol {
 		}
 		return n
 	}
-	list("email", processor.KindEmail, most(func(p *memadapter.Person) int { return len(p.Emails) }),
+	list("email", gdpr.KindEmail, most(func(p *memadapter.Person) int { return len(p.Emails) }),
 		func(p *memadapter.Person) []string { return p.Emails })
-	list("phone", processor.KindPhone, most(func(p *memadapter.Person) int { return len(p.Phones) }),
+	list("phone", gdpr.KindPhone, most(func(p *memadapter.Person) int { return len(p.Phones) }),
 		func(p *memadapter.Person) []string { return p.Phones })
-	list("address", processor.KindAddress, most(func(p *memadapter.Person) int { return len(p.Addresses) }),
+	list("address", gdpr.KindAddress, most(func(p *memadapter.Person) int { return len(p.Addresses) }),
 		func(p *memadapter.Person) []string { return p.Addresses })
-	var types []gdpr.SearchType
+	var types []gdpr.Kind
 	for _, p := range ds.People {
 		for _, h := range p.SocialHandles {
 			if !containsType(types, h.Type) {
@@ -123,13 +123,13 @@ func peopleColumns(ds memadapter.Dataset) []personCol {
 			}
 			return vs
 		}
-		list(strings.ToLower(string(typ)), processor.Kind(typ),
+		list(strings.ToLower(string(typ)), gdpr.Kind(typ),
 			most(func(p *memadapter.Person) int { return len(handles(p)) }), handles)
 	}
 	return cols
 }
 
-func containsType(ts []gdpr.SearchType, t gdpr.SearchType) bool {
+func containsType(ts []gdpr.Kind, t gdpr.Kind) bool {
 	for _, x := range ts {
 		if x == t {
 			return true
@@ -142,11 +142,11 @@ func containsType(ts []gdpr.SearchType, t gdpr.SearchType) bool {
 // opens an adapter over it: a "people" table (kind in a column, one
 // column per term) and one table per kind of linked record, referencing
 // people through its "person" column.
-func loadDataset(t *testing.T, tdb testDB, ds memadapter.Dataset, v variant) processor.Adapter {
+func loadDataset(t *testing.T, tdb testDB, ds memadapter.Dataset, v variant) adapter.Adapter {
 	t.Helper()
 	db, schema := tdb.fresh(t)
 	d := tdb.dialect
-	norm := processor.Normalizer{}
+	norm := adapter.Normalizer{}
 	m := &sqladapter.Map{Schema: schema}
 	erase := sqladapter.EraseDelete
 	marker := ""
@@ -169,7 +169,7 @@ func loadDataset(t *testing.T, tdb testDB, ds memadapter.Dataset, v variant) pro
 			continue
 		}
 		mc := sqladapter.Column{Name: c.name, Term: c.kind, Scope: c.scope}
-		if c.kind.IsID() || c.kind == processor.KindExternalID {
+		if c.kind.IsID() || c.kind == gdpr.KindExternalID {
 			index = append(index, c.name)
 		} else if v.normalized {
 			mc.Normalized = c.name + "_norm"
@@ -201,7 +201,7 @@ func loadDataset(t *testing.T, tdb testDB, ds memadapter.Dataset, v variant) pro
 		}
 		if v.normalized {
 			for _, c := range cols {
-				if c.kind == "" || c.kind.IsID() || c.kind == processor.KindExternalID {
+				if c.kind == "" || c.kind.IsID() || c.kind == gdpr.KindExternalID {
 					continue
 				}
 				names = append(names, c.name+"_norm")

@@ -10,7 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr"
 )
 
 // Map describes the tables an Adapter works on: which columns hold which
@@ -95,13 +95,13 @@ type Column struct {
 	// ADDRESS, TWITTER, INSTAGRAM, FACEBOOK, APPLE_MESSAGES, EXTERNAL_ID,
 	// USER_ID, EXTERNAL_CONTACT_ID, DIALER_CONTACT_ID, JOURNEY_CUSTOMER),
 	// or "" for a column that only gets anonymized.
-	Term processor.Kind `yaml:"term,omitempty" json:"term,omitempty"`
+	Term gdpr.Kind `yaml:"term,omitempty" json:"term,omitempty"`
 	// Scope names the column holding the scope of a DIALER_CONTACT_ID
 	// (the contact list id) or a JOURNEY_CUSTOMER (its type); required for
 	// those, refused for others.
 	Scope string `yaml:"scope,omitempty" json:"scope,omitempty"`
 	// Normalized names a column that holds this column's value in
-	// processor.Normalizer form, so that search is one indexed equality.
+	// adapter.Normalizer form, so that search is one indexed equality.
 	// It may name the column itself when the data is stored normalized.
 	// A generated column is left to the database; any other is written by
 	// Rectify and Erase. Without it, search scans the column.
@@ -250,7 +250,7 @@ func checkTable(t *Table, names map[string]*Table, hashEnv string, bad func(t, c
 			if !knownKind(c.Term) {
 				bad(t.Name, c.Name, "term %q is not a known kind", c.Term)
 			}
-			scoped := c.Term == processor.KindDialerContactID || c.Term == processor.KindJourneyCustomer
+			scoped := c.Term == gdpr.KindDialerContactID || c.Term == gdpr.KindJourneyCustomer
 			if scoped && c.Scope == "" {
 				bad(t.Name, c.Name, "a %s column needs scope", c.Term)
 			}
@@ -287,12 +287,12 @@ func checkTable(t *Table, names map[string]*Table, hashEnv string, bad func(t, c
 	}
 }
 
-func knownKind(k processor.Kind) bool {
+func knownKind(k gdpr.Kind) bool {
 	switch k {
-	case processor.KindName, processor.KindAddress, processor.KindPhone, processor.KindEmail,
-		processor.KindTwitter, processor.KindInstagram, processor.KindFacebook, processor.KindAppleMessages,
-		processor.KindExternalID, processor.KindUserID, processor.KindExternalContactID,
-		processor.KindDialerContactID, processor.KindJourneyCustomer:
+	case gdpr.KindName, gdpr.KindAddress, gdpr.KindPhone, gdpr.KindEmail,
+		gdpr.KindTwitter, gdpr.KindInstagram, gdpr.KindFacebook, gdpr.KindAppleMessages,
+		gdpr.KindExternalID, gdpr.KindUserID, gdpr.KindExternalContactID,
+		gdpr.KindDialerContactID, gdpr.KindJourneyCustomer:
 		return true
 	}
 	return false

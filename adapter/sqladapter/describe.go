@@ -5,10 +5,11 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
-var _ processor.Describer = (*Adapter)(nil)
+var _ adapter.Describer = (*Adapter)(nil)
 
 // Describe reports what the adapter holds, from the data map as Open
 // checked it against the live schema: one record kind per mapped table
@@ -20,22 +21,22 @@ var _ processor.Describer = (*Adapter)(nil)
 // subject table is marked not Reachable: no request can ever touch it. A
 // table whose kind comes from a column is listed under the kind
 // "(column NAME)". Describe runs no query and reads no data.
-func (a *Adapter) Describe(ctx context.Context) (processor.AdapterInventory, error) {
+func (a *Adapter) Describe(ctx context.Context) (adapter.Description, error) {
 	if err := ctx.Err(); err != nil {
-		return processor.AdapterInventory{}, err
+		return adapter.Description{}, err
 	}
 	store := string(a.d)
 	if s := a.schemaName(); s != "" {
 		store += " schema " + s
 	}
-	inv := processor.AdapterInventory{Store: store, Terms: []processor.Kind{}}
+	inv := adapter.Description{Store: store, Terms: []gdpr.Kind{}}
 	reach := reachable(a.tables)
 	for _, t := range a.tables {
-		rk := processor.RecordKind{
+		rk := adapter.RecordKind{
 			Kind:      t.m.Kind,
 			Source:    t.m.Name,
 			Subject:   t.m.Subject,
-			Erase:     processor.EraseDeletes,
+			Erase:     adapter.EraseDeletes,
 			Reachable: reach[t],
 			Fields:    []string{},
 		}
@@ -43,13 +44,13 @@ func (a *Adapter) Describe(ctx context.Context) (processor.AdapterInventory, err
 			rk.Kind = "(column " + t.m.KindColumn + ")"
 		}
 		if t.m.Erase == EraseAnonymize {
-			rk.Erase = processor.EraseAnonymizes
+			rk.Erase = adapter.EraseAnonymizes
 		}
 		if t.m.Subject {
 			for _, tc := range t.terms {
 				rk.Terms = append(rk.Terms, tc.kind)
 			}
-			rk.Terms = processor.SortKinds(rk.Terms)
+			rk.Terms = adapter.SortKinds(rk.Terms)
 			inv.Terms = append(inv.Terms, rk.Terms...)
 		}
 		for _, f := range t.fields {
@@ -67,7 +68,7 @@ func (a *Adapter) Describe(ctx context.Context) (processor.AdapterInventory, err
 		}
 		inv.Records = append(inv.Records, rk)
 	}
-	inv.Terms = processor.SortKinds(inv.Terms)
+	inv.Terms = adapter.SortKinds(inv.Terms)
 	return inv, nil
 }
 

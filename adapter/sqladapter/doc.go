@@ -1,4 +1,4 @@
-// Package sqladapter is a [processor.Adapter] over existing SQL tables:
+// Package sqladapter is a [adapter.Adapter] over existing SQL tables:
 // the tables where an application already keeps its contacts, users,
 // chat transcripts and orders. A data map ([Map]) says which columns hold
 // which terms, which tables hold data subjects, how tables reference each
@@ -82,7 +82,7 @@
 // exported, rectified and erased with it. References must not form a
 // cycle. Composite keys are not supported.
 //
-// Records: a row is a [processor.Record] whose Kind is the table's kind,
+// Records: a row is a [adapter.Record] whose Kind is the table's kind,
 // ID its key as text, and Fields every column of the live table that is
 // not NULL and not excluded, named by column (or its field), text as
 // strings. Retention policies read these fields, so a "user" table with an
@@ -102,7 +102,7 @@
 //
 // # Search and indexes
 //
-// Terms arrive normalized ([processor.Normalizer]: emails case-folded with
+// Terms arrive normalized ([adapter.Normalizer]: emails case-folded with
 // IDNA domains, phones in E.164, names and addresses NFKC, case-folded,
 // spaces collapsed; ids trimmed). Stored data need not be. For each term
 // column the map may name a normalized column holding the value in that

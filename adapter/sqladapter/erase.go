@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
 // Erase erases the live rows that match any of terms and every row that
@@ -30,12 +30,12 @@ import (
 // transaction uncommitted, so nothing is changed. The outcome of an
 // operation (Op.RequestID and a non-empty Op.ID) is stored in the same
 // transaction; a repeat returns it without erasing again.
-func (a *Adapter) Erase(ctx context.Context, op processor.Op, terms []processor.Term, keep processor.KeepFunc) (gdpr.Outcome, error) {
+func (a *Adapter) Erase(ctx context.Context, op adapter.Op, terms []gdpr.Term, keep adapter.KeepFunc) (gdpr.Outcome, error) {
 	if err := ctx.Err(); err != nil {
 		return gdpr.Outcome{}, fmt.Errorf("sqladapter: erase: %w", err)
 	}
 	if keep == nil {
-		keep = func(context.Context, processor.Record) (string, bool, error) { return "", false, nil }
+		keep = func(context.Context, adapter.Record) (string, bool, error) { return "", false, nil }
 	}
 	var (
 		planned []row

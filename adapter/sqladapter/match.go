@@ -8,7 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr"
 )
 
 // chunk bounds the values one IN list carries.
@@ -78,10 +78,10 @@ func (a *Adapter) lockSuffix(lock bool) string {
 // whatever the column's collation. Columns with a normalized form are
 // read in one query per chunk of terms; scanned columns give keys whose
 // rows are then fetched.
-func (a *Adapter) matchRows(ctx context.Context, q querier, t *table, terms []processor.Term, lock bool, fn func(row) error) error {
+func (a *Adapter) matchRows(ctx context.Context, q querier, t *table, terms []gdpr.Term, lock bool, fn func(row) error) error {
 	scanned := make(map[string]any)
 	for _, tc := range t.terms {
-		var want []processor.Term
+		var want []gdpr.Term
 		for _, term := range terms {
 			if term.Kind == tc.kind {
 				want = append(want, term)
@@ -122,7 +122,7 @@ func (a *Adapter) matchRows(ctx context.Context, q querier, t *table, terms []pr
 	return a.fetch(ctx, q, t, t.key, keys, lock, fn)
 }
 
-func (a *Adapter) matchScoped(ctx context.Context, q querier, t *table, tc termCol, term processor.Term, lock bool, fn func(row) error) error {
+func (a *Adapter) matchScoped(ctx context.Context, q querier, t *table, tc termCol, term gdpr.Term, lock bool, fn func(row) error) error {
 	ar := args{d: a.d}
 	norm, scope := a.d.ident(t.cols[tc.norm].name), a.d.ident(t.cols[tc.scope].name)
 	query := "SELECT " + a.selectList(t) + " FROM " + t.qname +
@@ -142,7 +142,7 @@ func (a *Adapter) matchScoped(ctx context.Context, q querier, t *table, tc termC
 	return nil
 }
 
-func (a *Adapter) matchExact(ctx context.Context, q querier, t *table, tc termCol, want []processor.Term, lock bool, fn func(row) error) error {
+func (a *Adapter) matchExact(ctx context.Context, q querier, t *table, tc termCol, want []gdpr.Term, lock bool, fn func(row) error) error {
 	set := make(map[string]bool, len(want))
 	vals := make([]any, 0, len(want))
 	for _, term := range want {
@@ -162,7 +162,7 @@ func (a *Adapter) matchExact(ctx context.Context, q querier, t *table, tc termCo
 // matchScan reads every value of the column and normalizes it in Go: the
 // correct search for data that is not stored normalized, in time linear
 // in the rows of the table.
-func (a *Adapter) matchScan(ctx context.Context, q querier, t *table, tc termCol, want []processor.Term, lock bool, keys map[string]any) error {
+func (a *Adapter) matchScan(ctx context.Context, q querier, t *table, tc termCol, want []gdpr.Term, lock bool, keys map[string]any) error {
 	set := make(map[string]bool, len(want))
 	for _, term := range want {
 		set[term.Value] = true
@@ -252,7 +252,7 @@ func (a *Adapter) readRows(ctx context.Context, q querier, t *table, query strin
 // subject tables) or references, directly or not, a row visited: each row
 // once, tables in the order of a.tables (parents first). With lock, the
 // rows are read FOR UPDATE.
-func (a *Adapter) walk(ctx context.Context, q querier, terms []processor.Term, lock bool, visit func(row) error) error {
+func (a *Adapter) walk(ctx context.Context, q querier, terms []gdpr.Term, lock bool, visit func(row) error) error {
 	reached := make(map[*table]map[int]*valueSet)
 	for _, t := range a.tables {
 		seen := make(map[string]bool)

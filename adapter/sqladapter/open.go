@@ -10,12 +10,13 @@ import (
 
 	"github.com/nyaruka/phonenumbers"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
-var _ processor.Adapter = (*Adapter)(nil)
+var _ adapter.Adapter = (*Adapter)(nil)
 
-// Adapter is a processor.Adapter over the tables of one database that a
+// Adapter is a adapter.Adapter over the tables of one database that a
 // Map describes. It is safe for concurrent use and starts no goroutines;
 // it does not own the *sql.DB it was opened on. It prepares the
 // statements it reads with and keeps them until Close.
@@ -23,7 +24,7 @@ type Adapter struct {
 	name    string
 	db      *sql.DB
 	d       Dialect
-	norm    processor.Normalizer
+	norm    adapter.Normalizer
 	hashKey []byte
 	ops     string   // quoted table of remembered operations
 	tables  []*table // parents before the tables that reference them
@@ -49,7 +50,7 @@ type table struct {
 // termCol is a column holding a term.
 type termCol struct {
 	col   int
-	kind  processor.Kind
+	kind  gdpr.Kind
 	scope int // -1 when unscoped
 	norm  int // -1 when the column is scanned
 	// normWrite is true when the adapter writes the normalized column: it
@@ -148,7 +149,7 @@ func Open(ctx context.Context, name string, db *sql.DB, d Dialect, m *Map, opts 
 	if c.region != nil {
 		region = *c.region
 	}
-	a.norm = processor.Normalizer{Region: region}
+	a.norm = adapter.Normalizer{Region: region}
 	if a.hashKey == nil && m.HashKeyEnv != "" {
 		k := os.Getenv(m.HashKeyEnv)
 		if len(k) < 16 {
@@ -259,10 +260,10 @@ func (a *Adapter) compile(ctx context.Context, m *Map) error {
 
 // idKind reports whether values of k are normalized by trimming alone, so
 // that they are compared as stored.
-func idKind(k processor.Kind) bool {
+func idKind(k gdpr.Kind) bool {
 	switch k {
-	case processor.KindExternalID, processor.KindUserID, processor.KindExternalContactID,
-		processor.KindDialerContactID, processor.KindJourneyCustomer:
+	case gdpr.KindExternalID, gdpr.KindUserID, gdpr.KindExternalContactID,
+		gdpr.KindDialerContactID, gdpr.KindJourneyCustomer:
 		return true
 	}
 	return false

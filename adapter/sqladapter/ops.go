@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
 // maxAttempts bounds how often a Rectify or Erase runs its transaction
@@ -20,7 +20,7 @@ const maxAttempts = 8
 
 // opKey identifies an operation in the operations table: a hash, so that
 // long ids fit the key column.
-func (a *Adapter) opKey(method string, op processor.Op) string {
+func (a *Adapter) opKey(method string, op adapter.Op) string {
 	h := sha256.New()
 	for _, s := range []string{a.name, method, op.RequestID, op.ID} {
 		fmt.Fprintf(h, "%d:%s", len(s), s)
@@ -102,7 +102,7 @@ var errChanged = errors.New("the matched rows changed")
 // fn or the commit fails transiently or fn returns errChanged. before runs
 // ahead of each attempt, outside any transaction. A repeat of a recorded
 // operation returns its outcome without calling fn.
-func (a *Adapter) runOp(ctx context.Context, method string, op processor.Op,
+func (a *Adapter) runOp(ctx context.Context, method string, op adapter.Op,
 	before func() error, fn func(tx *sql.Tx) (gdpr.Outcome, error)) (gdpr.Outcome, error) {
 	var key string
 	if op.ID != "" {

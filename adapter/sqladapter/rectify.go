@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
 // Rectify applies every change to the live rows that match any of terms
@@ -22,7 +22,7 @@ import (
 // The outcome of an operation (Op.RequestID and a non-empty Op.ID) is
 // stored in the same transaction; a repeat returns it without running
 // again.
-func (a *Adapter) Rectify(ctx context.Context, op processor.Op, terms []processor.Term, changes []processor.Change) (gdpr.Outcome, error) {
+func (a *Adapter) Rectify(ctx context.Context, op adapter.Op, terms []gdpr.Term, changes []adapter.Change) (gdpr.Outcome, error) {
 	if err := ctx.Err(); err != nil {
 		return gdpr.Outcome{}, fmt.Errorf("sqladapter: rectify: %w", err)
 	}
@@ -65,7 +65,7 @@ func (a *Adapter) Rectify(ctx context.Context, op processor.Op, terms []processo
 }
 
 // rectifyRow returns the columns of r that changes set, and their values.
-func (a *Adapter) rectifyRow(r row, changes []processor.Change, norms []string) map[int]any {
+func (a *Adapter) rectifyRow(r row, changes []adapter.Change, norms []string) map[int]any {
 	set := make(map[int]any)
 	for _, tc := range r.t.terms {
 		for i, c := range changes {

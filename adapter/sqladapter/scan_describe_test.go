@@ -6,8 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/sqladapter"
-	"github.com/gdprkit/gdpr/processor"
 )
 
 // TestDescribe checks the inventory of an adapter over the scan schema:
@@ -39,19 +40,19 @@ func TestDescribe(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := []processor.Kind{processor.KindName, processor.KindPhone, processor.KindEmail}; !slices.Equal(inv.Terms, want) {
+		if want := []gdpr.Kind{gdpr.KindName, gdpr.KindPhone, gdpr.KindEmail}; !slices.Equal(inv.Terms, want) {
 			t.Errorf("terms %v, want %v", inv.Terms, want)
 		}
 		if !strings.HasPrefix(inv.Store, string(tdb.dialect)) || (schema != "" && !strings.Contains(inv.Store, schema)) {
 			t.Errorf("store %q", inv.Store)
 		}
-		got := map[string]processor.RecordKind{}
+		got := map[string]adapter.RecordKind{}
 		for _, rk := range inv.Records {
 			got[rk.Source] = rk
 		}
 		c := got["contacts"]
-		if c.Kind != "externalContact" || !c.Subject || c.Erase != processor.EraseDeletes || !c.Reachable ||
-			!slices.Equal(c.Terms, []processor.Kind{processor.KindName, processor.KindEmail}) ||
+		if c.Kind != "externalContact" || !c.Subject || c.Erase != adapter.EraseDeletes || !c.Reachable ||
+			!slices.Equal(c.Terms, []gdpr.Kind{gdpr.KindName, gdpr.KindEmail}) ||
 			!slices.Equal(c.Fields, []string{"id", "full_name", "email", "notes", "tier"}) {
 			t.Errorf("contacts: %+v", c)
 		}
@@ -61,7 +62,7 @@ func TestDescribe(t *testing.T) {
 		if au := got["audit"]; au.Reachable || !strings.Contains(au.Note, "unreachable") {
 			t.Errorf("audit: %+v", au)
 		}
-		if p := got["presence"]; p.Erase != processor.EraseAnonymizes {
+		if p := got["presence"]; p.Erase != adapter.EraseAnonymizes {
 			t.Errorf("presence: %+v", p)
 		}
 	})

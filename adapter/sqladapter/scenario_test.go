@@ -7,8 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/sqladapter"
-	"github.com/gdprkit/gdpr/processor"
 )
 
 // crmMap maps the CRM schema of crmSchema: contacts are subjects, chat
@@ -88,19 +89,19 @@ func openCRM(t *testing.T, tdb testDB, db *sql.DB, schema string, edit func(*sql
 	return a, err
 }
 
-func term(t *testing.T, k processor.Kind, v string) processor.Term {
+func term(t *testing.T, k gdpr.Kind, v string) gdpr.Term {
 	t.Helper()
-	n, err := processor.Normalizer{}.Term(processor.Term{Kind: k, Value: v})
+	n, err := adapter.Normalizer{}.Term(gdpr.Term{Kind: k, Value: v})
 	if err != nil {
 		t.Fatalf("normalize %s: %v", k, err)
 	}
 	return n
 }
 
-func exported(t *testing.T, a processor.Adapter, terms ...processor.Term) map[string]processor.Record {
+func exported(t *testing.T, a adapter.Adapter, terms ...gdpr.Term) map[string]adapter.Record {
 	t.Helper()
-	got := map[string]processor.Record{}
-	err := a.Export(t.Context(), processor.Op{RequestID: "r", ID: "r/export"}, terms, func(r processor.Record) error {
+	got := map[string]adapter.Record{}
+	err := a.Export(t.Context(), adapter.Op{RequestID: "r", ID: "r/export"}, terms, func(r adapter.Record) error {
 		if _, dup := got[r.Kind+"/"+r.ID]; dup {
 			t.Errorf("record %s/%s exported twice", r.Kind, r.ID)
 		}
@@ -113,7 +114,7 @@ func exported(t *testing.T, a processor.Adapter, terms ...processor.Term) map[st
 	return got
 }
 
-func keysOf(m map[string]processor.Record) string {
+func keysOf(m map[string]adapter.Record) string {
 	var ks []string
 	for k := range m {
 		ks = append(ks, k)
@@ -142,8 +143,8 @@ func TestTranscriptThroughContact(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Open: %v", err)
 		}
-		email := term(t, processor.KindEmail, "jo.doe@example.com")
-		phone := term(t, processor.KindPhone, "+442079460999")
+		email := term(t, gdpr.KindEmail, "jo.doe@example.com")
+		phone := term(t, gdpr.KindPhone, "+442079460999")
 		ss, err := a.Search(t.Context(), email)
 		if err != nil || len(ss) != 1 || ss[0].Name != "Jo Doe" || ss[0].ExternalID != "CUST-7" {
 			t.Fatalf("Search by the stored-in-mixed-case email = %+v, %v", ss, err)
@@ -158,11 +159,11 @@ func TestTranscriptThroughContact(t *testing.T) {
 		}
 
 		var asked []string
-		keep := func(_ context.Context, r processor.Record) (string, bool, error) {
+		keep := func(_ context.Context, r adapter.Record) (string, bool, error) {
 			asked = append(asked, r.Kind+"/"+r.ID)
 			return "", false, nil
 		}
-		out, err := a.Erase(t.Context(), processor.Op{RequestID: "e", ID: "e/1"}, []processor.Term{phone}, keep)
+		out, err := a.Erase(t.Context(), adapter.Op{RequestID: "e", ID: "e/1"}, []gdpr.Term{phone}, keep)
 		if err != nil {
 			t.Fatalf("Erase: %v", err)
 		}
@@ -180,7 +181,7 @@ func TestTranscriptThroughContact(t *testing.T) {
 		if !strings.HasPrefix(gotEmail, "anon-") || !strings.HasSuffix(gotEmail, "@anonymized.invalid") {
 			t.Errorf("anonymized email = %q, want a fake address", gotEmail)
 		}
-		if _, err := (processor.Normalizer{}).Value(processor.KindEmail, gotEmail); err != nil {
+		if _, err := (adapter.Normalizer{}).Value(gdpr.KindEmail, gotEmail); err != nil {
 			t.Errorf("anonymized email is not a valid email: %v", err)
 		}
 		if len(gotPhone) != len("+44 20 7946 0999") || !strings.HasPrefix(gotPhone, "+44 ") || gotPhone == "+44 20 7946 0999" {
@@ -189,7 +190,7 @@ func TestTranscriptThroughContact(t *testing.T) {
 		if gotName != sqladapter.Redacted {
 			t.Errorf("anonymized name = %q", gotName)
 		}
-		for _, tm := range []processor.Term{email, phone, term(t, processor.KindName, "Jo Doe"), term(t, processor.KindExternalID, "CUST-7")} {
+		for _, tm := range []gdpr.Term{email, phone, term(t, gdpr.KindName, "Jo Doe"), term(t, gdpr.KindExternalID, "CUST-7")} {
 			if ss, err := a.Search(t.Context(), tm); err != nil || len(ss) != 0 {
 				t.Errorf("after erasure, Search by %s = %v, %v", tm, ss, err)
 			}
@@ -197,11 +198,11 @@ func TestTranscriptThroughContact(t *testing.T) {
 		if recs := exported(t, a, email, phone); len(recs) != 0 {
 			t.Errorf("after erasure, Export = %s", keysOf(recs))
 		}
-		again, err := a.Erase(t.Context(), processor.Op{RequestID: "e", ID: "e/1"}, []processor.Term{phone}, keep)
+		again, err := a.Erase(t.Context(), adapter.Op{RequestID: "e", ID: "e/1"}, []gdpr.Term{phone}, keep)
 		if err != nil || again.Deleted != 4 || again.Anonymized != 1 {
 			t.Errorf("repeated Erase = %+v, %v; want the first outcome", again, err)
 		}
-		if got := keysOf(exported(t, a, term(t, processor.KindEmail, "max@example.org"))); got != "chatMessage/m3 chatTranscript/t2 externalContact/c2" {
+		if got := keysOf(exported(t, a, term(t, gdpr.KindEmail, "max@example.org"))); got != "chatMessage/m3 chatTranscript/t2 externalContact/c2" {
 			t.Errorf("the other contact's records = %s", got)
 		}
 	})
@@ -217,20 +218,20 @@ func TestSearchInjection(t *testing.T) {
 			t.Fatalf("Open: %v", err)
 		}
 		values := []string{`' OR 1=1 --`, `"; DROP TABLE contacts; --`, "x'); DELETE FROM contacts; --", "`; DROP TABLE contacts; #"}
-		kinds := []processor.Kind{processor.KindName, processor.KindExternalID, processor.KindAddress, processor.KindTwitter}
-		var terms []processor.Term
+		kinds := []gdpr.Kind{gdpr.KindName, gdpr.KindExternalID, gdpr.KindAddress, gdpr.KindTwitter}
+		var terms []gdpr.Term
 		for _, v := range values {
 			for _, k := range kinds {
 				terms = append(terms, term(t, k, v))
 			}
-			terms = append(terms, term(t, processor.KindEmail, strings.ReplaceAll(v, " ", "")+"@example.com"))
+			terms = append(terms, term(t, gdpr.KindEmail, strings.ReplaceAll(v, " ", "")+"@example.com"))
 		}
 		for _, tm := range terms {
 			if ss, err := a.Search(t.Context(), tm); err != nil || len(ss) != 0 {
 				t.Errorf("Search by %s = %v, %v; want nothing", tm, ss, err)
 			}
 		}
-		out, err := a.Erase(t.Context(), processor.Op{RequestID: "inj", ID: "inj/1"}, terms, nil)
+		out, err := a.Erase(t.Context(), adapter.Op{RequestID: "inj", ID: "inj/1"}, terms, nil)
 		if err != nil || out.Deleted+out.Anonymized != 0 {
 			t.Errorf("Erase by injected values = %+v, %v; want nothing erased", out, err)
 		}
@@ -240,7 +241,7 @@ func TestSearchInjection(t *testing.T) {
 				t.Errorf("table %s has %d rows (%v), want %d", table, n, err, want)
 			}
 		}
-		if ss, _ := a.Search(t.Context(), term(t, processor.KindEmail, "max@example.org")); len(ss) != 1 {
+		if ss, _ := a.Search(t.Context(), term(t, gdpr.KindEmail, "max@example.org")); len(ss) != 1 {
 			t.Errorf("the data no longer finds max")
 		}
 	})

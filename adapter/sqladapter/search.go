@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
 // Search returns a subject for every live row of a subject table that
@@ -14,7 +14,7 @@ import (
 // EMAIL, PHONE and ADDRESS column that does, and the first social handle
 // column in the map's order. A term of a kind no subject table holds
 // matches nothing. Search never changes data.
-func (a *Adapter) Search(ctx context.Context, term processor.Term) ([]gdpr.Subject, error) {
+func (a *Adapter) Search(ctx context.Context, term gdpr.Term) ([]gdpr.Subject, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqladapter: search: %w", err)
 	}
@@ -24,7 +24,7 @@ func (a *Adapter) Search(ctx context.Context, term processor.Term) ([]gdpr.Subje
 			continue
 		}
 		seen := make(map[string]bool)
-		err := a.matchRows(ctx, a.db, t, []processor.Term{term}, false, func(r row) error {
+		err := a.matchRows(ctx, a.db, t, []gdpr.Term{term}, false, func(r row) error {
 			if !seen[r.id] {
 				seen[r.id] = true
 				out = append(out, r.subject())
@@ -41,7 +41,7 @@ func (a *Adapter) Search(ctx context.Context, term processor.Term) ([]gdpr.Subje
 // Resolve returns the subject of the first row (by table, then key) that
 // an id term names, as Search gives it, or an error matching
 // gdpr.ErrNotFound.
-func (a *Adapter) Resolve(ctx context.Context, term processor.Term) (gdpr.Subject, error) {
+func (a *Adapter) Resolve(ctx context.Context, term gdpr.Term) (gdpr.Subject, error) {
 	if err := ctx.Err(); err != nil {
 		return gdpr.Subject{}, fmt.Errorf("sqladapter: resolve: %w", err)
 	}
@@ -66,7 +66,7 @@ func (a *Adapter) Resolve(ctx context.Context, term processor.Term) (gdpr.Subjec
 // chunks of up to 500 keys; emit runs between reads and may use the
 // adapter. An error from emit ends the export and is returned as it is.
 // op is not used.
-func (a *Adapter) Export(ctx context.Context, op processor.Op, terms []processor.Term, emit func(processor.Record) error) error {
+func (a *Adapter) Export(ctx context.Context, op adapter.Op, terms []gdpr.Term, emit func(adapter.Record) error) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqladapter: export: %w", err)
 	}
@@ -88,7 +88,7 @@ func (a *Adapter) Export(ctx context.Context, op processor.Op, terms []processor
 }
 
 // record is the row as Export and keep functions see it.
-func (r row) record() processor.Record {
+func (r row) record() adapter.Record {
 	t := r.t
 	kind := t.m.Kind
 	if t.kindCol >= 0 {
@@ -100,7 +100,7 @@ func (r row) record() processor.Record {
 			f[t.fields[i]] = v
 		}
 	}
-	return processor.Record{Kind: kind, ID: r.id, Fields: f}
+	return adapter.Record{Kind: kind, ID: r.id, Fields: f}
 }
 
 // subject is the row as Search answers it.
@@ -121,31 +121,31 @@ func (r row) subject() gdpr.Subject {
 			scope = text(r.vals[tc.scope])
 		}
 		switch tc.kind {
-		case processor.KindName:
+		case gdpr.KindName:
 			first(&s.Name, v)
-		case processor.KindEmail:
+		case gdpr.KindEmail:
 			s.EmailAddresses = append(s.EmailAddresses, v)
-		case processor.KindPhone:
+		case gdpr.KindPhone:
 			s.PhoneNumbers = append(s.PhoneNumbers, v)
-		case processor.KindAddress:
+		case gdpr.KindAddress:
 			s.Addresses = append(s.Addresses, v)
-		case processor.KindExternalID:
+		case gdpr.KindExternalID:
 			first(&s.ExternalID, v)
-		case processor.KindUserID:
+		case gdpr.KindUserID:
 			first(&s.UserID, v)
-		case processor.KindExternalContactID:
+		case gdpr.KindExternalContactID:
 			first(&s.ExternalContactID, v)
-		case processor.KindDialerContactID:
+		case gdpr.KindDialerContactID:
 			if s.DialerContactID == nil {
 				s.DialerContactID = &gdpr.DialerContactID{ID: v, ContactListID: scope}
 			}
-		case processor.KindJourneyCustomer:
+		case gdpr.KindJourneyCustomer:
 			if s.JourneyCustomer == nil {
 				s.JourneyCustomer = &gdpr.JourneyCustomer{Type: scope, ID: v}
 			}
 		default:
 			if s.SocialHandle == nil {
-				s.SocialHandle = &gdpr.SocialHandle{Type: gdpr.SearchType(tc.kind), Value: v}
+				s.SocialHandle = &gdpr.SocialHandle{Type: gdpr.Kind(tc.kind), Value: v}
 			}
 		}
 	}

@@ -12,9 +12,9 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
 	"github.com/gdprkit/gdpr/adapter/sqladapter"
-	"github.com/gdprkit/gdpr/processor"
 )
 
 // adaptersFile is the --adapters file: SQL adapters (package sqladapter)
@@ -53,7 +53,7 @@ type remoteConfig struct {
 // remote adapters, the remote ones logging to log. The io.Closer closes what the SQL adapters opened; on
 // error everything opened is closed. Errors name the entry, never a DSN
 // or a secret.
-func loadAdaptersFile(ctx context.Context, path string, log *slog.Logger) ([]processor.Adapter, io.Closer, error) {
+func loadAdaptersFile(ctx context.Context, path string, log *slog.Logger) ([]adapter.Adapter, io.Closer, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
@@ -67,7 +67,7 @@ func loadAdaptersFile(ctx context.Context, path string, log *slog.Logger) ([]pro
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	dir := filepath.Dir(path)
-	var remotes []processor.Adapter
+	var remotes []adapter.Adapter
 	for i, rc := range c.Remote {
 		a, err := rc.open(dir, log)
 		if err != nil {

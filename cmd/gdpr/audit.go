@@ -8,6 +8,7 @@ import (
 	"io"
 
 	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // cmdAudit: gdpr audit verify — checks the hash chain of a store's audit
@@ -31,14 +32,14 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "gdpr audit verify: a memory store ends with its process; verify a sqlite or postgres store")
 		return 2
 	}
-	store, closeStore, err := openStore(ctx, c)
+	st, closeStore, err := openStore(ctx, c)
 	if err != nil {
 		fmt.Fprintf(stderr, "gdpr audit verify: %v\n", err)
 		return 1
 	}
 	defer closeStore()
-	n, err := processor.VerifyStore(ctx, store, *org)
-	var ce *processor.ChainError
+	n, err := processor.VerifyStore(ctx, st, *org)
+	var ce *store.ChainError
 	switch {
 	case errors.As(err, &ce):
 		fmt.Fprintf(stdout, "BROKEN: %d events verified, then event %d: %s\n", n, ce.Seq, ce.Reason)

@@ -129,7 +129,7 @@ func cmdSubjects(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			fs.StringVar(&typ, "type", "", "search type: NAME, ADDRESS, PHONE, EMAIL, TWITTER, INSTAGRAM, FACEBOOK, APPLE_MESSAGES, EXTERNAL_ID")
 		}, 1, "--type TYPE VALUE",
 		func(ctx context.Context, c *gdpr.Client, a *apiFlags, args []string) error {
-			subjects, err := c.SearchSubjects(ctx, gdpr.SearchType(strings.ToUpper(typ)), args[0])
+			subjects, err := c.SearchSubjects(ctx, gdpr.Kind(strings.ToUpper(typ)), args[0])
 			if err != nil {
 				return err
 			}
@@ -184,7 +184,7 @@ func parseTerm(term string) (gdpr.Subject, error) {
 		}
 		s.JourneyCustomer = &gdpr.JourneyCustomer{Type: typ, ID: id}
 	case "TWITTER", "INSTAGRAM", "FACEBOOK", "APPLE_MESSAGES":
-		s.SocialHandle = &gdpr.SocialHandle{Type: gdpr.SearchType(k), Value: value}
+		s.SocialHandle = &gdpr.SocialHandle{Type: gdpr.Kind(k), Value: value}
 	default:
 		return s, &usageError{fmt.Sprintf("--term kind %q is not known; use NAME, EMAIL, PHONE, ADDRESS, EXTERNAL_ID, USER_ID, EXTERNAL_CONTACT_ID, DIALER_CONTACT_ID, JOURNEY_CUSTOMER or a social type", kind)}
 	}
@@ -219,7 +219,7 @@ func cmdRequest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			spec := gdpr.RequestSpec{Name: name, Type: gdpr.RequestType(strings.ToUpper(typ)), Subject: subject,
 				DeleteConfirmed: confirmed, IdempotencyKey: key}
 			if replace != "" || from != "" || to != "" {
-				spec.ReplacementTerms = []gdpr.ReplacementTerm{{Type: gdpr.SearchType(strings.ToUpper(replace)), ExistingValue: from, UpdatedValue: to}}
+				spec.ReplacementTerms = []gdpr.ReplacementTerm{{Type: gdpr.Kind(strings.ToUpper(replace)), ExistingValue: from, UpdatedValue: to}}
 			}
 			r, err := c.CreateRequest(ctx, spec)
 			if err != nil {

@@ -71,9 +71,9 @@ func (d *demoRun) erasure(ctx context.Context) error {
 	byID := map[string]*candidate{}
 	for _, q := range []struct {
 		label string
-		t     gdpr.SearchType
+		t     gdpr.Kind
 		v     string
-	}{{"name", gdpr.SearchName, name}, {"email", gdpr.SearchEmail, email}} {
+	}{{"name", gdpr.KindName, name}, {"email", gdpr.KindEmail, email}} {
 		found, err := d.c.SearchSubjects(ctx, q.t, q.v)
 		if err != nil {
 			return err
@@ -122,9 +122,9 @@ func (d *demoRun) erasure(ctx context.Context) error {
 
 	d.say("\n5. Search each identifier again:")
 	for _, q := range []struct {
-		t gdpr.SearchType
+		t gdpr.Kind
 		v string
-	}{{gdpr.SearchName, name}, {gdpr.SearchEmail, email}} {
+	}{{gdpr.KindName, name}, {gdpr.KindEmail, email}} {
 		left, err := d.c.SearchSubjects(ctx, q.t, q.v)
 		if err != nil {
 			return err

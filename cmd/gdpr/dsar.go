@@ -101,7 +101,7 @@ func (f *dsarFlags) check() error {
 		if !ok || handle == "" {
 			return &usageError{"--social must be TYPE:HANDLE, e.g. TWITTER:@kim"}
 		}
-		f.ids.SocialHandles = append(f.ids.SocialHandles, gdpr.SocialHandle{Type: gdpr.SearchType(strings.ToUpper(typ)), Value: handle})
+		f.ids.SocialHandles = append(f.ids.SocialHandles, gdpr.SocialHandle{Type: gdpr.Kind(strings.ToUpper(typ)), Value: handle})
 	}
 	for _, d := range f.dialerIDs {
 		list, id, ok := strings.Cut(d, ":")
@@ -122,7 +122,7 @@ func (f *dsarFlags) check() error {
 	case f.reqType != gdpr.RequestUpdate && hasReplace:
 		return &usageError{"--replace, --from and --to are for --type update"}
 	case f.reqType == gdpr.RequestUpdate:
-		f.replacement = []gdpr.ReplacementTerm{{Type: gdpr.SearchType(strings.ToUpper(f.replace)), ExistingValue: f.from, UpdatedValue: f.to}}
+		f.replacement = []gdpr.ReplacementTerm{{Type: gdpr.Kind(strings.ToUpper(f.replace)), ExistingValue: f.from, UpdatedValue: f.to}}
 	}
 	if f.dir != "" && f.reqType != gdpr.RequestExport {
 		return &usageError{"--dir is for --type export"}

@@ -26,7 +26,7 @@ func dsar(t *testing.T, stdin string, args ...string) (int, string, string, *pro
 	return code, out.String(), errOut.String(), p
 }
 
-func search(t *testing.T, p *processor.Processor, typ gdpr.SearchType, value string) []gdpr.Subject {
+func search(t *testing.T, p *processor.Processor, typ gdpr.Kind, value string) []gdpr.Subject {
 	t.Helper()
 	s, err := p.SearchSubjects(context.Background(), typ, value)
 	if err != nil {
@@ -64,12 +64,12 @@ func TestDSARDeleteLeavesTheNamesake(t *testing.T) {
 		t.Errorf("progress shows the person's email:\n%s", errOut)
 	}
 
-	left := search(t, p, gdpr.SearchName, demo.AlexMorgan)
+	left := search(t, p, gdpr.KindName, demo.AlexMorgan)
 	if len(left) != 1 || !slices.Contains(left[0].EmailAddresses, demo.AlexMorganLondonEmail) ||
-		len(search(t, p, gdpr.SearchPhone, demo.AlexMorganLondonPhone)) != 1 {
+		len(search(t, p, gdpr.KindPhone, demo.AlexMorganLondonPhone)) != 1 {
 		t.Fatalf("the namesake was touched: the name finds %+v", left)
 	}
-	if s := search(t, p, gdpr.SearchEmail, demo.AlexMorganSeattleEmail); len(s) != 0 {
+	if s := search(t, p, gdpr.KindEmail, demo.AlexMorganSeattleEmail); len(s) != 0 {
 		t.Fatalf("the person's email still finds %+v", s)
 	}
 
@@ -97,7 +97,7 @@ func TestDSARDeleteNotConfirmed(t *testing.T) {
 	if n := requestCount(t, p); n != 0 {
 		t.Fatalf("%d requests made", n)
 	}
-	if len(search(t, p, gdpr.SearchEmail, demo.AlexMorganSeattleEmail)) != 2 || len(search(t, p, gdpr.SearchName, demo.AlexMorgan)) != 3 {
+	if len(search(t, p, gdpr.KindEmail, demo.AlexMorganSeattleEmail)) != 2 || len(search(t, p, gdpr.KindName, demo.AlexMorgan)) != 3 {
 		t.Fatal("data was deleted")
 	}
 }
@@ -111,12 +111,12 @@ func TestDSARNameAloneTouchesNobody(t *testing.T) {
 		t.Fatalf("%d requests made", n)
 	}
 	// --include names an ambiguous subject the operator checked.
-	london := "externalContactId:" + search(t, p, gdpr.SearchEmail, demo.AlexMorganLondonEmail)[0].ExternalContactID
+	london := "externalContactId:" + search(t, p, gdpr.KindEmail, demo.AlexMorganLondonEmail)[0].ExternalContactID
 	code, out, errOut, p = dsar(t, "", "--demo", "--name", demo.AlexMorgan, "--type", "delete", "--yes", "--include", london)
 	if code != 0 || !strings.Contains(out, "left alone") || !strings.Contains(out, "included") {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
-	if left := search(t, p, gdpr.SearchName, demo.AlexMorgan); len(left) != 2 || len(search(t, p, gdpr.SearchEmail, demo.AlexMorganLondonEmail)) != 0 {
+	if left := search(t, p, gdpr.KindName, demo.AlexMorgan); len(left) != 2 || len(search(t, p, gdpr.KindEmail, demo.AlexMorganLondonEmail)) != 0 {
 		t.Fatalf("after including the London contact, the name finds %+v", left)
 	}
 }
@@ -180,7 +180,7 @@ func TestDSARUpdate(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "updated") {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
-	if len(search(t, p, gdpr.SearchEmail, newEmail)) != 1 || len(search(t, p, gdpr.SearchEmail, demo.JordanBlakeEmail)) != 0 {
+	if len(search(t, p, gdpr.KindEmail, newEmail)) != 1 || len(search(t, p, gdpr.KindEmail, demo.JordanBlakeEmail)) != 0 {
 		t.Fatal("the email was not replaced")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
@@ -38,7 +39,7 @@ func startInProcess(ctx context.Context, log *slog.Logger) (*inProcess, func(), 
 	if err != nil {
 		return nil, nil, err
 	}
-	adapters := make([]processor.Adapter, len(mems))
+	adapters := make([]adapter.Adapter, len(mems))
 	for i, a := range mems {
 		adapters[i] = a
 	}

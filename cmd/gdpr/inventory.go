@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
 	"github.com/gdprkit/gdpr/store/memstore"
@@ -149,7 +150,7 @@ func dash(s string) string {
 	return s
 }
 
-func kindsText(ks []processor.Kind) string {
+func kindsText(ks []gdpr.Kind) string {
 	s := make([]string, len(ks))
 	for i, k := range ks {
 		s[i] = string(k)
@@ -158,7 +159,7 @@ func kindsText(ks []processor.Kind) string {
 }
 
 // recordNote says how records of rk are reached, and any remark.
-func recordNote(rk processor.RecordKind) string {
+func recordNote(rk adapter.RecordKind) string {
 	var parts []string
 	switch {
 	case !rk.Reachable:

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/processor"
 )
 
@@ -80,7 +81,7 @@ func TestInventoryInProcess(t *testing.T) {
 		t.Fatalf("--json: %d\n%s%s", code, out, errOut)
 	}
 	crm := inv.Adapters[len(inv.Adapters)-1]
-	if crm.Adapter != "crmdb" || !crm.Described || len(crm.Terms) != 2 || crm.Records[0].Erase != processor.EraseAnonymizes {
+	if crm.Adapter != "crmdb" || !crm.Described || len(crm.Terms) != 2 || crm.Records[0].Erase != adapter.EraseAnonymizes {
 		t.Fatalf("crm: %+v", crm)
 	}
 	for _, a := range inv.Adapters {

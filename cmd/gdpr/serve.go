@@ -15,11 +15,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/console"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
+	"github.com/gdprkit/gdpr/store"
 	"github.com/gdprkit/gdpr/store/memstore"
 	"github.com/gdprkit/gdpr/store/sqlstore"
 )
@@ -214,7 +216,7 @@ func runServer(ctx context.Context, ln net.Listener, h http.Handler, p *processo
 }
 
 // openStore opens the request store --store names.
-func openStore(ctx context.Context, c *serveConfig) (processor.Store, func(), error) {
+func openStore(ctx context.Context, c *serveConfig) (store.Store, func(), error) {
 	switch c.store {
 	case "memory":
 		return memstore.New(), func() {}, nil
@@ -239,8 +241,8 @@ func openStore(ctx context.Context, c *serveConfig) (processor.Store, func(), er
 
 // loadAdapters builds the adapters of --demo, --data and --adapters, and
 // a function that closes what they opened.
-func loadAdapters(ctx context.Context, c *serveConfig, log *slog.Logger) ([]processor.Adapter, func(), error) {
-	var as []processor.Adapter
+func loadAdapters(ctx context.Context, c *serveConfig, log *slog.Logger) ([]adapter.Adapter, func(), error) {
+	var as []adapter.Adapter
 	closers := []io.Closer{}
 	closeAll := func() {
 		for _, cl := range closers {

@@ -39,7 +39,7 @@ func main() {
 // end. Idempotency keys derived from the email and subject make a rerun
 // after a crash create nothing twice.
 func eraseByEmail(ctx context.Context, c *gdpr.Client, email string) ([]*gdpr.Request, error) {
-	subjects, err := c.SearchSubjects(ctx, gdpr.SearchEmail, email)
+	subjects, err := c.SearchSubjects(ctx, gdpr.KindEmail, email)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
@@ -52,7 +53,7 @@ func main() {
 	if err := crm.LoadJSON(strings.NewReader(customers)); err != nil {
 		log.Fatal(err)
 	}
-	p, err := processor.New(memstore.New(), []processor.Adapter{crm},
+	p, err := processor.New(memstore.New(), []adapter.Adapter{crm},
 		processor.WithPolicy(processor.CurrentEmployees{}), processor.WithLogger(logger))
 	if err != nil {
 		log.Fatal(err)

@@ -38,7 +38,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	subjects, err := c.SearchSubjects(ctx, gdpr.SearchEmail, email)
+	subjects, err := c.SearchSubjects(ctx, gdpr.KindEmail, email)
 	if err != nil {
 		log.Fatal(err)
 	}

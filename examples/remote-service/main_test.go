@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/store/memstore"
@@ -36,7 +37,7 @@ func TestDSR(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := processor.New(memstore.New(), []processor.Adapter{remote},
+	p, err := processor.New(memstore.New(), []adapter.Adapter{remote},
 		processor.WithPolicy(processor.CurrentEmployees{}))
 	if err != nil {
 		t.Fatal(err)

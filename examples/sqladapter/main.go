@@ -20,6 +20,8 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/sqladapter"
 	"github.com/gdprkit/gdpr/processor"
 )
@@ -64,7 +66,7 @@ func run(ctx context.Context) error {
 	defer a.Close()
 
 	// The processor normalizes terms before adapters see them.
-	email, err := processor.Normalizer{}.Term(processor.Term{Kind: processor.KindEmail, Value: "Jo.Doe@Example.com"})
+	email, err := adapter.Normalizer{}.Term(gdpr.Term{Kind: gdpr.KindEmail, Value: "Jo.Doe@Example.com"})
 	if err != nil {
 		return err
 	}
@@ -79,8 +81,8 @@ func run(ctx context.Context) error {
 	}
 
 	fmt.Println("export:")
-	err = a.Export(ctx, processor.Op{RequestID: "example", ID: "example/export"}, []processor.Term{email},
-		func(r processor.Record) error {
+	err = a.Export(ctx, adapter.Op{RequestID: "example", ID: "example/export"}, []gdpr.Term{email},
+		func(r adapter.Record) error {
 			b, _ := json.Marshal(r.Fields)
 			fmt.Printf("  %s %s %s\n", r.Kind, r.ID, b)
 			return nil
@@ -90,8 +92,8 @@ func run(ctx context.Context) error {
 	}
 
 	policy := processor.CurrentEmployees{}
-	out, err := a.Erase(ctx, processor.Op{RequestID: "example", ID: "example/erase"}, []processor.Term{email},
-		func(ctx context.Context, r processor.Record) (string, bool, error) {
+	out, err := a.Erase(ctx, adapter.Op{RequestID: "example", ID: "example/erase"}, []gdpr.Term{email},
+		func(ctx context.Context, r adapter.Record) (string, bool, error) {
 			return policy.Retain(ctx, a.Name(), r)
 		})
 	if err != nil {

@@ -37,20 +37,20 @@ func Test(t *testing.T, svc Service) {
 	}
 
 	t.Run("SearchFindsEverySubject", func(t *testing.T) {
-		got, err := svc.SearchSubjects(ctx, gdpr.SearchEmail, demo.SamRiveraEmail)
+		got, err := svc.SearchSubjects(ctx, gdpr.KindEmail, demo.SamRiveraEmail)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if len(got) != 2 || got[0].UserID == "" || got[1].ExternalContactID == "" {
 			t.Fatalf("Sam's email found %+v, want the employee and the customer", got)
 		}
-		got, err = svc.SearchSubjects(ctx, gdpr.SearchName, demo.AlexMorgan)
+		got, err = svc.SearchSubjects(ctx, gdpr.KindName, demo.AlexMorgan)
 		if err != nil || len(got) != 3 {
 			t.Fatalf("Alex Morgan: %d subjects, %v; want 3 (two namesakes, one also in the dialer)", len(got), err)
 		}
 	})
 	t.Run("SearchNothingIsEmpty", func(t *testing.T) {
-		got, err := svc.SearchSubjects(ctx, gdpr.SearchEmail, "nobody@example.com")
+		got, err := svc.SearchSubjects(ctx, gdpr.KindEmail, "nobody@example.com")
 		if err != nil || len(got) != 0 {
 			t.Fatalf("got %v, %v; want none", got, err)
 		}
@@ -108,7 +108,7 @@ func Test(t *testing.T, svc Service) {
 		if done.Status != gdpr.StatusCompleted {
 			t.Fatalf("delete ended %s: %+v", done.Status, done.Steps)
 		}
-		left, err := svc.SearchSubjects(ctx, gdpr.SearchEmail, demo.SamRiveraEmail)
+		left, err := svc.SearchSubjects(ctx, gdpr.KindEmail, demo.SamRiveraEmail)
 		if err != nil || len(left) != 1 || left[0].UserID == "" {
 			t.Fatalf("after erasure the email finds %+v, %v; want only the retained employee", left, err)
 		}

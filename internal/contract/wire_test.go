@@ -203,7 +203,7 @@ func TestCassetteFaults(t *testing.T) {
 	c := cassetteClient(t, "faults", faults, gdpr.WithRetry(4, time.Millisecond, 10*time.Millisecond, 5*time.Second))
 	ctx := context.Background()
 	for i, q := range []string{demo.SamRiveraEmail, demo.LenaFischerEmail, demo.JordanBlakeEmail} {
-		got, err := c.SearchSubjects(ctx, gdpr.SearchEmail, q)
+		got, err := c.SearchSubjects(ctx, gdpr.KindEmail, q)
 		if err != nil || len(got) == 0 {
 			t.Fatalf("search %d (through a fault): %v, %v", i, got, err)
 		}

@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"io/fs"
 
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/store/memstore"
@@ -125,7 +126,7 @@ func Processor(opts ...processor.Option) (*processor.Processor, error) {
 	if err != nil {
 		return nil, err
 	}
-	adapters := make([]processor.Adapter, len(mems))
+	adapters := make([]adapter.Adapter, len(mems))
 	for i, a := range mems {
 		adapters[i] = a
 	}

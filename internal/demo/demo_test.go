@@ -8,6 +8,7 @@ import (
 	"github.com/nyaruka/phonenumbers"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
@@ -47,15 +48,15 @@ func TestAdapters(t *testing.T) {
 }
 
 // found returns, per store, the records of the people a term finds.
-func found(t *testing.T, stores map[string]*memadapter.Adapter, k processor.Kind, v string) map[string][]processor.Record {
+func found(t *testing.T, stores map[string]*memadapter.Adapter, k gdpr.Kind, v string) map[string][]adapter.Record {
 	t.Helper()
-	term, err := processor.Normalizer{}.Term(processor.Term{Kind: k, Value: v})
+	term, err := adapter.Normalizer{}.Term(gdpr.Term{Kind: k, Value: v})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := make(map[string][]processor.Record)
+	m := make(map[string][]adapter.Record)
 	for name, a := range stores {
-		err := a.Export(t.Context(), processor.Op{}, []processor.Term{term}, func(r processor.Record) error {
+		err := a.Export(t.Context(), adapter.Op{}, []gdpr.Term{term}, func(r adapter.Record) error {
 			if r.Fields["person"] == nil {
 				m[name] = append(m[name], r)
 			}
@@ -70,7 +71,7 @@ func found(t *testing.T, stores map[string]*memadapter.Adapter, k processor.Kind
 
 func TestNotablePeople(t *testing.T) {
 	stores := load(t)
-	keys := func(m map[string][]processor.Record) map[string][]string {
+	keys := func(m map[string][]adapter.Record) map[string][]string {
 		out := make(map[string][]string)
 		for name, recs := range m {
 			for _, r := range recs {
@@ -81,29 +82,29 @@ func TestNotablePeople(t *testing.T) {
 	}
 	cases := []struct {
 		name string
-		kind processor.Kind
+		kind gdpr.Kind
 		v    string
 		want map[string][]string
 	}{
-		{"namesakes", processor.KindName, demo.AlexMorgan, map[string][]string{
+		{"namesakes", gdpr.KindName, demo.AlexMorgan, map[string][]string{
 			demo.CRM: {"externalContact/c-0002", "externalContact/c-0003"}, demo.Dialer: {"dialerContact/d-0001"}}},
-		{"Alex Morgan of London", processor.KindEmail, demo.AlexMorganLondonEmail, map[string][]string{
+		{"Alex Morgan of London", gdpr.KindEmail, demo.AlexMorganLondonEmail, map[string][]string{
 			demo.CRM: {"externalContact/c-0002"}}},
-		{"Alex Morgan of London by phone", processor.KindPhone, demo.AlexMorganLondonPhone, map[string][]string{
+		{"Alex Morgan of London by phone", gdpr.KindPhone, demo.AlexMorganLondonPhone, map[string][]string{
 			demo.CRM: {"externalContact/c-0002"}}},
-		{"Alex Morgan of Seattle", processor.KindEmail, demo.AlexMorganSeattleEmail, map[string][]string{
+		{"Alex Morgan of Seattle", gdpr.KindEmail, demo.AlexMorganSeattleEmail, map[string][]string{
 			demo.CRM: {"externalContact/c-0003"}, demo.Dialer: {"dialerContact/d-0001"}}},
-		{"Alex Morgan of Seattle by phone", processor.KindPhone, demo.AlexMorganSeattlePhone, map[string][]string{
+		{"Alex Morgan of Seattle by phone", gdpr.KindPhone, demo.AlexMorganSeattlePhone, map[string][]string{
 			demo.CRM: {"externalContact/c-0003"}, demo.Dialer: {"dialerContact/d-0001"}}},
-		{"Sam Rivera", processor.KindEmail, demo.SamRiveraEmail, map[string][]string{
+		{"Sam Rivera", gdpr.KindEmail, demo.SamRiveraEmail, map[string][]string{
 			demo.Directory: {"user/u-0001"}, demo.CRM: {"externalContact/c-0001"}}},
-		{"Sam Rivera by work phone", processor.KindPhone, demo.SamRiveraWorkPhone, map[string][]string{
+		{"Sam Rivera by work phone", gdpr.KindPhone, demo.SamRiveraWorkPhone, map[string][]string{
 			demo.Directory: {"user/u-0001"}}},
-		{"Jordan Blake", processor.KindEmail, demo.JordanBlakeEmail, map[string][]string{
+		{"Jordan Blake", gdpr.KindEmail, demo.JordanBlakeEmail, map[string][]string{
 			demo.Directory: {"user/u-0002"}}},
-		{"Lena Fischer", processor.KindEmail, "LENA.FISCHER@xn--BCHER-KVA.example", map[string][]string{
+		{"Lena Fischer", gdpr.KindEmail, "LENA.FISCHER@xn--BCHER-KVA.example", map[string][]string{
 			demo.CRM: {"externalContact/c-0004"}}},
-		{"Lena Fischer by name", processor.KindName, demo.LenaFischer, map[string][]string{
+		{"Lena Fischer by name", gdpr.KindName, demo.LenaFischer, map[string][]string{
 			demo.CRM: {"externalContact/c-0004"}}},
 	}
 	for _, c := range cases {
@@ -111,8 +112,8 @@ func TestNotablePeople(t *testing.T) {
 			t.Errorf("%s: records found mismatch (-want +got):\n%s", c.name, diff)
 		}
 	}
-	sam := found(t, stores, processor.KindEmail, demo.SamRiveraEmail)[demo.Directory][0]
-	jordan := found(t, stores, processor.KindEmail, demo.JordanBlakeEmail)[demo.Directory][0]
+	sam := found(t, stores, gdpr.KindEmail, demo.SamRiveraEmail)[demo.Directory][0]
+	jordan := found(t, stores, gdpr.KindEmail, demo.JordanBlakeEmail)[demo.Directory][0]
 	if sam.Fields["employment"] != "current" || sam.Fields["name"] != demo.SamRivera ||
 		jordan.Fields["employment"] != "former" || jordan.Fields["name"] != demo.JordanBlake {
 		t.Errorf("employees: Sam %v, Jordan %v; want Sam Rivera current and Jordan Blake former", sam.Fields, jordan.Fields)
@@ -133,7 +134,7 @@ func TestSharedAndInternational(t *testing.T) {
 				t.Fatalf("dialer phone of %s: %v", r.ID, err)
 			}
 			regions[phonenumbers.GetRegionCodeForNumber(n)] = true
-			got, err := stores[demo.CRM].Search(t.Context(), processor.Term{Kind: processor.KindPhone, Value: p})
+			got, err := stores[demo.CRM].Search(t.Context(), gdpr.Term{Kind: gdpr.KindPhone, Value: p})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -155,13 +156,13 @@ func TestSharedAndInternational(t *testing.T) {
 // anonymizes.
 func TestEraseSamRivera(t *testing.T) {
 	stores := load(t)
-	term := processor.Term{Kind: processor.KindEmail, Value: demo.SamRiveraEmail}
+	term := gdpr.Term{Kind: gdpr.KindEmail, Value: demo.SamRiveraEmail}
 	for _, name := range []string{demo.Directory, demo.CRM, demo.Dialer} {
 		a := stores[name]
-		keep := func(ctx context.Context, rec processor.Record) (string, bool, error) {
+		keep := func(ctx context.Context, rec adapter.Record) (string, bool, error) {
 			return processor.CurrentEmployees{}.Retain(ctx, name, rec)
 		}
-		out, err := a.Erase(t.Context(), processor.Op{RequestID: "req-1", ID: "req-1/" + name}, []processor.Term{term}, keep)
+		out, err := a.Erase(t.Context(), adapter.Op{RequestID: "req-1", ID: "req-1/" + name}, []gdpr.Term{term}, keep)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -181,7 +182,7 @@ func TestEraseSamRivera(t *testing.T) {
 			}
 		}
 	}
-	got := found(t, stores, processor.KindEmail, demo.SamRiveraEmail)
+	got := found(t, stores, gdpr.KindEmail, demo.SamRiveraEmail)
 	if len(got[demo.Directory]) != 1 || len(got[demo.CRM]) != 0 {
 		t.Errorf("after erasure Sam Rivera's email finds %v, want the directory record only", got)
 	}

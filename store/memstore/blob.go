@@ -6,7 +6,8 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // Blobs are held in pieces that start at firstChunk bytes and double up
@@ -64,7 +65,7 @@ func (s *Store) OpenBlob(ctx context.Context, key string) (io.ReadCloser, error)
 	b, ok := s.blobs[key]
 	s.blobMu.RUnlock()
 	if !ok {
-		return nil, fmt.Errorf("memstore: open blob %q: %w", key, processor.ErrNotFound)
+		return nil, fmt.Errorf("memstore: open blob %q: %w", key, gdpr.ErrNotFound)
 	}
 	readers := make([]io.Reader, len(b))
 	for i, c := range b {
@@ -100,7 +101,7 @@ func (c ctxReader) Read(p []byte) (int, error) {
 // UpdateWithBlob is Update, which also stores data under key, replacing
 // any blob there, in the same step: when it returns an error, neither
 // the job nor the blob has changed.
-func (s *Store) UpdateWithBlob(ctx context.Context, job *processor.Job, key string, data []byte, evs ...processor.Event) error {
+func (s *Store) UpdateWithBlob(ctx context.Context, job *store.Job, key string, data []byte, evs ...store.Event) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("memstore: update: %w", err)
 	}

@@ -6,15 +6,16 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // Claim leases the claimable job with the earliest NextRun (then the
 // smallest request id) to the caller until until, marking it with token,
-// and returns a copy of it; an error matching processor.ErrNoWork when no
+// and returns a copy of it; an error matching store.ErrNoWork when no
 // job is claimable at now. The token must not be "". Claim takes time
 // logarithmic in the number of queued jobs.
-func (s *Store) Claim(ctx context.Context, token string, now, until time.Time) (*processor.Job, error) {
+func (s *Store) Claim(ctx context.Context, token string, now, until time.Time) (*store.Job, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("memstore: claim: %w", err)
 	}
@@ -47,11 +48,11 @@ func (s *Store) Claim(ctx context.Context, token string, now, until time.Time) (
 		s.place(e)
 		return e.job.Clone(), nil
 	}
-	return nil, fmt.Errorf("memstore: claim: %w", processor.ErrNoWork)
+	return nil, fmt.Errorf("memstore: claim: %w", store.ErrNoWork)
 }
 
 // Renew extends the lease marked token on the organization's job with the
-// request id to until. It returns an error matching processor.ErrLeaseLost
+// request id to until. It returns an error matching store.ErrLeaseLost
 // when the job no longer carries token, or processor.ErrNotFound when there
 // is no such job. A lease that ended but has not passed to another caller
 // can be renewed.
@@ -63,10 +64,10 @@ func (s *Store) Renew(ctx context.Context, org, id, token string, until time.Tim
 	defer s.mu.Unlock()
 	e, ok := s.jobs[jobKey{org, id}]
 	if !ok {
-		return fmt.Errorf("memstore: renew request %q: %w", id, processor.ErrNotFound)
+		return fmt.Errorf("memstore: renew request %q: %w", id, gdpr.ErrNotFound)
 	}
 	if token == "" || e.job.LeaseToken != token || e.job.LeaseUntil.IsZero() {
-		return fmt.Errorf("memstore: renew request %q: %w", id, processor.ErrLeaseLost)
+		return fmt.Errorf("memstore: renew request %q: %w", id, store.ErrLeaseLost)
 	}
 	e.job.LeaseUntil = until.Round(0)
 	s.place(e)

@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // Events returns the organization's audit events with Seq greater than
 // after, in Seq order, at most limit of them (0: all). The slice is the
 // caller's own.
-func (s *Store) Events(ctx context.Context, org string, after int64, limit int) ([]processor.Event, error) {
+func (s *Store) Events(ctx context.Context, org string, after int64, limit int) ([]store.Event, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("memstore: events: %w", err)
 	}
@@ -29,12 +29,12 @@ func (s *Store) Events(ctx context.Context, org string, after int64, limit int) 
 	return c.copy(from, to), nil
 }
 
-var _ processor.RequestEventer = (*Store)(nil)
+var _ store.RequestEventer = (*Store)(nil)
 
 // RequestEvents returns the organization's audit events about the request
 // id, in Seq order, from an index kept per request: its cost follows the
 // request's events, not the chain's length.
-func (s *Store) RequestEvents(ctx context.Context, org, id string) ([]processor.Event, error) {
+func (s *Store) RequestEvents(ctx context.Context, org, id string) ([]store.Event, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("memstore: request events: %w", err)
 	}
@@ -45,7 +45,7 @@ func (s *Store) RequestEvents(ctx context.Context, org, id string) ([]processor.
 		return nil, nil
 	}
 	idx := c.byRequest[id]
-	out := make([]processor.Event, len(idx))
+	out := make([]store.Event, len(idx))
 	for i, n := range idx {
 		out[i] = c.chunks[n/chunkSize][n%chunkSize]
 	}
@@ -53,7 +53,7 @@ func (s *Store) RequestEvents(ctx context.Context, org, id string) ([]processor.
 }
 
 // appendEvents seals evs onto org's chain. The caller holds s.mu.
-func (s *Store) appendEvents(org string, evs ...processor.Event) {
+func (s *Store) appendEvents(org string, evs ...store.Event) {
 	c := s.events[org]
 	if c == nil {
 		c = new(chain)
@@ -64,7 +64,7 @@ func (s *Store) appendEvents(org string, evs ...processor.Event) {
 		// Durable stores keep microseconds; seal what they would return,
 		// so that a chain verifies whichever store it came from.
 		ev.Time = ev.Time.Truncate(time.Microsecond)
-		c.append(processor.SealEvent(ev, c.last()))
+		c.append(store.SealEvent(ev, c.last()))
 	}
 }
 
@@ -74,22 +74,22 @@ const chunkSize = 1024
 // chain is an organization's events, Seq i at index i-1, kept in chunks so
 // that a long chain grows without copying the events it holds.
 type chain struct {
-	chunks    [][]processor.Event
+	chunks    [][]store.Event
 	n         int
 	byRequest map[string][]int // request id → indexes of its events
 }
 
 // last returns the newest event, nil when there is none.
-func (c *chain) last() *processor.Event {
+func (c *chain) last() *store.Event {
 	if c.n == 0 {
 		return nil
 	}
 	return &c.chunks[(c.n-1)/chunkSize][(c.n-1)%chunkSize]
 }
 
-func (c *chain) append(ev processor.Event) {
+func (c *chain) append(ev store.Event) {
 	if c.n%chunkSize == 0 {
-		c.chunks = append(c.chunks, make([]processor.Event, 0, chunkSize))
+		c.chunks = append(c.chunks, make([]store.Event, 0, chunkSize))
 	}
 	k := len(c.chunks) - 1
 	c.chunks[k] = append(c.chunks[k], ev)
@@ -101,8 +101,8 @@ func (c *chain) append(ev processor.Event) {
 }
 
 // copy returns a copy of the events at indexes from to to (exclusive).
-func (c *chain) copy(from, to int) []processor.Event {
-	out := make([]processor.Event, 0, to-from)
+func (c *chain) copy(from, to int) []store.Event {
+	out := make([]store.Event, 0, to-from)
 	for i := from; i < to; {
 		chunk := c.chunks[i/chunkSize][i%chunkSize:]
 		chunk = chunk[:min(len(chunk), to-i)]

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 	"github.com/gdprkit/gdpr/store/memstore"
 )
 
@@ -18,7 +18,7 @@ func Example() {
 	now := time.Date(2026, time.March, 14, 9, 0, 0, 0, time.UTC)
 	s := memstore.New()
 
-	job := &processor.Job{
+	job := &store.Job{
 		Org: "acme",
 		Request: gdpr.Request{
 			ID:          "req-1",
@@ -29,7 +29,7 @@ func Example() {
 		},
 		NextRun: now,
 	}
-	created := processor.Event{RequestID: "req-1", Time: now, Type: "created", Status: gdpr.StatusInitiated}
+	created := store.Event{RequestID: "req-1", Time: now, Type: "created", Status: gdpr.StatusInitiated}
 	if _, _, err := s.Create(ctx, job, created); err != nil {
 		fmt.Println(err)
 		return
@@ -44,14 +44,14 @@ func Example() {
 
 	claimed.Request.Status = gdpr.StatusCompleted
 	claimed.LeaseUntil = time.Time{} // release the lease
-	done := processor.Event{RequestID: "req-1", Time: now.Add(time.Second), Type: "status", Status: gdpr.StatusCompleted}
+	done := store.Event{RequestID: "req-1", Time: now.Add(time.Second), Type: "status", Status: gdpr.StatusCompleted}
 	if err := s.Update(ctx, claimed, done); err != nil {
 		fmt.Println(err)
 		return
 	}
 
 	_, err = s.Claim(ctx, "worker-2", now.Add(time.Hour), now.Add(time.Hour+time.Minute))
-	fmt.Println("more work:", !errors.Is(err, processor.ErrNoWork))
+	fmt.Println("more work:", !errors.Is(err, store.ErrNoWork))
 
 	events, err := s.Events(ctx, "acme", 0, 0)
 	if err != nil {
@@ -61,7 +61,7 @@ func Example() {
 	for _, ev := range events {
 		fmt.Println(ev.Seq, ev.Type, ev.Status)
 	}
-	fmt.Println("chain verifies:", processor.VerifyChain(nil, events) == nil)
+	fmt.Println("chain verifies:", store.VerifyChain(nil, events) == nil)
 	// Output:
 	// claimed req-1 by worker-1
 	// more work: false

@@ -7,28 +7,28 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
-var _ processor.FinishedLister = (*Store)(nil)
+var _ store.FinishedLister = (*Store)(nil)
 
 // Finished returns copies of up to limit jobs (0: no limit), of every
 // organization, that are final, not minimized and last modified before
 // before, oldest first. It takes time linear in the number of jobs held.
-func (s *Store) Finished(ctx context.Context, before time.Time, limit int) ([]*processor.Job, error) {
+func (s *Store) Finished(ctx context.Context, before time.Time, limit int) ([]*store.Job, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("memstore: finished: %w", err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var match []*processor.Job
+	var match []*store.Job
 	for _, e := range s.jobs {
 		j := e.job
 		if j.Request.Status.Done() && j.Minimized.IsZero() && j.Request.ModifiedDate.Before(before) {
 			match = append(match, j)
 		}
 	}
-	slices.SortFunc(match, func(a, b *processor.Job) int {
+	slices.SortFunc(match, func(a, b *store.Job) int {
 		if c := a.Request.ModifiedDate.Compare(b.Request.ModifiedDate.Time); c != 0 {
 			return c
 		}
@@ -40,7 +40,7 @@ func (s *Store) Finished(ctx context.Context, before time.Time, limit int) ([]*p
 	if limit > 0 && limit < len(match) {
 		match = match[:limit]
 	}
-	jobs := make([]*processor.Job, len(match))
+	jobs := make([]*store.Job, len(match))
 	for i, j := range match {
 		jobs[i] = j.Clone()
 	}

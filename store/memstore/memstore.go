@@ -1,13 +1,13 @@
-// Package memstore is a processor.Store that keeps everything in memory.
+// Package memstore is a store.Store that keeps everything in memory.
 //
 // It is for tests, demos and a single process that can afford to lose its
 // requests: nothing is written to disk, so every request, audit event and
 // export archive is lost when the process exits or crashes. A processor
 // that must keep what it accepted uses a durable store (store/sqlstore).
 //
-// The Store keeps every contract of [processor.Store]: it is safe for
+// The Store keeps every contract of [store.Store]: it is safe for
 // concurrent use, copies jobs on the way in and out, chains each
-// organization's audit events with [processor.SealEvent], and hands a job to
+// organization's audit events with [store.SealEvent], and hands a job to
 // one lease holder at a time. Claim takes logarithmic time in the number of
 // queued jobs, so a Store holding a large backlog stays fast. New starts no
 // goroutines; a Store needs no closing and is released by dropping it.
@@ -21,12 +21,12 @@ import (
 	"sync"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
-var _ processor.Store = (*Store)(nil)
+var _ store.Store = (*Store)(nil)
 
-// Store is an in-memory processor.Store. Create one with New; the zero
+// Store is an in-memory store.Store. Create one with New; the zero
 // Store is not usable. A Store is safe for concurrent use by any number of
 // goroutines and processors within one process.
 type Store struct {
@@ -48,7 +48,7 @@ type idemKey struct{ org, key string }
 
 // entry is a stored job and its place in the claim queues.
 type entry struct {
-	job   *processor.Job
+	job   *store.Job
 	queue *queue // the queue holding the entry, nil when in none
 	index int    // the entry's index in queue
 }
@@ -71,7 +71,7 @@ func New() *Store {
 // created with it, for later Creates and for FindKey, even if Update changes
 // that job's IdempotencyKey. A request id the organization already holds is
 // refused with an error matching gdpr.ErrConflict.
-func (s *Store) Create(ctx context.Context, job *processor.Job, ev processor.Event) (*processor.Job, bool, error) {
+func (s *Store) Create(ctx context.Context, job *store.Job, ev store.Event) (*store.Job, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, false, fmt.Errorf("memstore: create: %w", err)
 	}
@@ -108,7 +108,7 @@ func (s *Store) Create(ctx context.Context, job *processor.Job, ev processor.Eve
 // FindKey returns a copy of the organization's job that Create stored with
 // the idempotency key, or an error matching processor.ErrNotFound. The
 // empty key matches no job, and keys of other organizations never match.
-func (s *Store) FindKey(ctx context.Context, org, key string) (*processor.Job, error) {
+func (s *Store) FindKey(ctx context.Context, org, key string) (*store.Job, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("memstore: find key: %w", err)
 	}
@@ -116,14 +116,14 @@ func (s *Store) FindKey(ctx context.Context, org, key string) (*processor.Job, e
 	defer s.mu.Unlock()
 	e, ok := s.idem[idemKey{org, key}]
 	if !ok || key == "" {
-		return nil, fmt.Errorf("memstore: find key: %w", processor.ErrNotFound)
+		return nil, fmt.Errorf("memstore: find key: %w", gdpr.ErrNotFound)
 	}
 	return e.job.Clone(), nil
 }
 
 // Get returns a copy of the organization's job with the request id, or an
 // error matching processor.ErrNotFound.
-func (s *Store) Get(ctx context.Context, org, id string) (*processor.Job, error) {
+func (s *Store) Get(ctx context.Context, org, id string) (*store.Job, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("memstore: get: %w", err)
 	}
@@ -131,7 +131,7 @@ func (s *Store) Get(ctx context.Context, org, id string) (*processor.Job, error)
 	defer s.mu.Unlock()
 	e, ok := s.jobs[jobKey{org, id}]
 	if !ok {
-		return nil, fmt.Errorf("memstore: get request %q: %w", id, processor.ErrNotFound)
+		return nil, fmt.Errorf("memstore: get request %q: %w", id, gdpr.ErrNotFound)
 	}
 	return e.job.Clone(), nil
 }
@@ -140,20 +140,20 @@ func (s *Store) Get(ctx context.Context, org, id string) (*processor.Job, error)
 // (Request.CreatedDate, then request id, descending), paged by f.Offset and
 // f.Limit, and how many jobs pass f in all. It takes time linear in the
 // organization's jobs.
-func (s *Store) List(ctx context.Context, org string, f processor.Filter) ([]*processor.Job, int, error) {
+func (s *Store) List(ctx context.Context, org string, f store.Filter) ([]*store.Job, int, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, 0, fmt.Errorf("memstore: list: %w", err)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 
-	var match []*processor.Job
+	var match []*store.Job
 	for _, e := range s.orgs[org] {
 		if f.Match(e.job) {
 			match = append(match, e.job)
 		}
 	}
-	slices.SortFunc(match, func(a, b *processor.Job) int {
+	slices.SortFunc(match, func(a, b *store.Job) int {
 		if c := b.Request.CreatedDate.Compare(a.Request.CreatedDate.Time); c != 0 {
 			return c
 		}
@@ -164,7 +164,7 @@ func (s *Store) List(ctx context.Context, org string, f processor.Filter) ([]*pr
 	if f.Limit > 0 && f.Limit < len(page) {
 		page = page[:f.Limit]
 	}
-	jobs := make([]*processor.Job, len(page))
+	jobs := make([]*store.Job, len(page))
 	for i, j := range page {
 		jobs[i] = j.Clone()
 	}
@@ -174,9 +174,9 @@ func (s *Store) List(ctx context.Context, org string, f processor.Filter) ([]*pr
 // Update replaces the stored job with a copy of job and appends evs to the
 // chain of job.Org, provided the stored job's LeaseToken equals
 // job.LeaseToken. Otherwise it stores nothing and returns an error matching
-// processor.ErrLeaseLost, or processor.ErrNotFound when the organization
+// store.ErrLeaseLost, or processor.ErrNotFound when the organization
 // holds no job with that request id.
-func (s *Store) Update(ctx context.Context, job *processor.Job, evs ...processor.Event) error {
+func (s *Store) Update(ctx context.Context, job *store.Job, evs ...store.Event) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("memstore: update: %w", err)
 	}
@@ -186,13 +186,13 @@ func (s *Store) Update(ctx context.Context, job *processor.Job, evs ...processor
 }
 
 // updateLocked is Update, with s.mu held.
-func (s *Store) updateLocked(job *processor.Job, evs []processor.Event) error {
+func (s *Store) updateLocked(job *store.Job, evs []store.Event) error {
 	e, ok := s.jobs[jobKey{job.Org, job.Request.ID}]
 	if !ok {
-		return fmt.Errorf("memstore: update request %q: %w", job.Request.ID, processor.ErrNotFound)
+		return fmt.Errorf("memstore: update request %q: %w", job.Request.ID, gdpr.ErrNotFound)
 	}
 	if e.job.LeaseToken != job.LeaseToken {
-		return fmt.Errorf("memstore: update request %q: %w", job.Request.ID, processor.ErrLeaseLost)
+		return fmt.Errorf("memstore: update request %q: %w", job.Request.ID, store.ErrLeaseLost)
 	}
 	e.job = storedCopy(job)
 	s.place(e)
@@ -203,7 +203,7 @@ func (s *Store) updateLocked(job *processor.Job, evs []processor.Event) error {
 // storedCopy returns the copy of j that the store keeps: deep, and with
 // the monotonic clock readings stripped from the times the queues order
 // by, so that comparisons use wall time only.
-func storedCopy(j *processor.Job) *processor.Job {
+func storedCopy(j *store.Job) *store.Job {
 	c := j.Clone()
 	c.NextRun = c.NextRun.Round(0)
 	c.LeaseUntil = c.LeaseUntil.Round(0)

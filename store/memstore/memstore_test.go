@@ -7,13 +7,13 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
-	"github.com/gdprkit/gdpr/processortest"
+	"github.com/gdprkit/gdpr/store"
 	"github.com/gdprkit/gdpr/store/memstore"
+	"github.com/gdprkit/gdpr/store/storetest"
 )
 
 func TestStore(t *testing.T) {
-	processortest.TestStore(t, func(*testing.T) processor.Store { return memstore.New() })
+	storetest.TestStore(t, func(*testing.T) store.Store { return memstore.New() })
 }
 
 // BenchmarkClaimUpdate measures one turn of a worker: claim the due job
@@ -30,7 +30,7 @@ func BenchmarkClaimUpdate(b *testing.B) {
 	fill := func(count int) {
 		for range count {
 			id := fmt.Sprintf("req-%08d", n)
-			job := &processor.Job{
+			job := &store.Job{
 				Org: "org-bench",
 				Request: gdpr.Request{
 					ID:          id,
@@ -42,7 +42,7 @@ func BenchmarkClaimUpdate(b *testing.B) {
 				// Due over the past day, in an order unlike creation's.
 				NextRun: now.Add(-time.Duration(n*7919%86_400) * time.Second),
 			}
-			ev := processor.Event{RequestID: id, Time: now, Type: "created", Status: gdpr.StatusInitiated}
+			ev := store.Event{RequestID: id, Time: now, Type: "created", Status: gdpr.StatusInitiated}
 			if _, _, err := s.Create(ctx, job, ev); err != nil {
 				b.Fatal(err)
 			}
@@ -68,7 +68,7 @@ func BenchmarkClaimUpdate(b *testing.B) {
 			b.Fatal(err)
 		}
 		job.Request.Status, job.LeaseUntil = gdpr.StatusCompleted, time.Time{}
-		ev := processor.Event{RequestID: job.Request.ID, Time: now, Type: "status", Status: gdpr.StatusCompleted}
+		ev := store.Event{RequestID: job.Request.ID, Time: now, Type: "status", Status: gdpr.StatusCompleted}
 		if err := s.Update(ctx, job, ev); err != nil {
 			b.Fatal(err)
 		}

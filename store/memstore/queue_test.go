@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 	"github.com/gdprkit/gdpr/store/memstore"
 )
 
@@ -22,15 +22,15 @@ func TestClaimModel(t *testing.T) {
 	at := func() time.Time { return base.Add(time.Duration(rng.IntN(60)) * time.Minute) }
 
 	s := memstore.New()
-	model := map[string]*processor.Job{} // what the store should hold
+	model := map[string]*store.Job{} // what the store should hold
 	var ids []string
 
-	claimable := func(j *processor.Job, now time.Time) bool {
+	claimable := func(j *store.Job, now time.Time) bool {
 		return !j.Request.Status.Done() && !j.NextRun.After(now) &&
 			(j.LeaseToken == "" || j.LeaseUntil.Before(now))
 	}
 	want := func(now time.Time) string {
-		var best *processor.Job
+		var best *store.Job
 		for _, j := range model {
 			if !claimable(j, now) {
 				continue
@@ -51,8 +51,8 @@ func TestClaimModel(t *testing.T) {
 		switch r := rng.IntN(10); {
 		case r < 2 || len(ids) == 0:
 			id := fmt.Sprintf("req-%05d", len(ids))
-			j := &processor.Job{Org: "org", Request: gdpr.Request{ID: id, Status: gdpr.StatusInitiated}, NextRun: at()}
-			if _, _, err := s.Create(ctx, j, processor.Event{RequestID: id, Time: base}); err != nil {
+			j := &store.Job{Org: "org", Request: gdpr.Request{ID: id, Status: gdpr.StatusInitiated}, NextRun: at()}
+			if _, _, err := s.Create(ctx, j, store.Event{RequestID: id, Time: base}); err != nil {
 				t.Fatal(err)
 			}
 			model[id], ids = j.Clone(), append(ids, id)
@@ -66,7 +66,7 @@ func TestClaimModel(t *testing.T) {
 			gotID := ""
 			if err == nil {
 				gotID = j.Request.ID
-			} else if !errors.Is(err, processor.ErrNoWork) {
+			} else if !errors.Is(err, store.ErrNoWork) {
 				t.Fatal(err)
 			}
 			if gotID != wantID {
@@ -94,7 +94,7 @@ func TestClaimModel(t *testing.T) {
 			err := s.Renew(ctx, j.Org, j.Request.ID, j.LeaseToken, until)
 			leased := j.LeaseToken != "" && !j.LeaseUntil.IsZero()
 			switch {
-			case !leased && !errors.Is(err, processor.ErrLeaseLost):
+			case !leased && !errors.Is(err, store.ErrLeaseLost):
 				t.Fatalf("op %d: Renew of an unleased or released job: %v, want ErrLeaseLost", op, err)
 			case leased && err != nil:
 				t.Fatalf("op %d: Renew: %v", op, err)

@@ -11,7 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // maxBatch is how many changes one transaction of the writer holds at most.
@@ -49,7 +49,7 @@ type change struct {
 	args   []any
 	extra  []statement // run after query in the same transaction; they change nothing when query changed no row
 	scan   func(row scanner) error
-	events []processor.Event
+	events []store.Event
 	settle func(ctx context.Context, q querier) error
 	// changed is whether the statement changed a row in the transaction
 	// that gave the change its outcome; read it once do has returned nil.
@@ -290,7 +290,7 @@ func (w *writer) commit(changes []*change) ([]error, error) {
 	}
 	outcomes := make([]error, len(changes))
 	var orgs []string
-	events := map[string][]processor.Event{}
+	events := map[string][]store.Event{}
 	for i, c := range changes {
 		evs, err := w.apply(ctx, tx, q, c)
 		var r *refusal
@@ -325,7 +325,7 @@ func (w *writer) commit(changes []*change) ([]error, error) {
 }
 
 // apply writes c inside tx and returns the events to append for it.
-func (w *writer) apply(ctx context.Context, tx *sql.Tx, q querier, c *change) ([]processor.Event, error) {
+func (w *writer) apply(ctx context.Context, tx *sql.Tx, q querier, c *change) ([]store.Event, error) {
 	var err error
 	if c.scan != nil {
 		err = c.scan(tx.QueryRowContext(ctx, w.d.q(c.query), c.args...))

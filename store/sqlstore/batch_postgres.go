@@ -12,7 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // rollbackTimeout bounds the rollback of a transaction of the writer that
@@ -67,7 +67,7 @@ func (w *writer) pipeline(ctx context.Context, conn *pgx.Conn, changes []*change
 	for _, org := range orgs {
 		b.Queue(lockChainHead, org)
 	}
-	heads := make(map[string]processor.Event, len(orgs))
+	heads := make(map[string]store.Event, len(orgs))
 	br := conn.SendBatch(ctx, b)
 	err := func() error {
 		if _, err := br.Exec(); err != nil {
@@ -79,7 +79,7 @@ func (w *writer) pipeline(ctx context.Context, conn *pgx.Conn, changes []*change
 			}
 		}
 		for _, org := range orgs {
-			var head processor.Event
+			var head store.Event
 			if err := br.QueryRow().Scan(&head.Seq, &head.Hash); err != nil {
 				return fmt.Errorf("lock audit chain: %w", err)
 			}
@@ -98,7 +98,7 @@ func (w *writer) pipeline(ctx context.Context, conn *pgx.Conn, changes []*change
 		return conn.QueryRow(ctx, query, args...)
 	}
 	outcomes := make([]error, len(changes))
-	events := map[string][]processor.Event{}
+	events := map[string][]store.Event{}
 	for i, c := range changes {
 		if c.changed {
 			events[c.org] = append(events[c.org], c.events...)
@@ -146,7 +146,7 @@ func (c *change) read(br pgx.BatchResults) error {
 // chain, whose head is locked, inserts them and commits, in one round
 // trip. It returns a *txError when the transaction failed.
 func (w *writer) commitEvents(ctx context.Context, conn *pgx.Conn, orgs []string,
-	heads map[string]processor.Event, events map[string][]processor.Event) error {
+	heads map[string]store.Event, events map[string][]store.Event) error {
 	b := &pgx.Batch{}
 	for _, org := range orgs {
 		if evs := events[org]; len(evs) > 0 {

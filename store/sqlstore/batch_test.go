@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // TestConcurrentChanges makes many creates and updates at once, of two
@@ -29,10 +29,10 @@ func TestConcurrentChanges(t *testing.T) {
 	})
 }
 
-func testConcurrentChanges(t *testing.T, s processor.Store) {
+func testConcurrentChanges(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	const n = 40
-	jobs := make([]*processor.Job, n)
+	jobs := make([]*store.Job, n)
 	for i := range jobs {
 		j := newTestJob(fmt.Sprintf("req-%02d", i))
 		j.Org = []string{"org-a", "org-b"}[i%2]
@@ -73,7 +73,7 @@ func testConcurrentChanges(t *testing.T, s processor.Store) {
 		wg.Go(func() {
 			u := j.Clone()
 			u.Request.Status = gdpr.StatusSearching
-			ev := processor.Event{RequestID: u.Request.ID, Time: time.Now(), Type: "status", Status: u.Request.Status}
+			ev := store.Event{RequestID: u.Request.ID, Time: time.Now(), Type: "status", Status: u.Request.Status}
 			if i%2 == 1 {
 				u.LeaseToken = "not-the-holder"
 			}
@@ -82,7 +82,7 @@ func testConcurrentChanges(t *testing.T, s processor.Store) {
 	}
 	wg.Go(func() {
 		ghost := newTestJob("req-missing")
-		if err := s.Update(ctx, ghost); !errors.Is(err, processor.ErrNotFound) {
+		if err := s.Update(ctx, ghost); !errors.Is(err, gdpr.ErrNotFound) {
 			t.Errorf("update of a missing job: %v, want ErrNotFound", err)
 		}
 	})
@@ -90,7 +90,7 @@ func testConcurrentChanges(t *testing.T, s processor.Store) {
 	for i, j := range jobs {
 		want, status := error(nil), gdpr.StatusSearching
 		if i%2 == 1 {
-			want, status = processor.ErrLeaseLost, gdpr.StatusInitiated
+			want, status = store.ErrLeaseLost, gdpr.StatusInitiated
 		}
 		if !errors.Is(errs[i], want) {
 			t.Errorf("update %d: %v, want %v", i, errs[i], want)
@@ -109,7 +109,7 @@ func testConcurrentChanges(t *testing.T, s processor.Store) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := processor.VerifyChain(nil, evs); err != nil {
+		if err := store.VerifyChain(nil, evs); err != nil {
 			t.Errorf("chain of %s: %v", org, err)
 		}
 		// One created event per job, one status event per update that

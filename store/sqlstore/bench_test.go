@@ -11,6 +11,7 @@ import (
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // BenchmarkRequestsToCompleted creates b.N requests, each for a different
@@ -43,9 +44,9 @@ func BenchmarkReplicas(b *testing.B) {
 }
 
 // benchStores opens n Stores on one new database of the dialect.
-func benchStores(b *testing.B, dialect string, n int) []processor.Store {
+func benchStores(b *testing.B, dialect string, n int) []store.Store {
 	b.Helper()
-	stores := make([]processor.Store, n)
+	stores := make([]store.Store, n)
 	switch dialect {
 	case "sqlite":
 		s, path := openSQLite(b)
@@ -68,7 +69,7 @@ func benchStores(b *testing.B, dialect string, n int) []processor.Store {
 // rather than what the store sustains.
 const creators = 16
 
-func benchCompleted(b *testing.B, stores []processor.Store, typ func(int) gdpr.RequestType) {
+func benchCompleted(b *testing.B, stores []store.Store, typ func(int) gdpr.RequestType) {
 	n := b.N
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -120,7 +121,7 @@ func benchCompleted(b *testing.B, stores []processor.Store, typ func(int) gdpr.R
 		<-done
 	}
 	waitFinal(b, stores[0], n, time.Minute) // what the log said, the store holds
-	_, failed, err := stores[0].List(context.Background(), "", processor.Filter{Statuses: []gdpr.Status{gdpr.StatusError}, Limit: 1})
+	_, failed, err := stores[0].List(context.Background(), "", store.Filter{Statuses: []gdpr.Status{gdpr.StatusError}, Limit: 1})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr"
 )
 
 // chunkSize is how many bytes of a blob one row of blob_chunks holds.
@@ -196,7 +196,7 @@ func (b *chunkBlobs) open(ctx context.Context, key string) (io.ReadCloser, error
 	r := &chunkReader{ctx: ctx, s: b.s}
 	err := b.s.r.QueryRowContext(ctx, "SELECT gen, size FROM blobs WHERE key = $1", key).Scan(&r.gen, &r.size)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, processor.ErrNotFound
+		return nil, gdpr.ErrNotFound
 	}
 	if err != nil {
 		return nil, err

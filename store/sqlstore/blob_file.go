@@ -13,7 +13,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr"
 )
 
 // fileBlobs keeps each blob in a file of dir named by the SHA-256 of its
@@ -132,7 +132,7 @@ func syncFile(path string) error {
 func (b *fileBlobs) open(_ context.Context, key string) (io.ReadCloser, error) {
 	f, err := os.Open(b.path(key))
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, processor.ErrNotFound
+		return nil, gdpr.ErrNotFound
 	}
 	if err != nil {
 		return nil, err

@@ -5,10 +5,10 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
-var _ processor.BlobUpdater = (*Store)(nil)
+var _ store.BlobUpdater = (*Store)(nil)
 
 // UpdateWithBlob is Update, which also stores data under key, replacing
 // any blob there.
@@ -19,7 +19,7 @@ var _ processor.BlobUpdater = (*Store)(nil)
 // changed. With SQLite, whose blobs are files, and for a larger blob, the
 // blob is put first, as PutBlob would, and the job then updated: an error
 // may leave the new blob under key.
-func (s *Store) UpdateWithBlob(ctx context.Context, job *processor.Job, key string, data []byte, evs ...processor.Event) error {
+func (s *Store) UpdateWithBlob(ctx context.Context, job *store.Job, key string, data []byte, evs ...store.Event) error {
 	if !s.d.postgres || len(data) > chunkSize {
 		if _, err := s.PutBlob(ctx, key, bytes.NewReader(data)); err != nil {
 			return fmt.Errorf("sqlstore: update request %q: %w", job.Request.ID, err)
@@ -35,7 +35,7 @@ func (s *Store) UpdateWithBlob(ctx context.Context, job *processor.Job, key stri
 // token, so that an update refused for a lost lease stores no blob either.
 // Like a put of its own, the put takes the key's turn first (see
 // chunkBlobs.commit).
-func putWithJob(key string, data []byte, job *processor.Job) []statement {
+func putWithJob(key string, data []byte, job *store.Job) []statement {
 	return []statement{
 		{"SELECT pg_advisory_xact_lock(hashtext('gdprkit/sqlstore/blob'), hashtext($1))", []any{key}},
 		{`WITH g AS (SELECT nextval('blob_gen') AS gen

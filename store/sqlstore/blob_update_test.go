@@ -9,7 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // TestPostgresUpdateWithBlobIsAtomic checks that on PostgreSQL an update
@@ -35,7 +35,7 @@ func TestPostgresUpdateWithBlobIsAtomic(t *testing.T) {
 	}
 	stale := claimed.Clone()
 	stale.LeaseToken = "token-other"
-	if err := s.UpdateWithBlob(ctx, stale, key, []byte("refused")); !errors.Is(err, processor.ErrLeaseLost) {
+	if err := s.UpdateWithBlob(ctx, stale, key, []byte("refused")); !errors.Is(err, store.ErrLeaseLost) {
 		t.Fatalf("UpdateWithBlob with another token = %v, want ErrLeaseLost", err)
 	}
 	rc, err := s.OpenBlob(ctx, key)

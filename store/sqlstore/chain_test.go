@@ -6,11 +6,11 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // TestSealedChainReadsBack checks that a chain read back from the
-// database verifies with processor.VerifyChain, which hashes the events
+// database verifies with store.VerifyChain, which hashes the events
 // as read, for fields whose round trip could change a byte: text beyond
 // ASCII, empty text, times whose fraction has trailing zeros or none, in
 // another zone, before 1970 and far ahead, and sequence numbers of
@@ -26,7 +26,7 @@ func TestSealedChainReadsBack(t *testing.T) {
 	})
 }
 
-func testSealedChainReadsBack(t *testing.T, s processor.Store) {
+func testSealedChainReadsBack(t *testing.T, s store.Store) {
 	ctx := t.Context()
 
 	j := newTestJob("req-ü-1")
@@ -43,9 +43,9 @@ func testSealedChainReadsBack(t *testing.T, s processor.Store) {
 		time.Date(2999, 12, 31, 23, 59, 59, 500_000, time.FixedZone("CET", 3600)),
 	}
 	details := []string{"", "ü détail", "日本語のテキスト", "emoji 🗝️ key", strings.Repeat("long ", 200), "tab\there, newline\nthere"}
-	var evs []processor.Event
+	var evs []store.Event
 	for i := range 12 {
-		evs = append(evs, processor.Event{RequestID: j.Request.ID, Time: times[i%len(times)],
+		evs = append(evs, store.Event{RequestID: j.Request.ID, Time: times[i%len(times)],
 			Type: "status", Status: gdpr.StatusSearching, Detail: details[i%len(details)]})
 	}
 	if err := s.Update(ctx, j, evs...); err != nil {
@@ -58,7 +58,7 @@ func testSealedChainReadsBack(t *testing.T, s processor.Store) {
 	if len(got) != 13 {
 		t.Fatalf("%d events, want 13", len(got))
 	}
-	if err := processor.VerifyChain(nil, got); err != nil {
+	if err := store.VerifyChain(nil, got); err != nil {
 		t.Fatalf("the chain read back does not verify: %v", err)
 	}
 	for i, ev := range got[1:] {

@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // Claim leases the claimable job with the earliest NextRun (then the
 // smallest request id, then organization) to the caller until until,
 // marking it with token, and returns it; an error matching
-// processor.ErrNoWork when no job is claimable at now. The token must not
+// store.ErrNoWork when no job is claimable at now. The token must not
 // be "".
 //
 // The job is chosen and leased in one statement. With PostgreSQL the
@@ -21,7 +21,7 @@ import (
 // waiting for each other; with SQLite the database's write lock orders
 // claims. Either way a claim commits together with the concurrent changes
 // of its Store, and no two callers hold leases on one job that overlap.
-func (s *Store) Claim(ctx context.Context, token string, now, until time.Time) (*processor.Job, error) {
+func (s *Store) Claim(ctx context.Context, token string, now, until time.Time) (*store.Job, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: claim: %w", err)
 	}
@@ -40,7 +40,7 @@ func (s *Store) Claim(ctx context.Context, token string, now, until time.Time) (
 			LIMIT 1` + lock + `)
 		RETURNING ` + jobColumns
 	args := []any{token, s.d.time(until), s.d.time(now)}
-	var j *processor.Job
+	var j *store.Job
 	err := s.writes.do(&change{ctx: ctx, claim: true, query: query, args: args,
 		scan: func(row scanner) error {
 			var err error
@@ -48,10 +48,10 @@ func (s *Store) Claim(ctx context.Context, token string, now, until time.Time) (
 			return err
 		},
 		settle: func(context.Context, querier) error {
-			return &refusal{processor.ErrNoWork}
+			return &refusal{store.ErrNoWork}
 		}})
-	if errors.Is(err, processor.ErrNoWork) {
-		return nil, fmt.Errorf("sqlstore: claim: %w", processor.ErrNoWork)
+	if errors.Is(err, store.ErrNoWork) {
+		return nil, fmt.Errorf("sqlstore: claim: %w", store.ErrNoWork)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: claim: %w", err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 	"github.com/gdprkit/gdpr/store/memstore"
 )
 
@@ -57,7 +58,7 @@ func TestCrash(t *testing.T) {
 	})
 }
 
-func testCrash(t *testing.T, s processor.Store, target string) {
+func testCrash(t *testing.T, s store.Store, target string) {
 	ctx := context.Background()
 	p, err := processor.New(s, newAdapters(t, crashRequests, nil))
 	if err != nil {
@@ -77,14 +78,14 @@ func testCrash(t *testing.T, s processor.Store, target string) {
 		t.Fatal(err)
 	}
 	child.Wait()
-	_, final, err := s.List(ctx, "", processor.Filter{Statuses: []gdpr.Status{gdpr.StatusCompleted, gdpr.StatusError}})
+	_, final, err := s.List(ctx, "", store.Filter{Statuses: []gdpr.Status{gdpr.StatusCompleted, gdpr.StatusError}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if final == crashRequests {
 		t.Fatalf("the first worker finished every request before it was killed; slow it down\n%s", out1.String())
 	}
-	_, leased, err := s.List(ctx, "", processor.Filter{Open: true})
+	_, leased, err := s.List(ctx, "", store.Filter{Open: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +97,7 @@ func testCrash(t *testing.T, s processor.Store, target string) {
 		t.Fatalf("second worker: %v\n%s", err, out2.String())
 	}
 
-	got, total, err := s.List(ctx, "", processor.Filter{})
+	got, total, err := s.List(ctx, "", store.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +211,7 @@ func referenceRun(t *testing.T) map[string]requestOutcome {
 			break
 		}
 	}
-	jobs, _, err := s.List(ctx, "", processor.Filter{})
+	jobs, _, err := s.List(ctx, "", store.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +251,7 @@ func TestCrashWorker(t *testing.T) {
 	if target == "" {
 		t.Skip("a worker process of TestCrash")
 	}
-	var s processor.Store
+	var s store.Store
 	switch dialect, arg, _ := strings.Cut(target, ":"); dialect {
 	case "sqlite":
 		s = reopenSQLite(t, arg)

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // lockChainHead locks the row of chain_heads of the organization $1,
@@ -22,15 +22,15 @@ const lockChainHead = `INSERT INTO chain_heads (org, seq, hash) VALUES ($1, 0, '
 
 // sealEvents returns evs sealed onto the chain of org whose last event is
 // head (seq 0: the chain is empty), with Org set to org.
-func sealEvents(org string, head processor.Event, evs []processor.Event) []processor.Event {
-	var prev *processor.Event
+func sealEvents(org string, head store.Event, evs []store.Event) []store.Event {
+	var prev *store.Event
 	if head.Seq > 0 {
 		prev = &head
 	}
-	sealed := make([]processor.Event, len(evs))
+	sealed := make([]store.Event, len(evs))
 	for i, ev := range evs {
 		ev.Org = org
-		sealed[i] = processor.SealEvent(ev, prev)
+		sealed[i] = store.SealEvent(ev, prev)
 		prev = &sealed[i]
 	}
 	return sealed
@@ -38,11 +38,11 @@ func sealEvents(org string, head processor.Event, evs []processor.Event) []proce
 
 // appendEventsSQLite seals evs onto the chain of org and inserts them,
 // inside tx, having locked the chain's head.
-func appendEventsSQLite(ctx context.Context, tx *sql.Tx, org string, evs []processor.Event) error {
+func appendEventsSQLite(ctx context.Context, tx *sql.Tx, org string, evs []store.Event) error {
 	if len(evs) == 0 {
 		return nil
 	}
-	var head processor.Event
+	var head store.Event
 	err := tx.QueryRowContext(ctx, dialect{}.q(lockChainHead), org).Scan(&head.Seq, &head.Hash)
 	if err != nil {
 		return fmt.Errorf("lock audit chain: %w", err)
@@ -56,7 +56,7 @@ func appendEventsSQLite(ctx context.Context, tx *sql.Tx, org string, evs []proce
 // insertEventsPostgres is the statement, and its arguments, that inserts
 // evs, sealed, and moves the head of the chain of org to the last of
 // them. Its text is the same for any number of events.
-func insertEventsPostgres(org string, evs []processor.Event) (string, []any) {
+func insertEventsPostgres(org string, evs []store.Event) (string, []any) {
 	n := len(evs)
 	seqs, times := make([]int64, n), make([]time.Time, n)
 	ids, types, statuses, details, prevs, hashes := make([]string, n), make([]string, n), make([]string, n),
@@ -79,7 +79,7 @@ const sqliteEventRows = 100
 
 // insertEventsSQLite inserts evs, sealed, and moves the head of the chain
 // of org to the last of them.
-func insertEventsSQLite(ctx context.Context, tx *sql.Tx, org string, evs []processor.Event) error {
+func insertEventsSQLite(ctx context.Context, tx *sql.Tx, org string, evs []store.Event) error {
 	d := dialect{}
 	for rest := evs; len(rest) > 0; {
 		part := rest[:min(len(rest), sqliteEventRows)]
@@ -111,7 +111,7 @@ func insertEventsSQLite(ctx context.Context, tx *sql.Tx, org string, evs []proce
 // Events returns the organization's audit events with Seq greater than
 // after, in Seq order, at most limit of them (0: all). Event times are in
 // UTC, to the microsecond, as they were sealed.
-func (s *Store) Events(ctx context.Context, org string, after int64, limit int) ([]processor.Event, error) {
+func (s *Store) Events(ctx context.Context, org string, after int64, limit int) ([]store.Event, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: events: %w", err)
 	}
@@ -129,12 +129,12 @@ func (s *Store) Events(ctx context.Context, org string, after int64, limit int) 
 	return evs, nil
 }
 
-var _ processor.RequestEventer = (*Store)(nil)
+var _ store.RequestEventer = (*Store)(nil)
 
 // RequestEvents returns the organization's audit events about the request
 // id, in Seq order, through the index events_request: its cost follows
 // the request's events, not the chain's length.
-func (s *Store) RequestEvents(ctx context.Context, org, id string) ([]processor.Event, error) {
+func (s *Store) RequestEvents(ctx context.Context, org, id string) ([]store.Event, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: request events: %w", err)
 	}
@@ -150,16 +150,16 @@ func (s *Store) RequestEvents(ctx context.Context, org, id string) ([]processor.
 const eventColumns = `org, seq, request_id, time, type, status, detail, prev_hash, hash`
 
 // queryEvents runs query and reads the events of its rows.
-func (s *Store) queryEvents(ctx context.Context, query string, args ...any) ([]processor.Event, error) {
+func (s *Store) queryEvents(ctx context.Context, query string, args ...any) ([]store.Event, error) {
 	rows, err := s.r.QueryContext(ctx, s.d.q(query), args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var evs []processor.Event
+	var evs []store.Event
 	for rows.Next() {
 		var (
-			ev     processor.Event
+			ev     store.Event
 			status string
 		)
 		if err := rows.Scan(&ev.Org, &ev.Seq, &ev.RequestID, timeCol{&ev.Time}, &ev.Type, &status,

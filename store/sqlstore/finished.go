@@ -5,16 +5,16 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
-var _ processor.FinishedLister = (*Store)(nil)
+var _ store.FinishedLister = (*Store)(nil)
 
 // Finished returns up to limit jobs (0: no limit), of every organization,
 // that are final, not minimized and last modified before before, oldest
 // first. It reads the partial index jobs_finished, so its cost follows the
 // jobs waiting for minimization, not all jobs kept.
-func (s *Store) Finished(ctx context.Context, before time.Time, limit int) ([]*processor.Job, error) {
+func (s *Store) Finished(ctx context.Context, before time.Time, limit int) ([]*store.Job, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: finished: %w", err)
 	}
@@ -31,7 +31,7 @@ func (s *Store) Finished(ctx context.Context, before time.Time, limit int) ([]*p
 		return nil, fmt.Errorf("sqlstore: finished: %w", err)
 	}
 	defer rows.Close()
-	var jobs []*processor.Job
+	var jobs []*store.Job
 	for rows.Next() {
 		j, err := scanJob(rows)
 		if err != nil {

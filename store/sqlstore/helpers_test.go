@@ -9,9 +9,10 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/internal/demo"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // adapterNames are the adapters every test processor has.
@@ -19,9 +20,9 @@ var adapterNames = []string{"directory", "crm", "dialer"}
 
 // newAdapters returns the three adapters, each holding people 0 to n-1,
 // each wrapped by wrap when it is not nil.
-func newAdapters(t testing.TB, n int, wrap func(processor.Adapter) processor.Adapter) []processor.Adapter {
+func newAdapters(t testing.TB, n int, wrap func(adapter.Adapter) adapter.Adapter) []adapter.Adapter {
 	t.Helper()
-	var as []processor.Adapter
+	var as []adapter.Adapter
 	for _, name := range adapterNames {
 		a, err := memadapter.New(name)
 		if err != nil {
@@ -30,7 +31,7 @@ func newAdapters(t testing.TB, n int, wrap func(processor.Adapter) processor.Ada
 		if err := a.Load(demo.Generated("p", 0, n)); err != nil {
 			t.Fatal(err)
 		}
-		var pa processor.Adapter = a
+		var pa adapter.Adapter = a
 		if wrap != nil {
 			pa = wrap(pa)
 		}
@@ -48,9 +49,9 @@ type counter struct {
 	delay time.Duration  // each counted call first waits this long
 }
 
-func (c *counter) wrap(a processor.Adapter) processor.Adapter { return &counted{a, c} }
+func (c *counter) wrap(a adapter.Adapter) adapter.Adapter { return &counted{a, c} }
 
-func (c *counter) add(ctx context.Context, op processor.Op, adapter, what string) error {
+func (c *counter) add(ctx context.Context, op adapter.Op, adapter, what string) error {
 	c.mu.Lock()
 	if c.calls == nil {
 		c.calls = map[string]int{}
@@ -76,25 +77,25 @@ func (c *counter) get(key string) int {
 }
 
 type counted struct {
-	processor.Adapter
+	adapter.Adapter
 	c *counter
 }
 
-func (a *counted) Erase(ctx context.Context, op processor.Op, terms []processor.Term, keep processor.KeepFunc) (gdpr.Outcome, error) {
+func (a *counted) Erase(ctx context.Context, op adapter.Op, terms []gdpr.Term, keep adapter.KeepFunc) (gdpr.Outcome, error) {
 	if err := a.c.add(ctx, op, a.Name(), "erase"); err != nil {
 		return gdpr.Outcome{}, err
 	}
 	return a.Adapter.Erase(ctx, op, terms, keep)
 }
 
-func (a *counted) Rectify(ctx context.Context, op processor.Op, terms []processor.Term, changes []processor.Change) (gdpr.Outcome, error) {
+func (a *counted) Rectify(ctx context.Context, op adapter.Op, terms []gdpr.Term, changes []adapter.Change) (gdpr.Outcome, error) {
 	if err := a.c.add(ctx, op, a.Name(), "rectify"); err != nil {
 		return gdpr.Outcome{}, err
 	}
 	return a.Adapter.Rectify(ctx, op, terms, changes)
 }
 
-func (a *counted) Export(ctx context.Context, op processor.Op, terms []processor.Term, emit func(processor.Record) error) error {
+func (a *counted) Export(ctx context.Context, op adapter.Op, terms []gdpr.Term, emit func(adapter.Record) error) error {
 	what := "export"
 	if len(op.ID) > len("/verify") && op.ID[len(op.ID)-len("/verify"):] == "/verify" {
 		what = "verify"
@@ -114,7 +115,7 @@ func spec(i int) gdpr.RequestSpec {
 		s.Type = gdpr.RequestExport
 	case 1:
 		s.Type = gdpr.RequestUpdate
-		s.ReplacementTerms = []gdpr.ReplacementTerm{{Type: gdpr.SearchEmail, ExistingValue: demo.GeneratedEmail(i), UpdatedValue: fmt.Sprintf("person.%d@example.org", i)}}
+		s.ReplacementTerms = []gdpr.ReplacementTerm{{Type: gdpr.KindEmail, ExistingValue: demo.GeneratedEmail(i), UpdatedValue: fmt.Sprintf("person.%d@example.org", i)}}
 	default:
 		s.Type = gdpr.RequestDelete
 		s.DeleteConfirmed = true
@@ -122,13 +123,13 @@ func spec(i int) gdpr.RequestSpec {
 	return s
 }
 
-// waitFinal polls store until n requests are final, or fails t after
+// waitFinal polls st until n requests are final, or fails t after
 // timeout.
-func waitFinal(t testing.TB, store processor.Store, n int, timeout time.Duration) {
+func waitFinal(t testing.TB, st store.Store, n int, timeout time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
-		_, done, err := store.List(context.Background(), "", processor.Filter{Statuses: []gdpr.Status{gdpr.StatusCompleted, gdpr.StatusError}, Limit: 1})
+		_, done, err := st.List(context.Background(), "", store.Filter{Statuses: []gdpr.Status{gdpr.StatusCompleted, gdpr.StatusError}, Limit: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -136,7 +137,7 @@ func waitFinal(t testing.TB, store processor.Store, n int, timeout time.Duration
 			return
 		}
 		if time.Now().After(deadline) {
-			open, _, _ := store.List(context.Background(), "", processor.Filter{Open: true, Limit: 5})
+			open, _, _ := st.List(context.Background(), "", store.Filter{Open: true, Limit: 5})
 			for _, j := range open {
 				t.Logf("open: %s %s next run %v, lease %q until %v, steps %+v",
 					j.Request.RequestType, j.Request.Status, j.NextRun, j.LeaseToken, j.LeaseUntil, j.Request.Steps)
@@ -150,9 +151,9 @@ func waitFinal(t testing.TB, store processor.Store, n int, timeout time.Duration
 }
 
 // newTestJob returns a small job of org-a that is due at once.
-func newTestJob(id string) *processor.Job {
+func newTestJob(id string) *store.Job {
 	now := time.Date(2026, time.March, 14, 9, 0, 0, 0, time.UTC)
-	return &processor.Job{
+	return &store.Job{
 		Org: "org-a",
 		Request: gdpr.Request{
 			ID: id, RequestType: gdpr.RequestExport, Status: gdpr.StatusInitiated,
@@ -162,6 +163,6 @@ func newTestJob(id string) *processor.Job {
 	}
 }
 
-func createdEvent(j *processor.Job) processor.Event {
-	return processor.Event{RequestID: j.Request.ID, Time: j.Request.CreatedDate.Time, Type: "created", Status: j.Request.Status}
+func createdEvent(j *store.Job) store.Event {
+	return store.Event{RequestID: j.Request.ID, Time: j.Request.CreatedDate.Time, Type: "created", Status: j.Request.Status}
 }

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // inTx runs f in a write transaction and commits it, or rolls it back when
@@ -29,7 +29,7 @@ func (s *Store) inTx(ctx context.Context, f func(*sql.Tx) error) error {
 
 // stored returns a copy of j as the store keeps it: times in UTC, cut to
 // the microsecond.
-func stored(j *processor.Job) *processor.Job {
+func stored(j *store.Job) *store.Job {
 	c := j.Clone()
 	cut := func(t time.Time) time.Time {
 		if t.IsZero() {
@@ -55,7 +55,7 @@ func stored(j *processor.Job) *processor.Job {
 // an Update changes the job's IdempotencyKey. A request id the
 // organization already holds is refused with an error matching
 // gdpr.ErrConflict.
-func (s *Store) Create(ctx context.Context, job *processor.Job, ev processor.Event) (*processor.Job, bool, error) {
+func (s *Store) Create(ctx context.Context, job *store.Job, ev store.Event) (*store.Job, bool, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, false, fmt.Errorf("sqlstore: create: %w", err)
 	}
@@ -66,13 +66,13 @@ func (s *Store) Create(ctx context.Context, job *processor.Job, ev processor.Eve
 	if err != nil {
 		return nil, false, fmt.Errorf("sqlstore: create: %w", err)
 	}
-	var existing *processor.Job
+	var existing *store.Job
 	c := &change{ctx: ctx, org: job.Org, id: job.Request.ID,
 		query: `INSERT INTO jobs (` + jobValues + `)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
 			ON CONFLICT DO NOTHING`,
 		args:   args,
-		events: []processor.Event{ev},
+		events: []store.Event{ev},
 		// A unique index refused the job: its key, or its id.
 		settle: func(ctx context.Context, q querier) error {
 			existing = nil
@@ -104,17 +104,17 @@ func (s *Store) Create(ctx context.Context, job *processor.Job, ev processor.Eve
 // FindKey returns the organization's job that Create stored with the
 // idempotency key, or an error matching processor.ErrNotFound. The empty
 // key matches no job, and keys of other organizations never match.
-func (s *Store) FindKey(ctx context.Context, org, key string) (*processor.Job, error) {
+func (s *Store) FindKey(ctx context.Context, org, key string) (*store.Job, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: find key: %w", err)
 	}
 	if key == "" {
-		return nil, fmt.Errorf("sqlstore: find key: %w", processor.ErrNotFound)
+		return nil, fmt.Errorf("sqlstore: find key: %w", gdpr.ErrNotFound)
 	}
 	j, err := scanJob(s.r.QueryRowContext(ctx, s.d.q(`SELECT `+jobColumns+` FROM jobs
 		WHERE org = $1 AND create_key = $2`), org, key))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("sqlstore: find key: %w", processor.ErrNotFound)
+		return nil, fmt.Errorf("sqlstore: find key: %w", gdpr.ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: find key: %w", err)
@@ -124,14 +124,14 @@ func (s *Store) FindKey(ctx context.Context, org, key string) (*processor.Job, e
 
 // Get returns the organization's job with the request id, or an error
 // matching processor.ErrNotFound.
-func (s *Store) Get(ctx context.Context, org, id string) (*processor.Job, error) {
+func (s *Store) Get(ctx context.Context, org, id string) (*store.Job, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: get: %w", err)
 	}
 	j, err := scanJob(s.r.QueryRowContext(ctx, s.d.q(`SELECT `+jobColumns+` FROM jobs
 		WHERE org = $1 AND id = $2`), org, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("sqlstore: get request %q: %w", id, processor.ErrNotFound)
+		return nil, fmt.Errorf("sqlstore: get request %q: %w", id, gdpr.ErrNotFound)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: get request %q: %w", id, err)
@@ -142,7 +142,7 @@ func (s *Store) Get(ctx context.Context, org, id string) (*processor.Job, error)
 // List returns the organization's jobs that pass f, newest first
 // (Request.CreatedDate, then request id, descending), paged by f.Offset and
 // f.Limit, and how many jobs pass f in all, both read from one snapshot.
-func (s *Store) List(ctx context.Context, org string, f processor.Filter) ([]*processor.Job, int, error) {
+func (s *Store) List(ctx context.Context, org string, f store.Filter) ([]*store.Job, int, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, 0, fmt.Errorf("sqlstore: list: %w", err)
 	}
@@ -197,7 +197,7 @@ func (s *Store) List(ctx context.Context, org string, f processor.Filter) ([]*pr
 		return nil, 0, fmt.Errorf("sqlstore: list: %w", err)
 	}
 	defer rows.Close()
-	var jobs []*processor.Job
+	var jobs []*store.Job
 	for rows.Next() {
 		j, err := scanJob(rows)
 		if err != nil {
@@ -214,17 +214,17 @@ func (s *Store) List(ctx context.Context, org string, f processor.Filter) ([]*pr
 // Update replaces the stored job with a copy of job and appends evs to the
 // chain of job.Org, in one transaction, provided the stored job's
 // LeaseToken equals job.LeaseToken. Otherwise it stores nothing and
-// returns an error matching processor.ErrLeaseLost, or
+// returns an error matching store.ErrLeaseLost, or
 // processor.ErrNotFound when the organization holds no job with that
 // request id. The lease token and the idempotency key the job was created
 // with are never changed.
-func (s *Store) Update(ctx context.Context, job *processor.Job, evs ...processor.Event) error {
+func (s *Store) Update(ctx context.Context, job *store.Job, evs ...store.Event) error {
 	return s.update(ctx, job, evs, nil)
 }
 
 // update is Update, with extra statements to run in the same transaction
 // (see change.extra).
-func (s *Store) update(ctx context.Context, job *processor.Job, evs []processor.Event, extra []statement) error {
+func (s *Store) update(ctx context.Context, job *store.Job, evs []store.Event, extra []statement) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlstore: update: %w", err)
 	}
@@ -245,7 +245,7 @@ func (s *Store) update(ctx context.Context, job *processor.Job, evs []processor.
 		events: evs,
 		settle: func(ctx context.Context, q querier) error {
 			err := missingOrLost(ctx, q, job.Org, job.Request.ID)
-			if errors.Is(err, processor.ErrNotFound) || errors.Is(err, processor.ErrLeaseLost) {
+			if errors.Is(err, gdpr.ErrNotFound) || errors.Is(err, store.ErrLeaseLost) {
 				return &refusal{err}
 			}
 			return err
@@ -258,21 +258,21 @@ func (s *Store) update(ctx context.Context, job *processor.Job, evs []processor.
 
 // missingOrLost explains why a change of the job conditioned on its lease
 // changed nothing: processor.ErrNotFound when there is no such job,
-// processor.ErrLeaseLost when there is.
+// store.ErrLeaseLost when there is.
 func missingOrLost(ctx context.Context, q querier, org, id string) error {
 	var one int
 	err := q(ctx, "SELECT 1 FROM jobs WHERE org = $1 AND id = $2", org, id).Scan(&one)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return processor.ErrNotFound
+		return gdpr.ErrNotFound
 	case err != nil:
 		return err
 	}
-	return processor.ErrLeaseLost
+	return store.ErrLeaseLost
 }
 
 // Renew extends the lease marked token on the organization's job with the
-// request id to until. It returns an error matching processor.ErrLeaseLost
+// request id to until. It returns an error matching store.ErrLeaseLost
 // when the job no longer carries token or was released (zero LeaseUntil),
 // or processor.ErrNotFound when there is no such job. A lease that ended
 // but has not passed to another caller can be renewed.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // TestReplicas runs three processors, each with a Store of its own, over
@@ -23,7 +24,7 @@ func TestReplicas(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var ps []*processor.Processor
-	var stores []processor.Store
+	var stores []store.Store
 	done := make(chan error, replicas)
 	for range replicas {
 		s := openPostgres(t, dsn, schema)

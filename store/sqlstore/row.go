@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // jobColumns are the columns a job is read from, in scanJob's order.
@@ -20,7 +20,7 @@ const jobValues = `org, id, create_key, idempotency_key, fingerprint, request_ty
 	results, retries, request, terms, changes, minimized_date`
 
 // jobArgs returns the values of jobValues for j, as $1 to $22.
-func (d dialect) jobArgs(j *processor.Job) ([]any, error) {
+func (d dialect) jobArgs(j *store.Job) ([]any, error) {
 	r := &j.Request
 	req, err := json.Marshal(r)
 	if err != nil {
@@ -54,9 +54,9 @@ type scanner interface {
 // scanJob reads a job from the columns of jobColumns. The wire request is
 // kept as JSON, whose dates have milliseconds only: they are read from
 // their columns, which keep microseconds.
-func scanJob(sc scanner) (*processor.Job, error) {
+func scanJob(sc scanner) (*store.Job, error) {
 	var (
-		j                                           processor.Job
+		j                                           store.Job
 		created, due, modified, completed, verified time.Time
 		req, terms, changes                         []byte
 	)

@@ -1,4 +1,4 @@
-// Package sqlstore is a durable processor.Store on database/sql, with two
+// Package sqlstore is a durable store.Store on database/sql, with two
 // dialects:
 //
 //   - SQLite ([OpenSQLite]), through the pure-Go modernc.org/sqlite: one
@@ -13,7 +13,7 @@
 //
 // # Guarantees
 //
-// A Store keeps every contract of [processor.Store]. In particular:
+// A Store keeps every contract of [store.Store]. In particular:
 //
 //   - A Create, Update or Claim that returned nil is committed: it
 //     survives the process being killed, and a power loss too (SQLite runs
@@ -34,7 +34,7 @@
 //     and an adapter's part before the update that marks its step done.
 //   - A job and the audit events of its change are written in one
 //     transaction. Each organization's events form one hash chain, sealed
-//     with [processor.SealEvent] while the organization's chain is locked,
+//     with [store.SealEvent] while the organization's chain is locked,
 //     so that appends of several processes never fork it.
 //   - Claim never hands a job to two callers whose leases overlap, in one
 //     process or in several; the job of a holder that died is claimable
@@ -75,12 +75,12 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"modernc.org/sqlite"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
-var _ processor.Store = (*Store)(nil)
+var _ store.Store = (*Store)(nil)
 
-// Store is a processor.Store in a SQLite or PostgreSQL database. Create one
+// Store is a store.Store in a SQLite or PostgreSQL database. Create one
 // with OpenSQLite or OpenPostgres and release it with Close. A Store is
 // safe for concurrent use, and any number of Stores, in one process or
 // several, may share a PostgreSQL database.

@@ -12,9 +12,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver, to drop test schemas
 
-	"github.com/gdprkit/gdpr/processor"
-	"github.com/gdprkit/gdpr/processortest"
+	"github.com/gdprkit/gdpr/store"
 	"github.com/gdprkit/gdpr/store/sqlstore"
+	"github.com/gdprkit/gdpr/store/storetest"
 )
 
 // postgresEnv names the variable holding the DSN of the PostgreSQL server
@@ -77,7 +77,7 @@ func openPostgres(t testing.TB, dsn, schema string, opts ...sqlstore.Option) *sq
 }
 
 func TestStoreSQLite(t *testing.T) {
-	processortest.TestStore(t, func(t *testing.T) processor.Store {
+	storetest.TestStore(t, func(t *testing.T) store.Store {
 		s, _ := openSQLite(t)
 		return s
 	})
@@ -85,7 +85,7 @@ func TestStoreSQLite(t *testing.T) {
 
 func TestStorePostgres(t *testing.T) {
 	dsn := postgresDSN(t)
-	processortest.TestStore(t, func(t *testing.T) processor.Store {
+	storetest.TestStore(t, func(t *testing.T) store.Store {
 		return openPostgres(t, dsn, testSchema(t, dsn))
 	})
 }

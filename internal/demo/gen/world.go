@@ -243,7 +243,7 @@ func (w *world) crm() (memadapter.Dataset, []memadapter.Person) {
 	sam := contact(samRivera, us, []string{samEmail}, []string{samMobile}, "2145 Mission Street, San Francisco, CA 94110")
 	sam.Attributes["note"] = "Also a member of staff; bought with the work email."
 	london := contact(alexMorgan, gb, []string{alexLondonEmail}, []string{alexLondonPhone}, "14 Acacia Avenue, London N1 9GU")
-	london.SocialHandles = []gdpr.SocialHandle{{Type: gdpr.SearchTwitter, Value: "@alexmorgan_ldn"}}
+	london.SocialHandles = []gdpr.SocialHandle{{Type: gdpr.KindTwitter, Value: "@alexmorgan_ldn"}}
 	contact(alexMorgan, us, []string{alexSeattleEmail}, []string{alexSeattlePhone}, "1201 Pine Street, Seattle, WA 98101")
 	contact(lenaFischer, de, []string{lenaEmail}, []string{lenaPhone}, "Schillerstraße 12, 10625 Berlin")
 	for len(ds.People) < crmSize {
@@ -290,13 +290,13 @@ func (w *world) handle(name string) gdpr.SocialHandle {
 	g, f := ascii(given), ascii(family)
 	switch w.r.IntN(4) {
 	case 0:
-		return gdpr.SocialHandle{Type: gdpr.SearchTwitter, Value: fmt.Sprintf("@%s%s%d", g, f, w.r.IntN(100))}
+		return gdpr.SocialHandle{Type: gdpr.KindTwitter, Value: fmt.Sprintf("@%s%s%d", g, f, w.r.IntN(100))}
 	case 1:
-		return gdpr.SocialHandle{Type: gdpr.SearchInstagram, Value: g + "." + f}
+		return gdpr.SocialHandle{Type: gdpr.KindInstagram, Value: g + "." + f}
 	case 2:
-		return gdpr.SocialHandle{Type: gdpr.SearchFacebook, Value: fmt.Sprintf("%s.%s.%d", g, f, 1000+w.r.IntN(9000))}
+		return gdpr.SocialHandle{Type: gdpr.KindFacebook, Value: fmt.Sprintf("%s.%s.%d", g, f, 1000+w.r.IntN(9000))}
 	}
-	return gdpr.SocialHandle{Type: gdpr.SearchAppleMessages, Value: "urn:mbid:" + strings.ReplaceAll(w.uuid(), "-", "")}
+	return gdpr.SocialHandle{Type: gdpr.KindAppleMessages, Value: "urn:mbid:" + strings.ReplaceAll(w.uuid(), "-", "")}
 }
 
 // customerRecords returns a customer's orders and the chats about them.

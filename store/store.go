@@ -1,4 +1,4 @@
-package processor
+package store
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
 // Store keeps requests, their audit events and their export archives. It is
@@ -125,10 +126,10 @@ var (
 	// API's 404 match the same sentinel.
 	ErrNotFound = gdpr.ErrNotFound
 	// ErrNoWork is returned by Claim when no job is claimable.
-	ErrNoWork = errors.New("processor: no claimable job")
+	ErrNoWork = errors.New("store: no claimable job")
 	// ErrLeaseLost is returned by Update and Renew when the job's lease
 	// passed to another caller.
-	ErrLeaseLost = errors.New("processor: lease lost")
+	ErrLeaseLost = errors.New("store: lease lost")
 )
 
 // Job is a request as a Store keeps it: the wire request and the engine's
@@ -144,9 +145,9 @@ type Job struct {
 	// conflicting reuse of the idempotency key.
 	Fingerprint string
 	// Terms are the normalized terms the adapters act on.
-	Terms []Term
+	Terms []gdpr.Term
 	// Changes are the normalized replacements of an update.
-	Changes []Change
+	Changes []adapter.Change
 	// NextRun is the earliest time the job may be claimed.
 	NextRun time.Time
 	// LeaseToken marks the caller holding the job, "" when none does.

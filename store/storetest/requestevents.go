@@ -1,30 +1,30 @@
-package processortest
+package storetest
 
 import (
 	"testing"
 
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
-// testRequestEvents checks processor.RequestEventer, for stores that
+// testRequestEvents checks store.RequestEventer, for stores that
 // implement it: the events of one request of one organization, in Seq
 // order, as Events returns them.
-func testRequestEvents(t *testing.T, newStore func(*testing.T) processor.Store) {
+func testRequestEvents(t *testing.T, newStore func(*testing.T) store.Store) {
 	s := newStore(t)
-	re, ok := s.(processor.RequestEventer)
+	re, ok := s.(store.RequestEventer)
 	if !ok {
-		t.Skipf("%T does not implement processor.RequestEventer", s)
+		t.Skipf("%T does not implement store.RequestEventer", s)
 	}
 	a1, a2 := newJob("org-a", "req-1", 0, 0), newJob("org-a", "req-2", 0, 0)
 	b1 := newJob("org-b", "req-1", 0, 0) // the same id in another organization
-	for _, j := range []*processor.Job{a1, a2, b1} {
+	for _, j := range []*store.Job{a1, a2, b1} {
 		mustCreate(t, s, j)
 	}
 	mustUpdate(t, s, mustGet(t, s, "org-a", "req-1"), event(a1, "status", 1), event(a1, "step", 2))
 	mustUpdate(t, s, mustGet(t, s, "org-a", "req-2"), event(a2, "status", 1))
 	mustUpdate(t, s, mustGet(t, s, "org-a", "req-1"), event(a1, "status", 3))
 
-	var want []processor.Event
+	var want []store.Event
 	for _, ev := range allEvents(t, s, "org-a") {
 		if ev.RequestID == "req-1" {
 			want = append(want, ev)

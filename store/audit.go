@@ -1,4 +1,4 @@
-package processor
+package store
 
 import (
 	"crypto/sha256"
@@ -73,7 +73,7 @@ type ChainError struct {
 }
 
 func (e *ChainError) Error() string {
-	return fmt.Sprintf("processor: audit chain broken at event %d: %s", e.Seq, e.Reason)
+	return fmt.Sprintf("store: audit chain broken at event %d: %s", e.Seq, e.Reason)
 }
 
 // VerifyChain checks that events, in order, form an unbroken chain starting

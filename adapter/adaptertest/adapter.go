@@ -1,4 +1,4 @@
-package processortest
+package adaptertest
 
 import (
 	"context"
@@ -13,11 +13,12 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/processor"
 )
 
-// TestAdapter runs the conformance suite of processor.Adapter: every
+// TestAdapter runs the conformance suite of adapter.Adapter: every
 // contract the interface documents, checked through the interface alone,
 // on a small data set of its own (namesakes, a current and a former
 // employee, every kind of term, linked records).
@@ -52,7 +53,7 @@ import (
 // what holds for both: every record matched is reported once as deleted,
 // anonymized or retained, and afterwards no term of an erased person finds
 // anything.
-func TestAdapter(t *testing.T, newAdapter func(t *testing.T, ds memadapter.Dataset) processor.Adapter) {
+func TestAdapter(t *testing.T, newAdapter func(t *testing.T, ds memadapter.Dataset) adapter.Adapter) {
 	suites := []struct {
 		name string
 		run  func(*adapterFixture)
@@ -108,8 +109,8 @@ func adapterData() memadapter.Dataset {
 				Phones:            []string{"+44 20 7946 0123"},
 				Addresses:         []string{"1 High Street, London N1 9GU"},
 				SocialHandles: []gdpr.SocialHandle{
-					{Type: gdpr.SearchTwitter, Value: "@AlexMorgan"},
-					{Type: gdpr.SearchInstagram, Value: "alex.m.london"},
+					{Type: gdpr.KindTwitter, Value: "@AlexMorgan"},
+					{Type: gdpr.KindInstagram, Value: "alex.m.london"},
 				},
 				Attributes: map[string]any{"tier": "gold"},
 			},
@@ -121,7 +122,7 @@ func adapterData() memadapter.Dataset {
 				Emails:          []string{"a.morgan@example.org"},
 				Phones:          []string{"+14155550123"},
 				Addresses:       []string{"500 Market Street, San Francisco, CA 94105"},
-				SocialHandles:   []gdpr.SocialHandle{{Type: gdpr.SearchInstagram, Value: "alex.morgan.sf"}},
+				SocialHandles:   []gdpr.SocialHandle{{Type: gdpr.KindInstagram, Value: "alex.morgan.sf"}},
 			},
 			{
 				Key:           "sam",
@@ -130,7 +131,7 @@ func adapterData() memadapter.Dataset {
 				Name:          "Sam Rivera",
 				Emails:        []string{"sam.rivera@example.com", "sam@example.net"},
 				Phones:        []string{"+49 30 901820"},
-				SocialHandles: []gdpr.SocialHandle{{Type: gdpr.SearchFacebook, Value: "sam.rivera"}},
+				SocialHandles: []gdpr.SocialHandle{{Type: gdpr.KindFacebook, Value: "sam.rivera"}},
 				Employment:    memadapter.EmploymentCurrent,
 				Attributes:    map[string]any{"department": "Support"},
 			},
@@ -150,7 +151,7 @@ func adapterData() memadapter.Dataset {
 				ExternalID:        "CUST-1002",
 				Name:              "Robin Weiß",
 				Emails:            []string{"robin@bücher.example"},
-				SocialHandles:     []gdpr.SocialHandle{{Type: gdpr.SearchAppleMessages, Value: "robin.apple@example.net"}},
+				SocialHandles:     []gdpr.SocialHandle{{Type: gdpr.KindAppleMessages, Value: "robin.apple@example.net"}},
 			},
 			{
 				Key:             "dana",
@@ -182,7 +183,7 @@ func adapterData() memadapter.Dataset {
 type adapterFixture struct {
 	t  *testing.T
 	ds memadapter.Dataset
-	a  processor.Adapter
+	a  adapter.Adapter
 }
 
 // adapterRecID names a record in exports.
@@ -201,9 +202,9 @@ func (f *adapterFixture) diff(what string, want, got any) {
 }
 
 // term returns the term normalized, as the processor hands it over.
-func (f *adapterFixture) term(k processor.Kind, v, scope string) processor.Term {
+func (f *adapterFixture) term(k gdpr.Kind, v, scope string) gdpr.Term {
 	f.t.Helper()
-	t, err := processor.Normalizer{}.Term(processor.Term{Kind: k, Value: v, Scope: scope})
+	t, err := adapter.Normalizer{}.Term(gdpr.Term{Kind: k, Value: v, Scope: scope})
 	if err != nil {
 		f.t.Fatalf("normalize %s: %v", k, err)
 	}
@@ -270,45 +271,45 @@ func adapterSorted(ss []gdpr.Subject) []gdpr.Subject {
 
 // terms returns every term of the person, normalized: ids, name, external
 // id, every social handle, emails, phones and addresses.
-func (f *adapterFixture) terms(key string) []processor.Term {
+func (f *adapterFixture) terms(key string) []gdpr.Term {
 	f.t.Helper()
 	p := f.person(key)
-	var ts []processor.Term
-	add := func(k processor.Kind, v, scope string) {
+	var ts []gdpr.Term
+	add := func(k gdpr.Kind, v, scope string) {
 		if v != "" {
 			ts = append(ts, f.term(k, v, scope))
 		}
 	}
-	add(processor.KindUserID, p.UserID, "")
-	add(processor.KindExternalContactID, p.ExternalContactID, "")
+	add(gdpr.KindUserID, p.UserID, "")
+	add(gdpr.KindExternalContactID, p.ExternalContactID, "")
 	if d := p.DialerContactID; d != nil {
-		add(processor.KindDialerContactID, d.ID, d.ContactListID)
+		add(gdpr.KindDialerContactID, d.ID, d.ContactListID)
 	}
 	if j := p.JourneyCustomer; j != nil {
-		add(processor.KindJourneyCustomer, j.ID, j.Type)
+		add(gdpr.KindJourneyCustomer, j.ID, j.Type)
 	}
-	add(processor.KindName, p.Name, "")
-	add(processor.KindExternalID, p.ExternalID, "")
+	add(gdpr.KindName, p.Name, "")
+	add(gdpr.KindExternalID, p.ExternalID, "")
 	for _, h := range p.SocialHandles {
-		add(processor.Kind(h.Type), h.Value, "")
+		add(gdpr.Kind(h.Type), h.Value, "")
 	}
 	for _, v := range p.Emails {
-		add(processor.KindEmail, v, "")
+		add(gdpr.KindEmail, v, "")
 	}
 	for _, v := range p.Phones {
-		add(processor.KindPhone, v, "")
+		add(gdpr.KindPhone, v, "")
 	}
 	for _, v := range p.Addresses {
-		add(processor.KindAddress, v, "")
+		add(gdpr.KindAddress, v, "")
 	}
 	return ts
 }
 
 // ownTerms returns the terms of the person that nobody else in the data
 // set carries.
-func (f *adapterFixture) ownTerms(key string) []processor.Term {
+func (f *adapterFixture) ownTerms(key string) []gdpr.Term {
 	f.t.Helper()
-	others := make(map[processor.Term]bool)
+	others := make(map[gdpr.Term]bool)
 	for _, p := range f.ds.People {
 		if p.Key != key {
 			for _, t := range f.terms(p.Key) {
@@ -316,7 +317,7 @@ func (f *adapterFixture) ownTerms(key string) []processor.Term {
 			}
 		}
 	}
-	return slices.DeleteFunc(f.terms(key), func(t processor.Term) bool { return others[t] })
+	return slices.DeleteFunc(f.terms(key), func(t gdpr.Term) bool { return others[t] })
 }
 
 // linked returns the ids of the records linked to the person.
@@ -344,7 +345,7 @@ func (f *adapterFixture) records(keys ...string) map[adapterRecID]int {
 	return m
 }
 
-func (f *adapterFixture) search(term processor.Term) []gdpr.Subject {
+func (f *adapterFixture) search(term gdpr.Term) []gdpr.Subject {
 	f.t.Helper()
 	got, err := f.a.Search(f.t.Context(), term)
 	if err != nil {
@@ -354,29 +355,29 @@ func (f *adapterFixture) search(term processor.Term) []gdpr.Subject {
 }
 
 // wantFound checks that term finds exactly the people keys.
-func (f *adapterFixture) wantFound(term processor.Term, keys ...string) {
+func (f *adapterFixture) wantFound(term gdpr.Term, keys ...string) {
 	f.t.Helper()
 	f.diff(fmt.Sprintf("Search by %s", term), f.subjects(keys...), f.search(term))
 }
 
-func (f *adapterFixture) export(terms ...processor.Term) []processor.Record {
+func (f *adapterFixture) export(terms ...gdpr.Term) []adapter.Record {
 	f.t.Helper()
-	var recs []processor.Record
-	err := f.a.Export(f.t.Context(), processor.Op{RequestID: "req-export", ID: "req-export/" + f.a.Name()}, terms,
-		func(r processor.Record) error {
+	var recs []adapter.Record
+	err := f.a.Export(f.t.Context(), adapter.Op{RequestID: "req-export", ID: "req-export/" + f.a.Name()}, terms,
+		func(r adapter.Record) error {
 			recs = append(recs, r)
 			return nil
 		})
 	if err != nil {
 		f.t.Fatalf("Export: %v", err)
 	}
-	slices.SortFunc(recs, func(a, b processor.Record) int {
+	slices.SortFunc(recs, func(a, b adapter.Record) int {
 		return strings.Compare(a.Kind+"\x00"+a.ID, b.Kind+"\x00"+b.ID)
 	})
 	return recs
 }
 
-func adapterCount(recs []processor.Record) map[adapterRecID]int {
+func adapterCount(recs []adapter.Record) map[adapterRecID]int {
 	m := make(map[adapterRecID]int)
 	for _, r := range recs {
 		m[adapterRecID{r.Kind, r.ID}]++
@@ -451,12 +452,12 @@ type adapterKeep struct {
 	asked []adapterRecID
 }
 
-func (k *adapterKeep) keep(adapter string, p processor.RetentionPolicy) processor.KeepFunc {
-	return func(ctx context.Context, rec processor.Record) (string, bool, error) {
+func (k *adapterKeep) keep(name string, p processor.RetentionPolicy) adapter.KeepFunc {
+	return func(ctx context.Context, rec adapter.Record) (string, bool, error) {
 		k.mu.Lock()
 		k.asked = append(k.asked, adapterRecID{rec.Kind, rec.ID})
 		k.mu.Unlock()
-		return p.Retain(ctx, adapter, rec)
+		return p.Retain(ctx, name, rec)
 	}
 }
 
@@ -475,7 +476,7 @@ func testAdapterName(f *adapterFixture) {
 	if name == "" {
 		f.t.Error("Name is empty")
 	}
-	f.search(f.term(processor.KindEmail, "sam.rivera@example.com", ""))
+	f.search(f.term(gdpr.KindEmail, "sam.rivera@example.com", ""))
 	if again := f.a.Name(); again != name {
 		f.t.Errorf("Name changed from %q to %q", name, again)
 	}
@@ -484,30 +485,30 @@ func testAdapterName(f *adapterFixture) {
 func testAdapterSearch(f *adapterFixture) {
 	cases := []struct {
 		name  string
-		kind  processor.Kind
+		kind  gdpr.Kind
 		value string
 		scope string
 		want  []string
 	}{
-		{"NAME", processor.KindName, "Sam Rivera", "", []string{"sam"}},
-		{"ADDRESS", processor.KindAddress, "1 High Street, London N1 9GU", "", []string{"alex-1"}},
-		{"PHONE", processor.KindPhone, "+14155550123", "", []string{"alex-2"}},
-		{"PHONE/written loosely in the data", processor.KindPhone, "+81312345678", "", []string{"kim"}},
-		{"EMAIL", processor.KindEmail, "sam.rivera@example.com", "", []string{"sam"}},
-		{"EMAIL/second of a person", processor.KindEmail, "sam@example.net", "", []string{"sam"}},
-		{"EMAIL/internationalized domain", processor.KindEmail, "robin@bücher.example", "", []string{"robin"}},
-		{"TWITTER", processor.KindTwitter, "AlexMorgan", "", []string{"alex-1"}},
-		{"INSTAGRAM", processor.KindInstagram, "alex.morgan.sf", "", []string{"alex-2"}},
-		{"INSTAGRAM/second handle of a person", processor.KindInstagram, "alex.m.london", "", []string{"alex-1"}},
-		{"FACEBOOK", processor.KindFacebook, "sam.rivera", "", []string{"sam"}},
-		{"APPLE_MESSAGES", processor.KindAppleMessages, "robin.apple@example.net", "", []string{"robin"}},
-		{"EXTERNAL_ID", processor.KindExternalID, "CUST-1002", "", []string{"robin"}},
-		{"USER_ID", processor.KindUserID, "u-kim", "", []string{"kim"}},
-		{"EXTERNAL_CONTACT_ID", processor.KindExternalContactID, "ec-alex-1", "", []string{"alex-1"}},
-		{"DIALER_CONTACT_ID/one list", processor.KindDialerContactID, "dc-100", "cl-renewals", []string{"alex-2"}},
-		{"DIALER_CONTACT_ID/other list", processor.KindDialerContactID, "dc-100", "cl-winback", []string{"dana"}},
-		{"JOURNEY_CUSTOMER/one type", processor.KindJourneyCustomer, "jc-alex-1", "cookie", []string{"alex-1"}},
-		{"JOURNEY_CUSTOMER/other type", processor.KindJourneyCustomer, "jc-alex-1", "device", []string{"dana"}},
+		{"NAME", gdpr.KindName, "Sam Rivera", "", []string{"sam"}},
+		{"ADDRESS", gdpr.KindAddress, "1 High Street, London N1 9GU", "", []string{"alex-1"}},
+		{"PHONE", gdpr.KindPhone, "+14155550123", "", []string{"alex-2"}},
+		{"PHONE/written loosely in the data", gdpr.KindPhone, "+81312345678", "", []string{"kim"}},
+		{"EMAIL", gdpr.KindEmail, "sam.rivera@example.com", "", []string{"sam"}},
+		{"EMAIL/second of a person", gdpr.KindEmail, "sam@example.net", "", []string{"sam"}},
+		{"EMAIL/internationalized domain", gdpr.KindEmail, "robin@bücher.example", "", []string{"robin"}},
+		{"TWITTER", gdpr.KindTwitter, "AlexMorgan", "", []string{"alex-1"}},
+		{"INSTAGRAM", gdpr.KindInstagram, "alex.morgan.sf", "", []string{"alex-2"}},
+		{"INSTAGRAM/second handle of a person", gdpr.KindInstagram, "alex.m.london", "", []string{"alex-1"}},
+		{"FACEBOOK", gdpr.KindFacebook, "sam.rivera", "", []string{"sam"}},
+		{"APPLE_MESSAGES", gdpr.KindAppleMessages, "robin.apple@example.net", "", []string{"robin"}},
+		{"EXTERNAL_ID", gdpr.KindExternalID, "CUST-1002", "", []string{"robin"}},
+		{"USER_ID", gdpr.KindUserID, "u-kim", "", []string{"kim"}},
+		{"EXTERNAL_CONTACT_ID", gdpr.KindExternalContactID, "ec-alex-1", "", []string{"alex-1"}},
+		{"DIALER_CONTACT_ID/one list", gdpr.KindDialerContactID, "dc-100", "cl-renewals", []string{"alex-2"}},
+		{"DIALER_CONTACT_ID/other list", gdpr.KindDialerContactID, "dc-100", "cl-winback", []string{"dana"}},
+		{"JOURNEY_CUSTOMER/one type", gdpr.KindJourneyCustomer, "jc-alex-1", "cookie", []string{"alex-1"}},
+		{"JOURNEY_CUSTOMER/other type", gdpr.KindJourneyCustomer, "jc-alex-1", "device", []string{"dana"}},
 	}
 	for _, c := range cases {
 		f.t.Run(c.name, func(t *testing.T) {
@@ -525,19 +526,19 @@ func testAdapterSearch(f *adapterFixture) {
 func testAdapterSearchNormalized(f *adapterFixture) {
 	cases := []struct {
 		name  string
-		kind  processor.Kind
+		kind  gdpr.Kind
 		value string
 		want  []string
 	}{
-		{"EMAIL/case", processor.KindEmail, "  ALEX.Morgan@EXAMPLE.com ", []string{"alex-1"}},
-		{"EMAIL/unicode domain case", processor.KindEmail, "Robin@BÜCHER.example", []string{"robin"}},
-		{"EMAIL/punycode domain", processor.KindEmail, "robin@xn--bcher-kva.example", []string{"robin"}},
-		{"PHONE/E.164 for spaced data", processor.KindPhone, "+442079460123", []string{"alex-1"}},
-		{"PHONE/spaced for E.164 data", processor.KindPhone, "+1 (415) 555-0123", []string{"alex-2"}},
-		{"NAME/case and spaces", processor.KindName, "  sam   RIVERA ", []string{"sam"}},
-		{"NAME/folded", processor.KindName, "ROBIN WEISS", []string{"robin"}},
-		{"ADDRESS/case and spaces", processor.KindAddress, "1 high street,  london n1 9gu", []string{"alex-1"}},
-		{"TWITTER/at sign and case", processor.KindTwitter, "@alexmorgan", []string{"alex-1"}},
+		{"EMAIL/case", gdpr.KindEmail, "  ALEX.Morgan@EXAMPLE.com ", []string{"alex-1"}},
+		{"EMAIL/unicode domain case", gdpr.KindEmail, "Robin@BÜCHER.example", []string{"robin"}},
+		{"EMAIL/punycode domain", gdpr.KindEmail, "robin@xn--bcher-kva.example", []string{"robin"}},
+		{"PHONE/E.164 for spaced data", gdpr.KindPhone, "+442079460123", []string{"alex-1"}},
+		{"PHONE/spaced for E.164 data", gdpr.KindPhone, "+1 (415) 555-0123", []string{"alex-2"}},
+		{"NAME/case and spaces", gdpr.KindName, "  sam   RIVERA ", []string{"sam"}},
+		{"NAME/folded", gdpr.KindName, "ROBIN WEISS", []string{"robin"}},
+		{"ADDRESS/case and spaces", gdpr.KindAddress, "1 high street,  london n1 9gu", []string{"alex-1"}},
+		{"TWITTER/at sign and case", gdpr.KindTwitter, "@alexmorgan", []string{"alex-1"}},
 	}
 	for _, c := range cases {
 		f.t.Run(c.name, func(t *testing.T) {
@@ -551,23 +552,23 @@ func testAdapterSearchNormalized(f *adapterFixture) {
 func testAdapterSearchNoMatch(f *adapterFixture) {
 	cases := []struct {
 		name  string
-		kind  processor.Kind
+		kind  gdpr.Kind
 		value string
 		scope string
 	}{
-		{"EMAIL", processor.KindEmail, "nobody@example.com", ""},
-		{"PHONE", processor.KindPhone, "+14155550199", ""},
-		{"NAME", processor.KindName, "Nobody Here", ""},
-		{"NAME/part of a name", processor.KindName, "Alex", ""},
-		{"ADDRESS", processor.KindAddress, "2 High Street, London N1 9GU", ""},
-		{"EXTERNAL_ID", processor.KindExternalID, "CUST-9999", ""},
-		{"USER_ID", processor.KindUserID, "u-nobody", ""},
-		{"DIALER_CONTACT_ID/unknown list", processor.KindDialerContactID, "dc-100", "cl-other"},
-		{"JOURNEY_CUSTOMER/unknown type", processor.KindJourneyCustomer, "jc-alex-1", "web"},
+		{"EMAIL", gdpr.KindEmail, "nobody@example.com", ""},
+		{"PHONE", gdpr.KindPhone, "+14155550199", ""},
+		{"NAME", gdpr.KindName, "Nobody Here", ""},
+		{"NAME/part of a name", gdpr.KindName, "Alex", ""},
+		{"ADDRESS", gdpr.KindAddress, "2 High Street, London N1 9GU", ""},
+		{"EXTERNAL_ID", gdpr.KindExternalID, "CUST-9999", ""},
+		{"USER_ID", gdpr.KindUserID, "u-nobody", ""},
+		{"DIALER_CONTACT_ID/unknown list", gdpr.KindDialerContactID, "dc-100", "cl-other"},
+		{"JOURNEY_CUSTOMER/unknown type", gdpr.KindJourneyCustomer, "jc-alex-1", "web"},
 		// A value one person carries, asked as another kind.
-		{"INSTAGRAM/a FACEBOOK handle", processor.KindInstagram, "sam.rivera", ""},
-		{"EXTERNAL_ID/an EXTERNAL_CONTACT_ID", processor.KindExternalID, "ec-alex-1", ""},
-		{"USER_ID/an EXTERNAL_CONTACT_ID", processor.KindUserID, "ec-robin", ""},
+		{"INSTAGRAM/a FACEBOOK handle", gdpr.KindInstagram, "sam.rivera", ""},
+		{"EXTERNAL_ID/an EXTERNAL_CONTACT_ID", gdpr.KindExternalID, "ec-alex-1", ""},
+		{"USER_ID/an EXTERNAL_CONTACT_ID", gdpr.KindUserID, "ec-robin", ""},
 	}
 	for _, c := range cases {
 		f.t.Run(c.name, func(t *testing.T) {
@@ -586,17 +587,17 @@ func testAdapterSearchNoMatch(f *adapterFixture) {
 }
 
 func testAdapterNamesakes(f *adapterFixture) {
-	both := f.search(f.term(processor.KindName, "Alex Morgan", ""))
+	both := f.search(f.term(gdpr.KindName, "Alex Morgan", ""))
 	f.diff("Search by the namesakes' name", f.subjects("alex-1", "alex-2"), both)
 	if len(both) == 2 && cmp.Equal(both[0], both[1]) {
 		f.t.Error("the namesakes' subjects are identical; they must carry their own fields")
 	}
-	f.wantFound(f.term(processor.KindEmail, "alex.morgan@example.com", ""), "alex-1")
-	f.wantFound(f.term(processor.KindEmail, "a.morgan@example.org", ""), "alex-2")
+	f.wantFound(f.term(gdpr.KindEmail, "alex.morgan@example.com", ""), "alex-1")
+	f.wantFound(f.term(gdpr.KindEmail, "a.morgan@example.org", ""), "alex-2")
 }
 
 func testAdapterSearchCopies(f *adapterFixture) {
-	term := f.term(processor.KindEmail, "sam.rivera@example.com", "")
+	term := f.term(gdpr.KindEmail, "sam.rivera@example.com", "")
 	got := f.search(term)
 	for i := range got {
 		got[i].Name = "changed"
@@ -604,7 +605,7 @@ func testAdapterSearchCopies(f *adapterFixture) {
 		got[i].SocialHandle.Value = "changed"
 	}
 	f.wantFound(term, "sam")
-	sub, err := f.a.Resolve(f.t.Context(), f.term(processor.KindUserID, "u-sam", ""))
+	sub, err := f.a.Resolve(f.t.Context(), f.term(gdpr.KindUserID, "u-sam", ""))
 	if err != nil {
 		f.t.Fatalf("Resolve: %v", err)
 	}
@@ -614,18 +615,18 @@ func testAdapterSearchCopies(f *adapterFixture) {
 
 func testAdapterResolve(f *adapterFixture) {
 	cases := []struct {
-		kind         processor.Kind
+		kind         gdpr.Kind
 		value, scope string
 		want         string
 	}{
-		{processor.KindUserID, "u-sam", "", "sam"},
-		{processor.KindUserID, "u-kim", "", "kim"},
-		{processor.KindExternalContactID, "ec-robin", "", "robin"},
-		{processor.KindExternalContactID, " ec-alex-1 ", "", "alex-1"},
-		{processor.KindDialerContactID, "dc-100", "cl-renewals", "alex-2"},
-		{processor.KindDialerContactID, "dc-100", "cl-winback", "dana"},
-		{processor.KindJourneyCustomer, "jc-alex-1", "cookie", "alex-1"},
-		{processor.KindJourneyCustomer, "jc-alex-1", "device", "dana"},
+		{gdpr.KindUserID, "u-sam", "", "sam"},
+		{gdpr.KindUserID, "u-kim", "", "kim"},
+		{gdpr.KindExternalContactID, "ec-robin", "", "robin"},
+		{gdpr.KindExternalContactID, " ec-alex-1 ", "", "alex-1"},
+		{gdpr.KindDialerContactID, "dc-100", "cl-renewals", "alex-2"},
+		{gdpr.KindDialerContactID, "dc-100", "cl-winback", "dana"},
+		{gdpr.KindJourneyCustomer, "jc-alex-1", "cookie", "alex-1"},
+		{gdpr.KindJourneyCustomer, "jc-alex-1", "device", "dana"},
 	}
 	for _, c := range cases {
 		term := f.term(c.kind, c.value, c.scope)
@@ -640,17 +641,17 @@ func testAdapterResolve(f *adapterFixture) {
 
 func testAdapterResolveNotFound(f *adapterFixture) {
 	cases := []struct {
-		kind         processor.Kind
+		kind         gdpr.Kind
 		value, scope string
 	}{
-		{processor.KindUserID, "u-nobody", ""},
-		{processor.KindUserID, "ec-robin", ""},
-		{processor.KindExternalContactID, "ec-nobody", ""},
-		{processor.KindExternalContactID, "u-sam", ""},
-		{processor.KindDialerContactID, "dc-999", "cl-renewals"},
-		{processor.KindDialerContactID, "dc-100", "cl-other"},
-		{processor.KindJourneyCustomer, "jc-alex-1", "web"},
-		{processor.KindJourneyCustomer, "jc-nobody", "cookie"},
+		{gdpr.KindUserID, "u-nobody", ""},
+		{gdpr.KindUserID, "ec-robin", ""},
+		{gdpr.KindExternalContactID, "ec-nobody", ""},
+		{gdpr.KindExternalContactID, "u-sam", ""},
+		{gdpr.KindDialerContactID, "dc-999", "cl-renewals"},
+		{gdpr.KindDialerContactID, "dc-100", "cl-other"},
+		{gdpr.KindJourneyCustomer, "jc-alex-1", "web"},
+		{gdpr.KindJourneyCustomer, "jc-nobody", "cookie"},
 	}
 	for _, c := range cases {
 		_, err := f.a.Resolve(f.t.Context(), f.term(c.kind, c.value, c.scope))
@@ -676,11 +677,11 @@ func testAdapterExport(f *adapterFixture) {
 	}
 
 	// A shared name: both namesakes and their records.
-	recs = f.export(f.term(processor.KindName, "Alex Morgan", ""))
+	recs = f.export(f.term(gdpr.KindName, "Alex Morgan", ""))
 	f.diff("records exported by the namesakes' name", f.records("alex-1", "alex-2"), adapterCount(recs))
 
 	// The employee's record carries what retention policies read.
-	recs = f.export(f.term(processor.KindUserID, "u-sam", ""))
+	recs = f.export(f.term(gdpr.KindUserID, "u-sam", ""))
 	f.diff("records exported for sam", f.records("sam"), adapterCount(recs))
 	for _, r := range recs {
 		if r.ID == "sam" && (r.Kind != "user" || r.Fields["employment"] != "current") {
@@ -689,7 +690,7 @@ func testAdapterExport(f *adapterFixture) {
 	}
 
 	// No match, no records, no error.
-	if recs := f.export(f.term(processor.KindEmail, "nobody@example.com", "")); len(recs) > 0 {
+	if recs := f.export(f.term(gdpr.KindEmail, "nobody@example.com", "")); len(recs) > 0 {
 		f.t.Errorf("Export by an unknown email emitted %v", adapterCount(recs))
 	}
 
@@ -709,10 +710,10 @@ func testAdapterExport(f *adapterFixture) {
 }
 
 func testAdapterExportEmitError(f *adapterFixture) {
-	stop := errors.New("processortest: emit failed")
+	stop := errors.New("adaptertest: emit failed")
 	calls := 0
-	err := f.a.Export(f.t.Context(), processor.Op{RequestID: "req-export", ID: "req-export/1"},
-		f.terms("alex-1"), func(processor.Record) error {
+	err := f.a.Export(f.t.Context(), adapter.Op{RequestID: "req-export", ID: "req-export/1"},
+		f.terms("alex-1"), func(adapter.Record) error {
 			calls++
 			return stop
 		})
@@ -726,12 +727,12 @@ func testAdapterExportEmitError(f *adapterFixture) {
 
 func testAdapterRectify(f *adapterFixture) {
 	ctx := f.t.Context()
-	old := f.term(processor.KindEmail, "alex.morgan@example.com", "")
+	old := f.term(gdpr.KindEmail, "alex.morgan@example.com", "")
 	updated := "Alex.Morgan@New.Example.net"
-	op := processor.Op{RequestID: "req-rectify", ID: "req-rectify/email"}
-	changes := []processor.Change{{Kind: processor.KindEmail, Existing: old.Value, Updated: updated}}
+	op := adapter.Op{RequestID: "req-rectify", ID: "req-rectify/email"}
+	changes := []adapter.Change{{Kind: gdpr.KindEmail, Existing: old.Value, Updated: updated}}
 
-	out, err := f.a.Rectify(ctx, op, []processor.Term{old}, changes)
+	out, err := f.a.Rectify(ctx, op, []gdpr.Term{old}, changes)
 	if err != nil {
 		f.t.Fatalf("Rectify: %v", err)
 	}
@@ -741,33 +742,33 @@ func testAdapterRectify(f *adapterFixture) {
 	if got := f.search(old); len(got) > 0 {
 		f.t.Errorf("Search by the replaced email still finds %d subjects", len(got))
 	}
-	f.diff("Search by the updated email", []gdpr.Subject{want}, f.search(f.term(processor.KindEmail, updated, "")))
-	f.diff("Search by the rectified person's phone", []gdpr.Subject{want}, f.search(f.term(processor.KindPhone, "+442079460123", "")))
+	f.diff("Search by the updated email", []gdpr.Subject{want}, f.search(f.term(gdpr.KindEmail, updated, "")))
+	f.diff("Search by the rectified person's phone", []gdpr.Subject{want}, f.search(f.term(gdpr.KindPhone, "+442079460123", "")))
 
 	// A repeat is harmless.
-	again, err := f.a.Rectify(ctx, op, []processor.Term{old}, changes)
+	again, err := f.a.Rectify(ctx, op, []gdpr.Term{old}, changes)
 	if err != nil {
 		f.t.Fatalf("Rectify repeated: %v", err)
 	}
 	f.diff("outcome of a repeated Rectify", out, again)
-	f.diff("Search by the updated email after a repeat", []gdpr.Subject{want}, f.search(f.term(processor.KindEmail, updated, "")))
+	f.diff("Search by the updated email after a repeat", []gdpr.Subject{want}, f.search(f.term(gdpr.KindEmail, updated, "")))
 
 	// Through an id term, a phone written loosely.
-	out, err = f.a.Rectify(ctx, processor.Op{RequestID: "req-rectify-2", ID: "req-rectify-2/phone"},
-		[]processor.Term{f.term(processor.KindDialerContactID, "dc-100", "cl-renewals")},
-		[]processor.Change{{Kind: processor.KindPhone, Existing: "+14155550123", Updated: "+1 415 555 0177"}})
+	out, err = f.a.Rectify(ctx, adapter.Op{RequestID: "req-rectify-2", ID: "req-rectify-2/phone"},
+		[]gdpr.Term{f.term(gdpr.KindDialerContactID, "dc-100", "cl-renewals")},
+		[]adapter.Change{{Kind: gdpr.KindPhone, Existing: "+14155550123", Updated: "+1 415 555 0177"}})
 	if err != nil {
 		f.t.Fatalf("Rectify a phone: %v", err)
 	}
 	f.diff("outcome of rectifying a phone", gdpr.Outcome{Updated: 1}, out)
 	want = f.subject("alex-2")
 	want.PhoneNumbers = []string{"+1 415 555 0177"}
-	f.diff("Search by the updated phone", []gdpr.Subject{want}, f.search(f.term(processor.KindPhone, "+14155550177", "")))
+	f.diff("Search by the updated phone", []gdpr.Subject{want}, f.search(f.term(gdpr.KindPhone, "+14155550177", "")))
 
 	// A value nobody holds changes nothing.
-	out, err = f.a.Rectify(ctx, processor.Op{RequestID: "req-rectify-3", ID: "req-rectify-3/none"},
-		[]processor.Term{f.term(processor.KindUserID, "u-sam", "")},
-		[]processor.Change{{Kind: processor.KindEmail, Existing: "nobody@example.com", Updated: "somebody@example.com"}})
+	out, err = f.a.Rectify(ctx, adapter.Op{RequestID: "req-rectify-3", ID: "req-rectify-3/none"},
+		[]gdpr.Term{f.term(gdpr.KindUserID, "u-sam", "")},
+		[]adapter.Change{{Kind: gdpr.KindEmail, Existing: "nobody@example.com", Updated: "somebody@example.com"}})
 	if err != nil {
 		f.t.Fatalf("Rectify of a value nobody holds: %v", err)
 	}
@@ -777,8 +778,8 @@ func testAdapterRectify(f *adapterFixture) {
 
 func testAdapterEraseNamesake(f *adapterFixture) {
 	var k adapterKeep
-	out, err := f.a.Erase(f.t.Context(), processor.Op{RequestID: "req-erase", ID: "req-erase/alex-1"},
-		[]processor.Term{f.term(processor.KindEmail, "alex.morgan@example.com", "")},
+	out, err := f.a.Erase(f.t.Context(), adapter.Op{RequestID: "req-erase", ID: "req-erase/alex-1"},
+		[]gdpr.Term{f.term(gdpr.KindEmail, "alex.morgan@example.com", "")},
 		k.keep(f.a.Name(), processor.RetainNothing{}))
 	if err != nil {
 		f.t.Fatalf("Erase: %v", err)
@@ -786,9 +787,9 @@ func testAdapterEraseNamesake(f *adapterFixture) {
 	f.wantErased("Erase of alex-1", out, 3, 0)
 	f.diff("records keep was asked about", f.records("alex-1"), k.count())
 	f.wantGone("alex-1")
-	f.wantFound(f.term(processor.KindName, "Alex Morgan", ""), "alex-2")
+	f.wantFound(f.term(gdpr.KindName, "Alex Morgan", ""), "alex-2")
 	f.wantIntact("alex-2", "sam", "kim", "robin", "dana")
-	if recs := f.export(f.term(processor.KindName, "Alex Morgan", "")); !cmp.Equal(f.records("alex-2"), adapterCount(recs)) {
+	if recs := f.export(f.term(gdpr.KindName, "Alex Morgan", "")); !cmp.Equal(f.records("alex-2"), adapterCount(recs)) {
 		f.t.Errorf("after erasing alex-1, Export by the namesakes' name emits %v, want alex-2's records", adapterCount(recs))
 	}
 }
@@ -797,9 +798,9 @@ func testAdapterEraseNamesake(f *adapterFixture) {
 // erasure fails and erases nothing, so that it can be retried.
 func testAdapterEraseUndecided(f *adapterFixture) {
 	undecided := errors.New("legal-hold register unavailable")
-	_, err := f.a.Erase(f.t.Context(), processor.Op{RequestID: "req-undecided", ID: "req-undecided/alex-1"},
-		[]processor.Term{f.term(processor.KindEmail, "alex.morgan@example.com", "")},
-		func(context.Context, processor.Record) (string, bool, error) { return "", false, undecided })
+	_, err := f.a.Erase(f.t.Context(), adapter.Op{RequestID: "req-undecided", ID: "req-undecided/alex-1"},
+		[]gdpr.Term{f.term(gdpr.KindEmail, "alex.morgan@example.com", "")},
+		func(context.Context, adapter.Record) (string, bool, error) { return "", false, undecided })
 	if !errors.Is(err, undecided) {
 		f.t.Fatalf("Erase with an undecided policy = %v, want the policy's error", err)
 	}
@@ -811,7 +812,7 @@ func testAdapterEraseRetained(f *adapterFixture) {
 	var k adapterKeep
 	keep := k.keep(f.a.Name(), processor.CurrentEmployees{})
 
-	out, err := f.a.Erase(ctx, processor.Op{RequestID: "req-erase-sam", ID: "req-erase-sam/1"}, f.ownTerms("sam"), keep)
+	out, err := f.a.Erase(ctx, adapter.Op{RequestID: "req-erase-sam", ID: "req-erase-sam/1"}, f.ownTerms("sam"), keep)
 	if err != nil {
 		f.t.Fatalf("Erase of a current employee: %v", err)
 	}
@@ -838,8 +839,8 @@ func testAdapterEraseRetained(f *adapterFixture) {
 	}
 
 	// A former employee is not retained.
-	out, err = f.a.Erase(ctx, processor.Op{RequestID: "req-erase-kim", ID: "req-erase-kim/1"},
-		[]processor.Term{f.term(processor.KindUserID, "u-kim", "")}, keep)
+	out, err = f.a.Erase(ctx, adapter.Op{RequestID: "req-erase-kim", ID: "req-erase-kim/1"},
+		[]gdpr.Term{f.term(gdpr.KindUserID, "u-kim", "")}, keep)
 	if err != nil {
 		f.t.Fatalf("Erase of a former employee: %v", err)
 	}
@@ -850,9 +851,9 @@ func testAdapterEraseRetained(f *adapterFixture) {
 
 func testAdapterEraseRepeat(f *adapterFixture) {
 	ctx := f.t.Context()
-	op := processor.Op{RequestID: "req-erase", ID: "req-erase/alex-2"}
-	terms := []processor.Term{f.term(processor.KindPhone, "+14155550123", "")}
-	nothing := func(context.Context, processor.Record) (string, bool, error) { return "", false, nil }
+	op := adapter.Op{RequestID: "req-erase", ID: "req-erase/alex-2"}
+	terms := []gdpr.Term{f.term(gdpr.KindPhone, "+14155550123", "")}
+	nothing := func(context.Context, adapter.Record) (string, bool, error) { return "", false, nil }
 
 	out, err := f.a.Erase(ctx, op, terms, nothing)
 	if err != nil {
@@ -866,7 +867,7 @@ func testAdapterEraseRepeat(f *adapterFixture) {
 	f.diff("outcome of a repeated Erase", out, again)
 
 	// Another operation on the erased terms finds nothing to do.
-	out, err = f.a.Erase(ctx, processor.Op{RequestID: "req-erase-2", ID: "req-erase-2/alex-2"}, terms, nothing)
+	out, err = f.a.Erase(ctx, adapter.Op{RequestID: "req-erase-2", ID: "req-erase-2/alex-2"}, terms, nothing)
 	if err != nil {
 		f.t.Fatalf("Erase of erased data: %v", err)
 	}
@@ -878,28 +879,28 @@ func testAdapterEraseRepeat(f *adapterFixture) {
 func testAdapterCancelled(f *adapterFixture) {
 	ctx, cancel := context.WithCancel(f.t.Context())
 	cancel()
-	email := f.term(processor.KindEmail, "alex.morgan@example.com", "")
+	email := f.term(gdpr.KindEmail, "alex.morgan@example.com", "")
 	calls := []struct {
 		name string
 		call func() error
 	}{
 		{"Search", func() error { _, err := f.a.Search(ctx, email); return err }},
 		{"Resolve", func() error {
-			_, err := f.a.Resolve(ctx, f.term(processor.KindUserID, "u-sam", ""))
+			_, err := f.a.Resolve(ctx, f.term(gdpr.KindUserID, "u-sam", ""))
 			return err
 		}},
 		{"Export", func() error {
-			return f.a.Export(ctx, processor.Op{RequestID: "req-c", ID: "req-c/export"}, []processor.Term{email},
-				func(processor.Record) error { return nil })
+			return f.a.Export(ctx, adapter.Op{RequestID: "req-c", ID: "req-c/export"}, []gdpr.Term{email},
+				func(adapter.Record) error { return nil })
 		}},
 		{"Rectify", func() error {
-			_, err := f.a.Rectify(ctx, processor.Op{RequestID: "req-c", ID: "req-c/rectify"}, []processor.Term{email},
-				[]processor.Change{{Kind: processor.KindEmail, Existing: email.Value, Updated: "new@example.com"}})
+			_, err := f.a.Rectify(ctx, adapter.Op{RequestID: "req-c", ID: "req-c/rectify"}, []gdpr.Term{email},
+				[]adapter.Change{{Kind: gdpr.KindEmail, Existing: email.Value, Updated: "new@example.com"}})
 			return err
 		}},
 		{"Erase", func() error {
-			_, err := f.a.Erase(ctx, processor.Op{RequestID: "req-c", ID: "req-c/erase"}, f.terms("sam"),
-				func(context.Context, processor.Record) (string, bool, error) { return "", false, nil })
+			_, err := f.a.Erase(ctx, adapter.Op{RequestID: "req-c", ID: "req-c/erase"}, f.terms("sam"),
+				func(context.Context, adapter.Record) (string, bool, error) { return "", false, nil })
 			return err
 		}},
 	}
@@ -919,13 +920,13 @@ func testAdapterConcurrent(f *adapterFixture) {
 	for _, p := range f.ds.People {
 		keys = append(keys, p.Key)
 	}
-	terms := make(map[string][]processor.Term)
+	terms := make(map[string][]gdpr.Term)
 	for _, k := range keys {
 		terms[k] = f.ownTerms(k)
 	}
-	nothing := func(context.Context, processor.Record) (string, bool, error) { return "", false, nil }
+	nothing := func(context.Context, adapter.Record) (string, bool, error) { return "", false, nil }
 	rectified := "+61 2 5550 9999"
-	danaPhone := f.term(processor.KindPhone, "+61 2 5550 1234", "")
+	danaPhone := f.term(gdpr.KindPhone, "+61 2 5550 1234", "")
 
 	var wg sync.WaitGroup
 	for g := range 8 {
@@ -944,8 +945,8 @@ func testAdapterConcurrent(f *adapterFixture) {
 							}
 						}
 					}
-					err := f.a.Export(ctx, processor.Op{RequestID: "req-x", ID: fmt.Sprintf("x/%d/%d", g, i)}, terms[k],
-						func(processor.Record) error { return nil })
+					err := f.a.Export(ctx, adapter.Op{RequestID: "req-x", ID: fmt.Sprintf("x/%d/%d", g, i)}, terms[k],
+						func(adapter.Record) error { return nil })
 					if err != nil {
 						f.t.Errorf("concurrent Export: %v", err)
 						return
@@ -958,7 +959,7 @@ func testAdapterConcurrent(f *adapterFixture) {
 		for g := range 3 {
 			wg.Go(func() {
 				// Two erasers repeat one operation; the third is another.
-				op := processor.Op{RequestID: "req-erase-" + k, ID: fmt.Sprintf("erase-%s/%d", k, g/2)}
+				op := adapter.Op{RequestID: "req-erase-" + k, ID: fmt.Sprintf("erase-%s/%d", k, g/2)}
 				if _, err := f.a.Erase(ctx, op, terms[k], nothing); err != nil {
 					f.t.Errorf("concurrent Erase of %s: %v", k, err)
 				}
@@ -966,9 +967,9 @@ func testAdapterConcurrent(f *adapterFixture) {
 		}
 	}
 	wg.Go(func() {
-		_, err := f.a.Rectify(ctx, processor.Op{RequestID: "req-rectify-dana", ID: "rectify-dana/1"},
-			[]processor.Term{danaPhone},
-			[]processor.Change{{Kind: processor.KindPhone, Existing: danaPhone.Value, Updated: rectified}})
+		_, err := f.a.Rectify(ctx, adapter.Op{RequestID: "req-rectify-dana", ID: "rectify-dana/1"},
+			[]gdpr.Term{danaPhone},
+			[]adapter.Change{{Kind: gdpr.KindPhone, Existing: danaPhone.Value, Updated: rectified}})
 		if err != nil {
 			f.t.Errorf("concurrent Rectify: %v", err)
 		}
@@ -979,5 +980,5 @@ func testAdapterConcurrent(f *adapterFixture) {
 	f.wantIntact("alex-2", "sam")
 	want := f.subject("dana")
 	want.PhoneNumbers = []string{rectified}
-	f.diff("Search by dana's rectified phone", []gdpr.Subject{want}, f.search(f.term(processor.KindPhone, rectified, "")))
+	f.diff("Search by dana's rectified phone", []gdpr.Subject{want}, f.search(f.term(gdpr.KindPhone, rectified, "")))
 }

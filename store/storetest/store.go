@@ -1,4 +1,4 @@
-package processortest
+package storetest
 
 import (
 	"bytes"
@@ -17,10 +17,11 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/adapter"
+	"github.com/gdprkit/gdpr/store"
 )
 
-// TestStore runs the conformance suite of processor.Store: every contract
+// TestStore runs the conformance suite of store.Store: every contract
 // the interface documents, checked through the interface alone.
 //
 // newStore must return a new, empty Store that shares nothing with any
@@ -40,7 +41,7 @@ import (
 //     claimable, a lease ending at now has not ended. Each Claim judges
 //     leases by its own now, which may be earlier than an earlier call's.
 //   - An event's Time is kept to the microsecond and sealed as kept, so
-//     that the chain read back verifies with processor.VerifyChain; the
+//     that the chain read back verifies with store.VerifyChain; the
 //     store puts an event on the chain of the job's organization.
 //   - Every method given a context that is already cancelled returns an
 //     error matching context.Canceled and changes nothing.
@@ -48,10 +49,10 @@ import (
 //     matching idempotency key) is an error and changes nothing; so are
 //     Update and Renew of a job the organization does not hold.
 //   - A failed PutBlob returns an error that wraps the reader's.
-func TestStore(t *testing.T, newStore func(t *testing.T) processor.Store) {
+func TestStore(t *testing.T, newStore func(t *testing.T) store.Store) {
 	suites := []struct {
 		name string
-		run  func(*testing.T, func(*testing.T) processor.Store)
+		run  func(*testing.T, func(*testing.T) store.Store)
 	}{
 		{"RoundTrip", testRoundTrip},
 		{"Copies", testCopies},
@@ -92,15 +93,15 @@ func wire(d time.Duration) gdpr.Time { return gdpr.NewTime(base.Add(d).Truncate(
 // fullJob returns a job with every field set (whether or not a real request
 // would set them all together), text beyond ASCII, and a lease held by
 // "lease-fixture" until base+1h.
-func fullJob(org, id string) *processor.Job {
-	return &processor.Job{
+func fullJob(org, id string) *store.Job {
+	return &store.Job{
 		Org: org,
 		Request: gdpr.Request{
 			ID:        id,
 			Name:      "Erasure — Zoë Ångström",
 			CreatedBy: &gdpr.DomainEntityRef{ID: "user-7", Name: "Privacy desk", SelfURI: "/api/v2/users/user-7"},
 			ReplacementTerms: []gdpr.ReplacementTerm{
-				{Type: gdpr.SearchEmail, ExistingValue: "zoe@example.com", UpdatedValue: "Zoe.A@example.com"},
+				{Type: gdpr.KindEmail, ExistingValue: "zoe@example.com", UpdatedValue: "Zoe.A@example.com"},
 			},
 			RequestType: gdpr.RequestDelete,
 			CreatedDate: wire(-2 * time.Hour),
@@ -111,7 +112,7 @@ func fullJob(org, id string) *processor.Job {
 				ExternalContactID: "ec-42",
 				DialerContactID:   &gdpr.DialerContactID{ID: "dc-42", ContactListID: "list-9"},
 				JourneyCustomer:   &gdpr.JourneyCustomer{Type: "cookie", ID: "jc-42"},
-				SocialHandle:      &gdpr.SocialHandle{Type: gdpr.SearchTwitter, Value: "@zoe"},
+				SocialHandle:      &gdpr.SocialHandle{Type: gdpr.KindTwitter, Value: "@zoe"},
 				ExternalID:        "crm:42",
 				Addresses:         []string{"12 Rue de l'Église, Genève"},
 				PhoneNumbers:      []string{"+41221234567", "+41797654321"},
@@ -147,11 +148,11 @@ func fullJob(org, id string) *processor.Job {
 		},
 		IdempotencyKey: "key-" + id,
 		Fingerprint:    "fp-" + id,
-		Terms: []processor.Term{
-			{Kind: processor.KindDialerContactID, Value: "dc-42", Scope: "list-9"},
-			{Kind: processor.KindEmail, Value: "zoe@example.com"},
+		Terms: []gdpr.Term{
+			{Kind: gdpr.KindDialerContactID, Value: "dc-42", Scope: "list-9"},
+			{Kind: gdpr.KindEmail, Value: "zoe@example.com"},
 		},
-		Changes:    []processor.Change{{Kind: processor.KindEmail, Existing: "zoe@example.com", Updated: "Zoe.A@example.com"}},
+		Changes:    []adapter.Change{{Kind: gdpr.KindEmail, Existing: "zoe@example.com", Updated: "Zoe.A@example.com"}},
 		NextRun:    base.Add(-time.Minute),
 		LeaseToken: "lease-fixture",
 		LeaseUntil: base.Add(time.Hour),
@@ -163,8 +164,8 @@ func fullJob(org, id string) *processor.Job {
 
 // newJob returns a small open job created at base+created, due at
 // base+created+48h, with NextRun base+next and no lease.
-func newJob(org, id string, created, next time.Duration) *processor.Job {
-	return &processor.Job{
+func newJob(org, id string, created, next time.Duration) *store.Job {
+	return &store.Job{
 		Org: org,
 		Request: gdpr.Request{
 			ID:          id,
@@ -174,20 +175,20 @@ func newJob(org, id string, created, next time.Duration) *processor.Job {
 			Subject:     gdpr.Subject{EmailAddresses: []string{id + "@example.com"}},
 			DueDate:     wire(created + 48*time.Hour),
 		},
-		Terms:   []processor.Term{{Kind: processor.KindEmail, Value: id + "@example.com"}},
+		Terms:   []gdpr.Term{{Kind: gdpr.KindEmail, Value: id + "@example.com"}},
 		NextRun: base.Add(next),
 	}
 }
 
 // unleased returns j without its lease.
-func unleased(j *processor.Job) *processor.Job {
+func unleased(j *store.Job) *store.Job {
 	j.LeaseToken, j.LeaseUntil = "", time.Time{}
 	return j
 }
 
 // event returns an event about j of type typ at base+d.
-func event(j *processor.Job, typ string, d time.Duration) processor.Event {
-	return processor.Event{
+func event(j *store.Job, typ string, d time.Duration) store.Event {
+	return store.Event{
 		Org:       j.Org,
 		RequestID: j.Request.ID,
 		Time:      base.Add(d),
@@ -198,20 +199,20 @@ func event(j *processor.Job, typ string, d time.Duration) processor.Event {
 }
 
 // sealed returns evs sealed as one chain from its first event.
-func sealed(evs ...processor.Event) []processor.Event {
-	out := make([]processor.Event, len(evs))
+func sealed(evs ...store.Event) []store.Event {
+	out := make([]store.Event, len(evs))
 	for i, ev := range evs {
-		var prev *processor.Event
+		var prev *store.Event
 		if i > 0 {
 			prev = &out[i-1]
 		}
-		out[i] = processor.SealEvent(ev, prev)
+		out[i] = store.SealEvent(ev, prev)
 	}
 	return out
 }
 
 // scribble changes every part of j that a shallow copy would share.
-func scribble(j *processor.Job) {
+func scribble(j *store.Job) {
 	r := &j.Request
 	r.Name = "scribbled"
 	r.CreatedBy.Name = "scribbled"
@@ -272,7 +273,7 @@ func wantErr(t *testing.T, what string, err, target error) {
 	}
 }
 
-func mustCreate(t *testing.T, s processor.Store, job *processor.Job) *processor.Job {
+func mustCreate(t *testing.T, s store.Store, job *store.Job) *store.Job {
 	t.Helper()
 	stored, created, err := s.Create(t.Context(), job, event(job, "created", 0))
 	if err != nil || !created {
@@ -281,7 +282,7 @@ func mustCreate(t *testing.T, s processor.Store, job *processor.Job) *processor.
 	return stored
 }
 
-func mustGet(t *testing.T, s processor.Store, org, id string) *processor.Job {
+func mustGet(t *testing.T, s store.Store, org, id string) *store.Job {
 	t.Helper()
 	j, err := s.Get(t.Context(), org, id)
 	if err != nil {
@@ -290,7 +291,7 @@ func mustGet(t *testing.T, s processor.Store, org, id string) *processor.Job {
 	return j
 }
 
-func mustClaim(t *testing.T, s processor.Store, token string, now, until time.Time) *processor.Job {
+func mustClaim(t *testing.T, s store.Store, token string, now, until time.Time) *store.Job {
 	t.Helper()
 	j, err := s.Claim(t.Context(), token, now, until)
 	if err != nil {
@@ -302,17 +303,17 @@ func mustClaim(t *testing.T, s processor.Store, token string, now, until time.Ti
 	return j
 }
 
-func mustUpdate(t *testing.T, s processor.Store, job *processor.Job, evs ...processor.Event) {
+func mustUpdate(t *testing.T, s store.Store, job *store.Job, evs ...store.Event) {
 	t.Helper()
 	if err := s.Update(t.Context(), job, evs...); err != nil {
 		t.Fatalf("Update(%s/%s): %v", job.Org, job.Request.ID, err)
 	}
 }
 
-func wantNoWork(t *testing.T, s processor.Store, now time.Time) {
+func wantNoWork(t *testing.T, s store.Store, now time.Time) {
 	t.Helper()
 	j, err := s.Claim(t.Context(), "token-nowork", now, now.Add(time.Hour))
-	if !errors.Is(err, processor.ErrNoWork) {
+	if !errors.Is(err, store.ErrNoWork) {
 		id := ""
 		if j != nil {
 			id = j.Request.ID
@@ -321,7 +322,7 @@ func wantNoWork(t *testing.T, s processor.Store, now time.Time) {
 	}
 }
 
-func allEvents(t *testing.T, s processor.Store, org string) []processor.Event {
+func allEvents(t *testing.T, s store.Store, org string) []store.Event {
 	t.Helper()
 	evs, err := s.Events(t.Context(), org, 0, 0)
 	if err != nil {
@@ -330,7 +331,7 @@ func allEvents(t *testing.T, s processor.Store, org string) []processor.Event {
 	return evs
 }
 
-func ids(jobs []*processor.Job) []string {
+func ids(jobs []*store.Job) []string {
 	out := make([]string, len(jobs))
 	for i, j := range jobs {
 		out[i] = j.Request.ID
@@ -338,12 +339,12 @@ func ids(jobs []*processor.Job) []string {
 	return out
 }
 
-func testRoundTrip(t *testing.T, newStore func(*testing.T) processor.Store) {
+func testRoundTrip(t *testing.T, newStore func(*testing.T) store.Store) {
 	ctx := t.Context()
 	s := newStore(t)
 	want := fullJob("org-a", "req-1")
 	if zero := zeroFields(reflect.ValueOf(want), "Job"); len(zero) > 0 {
-		t.Fatalf("processortest: fullJob leaves %v unset; set them, so that stores are tested to keep them", zero)
+		t.Fatalf("storetest: fullJob leaves %v unset; set them, so that stores are tested to keep them", zero)
 	}
 
 	stored, created, err := s.Create(ctx, want.Clone(), event(want, "created", 0))
@@ -359,21 +360,21 @@ func testRoundTrip(t *testing.T, newStore func(*testing.T) processor.Store) {
 	}
 	diff(t, "job returned by FindKey", want, byKey)
 
-	list, total, err := s.List(ctx, "org-a", processor.Filter{})
+	list, total, err := s.List(ctx, "org-a", store.Filter{})
 	if err != nil {
 		t.Fatalf("List: %v", err)
 	}
-	diff(t, "jobs returned by List", []*processor.Job{want}, list)
+	diff(t, "jobs returned by List", []*store.Job{want}, list)
 	if total != 1 {
 		t.Errorf("List total = %d, want 1", total)
 	}
 }
 
-func testCopies(t *testing.T, newStore func(*testing.T) processor.Store) {
+func testCopies(t *testing.T, newStore func(*testing.T) store.Store) {
 	ctx := t.Context()
 	s := newStore(t)
 	const org = "org-a"
-	check := func(what string, want *processor.Job) {
+	check := func(what string, want *store.Job) {
 		t.Helper()
 		diff(t, "stored job after scribbling on the job "+what, want, mustGet(t, s, org, want.Request.ID))
 	}
@@ -399,7 +400,7 @@ func testCopies(t *testing.T, newStore func(*testing.T) processor.Store) {
 	scribble(byKey)
 	check("returned by FindKey", fullJob(org, "req-1"))
 
-	list, _, err := s.List(ctx, org, processor.Filter{})
+	list, _, err := s.List(ctx, org, store.Filter{})
 	if err != nil || len(list) != 1 {
 		t.Fatalf("List = %d jobs, %v; want 1 job", len(list), err)
 	}
@@ -425,7 +426,7 @@ func testCopies(t *testing.T, newStore func(*testing.T) processor.Store) {
 	diff(t, "events after scribbling on events returned by Events", wantEvs, allEvents(t, s, org))
 }
 
-func testOrganizations(t *testing.T, newStore func(*testing.T) processor.Store) {
+func testOrganizations(t *testing.T, newStore func(*testing.T) store.Store) {
 	ctx := t.Context()
 	s := newStore(t)
 	a1 := mustCreate(t, s, fullJob("org-a", "req-a1"))
@@ -433,23 +434,23 @@ func testOrganizations(t *testing.T, newStore func(*testing.T) processor.Store) 
 	b1 := mustCreate(t, s, newJob("org-b", "req-b1", 0, 0))
 
 	_, err := s.Get(ctx, "org-b", "req-a1")
-	wantErr(t, "Get of another organization's job", err, processor.ErrNotFound)
+	wantErr(t, "Get of another organization's job", err, gdpr.ErrNotFound)
 	_, err = s.Get(ctx, "org-a", "req-missing")
-	wantErr(t, "Get of a missing id", err, processor.ErrNotFound)
+	wantErr(t, "Get of a missing id", err, gdpr.ErrNotFound)
 	_, err = s.FindKey(ctx, "org-b", a1.IdempotencyKey)
-	wantErr(t, "FindKey of another organization's key", err, processor.ErrNotFound)
+	wantErr(t, "FindKey of another organization's key", err, gdpr.ErrNotFound)
 	_, err = s.FindKey(ctx, "org-a", "key-missing")
-	wantErr(t, "FindKey of an unused key", err, processor.ErrNotFound)
+	wantErr(t, "FindKey of an unused key", err, gdpr.ErrNotFound)
 
 	for _, tc := range []struct {
 		org  string
-		want []*processor.Job
+		want []*store.Job
 	}{
-		{"org-a", []*processor.Job{a2, a1}},
-		{"org-b", []*processor.Job{b1}},
+		{"org-a", []*store.Job{a2, a1}},
+		{"org-b", []*store.Job{b1}},
 		{"org-c", nil},
 	} {
-		list, total, err := s.List(ctx, tc.org, processor.Filter{})
+		list, total, err := s.List(ctx, tc.org, store.Filter{})
 		if err != nil {
 			t.Fatalf("List(%s): %v", tc.org, err)
 		}
@@ -477,7 +478,7 @@ func testOrganizations(t *testing.T, newStore func(*testing.T) processor.Store) 
 	}
 }
 
-func testIdempotency(t *testing.T, newStore func(*testing.T) processor.Store) {
+func testIdempotency(t *testing.T, newStore func(*testing.T) store.Store) {
 	t.Run("SameKey", func(t *testing.T) {
 		t.Parallel()
 		ctx := t.Context()
@@ -494,7 +495,7 @@ func testIdempotency(t *testing.T, newStore func(*testing.T) processor.Store) {
 		}
 		diff(t, "job returned for a used key", first, got)
 		_, err = s.Get(ctx, "org-a", "req-2")
-		wantErr(t, "Get of the job refused for a used key", err, processor.ErrNotFound)
+		wantErr(t, "Get of the job refused for a used key", err, gdpr.ErrNotFound)
 		if n := len(allEvents(t, s, "org-a")); n != 1 {
 			t.Errorf("org-a has %d events after a repeated Create, want 1", n)
 		}
@@ -533,7 +534,7 @@ func testIdempotency(t *testing.T, newStore func(*testing.T) processor.Store) {
 		mustCreate(t, s, newJob("org-a", "req-1", 0, 0))
 		mustCreate(t, s, newJob("org-a", "req-2", 0, 0))
 		_, err := s.FindKey(t.Context(), "org-a", "")
-		wantErr(t, "FindKey of the empty key", err, processor.ErrNotFound)
+		wantErr(t, "FindKey of the empty key", err, gdpr.ErrNotFound)
 	})
 
 	t.Run("ExistingID", func(t *testing.T) {
@@ -589,9 +590,9 @@ func testIdempotency(t *testing.T, newStore func(*testing.T) processor.Store) {
 	})
 }
 
-func testList(t *testing.T, newStore func(*testing.T) processor.Store) {
+func testList(t *testing.T, newStore func(*testing.T) store.Store) {
 	s := newStore(t)
-	jobs := []*processor.Job{
+	jobs := []*store.Job{
 		listJob("req-f", -5*time.Hour, gdpr.StatusCompleted, 24*time.Hour),
 		listJob("req-a", -4*time.Hour, gdpr.StatusInitiated, 48*time.Hour),
 		listJob("req-c", -3*time.Hour, gdpr.StatusError, -time.Hour),
@@ -608,29 +609,29 @@ func testList(t *testing.T, newStore func(*testing.T) processor.Store) {
 
 	tests := []struct {
 		name  string
-		f     processor.Filter
+		f     store.Filter
 		want  []string
 		total int
 	}{
-		{"All", processor.Filter{}, []string{"req-e", "req-b", "req-d", "req-c", "req-a", "req-f"}, 6},
-		{"Page", processor.Filter{Offset: 1, Limit: 2}, []string{"req-b", "req-d"}, 6},
-		{"LastPage", processor.Filter{Offset: 4, Limit: 5}, []string{"req-a", "req-f"}, 6},
-		{"BeyondLastPage", processor.Filter{Offset: 10, Limit: 5}, nil, 6},
-		{"LimitOnly", processor.Filter{Limit: 1}, []string{"req-e"}, 6},
-		{"Status", processor.Filter{Statuses: []gdpr.Status{gdpr.StatusCompleted}}, []string{"req-e", "req-f"}, 2},
-		{"Statuses", processor.Filter{Statuses: []gdpr.Status{gdpr.StatusError, gdpr.StatusCompleted}}, []string{"req-e", "req-c", "req-f"}, 3},
-		{"Open", processor.Filter{Open: true}, []string{"req-b", "req-d", "req-a"}, 3},
-		{"OpenPaged", processor.Filter{Open: true, Offset: 1, Limit: 1}, []string{"req-d"}, 3},
-		{"DueBefore", processor.Filter{DueBefore: base}, []string{"req-e", "req-c"}, 2},
-		{"DueBeforeIsStrict", processor.Filter{DueBefore: wire(time.Hour).Time}, []string{"req-e", "req-c"}, 2},
-		{"OpenDueBefore", processor.Filter{Open: true, DueBefore: wire(2 * time.Hour).Time}, []string{"req-d"}, 1},
-		{"NoneMatch", processor.Filter{Open: true, Statuses: []gdpr.Status{gdpr.StatusCompleted}}, nil, 0},
+		{"All", store.Filter{}, []string{"req-e", "req-b", "req-d", "req-c", "req-a", "req-f"}, 6},
+		{"Page", store.Filter{Offset: 1, Limit: 2}, []string{"req-b", "req-d"}, 6},
+		{"LastPage", store.Filter{Offset: 4, Limit: 5}, []string{"req-a", "req-f"}, 6},
+		{"BeyondLastPage", store.Filter{Offset: 10, Limit: 5}, nil, 6},
+		{"LimitOnly", store.Filter{Limit: 1}, []string{"req-e"}, 6},
+		{"Status", store.Filter{Statuses: []gdpr.Status{gdpr.StatusCompleted}}, []string{"req-e", "req-f"}, 2},
+		{"Statuses", store.Filter{Statuses: []gdpr.Status{gdpr.StatusError, gdpr.StatusCompleted}}, []string{"req-e", "req-c", "req-f"}, 3},
+		{"Open", store.Filter{Open: true}, []string{"req-b", "req-d", "req-a"}, 3},
+		{"OpenPaged", store.Filter{Open: true, Offset: 1, Limit: 1}, []string{"req-d"}, 3},
+		{"DueBefore", store.Filter{DueBefore: base}, []string{"req-e", "req-c"}, 2},
+		{"DueBeforeIsStrict", store.Filter{DueBefore: wire(time.Hour).Time}, []string{"req-e", "req-c"}, 2},
+		{"OpenDueBefore", store.Filter{Open: true, DueBefore: wire(2 * time.Hour).Time}, []string{"req-d"}, 1},
+		{"NoneMatch", store.Filter{Open: true, Statuses: []gdpr.Status{gdpr.StatusCompleted}}, nil, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			if n := countMatches(tc.f, jobs); n != tc.total {
-				t.Fatalf("processortest: case expects %d matches, Filter.Match finds %d", tc.total, n)
+				t.Fatalf("storetest: case expects %d matches, Filter.Match finds %d", tc.total, n)
 			}
 			got, total, err := s.List(t.Context(), "org-a", tc.f)
 			if err != nil {
@@ -646,14 +647,14 @@ func testList(t *testing.T, newStore func(*testing.T) processor.Store) {
 
 // listJob returns a job of org-a created at base+created, due at
 // base+due.
-func listJob(id string, created time.Duration, st gdpr.Status, due time.Duration) *processor.Job {
+func listJob(id string, created time.Duration, st gdpr.Status, due time.Duration) *store.Job {
 	j := newJob("org-a", id, created, 0)
 	j.Request.Status = st
 	j.Request.DueDate = wire(due)
 	return j
 }
 
-func countMatches(f processor.Filter, jobs []*processor.Job) int {
+func countMatches(f store.Filter, jobs []*store.Job) int {
 	n := 0
 	for _, j := range jobs {
 		if f.Match(j) {
@@ -663,7 +664,7 @@ func countMatches(f processor.Filter, jobs []*processor.Job) int {
 	return n
 }
 
-func testClaim(t *testing.T, newStore func(*testing.T) processor.Store) {
+func testClaim(t *testing.T, newStore func(*testing.T) store.Store) {
 	t.Run("Empty", func(t *testing.T) {
 		t.Parallel()
 		wantNoWork(t, newStore(t), base)
@@ -672,7 +673,7 @@ func testClaim(t *testing.T, newStore func(*testing.T) processor.Store) {
 	t.Run("EarliestNextRunFirst", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
-		for _, j := range []*processor.Job{
+		for _, j := range []*store.Job{
 			newJob("org-a", "req-1", 0, -time.Minute),
 			newJob("org-b", "req-2", 0, -3*time.Minute),
 			newJob("org-a", "req-3", 0, -2*time.Minute),
@@ -706,7 +707,7 @@ func testClaim(t *testing.T, newStore func(*testing.T) processor.Store) {
 		failed := newJob("org-a", "req-failed", 0, -20*time.Minute)
 		failed.Request.Status = gdpr.StatusError
 		dueNow := newJob("org-a", "req-due-now", 0, 0)
-		for _, j := range []*processor.Job{future, done, failed, dueNow} {
+		for _, j := range []*store.Job{future, done, failed, dueNow} {
 			mustCreate(t, s, j)
 		}
 
@@ -776,7 +777,7 @@ func testClaim(t *testing.T, newStore func(*testing.T) processor.Store) {
 						return
 					}
 					j, err := s.Claim(t.Context(), token, base, base.Add(time.Hour))
-					if errors.Is(err, processor.ErrNoWork) {
+					if errors.Is(err, store.ErrNoWork) {
 						return
 					}
 					if err != nil {
@@ -808,7 +809,7 @@ func testClaim(t *testing.T, newStore func(*testing.T) processor.Store) {
 	})
 }
 
-func testUpdate(t *testing.T, newStore func(*testing.T) processor.Store) {
+func testUpdate(t *testing.T, newStore func(*testing.T) store.Store) {
 	t.Run("ReplacesAndAppends", func(t *testing.T) {
 		t.Parallel()
 		s := newStore(t)
@@ -844,9 +845,9 @@ func testUpdate(t *testing.T, newStore func(*testing.T) processor.Store) {
 
 		stale.Request.Status = gdpr.StatusCompleted
 		err := s.Update(ctx, stale, event(stale, "status", time.Minute))
-		wantErr(t, "Update with the stale token", err, processor.ErrLeaseLost)
+		wantErr(t, "Update with the stale token", err, store.ErrLeaseLost)
 		err = s.Renew(ctx, "org-a", "req-1", "token-a", now.Add(time.Hour))
-		wantErr(t, "Renew with the stale token", err, processor.ErrLeaseLost)
+		wantErr(t, "Renew with the stale token", err, store.ErrLeaseLost)
 		diff(t, "job after stale Update and Renew", current, mustGet(t, s, "org-a", "req-1"))
 		if n := len(allEvents(t, s, "org-a")); n != 1 {
 			t.Errorf("org-a has %d events after a refused Update, want 1", n)
@@ -862,7 +863,7 @@ func testUpdate(t *testing.T, newStore func(*testing.T) processor.Store) {
 			j := claimed.Clone()
 			j.LeaseToken, j.Request.Name = token, "overwritten"
 			err := s.Update(t.Context(), j, event(j, "status", time.Second))
-			wantErr(t, fmt.Sprintf("Update with token %q", token), err, processor.ErrLeaseLost)
+			wantErr(t, fmt.Sprintf("Update with token %q", token), err, store.ErrLeaseLost)
 		}
 		diff(t, "job after refused Updates", claimed, mustGet(t, s, "org-a", "req-1"))
 		if n := len(allEvents(t, s, "org-a")); n != 1 {
@@ -890,7 +891,7 @@ func testUpdate(t *testing.T, newStore func(*testing.T) processor.Store) {
 			t.Error("Update of a job never created succeeded")
 		}
 		_, err := s.Get(t.Context(), "org-a", "req-missing")
-		wantErr(t, "Get after Update of a job never created", err, processor.ErrNotFound)
+		wantErr(t, "Get after Update of a job never created", err, gdpr.ErrNotFound)
 		if evs := allEvents(t, s, "org-a"); len(evs) != 0 {
 			t.Errorf("org-a has %d events, want none", len(evs))
 		}
@@ -942,7 +943,7 @@ func testUpdate(t *testing.T, newStore func(*testing.T) processor.Store) {
 	})
 }
 
-func testRenew(t *testing.T, newStore func(*testing.T) processor.Store) {
+func testRenew(t *testing.T, newStore func(*testing.T) store.Store) {
 	ctx := t.Context()
 	s := newStore(t)
 	mustCreate(t, s, newJob("org-a", "req-1", 0, 0))
@@ -958,14 +959,14 @@ func testRenew(t *testing.T, newStore func(*testing.T) processor.Store) {
 	wantNoWork(t, s, base.Add(5*time.Minute)) // the first lease would have ended
 
 	err := s.Renew(ctx, "org-a", "req-1", "token-other", base.Add(time.Hour))
-	wantErr(t, "Renew with a wrong token", err, processor.ErrLeaseLost)
+	wantErr(t, "Renew with a wrong token", err, store.ErrLeaseLost)
 	if err := s.Renew(ctx, "org-a", "req-missing", "token-a", base.Add(time.Hour)); err == nil {
 		t.Error("Renew of a missing job succeeded")
 	}
 
 	mustClaim(t, s, "token-b", base.Add(11*time.Minute), base.Add(time.Hour))
 	err = s.Renew(ctx, "org-a", "req-1", "token-a", base.Add(2*time.Hour))
-	wantErr(t, "Renew after the lease passed on", err, processor.ErrLeaseLost)
+	wantErr(t, "Renew after the lease passed on", err, store.ErrLeaseLost)
 
 	// A released job cannot be renewed, even by the holder of its token:
 	// a renewal racing the release must not lease it again.
@@ -973,13 +974,13 @@ func testRenew(t *testing.T, newStore func(*testing.T) processor.Store) {
 	released.LeaseUntil = time.Time{}
 	mustUpdate(t, s, released)
 	err = s.Renew(ctx, "org-a", "req-1", "token-b", base.Add(2*time.Hour))
-	wantErr(t, "Renew of a released job", err, processor.ErrLeaseLost)
+	wantErr(t, "Renew of a released job", err, store.ErrLeaseLost)
 	if j := mustGet(t, s, "org-a", "req-1"); !j.LeaseUntil.IsZero() {
 		t.Errorf("Renew of a released job leased it until %v", j.LeaseUntil)
 	}
 }
 
-func testEvents(t *testing.T, newStore func(*testing.T) processor.Store) {
+func testEvents(t *testing.T, newStore func(*testing.T) store.Store) {
 	t.Run("Chain", func(t *testing.T) {
 		t.Parallel()
 		ctx := t.Context()
@@ -1000,19 +1001,19 @@ func testEvents(t *testing.T, newStore func(*testing.T) processor.Store) {
 		wantA := sealed(event(j1, "created", 0), event(j2, "created", 0), e1, e2, e3)
 		gotA := allEvents(t, s, "org-a")
 		diff(t, "org-a events", wantA, gotA)
-		if err := processor.VerifyChain(nil, gotA); err != nil {
+		if err := store.VerifyChain(nil, gotA); err != nil {
 			t.Errorf("org-a chain: %v", err)
 		}
 		gotB := allEvents(t, s, "org-b")
 		diff(t, "org-b events", sealed(event(j3, "created", 0)), gotB)
-		if err := processor.VerifyChain(nil, gotB); err != nil {
+		if err := store.VerifyChain(nil, gotB); err != nil {
 			t.Errorf("org-b chain: %v", err)
 		}
 
 		for _, tc := range []struct {
 			after int64
 			limit int
-			want  []processor.Event
+			want  []store.Event
 		}{
 			{0, 1, wantA[:1]},
 			{2, 2, wantA[2:4]},
@@ -1027,7 +1028,7 @@ func testEvents(t *testing.T, newStore func(*testing.T) processor.Store) {
 			}
 			diff(t, fmt.Sprintf("Events(after %d, limit %d)", tc.after, tc.limit), tc.want, got)
 			if tc.after > 0 && len(got) > 0 {
-				if err := processor.VerifyChain(&wantA[tc.after-1], got); err != nil {
+				if err := store.VerifyChain(&wantA[tc.after-1], got); err != nil {
 					t.Errorf("Events(after %d, limit %d) does not continue the chain: %v", tc.after, tc.limit, err)
 				}
 			}
@@ -1050,7 +1051,7 @@ func testEvents(t *testing.T, newStore func(*testing.T) processor.Store) {
 		if d := evs[0].Time.Sub(ev.Time).Abs(); d >= time.Microsecond {
 			t.Errorf("event time %v is %v from %v, want under 1µs", evs[0].Time, d, ev.Time)
 		}
-		if err := processor.VerifyChain(nil, evs); err != nil {
+		if err := store.VerifyChain(nil, evs); err != nil {
 			t.Errorf("chain of an event with nanoseconds: %v (seal the time as stored)", err)
 		}
 	})
@@ -1076,7 +1077,7 @@ func testEvents(t *testing.T, newStore func(*testing.T) processor.Store) {
 		if len(evs) != workers*each {
 			t.Errorf("got %d events, want %d", len(evs), workers*each)
 		}
-		if err := processor.VerifyChain(nil, evs); err != nil {
+		if err := store.VerifyChain(nil, evs); err != nil {
 			t.Errorf("chain after concurrent Creates: %v", err)
 		}
 		seen := map[string]bool{}
@@ -1089,7 +1090,7 @@ func testEvents(t *testing.T, newStore func(*testing.T) processor.Store) {
 	})
 }
 
-func testBlobs(t *testing.T, newStore func(*testing.T) processor.Store) {
+func testBlobs(t *testing.T, newStore func(*testing.T) store.Store) {
 	t.Run("PutOpenReplaceDelete", func(t *testing.T) {
 		t.Parallel()
 		ctx := t.Context()
@@ -1107,7 +1108,7 @@ func testBlobs(t *testing.T, newStore func(*testing.T) processor.Store) {
 			t.Fatalf("DeleteBlob: %v", err)
 		}
 		_, err := s.OpenBlob(ctx, "results/a.zip")
-		wantErr(t, "OpenBlob of a deleted blob", err, processor.ErrNotFound)
+		wantErr(t, "OpenBlob of a deleted blob", err, gdpr.ErrNotFound)
 		for _, key := range []string{"results/a.zip", "results/never.zip"} {
 			if err := s.DeleteBlob(ctx, key); err != nil {
 				t.Errorf("DeleteBlob(%s) of a missing blob: %v", key, err)
@@ -1153,11 +1154,11 @@ func testBlobs(t *testing.T, newStore func(*testing.T) processor.Store) {
 		}
 		wantBlob(t, s, "results/a.zip", "kept")
 		_, err := s.OpenBlob(ctx, "results/new.zip")
-		wantErr(t, "OpenBlob after a failed first PutBlob", err, processor.ErrNotFound)
+		wantErr(t, "OpenBlob after a failed first PutBlob", err, gdpr.ErrNotFound)
 	})
 }
 
-func put(t *testing.T, s processor.Store, key, content string) {
+func put(t *testing.T, s store.Store, key, content string) {
 	t.Helper()
 	n, err := s.PutBlob(t.Context(), key, bytes.NewBufferString(content))
 	if err != nil || n != int64(len(content)) {
@@ -1165,7 +1166,7 @@ func put(t *testing.T, s processor.Store, key, content string) {
 	}
 }
 
-func wantBlob(t *testing.T, s processor.Store, key, want string) {
+func wantBlob(t *testing.T, s store.Store, key, want string) {
 	t.Helper()
 	rc, err := s.OpenBlob(t.Context(), key)
 	if err != nil {
@@ -1208,13 +1209,13 @@ func (r *patternReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-var errReaderBroke = errors.New("processortest: reader broke part-way")
+var errReaderBroke = errors.New("storetest: reader broke part-way")
 
 type failingReader struct{}
 
 func (failingReader) Read([]byte) (int, error) { return 0, errReaderBroke }
 
-func testCancelled(t *testing.T, newStore func(*testing.T) processor.Store) {
+func testCancelled(t *testing.T, newStore func(*testing.T) store.Store) {
 	s := newStore(t)
 	mustCreate(t, s, newJob("org-a", "req-1", 0, 0))
 	put(t, s, "results/a.zip", "kept")
@@ -1231,7 +1232,7 @@ func testCancelled(t *testing.T, newStore func(*testing.T) processor.Store) {
 		{"Create", func() error { _, _, err := s.Create(ctx, fresh, event(fresh, "created", 0)); return err }},
 		{"Get", func() error { _, err := s.Get(ctx, "org-a", "req-1"); return err }},
 		{"FindKey", func() error { _, err := s.FindKey(ctx, "org-a", "key"); return err }},
-		{"List", func() error { _, _, err := s.List(ctx, "org-a", processor.Filter{}); return err }},
+		{"List", func() error { _, _, err := s.List(ctx, "org-a", store.Filter{}); return err }},
 		{"Claim", func() error { _, err := s.Claim(ctx, "token-1", base, base.Add(time.Hour)); return err }},
 		{"Update", func() error { return s.Update(ctx, job, event(job, "status", 0)) }},
 		{"Renew", func() error { return s.Renew(ctx, "org-a", "req-1", "", base.Add(time.Hour)) }},
@@ -1245,7 +1246,7 @@ func testCancelled(t *testing.T, newStore func(*testing.T) processor.Store) {
 	}
 
 	_, err := s.Get(t.Context(), "org-a", "req-2")
-	wantErr(t, "Get of a job created with a cancelled context", err, processor.ErrNotFound)
+	wantErr(t, "Get of a job created with a cancelled context", err, gdpr.ErrNotFound)
 	diff(t, "job after calls with a cancelled context", newJob("org-a", "req-1", 0, 0), mustGet(t, s, "org-a", "req-1"))
 	if n := len(allEvents(t, s, "org-a")); n != 1 {
 		t.Errorf("org-a has %d events, want 1", n)

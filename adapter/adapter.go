@@ -1,4 +1,4 @@
-package processor
+package adapter
 
 import (
 	"context"
@@ -44,28 +44,28 @@ type Adapter interface {
 
 	// Search returns the subjects whose data matches term, each with the
 	// fields the adapter knows of it. No match is an empty result.
-	Search(ctx context.Context, term Term) ([]gdpr.Subject, error)
+	Search(ctx context.Context, term gdpr.Term) ([]gdpr.Subject, error)
 
 	// Resolve returns the subject an id term (IsID) names, with every
 	// field the adapter knows of it, or an error matching gdpr.ErrNotFound.
-	Resolve(ctx context.Context, term Term) (gdpr.Subject, error)
+	Resolve(ctx context.Context, term gdpr.Term) (gdpr.Subject, error)
 
 	// Export calls emit once for every record that matches any of terms,
 	// and for the records linked to those. An error from emit ends the
 	// export with that error.
-	Export(ctx context.Context, op Op, terms []Term, emit func(Record) error) error
+	Export(ctx context.Context, op Op, terms []gdpr.Term, emit func(Record) error) error
 
 	// Rectify applies every change to the records that match any of terms:
 	// wherever a field of the change's kind holds the existing value, it
 	// comes to hold the updated value. Outcome.Updated counts the records
 	// changed.
-	Rectify(ctx context.Context, op Op, terms []Term, changes []Change) (gdpr.Outcome, error)
+	Rectify(ctx context.Context, op Op, terms []gdpr.Term, changes []Change) (gdpr.Outcome, error)
 
 	// Erase deletes or anonymizes every record that matches any of terms
 	// and the records linked to them, except those keep retains. The
 	// adapter alone decides between deleting and anonymizing, and counts
 	// each in the Outcome, with the retained records under their basis.
-	Erase(ctx context.Context, op Op, terms []Term, keep KeepFunc) (gdpr.Outcome, error)
+	Erase(ctx context.Context, op Op, terms []gdpr.Term, keep KeepFunc) (gdpr.Outcome, error)
 }
 
 // Op identifies one operation of a request on an adapter, so that the
@@ -80,7 +80,7 @@ type Op struct {
 
 // Change is one replacement of a GDPR_UPDATE request.
 type Change struct {
-	Kind Kind
+	Kind gdpr.Kind
 	// Existing is the value to replace, normalized.
 	Existing string
 	// Updated is the new value as the requester wrote it (trimmed and

@@ -1,21 +1,21 @@
-package processortest
+package storetest
 
 import (
 	"testing"
 	"time"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
-// testFinished checks processor.FinishedLister, for stores that implement
+// testFinished checks store.FinishedLister, for stores that implement
 // it: final, unminimized jobs of every organization, modified before the
 // cut, oldest first, limited.
-func testFinished(t *testing.T, newStore func(*testing.T) processor.Store) {
+func testFinished(t *testing.T, newStore func(*testing.T) store.Store) {
 	s := newStore(t)
-	lister, ok := s.(processor.FinishedLister)
+	lister, ok := s.(store.FinishedLister)
 	if !ok {
-		t.Skipf("%T does not implement processor.FinishedLister", s)
+		t.Skipf("%T does not implement store.FinishedLister", s)
 	}
 	finished := func(org, id string, st gdpr.Status, modified time.Duration) {
 		j := newJob(org, id, -48*time.Hour, 0)

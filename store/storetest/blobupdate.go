@@ -1,4 +1,4 @@
-package processortest
+package storetest
 
 import (
 	"bytes"
@@ -8,18 +8,18 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store"
 )
 
-// testUpdateWithBlob checks processor.BlobUpdater, for stores that
+// testUpdateWithBlob checks store.BlobUpdater, for stores that
 // implement it: the job, its events and the blob are stored together; a
 // refused update leaves the job and its events as they were, and the
 // blob either as it was or new, never torn.
-func testUpdateWithBlob(t *testing.T, newStore func(*testing.T) processor.Store) {
+func testUpdateWithBlob(t *testing.T, newStore func(*testing.T) store.Store) {
 	s := newStore(t)
-	bu, ok := s.(processor.BlobUpdater)
+	bu, ok := s.(store.BlobUpdater)
 	if !ok {
-		t.Skipf("%T does not implement processor.BlobUpdater", s)
+		t.Skipf("%T does not implement store.BlobUpdater", s)
 	}
 	ctx := t.Context()
 	const key = "exports/org-a/req-1/results.zip"
@@ -62,7 +62,7 @@ func testUpdateWithBlob(t *testing.T, newStore func(*testing.T) processor.Store)
 		stale := before.Clone()
 		stale.LeaseToken, stale.Request.Name = "token-other", "overwritten"
 		err := bu.UpdateWithBlob(ctx, stale, key, []byte("stale"), event(stale, "status", 3*time.Second))
-		wantErr(t, "UpdateWithBlob with another token", err, processor.ErrLeaseLost)
+		wantErr(t, "UpdateWithBlob with another token", err, store.ErrLeaseLost)
 		diff(t, "job after a refused UpdateWithBlob", before, mustGet(t, s, "org-a", "req-1"))
 		if n := len(allEvents(t, s, "org-a")); n != events {
 			t.Errorf("org-a has %d events after a refused UpdateWithBlob, want %d", n, events)
@@ -81,7 +81,7 @@ func testUpdateWithBlob(t *testing.T, newStore func(*testing.T) processor.Store)
 	t.Run("Missing", func(t *testing.T) {
 		missing := newJob("org-a", "req-missing", 0, 0)
 		err := bu.UpdateWithBlob(ctx, missing, "exports/org-a/req-missing/results.zip", []byte("x"))
-		if !errors.Is(err, processor.ErrNotFound) {
+		if !errors.Is(err, gdpr.ErrNotFound) {
 			t.Errorf("UpdateWithBlob of a missing job = %v, want ErrNotFound", err)
 		}
 	})
