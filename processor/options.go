@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/internal/normalize"
 )
 
 // Option configures a Processor. Options validate their arguments; New
@@ -67,14 +68,17 @@ func defaults() config {
 	}
 }
 
-// WithRegion sets the region (ISO 3166, e.g. "GB") in which phone numbers
-// without a country code are read. Without it such numbers are rejected.
-func WithRegion(region string) Option {
+// WithPhoneRegion sets the region (ISO 3166, such as "GB"; any case) in
+// which phone numbers without a country code are read. The default, "",
+// rejects such numbers: phones must be written in E.164. New fails when
+// region has no phone numbering plan.
+func WithPhoneRegion(region string) Option {
 	return func(c *config) error {
-		if region != "" && len(region) != 2 {
-			return fmt.Errorf("region %q is not a two-letter ISO 3166 code such as \"GB\"", region)
+		r, err := normalize.PhoneRegion(region)
+		if err != nil {
+			return fmt.Errorf("WithPhoneRegion: %w", err)
 		}
-		c.normalizer.Region = region
+		c.normalizer.Region = r
 		return nil
 	}
 }

@@ -64,7 +64,7 @@
 // or a journeyCustomer id within one type; record ids differ from each other
 // and from the keys of people. Emails, phones and
 // the other terms must be valid terms (see [processor.Normalizer]); phones
-// are read in E.164 unless [WithRegion] names a region for national
+// are read in E.164 unless [WithPhoneRegion] names a region for national
 // numbers. Values are stored as written and compared in normalized form.
 // Attributes and record fields are free JSON; "person" is reserved in
 // record fields.
