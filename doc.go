@@ -151,7 +151,7 @@
 //
 // Requests belong to an organization. Code that serves several
 // organizations from one Service puts the caller's organization on the
-// context with [WithOrganization]; nothing of one organization is visible to
+// context with [ContextWithOrganization]; nothing of one organization is visible to
 // another.
 //
 // The package imports only the standard library, go-retryablehttp and

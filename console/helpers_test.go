@@ -239,7 +239,7 @@ func (o *officer) resolve(csrf string, fields url.Values) string {
 // waitFor polls the processor until the request of org is final.
 func waitFor(t testing.TB, p *processor.Processor, org, id string) *gdpr.Request {
 	t.Helper()
-	ctx := gdpr.WithOrganization(context.Background(), org)
+	ctx := gdpr.ContextWithOrganization(context.Background(), org)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		r, err := p.GetRequest(ctx, id)
@@ -259,7 +259,7 @@ func waitFor(t testing.TB, p *processor.Processor, org, id string) *gdpr.Request
 // requestsOf lists every request of org.
 func requestsOf(t testing.TB, p *processor.Processor, org string) []gdpr.Request {
 	t.Helper()
-	page, err := p.ListRequests(gdpr.WithOrganization(context.Background(), org), gdpr.ListOptions{PageSize: gdpr.MaxPageSize})
+	page, err := p.ListRequests(gdpr.ContextWithOrganization(context.Background(), org), gdpr.ListOptions{PageSize: gdpr.MaxPageSize})
 	if err != nil {
 		t.Fatal(err)
 	}

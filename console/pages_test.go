@@ -22,7 +22,7 @@ func TestListShowsTimeLeftMarksOverdueFiltersAndPages(t *testing.T) {
 	clock := newFakeClock()
 	rg := startRig(t, rigConfig{idle: true, procOpts: []processor.Option{processor.WithClock(clock.Now)}},
 		WithClock(clock.Now), WithSessionLifetime(30*24*time.Hour, 30*24*time.Hour))
-	acme := gdpr.WithOrganization(context.Background(), "acme")
+	acme := gdpr.ContextWithOrganization(context.Background(), "acme")
 	for i := range 30 {
 		if _, err := rg.proc.CreateRequest(acme, gdpr.RequestSpec{Type: gdpr.RequestExport,
 			Subject: gdpr.Subject{EmailAddresses: []string{fmt.Sprintf("person%d@example.com", i)}}}); err != nil {

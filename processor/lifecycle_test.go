@@ -253,7 +253,7 @@ func TestIdempotencyKey(t *testing.T) {
 		t.Fatalf("repeat after completion made %s", again.ID)
 	}
 	// The same key in another organization is another request.
-	if r, err := e.p.CreateRequest(gdpr.WithOrganization(ctx, "acme"), spec); err != nil || r.ID == first.ID {
+	if r, err := e.p.CreateRequest(gdpr.ContextWithOrganization(ctx, "acme"), spec); err != nil || r.ID == first.ID {
 		t.Fatalf("other organization: %v, %v", r, err)
 	}
 }
@@ -283,8 +283,8 @@ func TestDeleteOfAnIDAlreadyErased(t *testing.T) {
 func TestOrganizationsAreIsolated(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
-	a := gdpr.WithOrganization(context.Background(), "org-a")
-	b := gdpr.WithOrganization(context.Background(), "org-b")
+	a := gdpr.ContextWithOrganization(context.Background(), "org-a")
+	b := gdpr.ContextWithOrganization(context.Background(), "org-b")
 	r, err := e.p.CreateRequest(a, gdpr.RequestSpec{Type: gdpr.RequestExport, Subject: gdpr.Subject{Name: "Lee Chen"}})
 	if err != nil {
 		t.Fatal(err)

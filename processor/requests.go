@@ -25,7 +25,7 @@ func (p *Processor) get(ctx context.Context, id string) (*Job, error) {
 	if id == "" {
 		return nil, gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "requestId", "requestId is required")
 	}
-	job, err := p.store.Get(ctx, gdpr.Organization(ctx), id)
+	job, err := p.store.Get(ctx, gdpr.OrganizationFromContext(ctx), id)
 	if errors.Is(err, ErrNotFound) {
 		e := gdpr.NewError(404, gdpr.CodeNotFound, "no request with this id; list the requests to find it")
 		e.Body.EntityID = id
@@ -61,7 +61,7 @@ func (p *Processor) list(ctx context.Context, opts gdpr.ListOptions, f Filter) (
 		return nil, err
 	}
 	f.Offset, f.Limit = (opts.PageNumber-1)*opts.PageSize, opts.PageSize
-	jobs, total, err := p.store.List(ctx, gdpr.Organization(ctx), f)
+	jobs, total, err := p.store.List(ctx, gdpr.OrganizationFromContext(ctx), f)
 	if err != nil {
 		return nil, fmt.Errorf("processor: list requests: %w", err)
 	}
@@ -148,7 +148,7 @@ func (p *Processor) Audit(ctx context.Context, id string) ([]Event, error) {
 	if _, err := p.get(ctx, id); err != nil {
 		return nil, err
 	}
-	org := gdpr.Organization(ctx)
+	org := gdpr.OrganizationFromContext(ctx)
 	if re, ok := p.store.(RequestEventer); ok {
 		evs, err := re.RequestEvents(ctx, org, id)
 		if err != nil {
@@ -173,7 +173,7 @@ func (p *Processor) Audit(ctx context.Context, id string) ([]Event, error) {
 // and returns the number of events checked, or a *ChainError at the first
 // event that does not verify.
 func (p *Processor) VerifyAudit(ctx context.Context) (int64, error) {
-	return VerifyStore(ctx, p.store, gdpr.Organization(ctx))
+	return VerifyStore(ctx, p.store, gdpr.OrganizationFromContext(ctx))
 }
 
 // VerifyAuditFrom checks the context organization's audit chain after the
@@ -187,7 +187,7 @@ func (p *Processor) VerifyAudit(ctx context.Context) (int64, error) {
 // whole chain, as VerifyAudit does, or as VerifyAuditFrom does with a nil
 // prev.
 func (p *Processor) VerifyAuditFrom(ctx context.Context, prev *Event) (*Event, int64, error) {
-	return verifyFrom(ctx, p.store, gdpr.Organization(ctx), prev)
+	return verifyFrom(ctx, p.store, gdpr.OrganizationFromContext(ctx), prev)
 }
 
 // VerifyStore checks the audit chain of org in s, reading it in pages,
