@@ -230,7 +230,7 @@ func newFaultEnv(t *testing.T, seed uint64, people int) *faultEnv {
 	t.Cleanup(srv.Close)
 	t.Cleanup(f.base.CloseIdleConnections)
 	c, err := gdpr.New(gdpr.WithBaseURL(srv.URL), gdpr.WithClientCredentials(id, secret), gdpr.WithTransport(f),
-		gdpr.WithRetry(16, 100*time.Microsecond, 2*time.Millisecond, 2*time.Millisecond),
+		gdpr.WithRetry(gdpr.RetryPolicy{Attempts: 16, MinWait: 100 * time.Microsecond, MaxWait: 2 * time.Millisecond, MaxRetryAfter: 2 * time.Millisecond}),
 		gdpr.WithPolling(time.Millisecond, 5*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
@@ -556,7 +556,7 @@ func TestFaultsTruncatedBodyIsRetriedThenFails(t *testing.T) {
 		hangUp(t, w)
 	}))
 	defer srv.Close()
-	c, err := gdpr.New(gdpr.WithBaseURL(srv.URL), gdpr.WithToken("test-token"), gdpr.WithRetry(3, 0, 0, 0))
+	c, err := gdpr.New(gdpr.WithBaseURL(srv.URL), gdpr.WithToken("test-token"), gdpr.WithRetry(gdpr.RetryPolicy{Attempts: 3, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -67,7 +67,7 @@ func setup(t *testing.T, opts ...Option) (*Client, *http.ServeMux, *fakeClock, *
 	clk := newFakeClock()
 	all := append([]Option{
 		WithBaseURL(srv.URL), withClock(clk),
-		WithRetry(4, time.Millisecond, 10*time.Millisecond, 5*time.Second),
+		WithRetry(RetryPolicy{Attempts: 4, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond, MaxRetryAfter: 5 * time.Second}),
 	}, opts...)
 	c, err := New(all...)
 	if err != nil {
