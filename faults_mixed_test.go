@@ -203,7 +203,7 @@ func newFaultEnv(t *testing.T, seed uint64, people int) *faultEnv {
 	if err := dialer.Load(demo.Generated("dialer", 0, people)); err != nil {
 		t.Fatal(err)
 	}
-	p, err := processor.New(memstore.New(), []processor.Adapter{crm, dialer}, processor.WithPoll(5*time.Millisecond))
+	p, err := processor.New(memstore.New(), []processor.Adapter{crm, dialer}, processor.WithStorePoll(5*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}

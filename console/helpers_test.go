@@ -83,7 +83,7 @@ type rigConfig struct {
 
 func startRig(t testing.TB, cfg rigConfig, opts ...Option) *rig {
 	t.Helper()
-	procOpts := append([]processor.Option{processor.WithPoll(10 * time.Millisecond)}, cfg.procOpts...)
+	procOpts := append([]processor.Option{processor.WithStorePoll(10 * time.Millisecond)}, cfg.procOpts...)
 	var p *processor.Processor
 	var err error
 	if cfg.adapters != nil {

@@ -89,7 +89,7 @@ func TestFailedRequestShowsItsErrorAndRetries(t *testing.T) {
 	crm := &flaky{Adapter: mems[1]}
 	crm.failing.Store(true)
 	rg := startRig(t, rigConfig{adapters: []processor.Adapter{mems[0], crm, mems[2]},
-		procOpts: []processor.Option{processor.WithRetry(2, time.Millisecond, time.Millisecond)}})
+		procOpts: []processor.Option{processor.WithRetry(gdpr.RetryPolicy{Attempts: 2, MinWait: time.Millisecond, MaxWait: time.Millisecond})}})
 	o := rg.officer(t)
 	csrf := o.mustSignIn(opsID, opsSecret)
 	o.submitExport(csrf, demo.AlexMorganLondonEmail)

@@ -549,7 +549,7 @@ func TestPackagingFailureBacksOffAndEnds(t *testing.T) {
 			store = streamed{store}
 		}
 		p, err := processor.New(store, []processor.Adapter{e.adapters["crm"], e.adapters["dialer"]},
-			processor.WithClock(e.clock.Now), processor.WithRetry(3, time.Second, 4*time.Second))
+			processor.WithClock(e.clock.Now), processor.WithRetry(gdpr.RetryPolicy{Attempts: 3, MinWait: time.Second, MaxWait: 4 * time.Second}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,7 +3,9 @@ package processor_test
 import (
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/store/memstore"
@@ -20,6 +22,10 @@ func TestOptionErrors(t *testing.T) {
 	}{
 		{"phone region unknown", processor.WithPhoneRegion("XX"), []string{"processor: WithPhoneRegion", `"XX"`, `such as "GB"`}},
 		{"phone region three letters", processor.WithPhoneRegion("GBR"), []string{"WithPhoneRegion", "E.164 numbers only"}},
+		{"retry attempts", processor.WithRetry(gdpr.RetryPolicy{Attempts: -1}), []string{"processor: WithRetry: RetryPolicy.Attempts is -1", "1 never retries"}},
+		{"retry min wait", processor.WithRetry(gdpr.RetryPolicy{MinWait: -time.Second}), []string{"WithRetry: RetryPolicy.MinWait is -1s"}},
+		{"retry order", processor.WithRetry(gdpr.RetryPolicy{MinWait: time.Hour}), []string{"WithRetry: RetryPolicy.MaxWait (5m0s) is less than MinWait (1h0m0s)"}},
+		{"store poll", processor.WithStorePoll(0), []string{"processor: WithStorePoll: interval is 0s; give a positive duration"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -42,6 +48,10 @@ func TestOptionsAccepted(t *testing.T) {
 		processor.WithPhoneRegion(""),
 		processor.WithPhoneRegion("gb"),
 		processor.WithPhoneRegion(" US "),
+		processor.WithRetry(gdpr.RetryPolicy{}),
+		processor.WithRetry(gdpr.RetryPolicy{Attempts: 1}),
+		processor.WithRetry(processor.DefaultRetryPolicy()),
+		processor.WithStorePoll(time.Millisecond),
 	} {
 		if _, err := newWith(t, opt); err != nil {
 			t.Errorf("New: %v", err)

@@ -30,7 +30,7 @@ func TestCreateWakesOneIdleWorker(t *testing.T) {
 	const workers = 8
 	store := &claimCounter{Store: memstore.New()}
 	p, err := processor.New(store, []processor.Adapter{loadAdapter(t, "directory")},
-		processor.WithWorkers(workers), processor.WithPoll(time.Hour))
+		processor.WithWorkers(workers), processor.WithStorePoll(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}

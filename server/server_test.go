@@ -50,7 +50,7 @@ const secret = "s3cret-for-tests"
 
 func newEnv(t *testing.T, opts ...server.Option) *testEnv {
 	t.Helper()
-	p, err := demo.Processor(processor.WithPoll(5 * time.Millisecond))
+	p, err := demo.Processor(processor.WithStorePoll(5 * time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}

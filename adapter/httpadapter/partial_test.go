@@ -164,7 +164,7 @@ func TestPartialOutcomeCounted(t *testing.T) {
 	}
 	clk := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	p, err := processor.New(memstore.New(), []processor.Adapter{a},
-		processor.WithClock(clk.Now), processor.WithRetry(5, time.Second, 4*time.Second))
+		processor.WithClock(clk.Now), processor.WithRetry(gdpr.RetryPolicy{Attempts: 5, MinWait: time.Second, MaxWait: 4 * time.Second}))
 	if err != nil {
 		t.Fatal(err)
 	}

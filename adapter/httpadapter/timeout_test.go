@@ -119,7 +119,7 @@ func TestSlowServiceStepRetried(t *testing.T) {
 	p, err := processor.New(memstore.New(), []processor.Adapter{mems[0], mems[1], dialer},
 		processor.WithPolicy(processor.CurrentEmployees{}),
 		processor.WithClock(clk.Now),
-		processor.WithRetry(5, time.Second, 4*time.Second),
+		processor.WithRetry(gdpr.RetryPolicy{Attempts: 5, MinWait: time.Second, MaxWait: 4 * time.Second}),
 		processor.WithLogger(slog.New(slog.NewTextHandler(lockedWriter{&logMu, &logs}, nil))))
 	if err != nil {
 		t.Fatal(err)
