@@ -82,7 +82,7 @@ func TestPartialOutcome(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			local := &changesThenFails{Adapter: memory(t, "crm", people())}
-			a, err := httpadapter.New("crm", serve(t, local), testSecret, httpadapter.WithRetry(3, time.Millisecond, time.Millisecond))
+			a, err := httpadapter.New("crm", serve(t, local), testSecret, httpadapter.WithRetry(gdpr.RetryPolicy{Attempts: 4, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -137,7 +137,7 @@ func TestErrorWithoutOutcome(t *testing.T) {
 		io.WriteString(w, `{"error":{"code":"internal","message":"database unavailable"}}`+"\n")
 	}))
 	t.Cleanup(srv.Close)
-	a, err := httpadapter.New("crm", srv.URL, testSecret, httpadapter.WithRetry(1, time.Millisecond, time.Millisecond))
+	a, err := httpadapter.New("crm", srv.URL, testSecret, httpadapter.WithRetry(gdpr.RetryPolicy{Attempts: 2, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
 	if err != nil {
 		t.Fatal(err)
 	}

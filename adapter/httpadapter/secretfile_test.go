@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/internal/testlog"
 
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
@@ -52,7 +53,7 @@ func TestSecretFileIsReadAgain(t *testing.T) {
 	}
 	write(oldSecret + "\n")
 	logs := &testlog.Buffer{}
-	a, err := httpadapter.NewFromSecretFile("crm", srv.URL, path, httpadapter.WithRetry(0, time.Millisecond, time.Millisecond),
+	a, err := httpadapter.NewFromSecretFile("crm", srv.URL, path, httpadapter.WithRetry(gdpr.RetryPolicy{Attempts: 1, MinWait: time.Millisecond, MaxWait: time.Millisecond}),
 		httpadapter.WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
 	if err != nil {
 		t.Fatal(err)

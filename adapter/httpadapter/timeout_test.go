@@ -75,7 +75,7 @@ func TestTimeoutRetried(t *testing.T) {
 	}
 	s, url := stalling(t, mems[2], "search", "")
 	a, err := httpadapter.New(demo.Dialer, url, testSecret,
-		httpadapter.WithTimeout(time.Second), httpadapter.WithRetry(2, time.Millisecond, time.Millisecond))
+		httpadapter.WithTimeout(time.Second), httpadapter.WithRetry(gdpr.RetryPolicy{Attempts: 3, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func TestSlowServiceStepRetried(t *testing.T) {
 	}
 	s, url := stalling(t, mems[2], "erase", `"phase":"apply"`)
 	dialer, err := httpadapter.New(demo.Dialer, url, testSecret,
-		httpadapter.WithTimeout(2*time.Second), httpadapter.WithRetry(0, 0, 0))
+		httpadapter.WithTimeout(2*time.Second), httpadapter.WithRetry(gdpr.RetryPolicy{Attempts: 1}))
 	if err != nil {
 		t.Fatal(err)
 	}
