@@ -223,12 +223,14 @@ func WithUserAgent(s string) Option {
 	}
 }
 
-// WithPolling sets how Wait polls: first after min, then doubling up to
-// max.
+// WithPolling sets how Client.Wait paces its polls of one request: the
+// first after min, then doubling up to max (defaults DefaultPollMin and
+// DefaultPollMax). It is not processor.WithStorePoll, which is how often a
+// processor's idle workers look in their store for work.
 func WithPolling(min, max time.Duration) Option {
 	return func(c *config) error {
 		if min <= 0 || max < min {
-			return optionError("WithPolling", "need 0 < min <= max, got %s and %s", min, max)
+			return optionError("WithPolling", "min is %s and max %s; give 0 < min <= max", min, max)
 		}
 		c.pollMin, c.pollMax = min, max
 		return nil
