@@ -62,10 +62,10 @@
 // [WithTransport]).
 //
 // The retry layer (go-retryablehttp) tries a call again after a
-// connection error, a 429 or a 5xx other than 501, up to the attempts of
-// [WithRetry] (5 by default), waiting a jittered exponential backoff, or
-// the server's Retry-After (in seconds or as an HTTP-date) up to a cap
-// (a minute by default). A cancelled context is never retried. A POST is
+// connection error, a 429 or a 5xx other than 501, up to the
+// [RetryPolicy] of [WithRetry] ([DefaultRetryPolicy]: 5 tries in all),
+// waiting a jittered exponential backoff, or the server's Retry-After (in
+// seconds or as an HTTP-date) up to a cap (a minute by default). A cancelled context is never retried. A POST is
 // retried only when it carries an Idempotency-Key; [Client.CreateRequest]
 // always sends one (the caller's [RequestSpec.IdempotencyKey], or one it
 // makes per call), so the server creates one request however many
@@ -74,10 +74,10 @@
 // breaks off is retried like a dropped connection and never decoded in
 // part; only [Client.DownloadResults], which streams, fails instead.
 //
-// The throttle layer takes a token from a bucket ([WithRate]) on every
-// attempt, retries included, and follows the server's
-// inin-ratelimit-allowed, inin-ratelimit-count and inin-ratelimit-reset
-// headers: once the server's window is spent, calls wait for it to end.
+// The throttle layer takes a token from a bucket ([WithRate]; by default,
+// and with a rate of 0, there is none) on every attempt, retries
+// included, and follows the server's inin-ratelimit-allowed,
+// inin-ratelimit-count and inin-ratelimit-reset headers: once the server's window is spent, calls wait for it to end.
 // A 429 with Retry-After holds back every call of the Client until then.
 // All waits end early when the call's context does.
 //
@@ -151,8 +151,8 @@
 //
 // Requests belong to an organization. Code that serves several
 // organizations from one Service puts the caller's organization on the
-// context with [WithOrganization]; nothing of one organization is visible to
-// another.
+// context with [ContextWithOrganization]; nothing of one organization is
+// visible to another.
 //
 // The package imports only the standard library, go-retryablehttp and
 // golang.org/x/time/rate, so importing it stays light: drivers and heavier

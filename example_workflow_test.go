@@ -38,7 +38,7 @@ func exampleProcessor() (p *processor.Processor, stop func()) {
 	if err := crm.LoadJSON(strings.NewReader(namesakesData)); err != nil {
 		log.Fatal(err)
 	}
-	p, err = processor.New(memstore.New(), []adapter.Adapter{crm}, processor.WithPoll(5*time.Millisecond))
+	p, err = processor.New(memstore.New(), []adapter.Adapter{crm}, processor.WithStorePoll(5*time.Millisecond))
 	if err != nil {
 		log.Fatal(err)
 	}

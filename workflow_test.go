@@ -18,7 +18,7 @@ import (
 // running for the test.
 func demoProcessor(t *testing.T) *processor.Processor {
 	t.Helper()
-	p, err := demo.Processor(processor.WithPoll(5 * time.Millisecond))
+	p, err := demo.Processor(processor.WithStorePoll(5 * time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}

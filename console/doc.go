@@ -44,7 +44,7 @@
 // Officers sign in with the client id and secret of a client of the
 // server's clients file ([server.Clients.Authenticate]). The session holds
 // the client's organization and scope: every call to the processor is made
-// with [gdpr.WithOrganization] of that organization, so the console shows
+// with [gdpr.ContextWithOrganization] of that organization, so the console shows
 // and changes that organization's requests only. A client of scope
 // gdpr:readonly may look people up and read requests, but every POST that
 // would create or retry a request is refused with 403 on the server, not

@@ -23,7 +23,7 @@ func TestListShowsTimeLeftMarksOverdueFiltersAndPages(t *testing.T) {
 	clock := newFakeClock()
 	rg := startRig(t, rigConfig{idle: true, procOpts: []processor.Option{processor.WithClock(clock.Now)}},
 		WithClock(clock.Now), WithSessionLifetime(30*24*time.Hour, 30*24*time.Hour))
-	acme := gdpr.WithOrganization(context.Background(), "acme")
+	acme := gdpr.ContextWithOrganization(context.Background(), "acme")
 	for i := range 30 {
 		if _, err := rg.proc.CreateRequest(acme, gdpr.RequestSpec{Type: gdpr.RequestExport,
 			Subject: gdpr.Subject{EmailAddresses: []string{fmt.Sprintf("person%d@example.com", i)}}}); err != nil {
@@ -90,7 +90,7 @@ func TestFailedRequestShowsItsErrorAndRetries(t *testing.T) {
 	crm := &flaky{Adapter: mems[1]}
 	crm.failing.Store(true)
 	rg := startRig(t, rigConfig{adapters: []adapter.Adapter{mems[0], crm, mems[2]},
-		procOpts: []processor.Option{processor.WithRetry(2, time.Millisecond, time.Millisecond)}})
+		procOpts: []processor.Option{processor.WithRetry(gdpr.RetryPolicy{Attempts: 2, MinWait: time.Millisecond, MaxWait: time.Millisecond})}})
 	o := rg.officer(t)
 	csrf := o.mustSignIn(opsID, opsSecret)
 	o.submitExport(csrf, demo.AlexMorganLondonEmail)

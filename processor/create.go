@@ -32,7 +32,7 @@ func (p *Processor) CreateRequest(ctx context.Context, spec gdpr.RequestSpec) (*
 	if err != nil {
 		return nil, err
 	}
-	org := gdpr.Organization(ctx)
+	org := gdpr.OrganizationFromContext(ctx)
 	fp := fingerprint(spec)
 	if spec.IdempotencyKey != "" {
 		// A repeat need not resolve again: answer it from the store.

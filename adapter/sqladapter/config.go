@@ -142,7 +142,7 @@ func openConfigured(ctx context.Context, dir string, ac AdapterConfig, cl *close
 	cl.add(db)
 	var opts []Option
 	if ac.Region != "" {
-		opts = append(opts, WithRegion(ac.Region))
+		opts = append(opts, WithPhoneRegion(ac.Region))
 	}
 	a, err := Open(ctx, ac.Name, db, ac.Dialect, m, opts...)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
 	"github.com/gdprkit/gdpr/adapter/sqladapter"
@@ -30,7 +31,7 @@ import (
 //	    url: https://billing.internal/gdpr
 //	    secretEnv: BILLING_GDPR_SECRET   # or secretFile: /run/secrets/billing (read again every second)
 //	    timeout: 30s                     # optional: each attempt of a call
-//	    retries: 3                       # optional: tries again per call
+//	    retries: 3                       # optional: tries again per call (0: never)
 //	    concurrency: 8                   # optional: calls in flight at once
 type adaptersFile struct {
 	Adapters []sqladapter.AdapterConfig `yaml:"adapters"`
@@ -45,7 +46,7 @@ type remoteConfig struct {
 	SecretEnv   string        `yaml:"secretEnv"`
 	SecretFile  string        `yaml:"secretFile"`
 	Timeout     time.Duration `yaml:"timeout"`
-	Retries     *int          `yaml:"retries"`
+	Retries     *int          `yaml:"retries"` // retries after the first try: httpadapter's Attempts - 1
 	Concurrency int           `yaml:"concurrency"`
 }
 
@@ -91,7 +92,12 @@ func (rc remoteConfig) open(dir string, log *slog.Logger) (*httpadapter.Adapter,
 		opts = append(opts, httpadapter.WithTimeout(rc.Timeout))
 	}
 	if rc.Retries != nil {
-		opts = append(opts, httpadapter.WithRetry(*rc.Retries, httpadapter.DefaultMinWait, httpadapter.DefaultMaxWait))
+		// The file counts retries, as operators think of them; the
+		// adapter's policy counts tries in all.
+		if *rc.Retries < 0 {
+			return nil, fmt.Errorf("retries is %d; give 0 (never retry) or more", *rc.Retries)
+		}
+		opts = append(opts, httpadapter.WithRetry(gdpr.RetryPolicy{Attempts: *rc.Retries + 1}))
 	}
 	if rc.Concurrency != 0 {
 		opts = append(opts, httpadapter.WithConcurrency(rc.Concurrency))

@@ -37,7 +37,7 @@ func search(t *testing.T, p *processor.Processor, typ gdpr.Kind, value string) [
 
 func requestCount(t *testing.T, p *processor.Processor) int64 {
 	t.Helper()
-	l, err := p.ListRequests(gdpr.WithOrganization(context.Background(), "demo"), gdpr.ListOptions{})
+	l, err := p.ListRequests(gdpr.ContextWithOrganization(context.Background(), "demo"), gdpr.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

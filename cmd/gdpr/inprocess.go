@@ -45,7 +45,7 @@ func startInProcess(ctx context.Context, log *slog.Logger) (*inProcess, func(), 
 	}
 	p, err := processor.New(memstore.New(), adapters,
 		processor.WithPolicy(processor.CurrentEmployees{}),
-		processor.WithPoll(10*time.Millisecond),
+		processor.WithStorePoll(10*time.Millisecond),
 		processor.WithLogger(log))
 	if err != nil {
 		return nil, nil, err

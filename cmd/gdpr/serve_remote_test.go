@@ -81,6 +81,7 @@ func TestAdaptersFileRemoteErrors(t *testing.T) {
 		{"remote:\n  - name: billing\n    url: https://billing.internal/gdpr\n    secretEnv: TEST_REMOTE_UNSET\n", "TEST_REMOTE_UNSET is empty"},
 		{"remote:\n  - name: billing\n    url: billing.internal\n    secretEnv: TEST_REMOTE_SECRET\n", "absolute http or https URL"},
 		{"remote:\n  - name: billing\n    url: https://billing.internal/gdpr\n    secret: inline\n", "field secret not found"},
+		{"remote:\n  - name: billing\n    url: https://billing.internal/gdpr\n    secretEnv: TEST_REMOTE_SECRET\n    retries: -1\n", `remote adapter 0 ("billing"): retries is -1; give 0 (never retry) or more`},
 	}
 	for _, c := range cases {
 		path := filepath.Join(t.TempDir(), "adapters.yaml")
@@ -93,6 +94,22 @@ func TestAdaptersFileRemoteErrors(t *testing.T) {
 		if strings.Contains(err.Error(), "remote-shared-secret-for-tests") {
 			t.Errorf("error %q holds the secret", err)
 		}
+	}
+}
+
+// TestAdaptersFileRetries: retries counts tries after the first, so 0
+// (never retry) is valid.
+func TestAdaptersFileRetries(t *testing.T) {
+	t.Setenv("TEST_REMOTE_SECRET", "remote-shared-secret-for-tests")
+	for _, n := range []string{"0", "1", "5"} {
+		path := filepath.Join(t.TempDir(), "adapters.yaml")
+		os.WriteFile(path, []byte("remote:\n  - name: billing\n    url: https://billing.internal/gdpr\n    secretEnv: TEST_REMOTE_SECRET\n    retries: "+n+"\n"), 0o600)
+		as, closer, err := loadAdaptersFile(t.Context(), path, slog.New(slog.DiscardHandler))
+		if err != nil || len(as) != 1 {
+			t.Errorf("retries: %s: %d adapters, %v; want 1 and no error", n, len(as), err)
+			continue
+		}
+		closer.Close()
 	}
 }
 
