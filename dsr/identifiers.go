@@ -59,7 +59,7 @@ func (ids Identifiers) Terms() ([]gdpr.Term, error) {
 	}
 	for i, h := range ids.SocialHandles {
 		if !h.Type.IsSocial() {
-			return nil, fmt.Errorf("dsr: identifiers: socialHandles[%d]: type %q is not one of TWITTER, INSTAGRAM, FACEBOOK, APPLE_MESSAGES", i, h.Type)
+			return nil, fmt.Errorf("dsr: identifiers: socialHandles[%d]: social handle type %q is not one of TWITTER, INSTAGRAM, FACEBOOK, APPLE_MESSAGES", i, h.Type)
 		}
 		add(h.Type, h.Value, "")
 	}
