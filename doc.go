@@ -122,14 +122,14 @@
 // # Data subject requests
 //
 // A person who writes in gives several identifiers: a name, an email, a
-// phone. [Resolve] runs one subject search per identifier and classifies
-// each subject found as [Confirmed] (it matched an id, an identifying term
-// or two kinds of identifier) or [Ambiguous] (only a shared name or
-// address: possibly a namesake). [Resolution.Plan] shows which requests
-// would be made, and [Fulfil] makes them, one per accepted subject by its
-// id, with idempotency keys derived from the DSR so that running it again
-// after a crash creates nothing twice, waits for all and returns a
-// [Report]. Both work over any [Service].
+// phone. Package github.com/gdprkit/gdpr/dsr answers such a request over
+// any [Service], in the steps people take: dsr.Resolve runs one subject
+// search per identifier and tells the subjects the identifiers correlate
+// from those a shared name or address alone found (possibly namesakes);
+// a plan shows which requests would be made, one per accepted subject by
+// its id; dsr.Submit creates them, with idempotency keys derived from the
+// DSR so that submitting again after a crash creates nothing twice, and
+// returns at once; dsr.Follow waits for them and reports.
 //
 // # Testing code that uses gdprkit
 //

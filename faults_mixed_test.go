@@ -567,3 +567,13 @@ func TestFaultsTruncatedBodyIsRetriedThenFails(t *testing.T) {
 		t.Errorf("got %v, %v after %d attempts; want no subjects, an error matching io.ErrUnexpectedEOF, 3 attempts", ss, err, calls.Load())
 	}
 }
+
+// totalRequests is how many requests svc holds.
+func totalRequests(t *testing.T, svc gdpr.Service) int64 {
+	t.Helper()
+	l, err := svc.ListRequests(context.Background(), gdpr.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l.Total
+}

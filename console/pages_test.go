@@ -14,6 +14,7 @@ import (
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
+	"github.com/gdprkit/gdpr/dsr"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
 )
@@ -163,9 +164,9 @@ func TestDerivedDSRIDsAreKeyed(t *testing.T) {
 	csrf := o.mustSignIn(opsID, opsSecret)
 	o.submitExport(csrf, demo.AlexMorganLondonEmail)
 	reqs := requestsOf(t, rg.proc, "acme")
-	ids := []gdpr.Identifier{{Kind: gdpr.IdentifierEmail, Value: demo.AlexMorganLondonEmail}}
-	if len(reqs) != 1 || reqs[0].Name != gdpr.DeriveDSRIDWithKey(key, ids) || reqs[0].Name == gdpr.DeriveDSRID(ids) {
-		t.Fatalf("requests %+v; want one named %s", reqs, gdpr.DeriveDSRIDWithKey(key, ids))
+	ids := []gdpr.Term{{Kind: gdpr.KindEmail, Value: demo.AlexMorganLondonEmail}}
+	if len(reqs) != 1 || reqs[0].Name != dsr.DeriveIDWithKey(key, ids) || reqs[0].Name == dsr.DeriveID(ids) {
+		t.Fatalf("requests %+v; want one named %s", reqs, dsr.DeriveIDWithKey(key, ids))
 	}
 	if _, err := New(rg.proc, testClients(t), WithDSRKey([]byte("short"))); err == nil || !strings.Contains(err.Error(), "32 or more") {
 		t.Errorf("a short DSR key: %v, want an error asking for 32 bytes or more", err)
