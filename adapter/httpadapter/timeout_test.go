@@ -91,6 +91,11 @@ func TestTimeoutRetried(t *testing.T) {
 	if len(ss) != 1 {
 		t.Errorf("Search found %d subjects, want 1", len(ss))
 	}
+	// The service learns that its caller left only when the server notices
+	// the closed connection, which may come after the retry's answer.
+	for deadline := time.Now().Add(5 * time.Second); !s.abandoned.Load() && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
 	if !s.abandoned.Load() || s.calls.Load() < 2 {
 		t.Errorf("the stalled call was abandoned: %v; calls: %d; want it abandoned and tried again", s.abandoned.Load(), s.calls.Load())
 	}
