@@ -46,8 +46,8 @@ type requestBody struct {
 // Every call carries an Idempotency-Key: spec.IdempotencyKey, or one made
 // for this call, so that its retries never create a second request. To
 // repeat a call that failed after the server may have accepted it, make
-// the key yourself (NewIdempotencyKey) and pass the same spec and key
-// again.
+// the key yourself (any unique text, such as crypto/rand.Text()) and pass
+// the same spec and key again.
 func (c *Client) CreateRequest(ctx context.Context, spec RequestSpec) (*Request, error) {
 	body, err := json.Marshal(requestBody{
 		Name: spec.Name, RequestType: spec.Type, Subject: spec.Subject, ReplacementTerms: spec.ReplacementTerms,
@@ -57,7 +57,7 @@ func (c *Client) CreateRequest(ctx context.Context, spec RequestSpec) (*Request,
 	}
 	key := spec.IdempotencyKey
 	if key == "" {
-		key = NewIdempotencyKey()
+		key = rand.Text() // 128 bits from crypto/rand
 	}
 	cl := &call{
 		method:  http.MethodPost,
@@ -103,7 +103,3 @@ func (c *Client) ListRequests(ctx context.Context, opts ListOptions) (*RequestEn
 	}
 	return &l, nil
 }
-
-// NewIdempotencyKey returns a random key for RequestSpec.IdempotencyKey:
-// 128 bits from crypto/rand as text.
-func NewIdempotencyKey() string { return rand.Text() }

@@ -38,7 +38,7 @@ type Client struct {
 var _ Service = (*Client)(nil)
 
 // New returns a Client configured by opts. With no options it talks to the
-// API of DefaultRegion and has no credentials: its calls fail with
+// API of region us-east-1 and has no credentials: its calls fail with
 // ErrNoCredentials until it is made with WithClientCredentials or
 // WithToken. New starts no goroutine and makes no request.
 func New(opts ...Option) (*Client, error) {

@@ -188,7 +188,7 @@ func TestRequestsYieldsError(t *testing.T) {
 	t.Parallel()
 	c, mux, _, _ := setup(t, tokenOpt)
 	mux.HandleFunc("/api/v2/gdpr/requests", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 403, NewError(403, CodeMissingPermissions, "needs gdpr:readonly").Body)
+		writeJSON(w, 403, NewError(403, codeMissingPermissions, "needs gdpr:readonly").Body)
 	})
 	n := 0
 	for _, err := range c.Requests(context.Background(), 0) {

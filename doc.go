@@ -51,8 +51,9 @@
 // # Regions
 //
 // [WithRegion] picks the API of a region by name, such as "eu-west-1"
-// (https://api.mypurecloud.ie); [Regions] lists them and [DefaultRegion],
-// us-east-1, is used when neither WithRegion nor [WithBaseURL] is given.
+// (https://api.mypurecloud.ie), and names every region in its error when
+// given another; us-east-1 is used when neither WithRegion nor
+// [WithBaseURL] is given.
 // WithBaseURL points the Client anywhere else, such as a gdprkit server.
 //
 // # Rate limits and retries

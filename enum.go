@@ -6,14 +6,14 @@ import (
 	"strings"
 )
 
-// EnumError reports a value that is not one of an enum's allowed values.
-type EnumError struct {
+// enumError reports a value that is not one of an enum's allowed values.
+type enumError struct {
 	Enum    string   // the enum's wire name, e.g. "searchType"
 	Value   string   // what was given
 	Allowed []string // every value the enum allows
 }
 
-func (e *EnumError) Error() string {
+func (e *enumError) Error() string {
 	if e.Value == "" {
 		return fmt.Sprintf("gdpr: %s is missing; use one of %s", e.Enum, strings.Join(e.Allowed, ", "))
 	}
@@ -28,5 +28,5 @@ func checkEnum[T ~string](enum string, v T, allowed []T) error {
 	for i, a := range allowed {
 		names[i] = string(a)
 	}
-	return &EnumError{Enum: enum, Value: string(v), Allowed: names}
+	return &enumError{Enum: enum, Value: string(v), Allowed: names}
 }

@@ -3,6 +3,7 @@ package gdpr_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -165,7 +166,7 @@ func ExampleClient_CreateRequest() {
 		Type:            gdpr.RequestDelete,
 		Subject:         gdpr.Subject{EmailAddresses: []string{"ann@example.com"}},
 		DeleteConfirmed: true,
-		IdempotencyKey:  gdpr.NewIdempotencyKey(), // keep it to repeat the call safely
+		IdempotencyKey:  rand.Text(), // keep it to repeat the call safely
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	crand "crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -377,7 +378,7 @@ func TestFaultsMixedOperations(t *testing.T) {
 		}
 		phone := subjects[0].PhoneNumbers[0]
 		updated := fmt.Sprintf("updated.%d@example.com", k)
-		spec := gdpr.RequestSpec{Subject: gdpr.Subject{EmailAddresses: []string{email}}, IdempotencyKey: gdpr.NewIdempotencyKey()}
+		spec := gdpr.RequestSpec{Subject: gdpr.Subject{EmailAddresses: []string{email}}, IdempotencyKey: crand.Text()}
 		want := func(string) gdpr.Outcome { return gdpr.Outcome{Exported: 2} }
 		switch k % 3 {
 		case 0:

@@ -36,21 +36,21 @@ type config struct {
 // Defaults of a Client made without the options that change them. The
 // retry defaults are DefaultRetryPolicy.
 const (
-	DefaultPollMin   = time.Second      // WithPolling: first wait between polls
-	DefaultPollMax   = 30 * time.Second // WithPolling: longest wait between polls
-	DefaultUserAgent = "gdprkit-go/1"
+	defaultPollMin   = time.Second      // WithPolling: first wait between polls
+	defaultPollMax   = 30 * time.Second // WithPolling: longest wait between polls
+	defaultUserAgent = "gdprkit-go/1"
 )
 
 func defaultConfig() config {
-	u, _ := RegionURL(DefaultRegion)
+	u, _ := regionURL(defaultRegion)
 	return config{
 		baseURL:   u,
 		rate:      math.Inf(1),
 		burst:     1,
 		retry:     DefaultRetryPolicy(),
-		userAgent: DefaultUserAgent,
-		pollMin:   DefaultPollMin,
-		pollMax:   DefaultPollMax,
+		userAgent: defaultUserAgent,
+		pollMin:   defaultPollMin,
+		pollMax:   defaultPollMax,
 		clock:     systemClock{},
 	}
 }
@@ -90,9 +90,9 @@ func WithBaseURL(base string) Option {
 // "eu-west-1" (https://api.mypurecloud.ie). Regions lists the names.
 func WithRegion(name string) Option {
 	return func(c *config) error {
-		u, ok := RegionURL(name)
+		u, ok := regionURL(name)
 		if !ok {
-			return optionError("WithRegion", "unknown region %q; use one of %s", name, strings.Join(Regions(), ", "))
+			return optionError("WithRegion", "unknown region %q; use one of %s", name, strings.Join(regionNames(), ", "))
 		}
 		c.baseURL = u
 		return nil
@@ -224,9 +224,9 @@ func WithUserAgent(s string) Option {
 }
 
 // WithPolling sets how Client.Wait paces its polls of one request: the
-// first after min, then doubling up to max (defaults DefaultPollMin and
-// DefaultPollMax). It is not processor.WithStorePoll, which is how often a
-// processor's idle workers look in their store for work.
+// first after min, then doubling up to max (defaults 1s and 30s). It is
+// not processor.WithStorePoll, which is how often a processor's idle
+// workers look in their store for work.
 func WithPolling(min, max time.Duration) Option {
 	return func(c *config) error {
 		if min <= 0 || max < min {

@@ -115,15 +115,15 @@ func TestZeroOptionsNeedCredentials(t *testing.T) {
 
 func TestRegions(t *testing.T) {
 	t.Parallel()
-	if len(Regions()) != 17 {
-		t.Errorf("%d regions, want 17", len(Regions()))
+	if len(regionNames()) != 17 {
+		t.Errorf("%d regions, want 17", len(regionNames()))
 	}
-	for _, name := range Regions() {
+	for _, name := range regionNames() {
 		if _, err := New(WithRegion(name)); err != nil {
 			t.Errorf("region %s: %v", name, err)
 		}
 	}
-	if u, _ := RegionURL("us-east-2"); u != "https://api.use2.us-gov-pure.cloud" {
+	if u, _ := regionURL("us-east-2"); u != "https://api.use2.us-gov-pure.cloud" {
 		t.Errorf("us-east-2 = %q", u)
 	}
 }

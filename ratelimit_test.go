@@ -109,7 +109,7 @@ func TestThrottleHeadersOverHTTP(t *testing.T) {
 		if count > allowed {
 			rejected++
 			w.Header().Set("Retry-After", "1")
-			writeJSON(w, 429, NewError(429, CodeTooManyRequests, "slow down").Body)
+			writeJSON(w, 429, NewError(429, codeTooManyRequests, "slow down").Body)
 			return
 		}
 		writeJSON(w, 200, Request{ID: "r1"})

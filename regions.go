@@ -1,8 +1,8 @@
 package gdpr
 
-// DefaultRegion is the region a Client talks to when given neither
+// defaultRegion is the region a Client talks to when given neither
 // WithRegion nor WithBaseURL.
-const DefaultRegion = "us-east-1"
+const defaultRegion = "us-east-1"
 
 // regionHosts maps the API's regions to their API hosts.
 var regionHosts = [...]struct{ name, host string }{
@@ -25,8 +25,8 @@ var regionHosts = [...]struct{ name, host string }{
 	{"us-east-2", "api.use2.us-gov-pure.cloud"},
 }
 
-// Regions lists the names WithRegion accepts, such as "eu-west-1".
-func Regions() []string {
+// regionNames lists the names WithRegion accepts, such as "eu-west-1".
+func regionNames() []string {
 	names := make([]string, len(regionHosts))
 	for i, r := range regionHosts {
 		names[i] = r.name
@@ -34,10 +34,10 @@ func Regions() []string {
 	return names
 }
 
-// RegionURL returns the API base URL of the named region, such as
+// regionURL returns the API base URL of the named region, such as
 // https://api.mypurecloud.ie for "eu-west-1", and false for an unknown
 // name.
-func RegionURL(name string) (string, bool) {
+func regionURL(name string) (string, bool) {
 	for _, r := range regionHosts {
 		if r.name == name {
 			return "https://" + r.host, true

@@ -21,7 +21,7 @@ func RequestTypes() []RequestType {
 	return []RequestType{RequestExport, RequestUpdate, RequestDelete}
 }
 
-// Validate returns an *EnumError naming the allowed values when t is not
+// Validate returns an error naming the allowed values when t is not
 // one of them.
 func (t RequestType) Validate() error { return checkEnum("requestType", t, RequestTypes()) }
 
@@ -51,7 +51,7 @@ func Statuses() []Status {
 		StatusFinalizing, StatusCompleted, StatusError}
 }
 
-// Validate returns an *EnumError naming the allowed values when s is not
+// Validate returns an error naming the allowed values when s is not
 // one of them.
 func (s Status) Validate() error { return checkEnum("status", s, Statuses()) }
 

@@ -60,7 +60,7 @@ type ListOptions struct {
 
 // Wire defaults and bounds of paging.
 const (
-	DefaultPageSize = 25
+	defaultPageSize = 25
 	MaxPageSize     = 500
 )
 
@@ -68,7 +68,7 @@ const (
 // error naming the field that is out of range.
 func (o ListOptions) Normalize() (ListOptions, error) {
 	if o.PageSize == 0 {
-		o.PageSize = DefaultPageSize
+		o.PageSize = defaultPageSize
 	}
 	if o.PageNumber == 0 {
 		o.PageNumber = 1

@@ -48,7 +48,7 @@ func Kinds() []Kind {
 	return append(SearchKinds(), KindUserID, KindExternalContactID, KindDialerContactID, KindJourneyCustomer)
 }
 
-// Validate returns an *EnumError naming the allowed values when k is not
+// Validate returns an error naming the allowed values when k is not
 // one of the search kinds, the only ones the wire's searchType and the
 // types of social handles and replacement terms take.
 func (k Kind) Validate() error { return checkEnum("searchType", k, SearchKinds()) }

@@ -74,8 +74,7 @@ func TestEnumsNameTheirAllowedValues(t *testing.T) {
 		{gdpr.RequestType("GDPR_GET").Validate(), "GDPR_EXPORT, GDPR_UPDATE, GDPR_DELETE"},
 		{gdpr.Status("DONE").Validate(), "INITIATED, SEARCHING, UPDATING, DELETING, FINALIZING, COMPLETED, ERROR"},
 	} {
-		var ee *gdpr.EnumError
-		if !errors.As(c.err, &ee) || !strings.Contains(c.err.Error(), c.allowed) {
+		if c.err == nil || !strings.Contains(c.err.Error(), c.allowed) {
 			t.Errorf("error %v does not name %s", c.err, c.allowed)
 		}
 	}

@@ -19,8 +19,8 @@ type FollowOptions struct {
 	// changes or following it fails, one call at a time.
 	Progress func(Progress)
 	// PollInterval is the first interval between reads of a request; it
-	// doubles up to gdpr.DefaultPollMax (or PollInterval, when longer).
-	// Zero is gdpr.DefaultPollMin.
+	// doubles up to 30s (or PollInterval, when longer). Zero is 1s, as a
+	// gdpr.Client's Wait.
 	PollInterval time.Duration
 }
 
@@ -92,8 +92,8 @@ type following struct {
 // opts.PollInterval. Every wait selects on ctx.
 func (f *following) follow(ctx context.Context, i int) error {
 	id := f.rep.Requests[i].RequestID // set before Follow starts; never changed
-	delay := cmp.Or(f.opts.PollInterval, gdpr.DefaultPollMin)
-	ceiling := max(delay, gdpr.DefaultPollMax)
+	delay := cmp.Or(f.opts.PollInterval, time.Second)
+	ceiling := max(delay, 30*time.Second)
 	for {
 		r, err := f.svc.GetRequest(ctx, id)
 		if err != nil {
