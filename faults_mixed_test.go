@@ -22,6 +22,7 @@ import (
 	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/internal/demo"
+	"github.com/gdprkit/gdpr/internal/testkit"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
 	"github.com/gdprkit/gdpr/store/memstore"
@@ -208,10 +209,7 @@ func newFaultEnv(t *testing.T, seed uint64, people int) *faultEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { p.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	testkit.Run(t, p)
 
 	const id, secret = "faults", "faults-secret-not-for-production"
 	hash, err := server.HashSecretCost(secret, 1000)

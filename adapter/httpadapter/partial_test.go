@@ -16,6 +16,7 @@ import (
 	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
 	"github.com/gdprkit/gdpr/internal/testclock"
+	"github.com/gdprkit/gdpr/internal/testkit"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/store/memstore"
 )
@@ -174,7 +175,7 @@ func TestPartialOutcomeCounted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := settle(t, p, clk, req.ID)
+	r := testkit.Settle(t, p, clk, req.ID)
 	if r.Status != gdpr.StatusCompleted {
 		t.Fatalf("request ended %s, want COMPLETED (steps %+v)", r.Status, r.Steps)
 	}
