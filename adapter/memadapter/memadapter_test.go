@@ -45,14 +45,7 @@ func TestConformanceAnonymize(t *testing.T) {
 
 func mustLoad(t *testing.T, ds memadapter.Dataset, opts ...memadapter.Option) *memadapter.Adapter {
 	t.Helper()
-	a, err := memadapter.New("memory", opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Load(ds); err != nil {
-		t.Fatal(err)
-	}
-	return a
+	return testkit.Memory(t, "memory", ds, opts...)
 }
 
 func term(t *testing.T, k gdpr.Kind, v string) gdpr.Term {

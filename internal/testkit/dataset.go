@@ -1,6 +1,8 @@
 package testkit
 
 import (
+	"testing"
+
 	"github.com/gdprkit/gdpr/adapter/adaptertest"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 )
@@ -44,4 +46,18 @@ func anyMap(m map[string]string) map[string]any {
 		c[k] = v
 	}
 	return c
+}
+
+// Memory returns a memadapter named name, made with opts, holding ds. It
+// fails t when the adapter cannot be made or ds cannot be loaded.
+func Memory(t testing.TB, name string, ds memadapter.Dataset, opts ...memadapter.Option) *memadapter.Adapter {
+	t.Helper()
+	a, err := memadapter.New(name, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Load(ds); err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

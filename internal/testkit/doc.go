@@ -1,7 +1,8 @@
 // Package testkit is the scaffolding the module's tests share: a processor
 // over the demo data with its workers running for a test, the loops that
 // wait until a request is final, adapter wrappers that inject faults, and
-// the adapter conformance fixture loaded into a memadapter.
+// memadapters loaded with a data set (the adapter conformance fixture
+// among them).
 //
 // It holds no assertions: what a test checks stays in the test. Only tests
 // import it.
