@@ -23,6 +23,7 @@ import (
 	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/internal/demo"
+	"github.com/gdprkit/gdpr/internal/testkit"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
 	"github.com/gdprkit/gdpr/store/memstore"
@@ -191,28 +192,13 @@ type faultEnv struct {
 // stores ("crm" anonymizes, "dialer" deletes), to a client of faults.
 func newFaultEnv(t *testing.T, seed uint64, people int) *faultEnv {
 	t.Helper()
-	crm, err := memadapter.New("crm", memadapter.WithAnonymize())
-	if err != nil {
-		t.Fatal(err)
-	}
-	dialer, err := memadapter.New("dialer")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := crm.Load(demo.Generated("crm", 0, people)); err != nil {
-		t.Fatal(err)
-	}
-	if err := dialer.Load(demo.Generated("dialer", 0, people)); err != nil {
-		t.Fatal(err)
-	}
+	crm := testkit.Memory(t, "crm", demo.Generated("crm", 0, people), memadapter.WithAnonymize())
+	dialer := testkit.Memory(t, "dialer", demo.Generated("dialer", 0, people))
 	p, err := processor.New(memstore.New(), []adapter.Adapter{crm, dialer}, processor.WithStorePoll(5*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { p.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	testkit.Run(t, p)
 
 	const id, secret = "faults", "faults-secret-not-for-production"
 	hash, err := server.HashSecretCost(secret, 1000)

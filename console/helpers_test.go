@@ -21,6 +21,7 @@ import (
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/internal/testclock"
+	"github.com/gdprkit/gdpr/internal/testkit"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
 	"github.com/gdprkit/gdpr/store/memstore"
@@ -113,18 +114,10 @@ func startRig(t testing.TB, cfg rigConfig, opts ...Option) *rig {
 	} else {
 		srv = httptest.NewServer(h)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	if cfg.idle {
-		close(done)
-	} else {
-		go func() { p.Run(ctx); close(done) }()
+	if !cfg.idle {
+		testkit.Run(t, p)
 	}
-	t.Cleanup(func() {
-		srv.Close()
-		cancel()
-		<-done
-	})
+	t.Cleanup(srv.Close)
 	return &rig{proc: p, con: con, srv: srv, logs: logs}
 }
 
@@ -241,20 +234,7 @@ func (o *officer) resolve(csrf string, fields url.Values) string {
 func waitFor(t testing.TB, p *processor.Processor, org, id string) *gdpr.Request {
 	t.Helper()
 	ctx := gdpr.ContextWithOrganization(context.Background(), org)
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		r, err := p.GetRequest(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.Status.Done() {
-			return r
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("request %s is still %s", id, r.Status)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	return testkit.WaitDone(ctx, t, p, id)
 }
 
 // requestsOf lists every request of org.

@@ -13,6 +13,7 @@ import (
 	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/internal/demo"
+	"github.com/gdprkit/gdpr/internal/testkit"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/store"
 	"github.com/gdprkit/gdpr/store/memstore"
@@ -22,14 +23,7 @@ func benchAdapters(b *testing.B, names []string, each func(i int) memadapter.Dat
 	b.Helper()
 	var as []adapter.Adapter
 	for i, n := range names {
-		a, err := memadapter.New(n)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := a.Load(each(i)); err != nil {
-			b.Fatal(err)
-		}
-		as = append(as, a)
+		as = append(as, testkit.Memory(b, n, each(i)))
 	}
 	return as
 }

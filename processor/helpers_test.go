@@ -16,6 +16,7 @@ import (
 	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/internal/testclock"
+	"github.com/gdprkit/gdpr/internal/testkit"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/store/memstore"
 )
@@ -85,36 +86,14 @@ func newEnv(t testing.TB, wrap func(adapter.Adapter) adapter.Adapter, opts ...pr
 // drain runs every request that is due now, as far as it goes.
 func (e *env) drain(t testing.TB) {
 	t.Helper()
-	for range 10000 {
-		found, err := e.p.RunOnce(context.Background())
-		if err != nil {
-			t.Fatalf("RunOnce: %v", err)
-		}
-		if !found {
-			return
-		}
-	}
-	t.Fatal("drain: requests kept coming")
+	testkit.Drain(t, e.p)
 }
 
 // settle drains, advancing the clock past retry backoffs, until req is
 // final.
 func (e *env) settle(t testing.TB, id string) *gdpr.Request {
 	t.Helper()
-	ctx := context.Background()
-	for range 50 {
-		e.drain(t)
-		r, err := e.p.GetRequest(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.Status.Done() {
-			return r
-		}
-		e.clock.Advance(5 * time.Second)
-	}
-	t.Fatalf("request %s never finished", id)
-	return nil
+	return testkit.Settle(t, e.p, e.clock, id)
 }
 
 func (e *env) create(t testing.TB, spec gdpr.RequestSpec) *gdpr.Request {

@@ -1,46 +1,12 @@
 package processor_test
 
 import (
-	"context"
-	"errors"
-	"sync"
 	"testing"
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter"
+	"github.com/gdprkit/gdpr/internal/testkit"
 )
-
-// doneThenFails changes the data on its first Rectify or Erase, then
-// fails, reporting with its error what it changed, as an adapter whose
-// connection breaks after its commit would.
-type doneThenFails struct {
-	adapter.Adapter
-	mu    sync.Mutex
-	calls int
-}
-
-func (d *doneThenFails) first() bool {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	d.calls++
-	return d.calls == 1
-}
-
-func (d *doneThenFails) Erase(ctx context.Context, op adapter.Op, terms []gdpr.Term, keep adapter.KeepFunc) (gdpr.Outcome, error) {
-	out, err := d.Adapter.Erase(ctx, op, terms, keep)
-	if err == nil && d.first() {
-		return out, errors.New("connection reset after commit")
-	}
-	return out, err
-}
-
-func (d *doneThenFails) Rectify(ctx context.Context, op adapter.Op, terms []gdpr.Term, changes []adapter.Change) (gdpr.Outcome, error) {
-	out, err := d.Adapter.Rectify(ctx, op, terms, changes)
-	if err == nil && d.first() {
-		return out, errors.New("connection reset after commit")
-	}
-	return out, err
-}
 
 // TestCountsOfAFailedAttemptAreKept: what an attempt changed before it
 // failed is counted on the step, though the retry finds nothing left.
@@ -69,7 +35,7 @@ func TestCountsOfAFailedAttemptAreKept(t *testing.T) {
 
 			e := newEnv(t, func(a adapter.Adapter) adapter.Adapter {
 				if a.Name() == "crm" {
-					return &doneThenFails{Adapter: a}
+					return &testkit.FailAfterChange{Adapter: a}
 				}
 				return a
 			})

@@ -3,7 +3,6 @@ package server_test
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -16,6 +15,7 @@ import (
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/internal/testclock"
+	"github.com/gdprkit/gdpr/internal/testkit"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
 )
@@ -32,14 +32,7 @@ const secret = "s3cret-for-tests"
 
 func newEnv(t *testing.T, opts ...server.Option) *testEnv {
 	t.Helper()
-	p, err := demo.Processor(processor.WithStorePoll(5 * time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { p.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
+	p := testkit.Demo(t)
 
 	hash := server.CheapHash(t, secret)
 	clients, err := server.NewClients(

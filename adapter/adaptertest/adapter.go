@@ -14,32 +14,29 @@ import (
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter"
-	"github.com/gdprkit/gdpr/adapter/memadapter"
-	"github.com/gdprkit/gdpr/processor"
 )
 
 // TestAdapter runs the conformance suite of adapter.Adapter: every
 // contract the interface documents, checked through the interface alone,
-// on a small data set of its own (namesakes, a current and a former
-// employee, every kind of term, linked records).
+// on the data set of a [Fixture].
 //
-// newAdapter must return a new adapter holding exactly ds, in the format of
-// package memadapter, and sharing nothing with any other adapter it
-// returns, since the subtests run in parallel, each on an adapter of its
-// own. It registers any cleanup with t.Cleanup and fails t when the adapter
-// cannot be made.
+// newAdapter must return a new adapter holding exactly fx, and sharing
+// nothing with any other adapter it returns, since the subtests run in
+// parallel, each on an adapter of its own. It registers any cleanup with
+// t.Cleanup and fails t when the adapter cannot be made.
 //
 // Beyond the interface's comments, the suite relies on this mapping of the
-// data set, which every adapter keeps so that retention policies and the
+// fixture, which every adapter keeps so that retention policies and the
 // processor see the same records everywhere:
 //
 //   - Search and Resolve return a person's subject with every field as
-//     written in ds, and the first of its social handles; the order of
-//     emails, phones and addresses does not matter.
-//   - Export gives a person as a Record of the person's kind whose ID is
-//     the person's key and whose Fields hold "employment" as written, so
-//     that processor.CurrentEmployees can keep it; and a linked record as a
-//     Record of its kind and id whose Fields["person"] is the person's key.
+//     written in fx ([Person.Subject]); the order of emails, phones and
+//     addresses does not matter.
+//   - Export gives a person as a Record of the person's Kind whose ID is
+//     its Key and whose Fields["employment"] holds its Employment, so that
+//     a retention policy can keep current employees; and a linked record
+//     as a Record of its Kind and ID whose Fields["person"] is its
+//     person's Key.
 //   - Records are found through the people they belong to: the terms of a
 //     person find its linked records, and nothing else does.
 //   - Every method given a context that is already cancelled returns an
@@ -53,7 +50,7 @@ import (
 // what holds for both: every record matched is reported once as deleted,
 // anonymized or retained, and afterwards no term of an erased person finds
 // anything.
-func TestAdapter(t *testing.T, newAdapter func(t *testing.T, ds memadapter.Dataset) adapter.Adapter) {
+func TestAdapter(t *testing.T, newAdapter func(t *testing.T, fx Fixture) adapter.Adapter) {
 	suites := []struct {
 		name string
 		run  func(*adapterFixture)
@@ -79,110 +76,15 @@ func TestAdapter(t *testing.T, newAdapter func(t *testing.T, ds memadapter.Datas
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
 			t.Parallel()
-			ds := adapterData()
-			s.run(&adapterFixture{t: t, ds: adapterData(), a: newAdapter(t, ds)})
+			s.run(&adapterFixture{t: t, fx: NewFixture(), a: newAdapter(t, NewFixture())})
 		})
-	}
-}
-
-// adapterData is the suite's data set. Every call returns a new copy.
-//
-//   - alex-1 and alex-2 are namesakes ("Alex Morgan") in different kinds.
-//   - sam is a current employee, kim a former one.
-//   - dana shares alex-2's dialer contact id in another contact list, and
-//     alex-1's journey customer id under another type.
-//   - robin has an email with an internationalized domain.
-//
-// Phones and addresses are written loosely in some places, so that only
-// normalized matching finds them.
-func adapterData() memadapter.Dataset {
-	return memadapter.Dataset{
-		People: []memadapter.Person{
-			{
-				Key:               "alex-1",
-				Kind:              memadapter.KindExternalContact,
-				ExternalContactID: "ec-alex-1",
-				JourneyCustomer:   &gdpr.JourneyCustomer{Type: "cookie", ID: "jc-alex-1"},
-				ExternalID:        "CUST-1001",
-				Name:              "Alex Morgan",
-				Emails:            []string{"alex.morgan@example.com"},
-				Phones:            []string{"+44 20 7946 0123"},
-				Addresses:         []string{"1 High Street, London N1 9GU"},
-				SocialHandles: []gdpr.SocialHandle{
-					{Type: gdpr.KindTwitter, Value: "@AlexMorgan"},
-					{Type: gdpr.KindInstagram, Value: "alex.m.london"},
-				},
-				Attributes: map[string]any{"tier": "gold"},
-			},
-			{
-				Key:             "alex-2",
-				Kind:            memadapter.KindDialerContact,
-				DialerContactID: &gdpr.DialerContactID{ID: "dc-100", ContactListID: "cl-renewals"},
-				Name:            "Alex Morgan",
-				Emails:          []string{"a.morgan@example.org"},
-				Phones:          []string{"+14155550123"},
-				Addresses:       []string{"500 Market Street, San Francisco, CA 94105"},
-				SocialHandles:   []gdpr.SocialHandle{{Type: gdpr.KindInstagram, Value: "alex.morgan.sf"}},
-			},
-			{
-				Key:           "sam",
-				Kind:          memadapter.KindUser,
-				UserID:        "u-sam",
-				Name:          "Sam Rivera",
-				Emails:        []string{"sam.rivera@example.com", "sam@example.net"},
-				Phones:        []string{"+49 30 901820"},
-				SocialHandles: []gdpr.SocialHandle{{Type: gdpr.KindFacebook, Value: "sam.rivera"}},
-				Employment:    memadapter.EmploymentCurrent,
-				Attributes:    map[string]any{"department": "Support"},
-			},
-			{
-				Key:        "kim",
-				Kind:       memadapter.KindUser,
-				UserID:     "u-kim",
-				Name:       "Kim Lee",
-				Emails:     []string{"kim.lee@example.net"},
-				Phones:     []string{"+81 3 1234 5678"},
-				Employment: memadapter.EmploymentFormer,
-			},
-			{
-				Key:               "robin",
-				Kind:              memadapter.KindExternalContact,
-				ExternalContactID: "ec-robin",
-				ExternalID:        "CUST-1002",
-				Name:              "Robin Weiß",
-				Emails:            []string{"robin@bücher.example"},
-				SocialHandles:     []gdpr.SocialHandle{{Type: gdpr.KindAppleMessages, Value: "robin.apple@example.net"}},
-			},
-			{
-				Key:             "dana",
-				Kind:            memadapter.KindDialerContact,
-				DialerContactID: &gdpr.DialerContactID{ID: "dc-100", ContactListID: "cl-winback"},
-				JourneyCustomer: &gdpr.JourneyCustomer{Type: "device", ID: "jc-alex-1"},
-				Name:            "Dana Chen",
-				Phones:          []string{"+61 2 5550 1234"},
-			},
-		},
-		Records: []memadapter.LinkedRecord{
-			{ID: "chat-alex-1", Kind: "chatTranscript", Person: "alex-1",
-				Fields: map[string]any{"channel": "webchat", "text": "Hi, this is Alex Morgan, my order has not arrived."}},
-			{ID: "order-alex-1", Kind: "order", Person: "alex-1",
-				Fields: map[string]any{"orderNumber": "SO-1001", "shipTo": "1 High Street, London N1 9GU"}},
-			{ID: "call-alex-2", Kind: "callRecording", Person: "alex-2",
-				Fields: map[string]any{"campaign": "renewals", "recording": "s3://calls/alex-2.wav"}},
-			{ID: "chat-sam", Kind: "chatTranscript", Person: "sam",
-				Fields: map[string]any{"channel": "webchat", "text": "Sam Rivera here, please call me on my mobile."}},
-			{ID: "order-robin", Kind: "order", Person: "robin",
-				Fields: map[string]any{"orderNumber": "SO-1002", "shipTo": "Robin Weiß, Hauptstraße 5, Berlin"}},
-			{ID: "call-dana", Kind: "callRecording", Person: "dana",
-				Fields: map[string]any{"campaign": "winback", "recording": "s3://calls/dana.wav"}},
-		},
 	}
 }
 
 // adapterFixture is one subtest's adapter and the data set it holds.
 type adapterFixture struct {
 	t  *testing.T
-	ds memadapter.Dataset
+	fx Fixture
 	a  adapter.Adapter
 }
 
@@ -211,36 +113,21 @@ func (f *adapterFixture) term(k gdpr.Kind, v, scope string) gdpr.Term {
 	return t
 }
 
-func (f *adapterFixture) person(key string) memadapter.Person {
+func (f *adapterFixture) person(key string) Person {
 	f.t.Helper()
-	for _, p := range f.ds.People {
+	for _, p := range f.fx.People {
 		if p.Key == key {
 			return p
 		}
 	}
 	f.t.Fatalf("the suite's data set has no person %q", key)
-	return memadapter.Person{}
+	return Person{}
 }
 
 // subject is what Search and Resolve must answer for the person.
 func (f *adapterFixture) subject(key string) gdpr.Subject {
 	f.t.Helper()
-	p := f.person(key)
-	s := gdpr.Subject{
-		Name:              p.Name,
-		UserID:            p.UserID,
-		ExternalContactID: p.ExternalContactID,
-		DialerContactID:   p.DialerContactID,
-		JourneyCustomer:   p.JourneyCustomer,
-		ExternalID:        p.ExternalID,
-		Addresses:         p.Addresses,
-		PhoneNumbers:      p.Phones,
-		EmailAddresses:    p.Emails,
-	}
-	if len(p.SocialHandles) > 0 {
-		s.SocialHandle = &p.SocialHandles[0]
-	}
-	return s.Clone()
+	return f.person(key).Subject()
 }
 
 func (f *adapterFixture) subjects(keys ...string) []gdpr.Subject {
@@ -273,34 +160,9 @@ func adapterSorted(ss []gdpr.Subject) []gdpr.Subject {
 // id, every social handle, emails, phones and addresses.
 func (f *adapterFixture) terms(key string) []gdpr.Term {
 	f.t.Helper()
-	p := f.person(key)
 	var ts []gdpr.Term
-	add := func(k gdpr.Kind, v, scope string) {
-		if v != "" {
-			ts = append(ts, f.term(k, v, scope))
-		}
-	}
-	add(gdpr.KindUserID, p.UserID, "")
-	add(gdpr.KindExternalContactID, p.ExternalContactID, "")
-	if d := p.DialerContactID; d != nil {
-		add(gdpr.KindDialerContactID, d.ID, d.ContactListID)
-	}
-	if j := p.JourneyCustomer; j != nil {
-		add(gdpr.KindJourneyCustomer, j.ID, j.Type)
-	}
-	add(gdpr.KindName, p.Name, "")
-	add(gdpr.KindExternalID, p.ExternalID, "")
-	for _, h := range p.SocialHandles {
-		add(gdpr.Kind(h.Type), h.Value, "")
-	}
-	for _, v := range p.Emails {
-		add(gdpr.KindEmail, v, "")
-	}
-	for _, v := range p.Phones {
-		add(gdpr.KindPhone, v, "")
-	}
-	for _, v := range p.Addresses {
-		add(gdpr.KindAddress, v, "")
+	for _, t := range f.person(key).Terms() {
+		ts = append(ts, f.term(t.Kind, t.Value, t.Scope))
 	}
 	return ts
 }
@@ -310,7 +172,7 @@ func (f *adapterFixture) terms(key string) []gdpr.Term {
 func (f *adapterFixture) ownTerms(key string) []gdpr.Term {
 	f.t.Helper()
 	others := make(map[gdpr.Term]bool)
-	for _, p := range f.ds.People {
+	for _, p := range f.fx.People {
 		if p.Key != key {
 			for _, t := range f.terms(p.Key) {
 				others[t] = true
@@ -320,10 +182,10 @@ func (f *adapterFixture) ownTerms(key string) []gdpr.Term {
 	return slices.DeleteFunc(f.terms(key), func(t gdpr.Term) bool { return others[t] })
 }
 
-// linked returns the ids of the records linked to the person.
-func (f *adapterFixture) linked(key string) []memadapter.LinkedRecord {
-	var rs []memadapter.LinkedRecord
-	for _, r := range f.ds.Records {
+// linked returns the records linked to the person.
+func (f *adapterFixture) linked(key string) []Linked {
+	var rs []Linked
+	for _, r := range f.fx.Records {
 		if r.Person == key {
 			rs = append(rs, r)
 		}
@@ -445,32 +307,6 @@ func (f *adapterFixture) wantErased(what string, out gdpr.Outcome, erased, retai
 	}
 }
 
-// adapterKeep wraps a retention policy as a KeepFunc that records every
-// record it is asked about.
-type adapterKeep struct {
-	mu    sync.Mutex
-	asked []adapterRecID
-}
-
-func (k *adapterKeep) keep(name string, p processor.RetentionPolicy) adapter.KeepFunc {
-	return func(ctx context.Context, rec adapter.Record) (string, bool, error) {
-		k.mu.Lock()
-		k.asked = append(k.asked, adapterRecID{rec.Kind, rec.ID})
-		k.mu.Unlock()
-		return p.Retain(ctx, name, rec)
-	}
-}
-
-func (k *adapterKeep) count() map[adapterRecID]int {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	m := make(map[adapterRecID]int)
-	for _, id := range k.asked {
-		m[id]++
-	}
-	return m
-}
-
 func testAdapterName(f *adapterFixture) {
 	name := f.a.Name()
 	if name == "" {
@@ -518,7 +354,7 @@ func testAdapterSearch(f *adapterFixture) {
 		})
 	}
 	// Every term of every person finds that person.
-	for _, p := range f.ds.People {
+	for _, p := range f.fx.People {
 		f.wantIntact(p.Key)
 	}
 }
@@ -704,7 +540,7 @@ func testAdapterExport(f *adapterFixture) {
 	f.diff("records exported again after changing the first export", first, f.export(f.terms("robin")...))
 
 	// Export changed nothing.
-	for _, p := range f.ds.People {
+	for _, p := range f.fx.People {
 		f.wantIntact(p.Key)
 	}
 }
@@ -780,7 +616,7 @@ func testAdapterEraseNamesake(f *adapterFixture) {
 	var k adapterKeep
 	out, err := f.a.Erase(f.t.Context(), adapter.Op{RequestID: "req-erase", ID: "req-erase/alex-1"},
 		[]gdpr.Term{f.term(gdpr.KindEmail, "alex.morgan@example.com", "")},
-		k.keep(f.a.Name(), processor.RetainNothing{}))
+		k.keep(keepNothing))
 	if err != nil {
 		f.t.Fatalf("Erase: %v", err)
 	}
@@ -810,14 +646,14 @@ func testAdapterEraseUndecided(f *adapterFixture) {
 func testAdapterEraseRetained(f *adapterFixture) {
 	ctx := f.t.Context()
 	var k adapterKeep
-	keep := k.keep(f.a.Name(), processor.CurrentEmployees{})
+	keep := k.keep(keepCurrentEmployees)
 
 	out, err := f.a.Erase(ctx, adapter.Op{RequestID: "req-erase-sam", ID: "req-erase-sam/1"}, f.ownTerms("sam"), keep)
 	if err != nil {
 		f.t.Fatalf("Erase of a current employee: %v", err)
 	}
 	f.wantErased("Erase of a current employee", out, 1, 1)
-	f.diff("retained records", []gdpr.Retention{{Basis: processor.EmployeeBasis, Records: 1}}, out.Retained)
+	f.diff("retained records", []gdpr.Retention{{Basis: employeeBasis, Records: 1}}, out.Retained)
 	f.diff("records keep was asked about", f.records("sam"), k.count())
 	f.wantIntact("sam")
 
@@ -853,21 +689,20 @@ func testAdapterEraseRepeat(f *adapterFixture) {
 	ctx := f.t.Context()
 	op := adapter.Op{RequestID: "req-erase", ID: "req-erase/alex-2"}
 	terms := []gdpr.Term{f.term(gdpr.KindPhone, "+14155550123", "")}
-	nothing := func(context.Context, adapter.Record) (string, bool, error) { return "", false, nil }
 
-	out, err := f.a.Erase(ctx, op, terms, nothing)
+	out, err := f.a.Erase(ctx, op, terms, keepNothing)
 	if err != nil {
 		f.t.Fatalf("Erase: %v", err)
 	}
 	f.wantErased("Erase of alex-2", out, 2, 0)
-	again, err := f.a.Erase(ctx, op, terms, nothing)
+	again, err := f.a.Erase(ctx, op, terms, keepNothing)
 	if err != nil {
 		f.t.Fatalf("Erase repeated with the same Op.ID: %v", err)
 	}
 	f.diff("outcome of a repeated Erase", out, again)
 
 	// Another operation on the erased terms finds nothing to do.
-	out, err = f.a.Erase(ctx, adapter.Op{RequestID: "req-erase-2", ID: "req-erase-2/alex-2"}, terms, nothing)
+	out, err = f.a.Erase(ctx, adapter.Op{RequestID: "req-erase-2", ID: "req-erase-2/alex-2"}, terms, keepNothing)
 	if err != nil {
 		f.t.Fatalf("Erase of erased data: %v", err)
 	}
@@ -900,7 +735,7 @@ func testAdapterCancelled(f *adapterFixture) {
 		}},
 		{"Erase", func() error {
 			_, err := f.a.Erase(ctx, adapter.Op{RequestID: "req-c", ID: "req-c/erase"}, f.terms("sam"),
-				func(context.Context, adapter.Record) (string, bool, error) { return "", false, nil })
+				keepNothing)
 			return err
 		}},
 	}
@@ -909,7 +744,7 @@ func testAdapterCancelled(f *adapterFixture) {
 			f.t.Errorf("%s with a cancelled context: error %v, want one matching context.Canceled", c.name, err)
 		}
 	}
-	for _, p := range f.ds.People {
+	for _, p := range f.fx.People {
 		f.wantIntact(p.Key)
 	}
 }
@@ -917,14 +752,13 @@ func testAdapterCancelled(f *adapterFixture) {
 func testAdapterConcurrent(f *adapterFixture) {
 	ctx := f.t.Context()
 	var keys []string
-	for _, p := range f.ds.People {
+	for _, p := range f.fx.People {
 		keys = append(keys, p.Key)
 	}
 	terms := make(map[string][]gdpr.Term)
 	for _, k := range keys {
 		terms[k] = f.ownTerms(k)
 	}
-	nothing := func(context.Context, adapter.Record) (string, bool, error) { return "", false, nil }
 	rectified := "+61 2 5550 9999"
 	danaPhone := f.term(gdpr.KindPhone, "+61 2 5550 1234", "")
 
@@ -960,7 +794,7 @@ func testAdapterConcurrent(f *adapterFixture) {
 			wg.Go(func() {
 				// Two erasers repeat one operation; the third is another.
 				op := adapter.Op{RequestID: "req-erase-" + k, ID: fmt.Sprintf("erase-%s/%d", k, g/2)}
-				if _, err := f.a.Erase(ctx, op, terms[k], nothing); err != nil {
+				if _, err := f.a.Erase(ctx, op, terms[k], keepNothing); err != nil {
 					f.t.Errorf("concurrent Erase of %s: %v", k, err)
 				}
 			})

@@ -9,14 +9,14 @@ import (
 	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/adaptertest"
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
-	"github.com/gdprkit/gdpr/adapter/memadapter"
+	"github.com/gdprkit/gdpr/internal/testkit"
 )
 
 // TestConformance runs the Adapter suite over the protocol: a Handler
 // around a memadapter, called through New.
 func TestConformance(t *testing.T) {
-	adaptertest.TestAdapter(t, func(t *testing.T, ds memadapter.Dataset) adapter.Adapter {
-		return remote(t, ds)
+	adaptertest.TestAdapter(t, func(t *testing.T, fx adaptertest.Fixture) adapter.Adapter {
+		return remote(t, testkit.Dataset(fx))
 	})
 }
 
@@ -40,7 +40,8 @@ func TestConformanceLossy(t *testing.T) {
 		}
 		t.Logf("lost %d calls before sending and %d answers after the service handled them", before, after)
 	})
-	adaptertest.TestAdapter(t, func(t *testing.T, ds memadapter.Dataset) adapter.Adapter {
+	adaptertest.TestAdapter(t, func(t *testing.T, fx adaptertest.Fixture) adapter.Adapter {
+		ds := testkit.Dataset(fx)
 		mu.Lock()
 		seed++
 		l := newLossy(seed, 0.2)

@@ -13,6 +13,7 @@ import (
 	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
+	"github.com/gdprkit/gdpr/internal/testkit"
 )
 
 const testSecret = "a-shared-secret-for-tests"
@@ -35,14 +36,7 @@ func serve(t testing.TB, a adapter.Adapter, opts ...httpadapter.HandlerOption) s
 // memory returns a memadapter named name holding ds.
 func memory(t testing.TB, name string, ds memadapter.Dataset, opts ...memadapter.Option) *memadapter.Adapter {
 	t.Helper()
-	m, err := memadapter.New(name, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Load(ds); err != nil {
-		t.Fatal(err)
-	}
-	return m
+	return testkit.Memory(t, name, ds, opts...)
 }
 
 // remote returns an Adapter calling a service that holds ds.

@@ -1,14 +1,12 @@
 package httpadapter_test
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,47 +14,15 @@ import (
 	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
 	"github.com/gdprkit/gdpr/internal/testclock"
+	"github.com/gdprkit/gdpr/internal/testkit"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/store/memstore"
 )
 
-// changesThenFails changes the data on its first Rectify or Erase, then
-// fails, returning with its error the Outcome of what it changed, as an
-// adapter whose audit write fails after its commit would. Later calls
-// pass through.
-type changesThenFails struct {
-	adapter.Adapter
-	mu    sync.Mutex
-	calls int
-}
-
-func (c *changesThenFails) first() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.calls++
-	return c.calls == 1
-}
-
-func (c *changesThenFails) Erase(ctx context.Context, op adapter.Op, terms []gdpr.Term, keep adapter.KeepFunc) (gdpr.Outcome, error) {
-	out, err := c.Adapter.Erase(ctx, op, terms, keep)
-	if err == nil && c.first() {
-		return out, errors.New("audit log unavailable after the commit")
-	}
-	return out, err
-}
-
-func (c *changesThenFails) Rectify(ctx context.Context, op adapter.Op, terms []gdpr.Term, changes []adapter.Change) (gdpr.Outcome, error) {
-	out, err := c.Adapter.Rectify(ctx, op, terms, changes)
-	if err == nil && c.first() {
-		return out, errors.New("audit log unavailable after the commit")
-	}
-	return out, err
-}
-
-func (c *changesThenFails) Calls() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.calls
+// auditFails wraps a so that its first change fails after its commit, as
+// when the audit write that follows the commit fails.
+func auditFails(a adapter.Adapter) *testkit.FailAfterChange {
+	return &testkit.FailAfterChange{Adapter: a, Err: errors.New("audit log unavailable after the commit")}
 }
 
 // TestPartialOutcome: when the service's adapter fails after changing
@@ -82,7 +48,7 @@ func TestPartialOutcome(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			local := &changesThenFails{Adapter: memory(t, "crm", people())}
+			local := auditFails(memory(t, "crm", people()))
 			a, err := httpadapter.New("crm", serve(t, local), testSecret, httpadapter.WithRetry(gdpr.RetryPolicy{Attempts: 4, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
 			if err != nil {
 				t.Fatal(err)
@@ -97,7 +63,7 @@ func TestPartialOutcome(t *testing.T) {
 			if !strings.Contains(err.Error(), "after changing") {
 				t.Errorf("error %q does not say records were changed", err)
 			}
-			if n := local.Calls(); n != 1 {
+			if n := local.Changes(); n != 1 {
 				t.Errorf("the service's adapter ran %d times, want once: a failure that changed data is not retried under the same operation id", n)
 			}
 			wantClean(t, err)
@@ -109,7 +75,7 @@ func TestPartialOutcome(t *testing.T) {
 // carries the outcome beside the error, as PROTOCOL.md says.
 func TestPartialOutcomeOnTheWire(t *testing.T) {
 	t.Parallel()
-	base := serve(t, &changesThenFails{Adapter: memory(t, "crm", people())})
+	base := serve(t, auditFails(memory(t, "crm", people())))
 	resp, err := http.DefaultClient.Do(signed(t, base, "erase", testSecret, time.Now(), eraseCall))
 	if err != nil {
 		t.Fatal(err)
@@ -159,7 +125,7 @@ func TestPartialOutcomeCounted(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
 	m := memory(t, "crm", people())
-	a, err := httpadapter.New("crm", serve(t, &changesThenFails{Adapter: m}), testSecret)
+	a, err := httpadapter.New("crm", serve(t, auditFails(m)), testSecret)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +140,7 @@ func TestPartialOutcomeCounted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := settle(t, p, clk, req.ID)
+	r := testkit.Settle(t, p, clk, req.ID)
 	if r.Status != gdpr.StatusCompleted {
 		t.Fatalf("request ended %s, want COMPLETED (steps %+v)", r.Status, r.Steps)
 	}

@@ -2,7 +2,6 @@ package httpadapter_test
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -18,6 +17,7 @@ import (
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/internal/testclock"
+	"github.com/gdprkit/gdpr/internal/testkit"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/store/memstore"
 )
@@ -135,7 +135,7 @@ func TestSlowServiceStepRetried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := settle(t, p, clk, req.ID)
+	r := testkit.Settle(t, p, clk, req.ID)
 
 	if r.Status != gdpr.StatusCompleted {
 		t.Fatalf("request ended %s, want COMPLETED (steps %+v)", r.Status, r.Steps)
@@ -175,32 +175,4 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
-}
-
-// settle runs the processor, moving the clock past retry backoffs, until
-// the request is final.
-func settle(t *testing.T, p *processor.Processor, clk *testclock.Clock, id string) *gdpr.Request {
-	t.Helper()
-	ctx := context.Background()
-	for range 50 {
-		for {
-			found, err := p.RunOnce(ctx)
-			if err != nil {
-				t.Fatalf("RunOnce: %v", err)
-			}
-			if !found {
-				break
-			}
-		}
-		r, err := p.GetRequest(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.Status.Done() {
-			return r
-		}
-		clk.Advance(5 * time.Second)
-	}
-	t.Fatalf("request %s never finished", id)
-	return nil
 }

@@ -14,24 +14,25 @@ import (
 	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/adaptertest"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
+	"github.com/gdprkit/gdpr/internal/testkit"
 	"github.com/gdprkit/gdpr/processor"
 )
 
 func TestConformance(t *testing.T) {
-	adaptertest.TestAdapter(t, func(t *testing.T, ds memadapter.Dataset) adapter.Adapter {
-		return mustLoad(t, ds)
+	adaptertest.TestAdapter(t, func(t *testing.T, fx adaptertest.Fixture) adapter.Adapter {
+		return mustLoad(t, testkit.Dataset(fx))
 	})
 }
 
 // TestConformanceAnonymize runs the suite on an adapter that anonymizes,
 // loaded from JSON.
 func TestConformanceAnonymize(t *testing.T) {
-	adaptertest.TestAdapter(t, func(t *testing.T, ds memadapter.Dataset) adapter.Adapter {
+	adaptertest.TestAdapter(t, func(t *testing.T, fx adaptertest.Fixture) adapter.Adapter {
 		a, err := memadapter.New("memory-anonymizing", memadapter.WithAnonymize())
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := json.Marshal(ds)
+		b, err := json.Marshal(testkit.Dataset(fx))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,14 +45,7 @@ func TestConformanceAnonymize(t *testing.T) {
 
 func mustLoad(t *testing.T, ds memadapter.Dataset, opts ...memadapter.Option) *memadapter.Adapter {
 	t.Helper()
-	a, err := memadapter.New("memory", opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Load(ds); err != nil {
-		t.Fatal(err)
-	}
-	return a
+	return testkit.Memory(t, "memory", ds, opts...)
 }
 
 func term(t *testing.T, k gdpr.Kind, v string) gdpr.Term {

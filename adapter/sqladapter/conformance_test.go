@@ -9,7 +9,6 @@ import (
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/adaptertest"
-	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/adapter/sqladapter"
 )
 
@@ -24,8 +23,8 @@ type variant struct {
 
 func TestConformance(t *testing.T) {
 	forEachDB(t, func(t *testing.T, tdb testDB) {
-		adaptertest.TestAdapter(t, func(t *testing.T, ds memadapter.Dataset) adapter.Adapter {
-			return loadDataset(t, tdb, ds, variant{normalized: true})
+		adaptertest.TestAdapter(t, func(t *testing.T, fx adaptertest.Fixture) adapter.Adapter {
+			return loadFixture(t, tdb, fx, variant{normalized: true})
 		})
 	})
 }
@@ -33,8 +32,8 @@ func TestConformance(t *testing.T) {
 func TestConformanceScan(t *testing.T) {
 	t.Parallel()
 	tdb := testDBs()["SQLite"]
-	adaptertest.TestAdapter(t, func(t *testing.T, ds memadapter.Dataset) adapter.Adapter {
-		return loadDataset(t, tdb, ds, variant{anonymize: true})
+	adaptertest.TestAdapter(t, func(t *testing.T, fx adaptertest.Fixture) adapter.Adapter {
+		return loadFixture(t, tdb, fx, variant{anonymize: true})
 	})
 }
 
@@ -43,48 +42,48 @@ type personCol struct {
 	name  string
 	kind  gdpr.Kind
 	scope string
-	get   func(p *memadapter.Person) string
+	get   func(p *adaptertest.Person) string
 }
 
-// peopleColumns lays out the people of ds: one column per id, enough
+// peopleColumns lays out the people of fx: one column per id, enough
 // numbered columns for the most emails, phones, addresses and handles of
 // each type that one person has. The first social handle of a person is
 // the first handle column holding a value, so handle types are laid out
 // in the order the data set first uses them.
-func peopleColumns(ds memadapter.Dataset) []personCol {
+func peopleColumns(fx adaptertest.Fixture) []personCol {
 	cols := []personCol{
-		{"user_id", gdpr.KindUserID, "", func(p *memadapter.Person) string { return p.UserID }},
-		{"external_contact_id", gdpr.KindExternalContactID, "", func(p *memadapter.Person) string { return p.ExternalContactID }},
-		{"dialer_contact_id", gdpr.KindDialerContactID, "dialer_contact_list", func(p *memadapter.Person) string {
+		{"user_id", gdpr.KindUserID, "", func(p *adaptertest.Person) string { return p.UserID }},
+		{"external_contact_id", gdpr.KindExternalContactID, "", func(p *adaptertest.Person) string { return p.ExternalContactID }},
+		{"dialer_contact_id", gdpr.KindDialerContactID, "dialer_contact_list", func(p *adaptertest.Person) string {
 			if p.DialerContactID == nil {
 				return ""
 			}
 			return p.DialerContactID.ID
 		}},
-		{"dialer_contact_list", "", "", func(p *memadapter.Person) string {
+		{"dialer_contact_list", "", "", func(p *adaptertest.Person) string {
 			if p.DialerContactID == nil {
 				return ""
 			}
 			return p.DialerContactID.ContactListID
 		}},
-		{"journey_customer_id", gdpr.KindJourneyCustomer, "journey_customer_type", func(p *memadapter.Person) string {
+		{"journey_customer_id", gdpr.KindJourneyCustomer, "journey_customer_type", func(p *adaptertest.Person) string {
 			if p.JourneyCustomer == nil {
 				return ""
 			}
 			return p.JourneyCustomer.ID
 		}},
-		{"journey_customer_type", "", "", func(p *memadapter.Person) string {
+		{"journey_customer_type", "", "", func(p *adaptertest.Person) string {
 			if p.JourneyCustomer == nil {
 				return ""
 			}
 			return p.JourneyCustomer.Type
 		}},
-		{"external_id", gdpr.KindExternalID, "", func(p *memadapter.Person) string { return p.ExternalID }},
-		{"name", gdpr.KindName, "", func(p *memadapter.Person) string { return p.Name }},
+		{"external_id", gdpr.KindExternalID, "", func(p *adaptertest.Person) string { return p.ExternalID }},
+		{"name", gdpr.KindName, "", func(p *adaptertest.Person) string { return p.Name }},
 	}
-	list := func(prefix string, kind gdpr.Kind, n int, get func(p *memadapter.Person) []string) {
+	list := func(prefix string, kind gdpr.Kind, n int, get func(p *adaptertest.Person) []string) {
 		for i := range n {
-			cols = append(cols, personCol{fmt.Sprintf("%s_%d", prefix, i+1), kind, "", func(p *memadapter.Person) string {
+			cols = append(cols, personCol{fmt.Sprintf("%s_%d", prefix, i+1), kind, "", func(p *adaptertest.Person) string {
 				if vs := get(p); i < len(vs) {
 					return vs[i]
 				}
@@ -92,21 +91,21 @@ func peopleColumns(ds memadapter.Dataset) []personCol {
 			}})
 		}
 	}
-	most := func(f func(p *memadapter.Person) int) int {
+	most := func(f func(p *adaptertest.Person) int) int {
 		n := 0
-		for i := range ds.People {
-			n = max(n, f(&ds.People[i]))
+		for i := range fx.People {
+			n = max(n, f(&fx.People[i]))
 		}
 		return n
 	}
-	list("email", gdpr.KindEmail, most(func(p *memadapter.Person) int { return len(p.Emails) }),
-		func(p *memadapter.Person) []string { return p.Emails })
-	list("phone", gdpr.KindPhone, most(func(p *memadapter.Person) int { return len(p.Phones) }),
-		func(p *memadapter.Person) []string { return p.Phones })
-	list("address", gdpr.KindAddress, most(func(p *memadapter.Person) int { return len(p.Addresses) }),
-		func(p *memadapter.Person) []string { return p.Addresses })
+	list("email", gdpr.KindEmail, most(func(p *adaptertest.Person) int { return len(p.Emails) }),
+		func(p *adaptertest.Person) []string { return p.Emails })
+	list("phone", gdpr.KindPhone, most(func(p *adaptertest.Person) int { return len(p.Phones) }),
+		func(p *adaptertest.Person) []string { return p.Phones })
+	list("address", gdpr.KindAddress, most(func(p *adaptertest.Person) int { return len(p.Addresses) }),
+		func(p *adaptertest.Person) []string { return p.Addresses })
 	var types []gdpr.Kind
-	for _, p := range ds.People {
+	for _, p := range fx.People {
 		for _, h := range p.SocialHandles {
 			if !containsType(types, h.Type) {
 				types = append(types, h.Type)
@@ -114,7 +113,7 @@ func peopleColumns(ds memadapter.Dataset) []personCol {
 		}
 	}
 	for _, typ := range types {
-		handles := func(p *memadapter.Person) []string {
+		handles := func(p *adaptertest.Person) []string {
 			var vs []string
 			for _, h := range p.SocialHandles {
 				if h.Type == typ {
@@ -124,7 +123,7 @@ func peopleColumns(ds memadapter.Dataset) []personCol {
 			return vs
 		}
 		list(strings.ToLower(string(typ)), gdpr.Kind(typ),
-			most(func(p *memadapter.Person) int { return len(handles(p)) }), handles)
+			most(func(p *adaptertest.Person) int { return len(handles(p)) }), handles)
 	}
 	return cols
 }
@@ -138,11 +137,11 @@ func containsType(ts []gdpr.Kind, t gdpr.Kind) bool {
 	return false
 }
 
-// loadDataset creates tables for ds in a fresh schema, loads it, and
+// loadFixture creates tables for fx in a fresh schema, loads it, and
 // opens an adapter over it: a "people" table (kind in a column, one
 // column per term) and one table per kind of linked record, referencing
 // people through its "person" column.
-func loadDataset(t *testing.T, tdb testDB, ds memadapter.Dataset, v variant) adapter.Adapter {
+func loadFixture(t *testing.T, tdb testDB, fx adaptertest.Fixture, v variant) adapter.Adapter {
 	t.Helper()
 	db, schema := tdb.fresh(t)
 	d := tdb.dialect
@@ -155,7 +154,7 @@ func loadDataset(t *testing.T, tdb testDB, ds memadapter.Dataset, v variant) ada
 	}
 
 	// People.
-	cols := peopleColumns(ds)
+	cols := peopleColumns(fx)
 	people := sqladapter.Table{Name: "people", Key: "key", KindColumn: "kind", Subject: true,
 		Erase: erase, AnonymizedColumn: marker}
 	ddl := []string{q(d, "key") + " " + keyType(d) + " PRIMARY KEY", q(d, "kind") + " VARCHAR(64) NOT NULL",
@@ -188,8 +187,8 @@ func loadDataset(t *testing.T, tdb testDB, ds memadapter.Dataset, v variant) ada
 		mustExec(t, db, fmt.Sprintf("CREATE INDEX %s ON %s (%s)", q(d, fmt.Sprintf("people_i%d", i)), ptable, q(d, c)))
 	}
 	m.Tables = append(m.Tables, people)
-	for i := range ds.People {
-		p := &ds.People[i]
+	for i := range fx.People {
+		p := &fx.People[i]
 		vals := []any{p.Key, p.Kind, nullable(p.Employment), nil}
 		if len(p.Attributes) > 0 {
 			b, _ := json.Marshal(p.Attributes)
@@ -222,7 +221,7 @@ func loadDataset(t *testing.T, tdb testDB, ds memadapter.Dataset, v variant) ada
 	// Linked records, one table per kind.
 	var kinds []string
 	fields := map[string][]string{}
-	for _, r := range ds.Records {
+	for _, r := range fx.Records {
 		if _, ok := fields[r.Kind]; !ok {
 			kinds = append(kinds, r.Kind)
 			fields[r.Kind] = nil
@@ -252,7 +251,7 @@ func loadDataset(t *testing.T, tdb testDB, ds memadapter.Dataset, v variant) ada
 		mustExec(t, db, "CREATE TABLE "+tbl+" ("+strings.Join(ddl, ", ")+")")
 		mustExec(t, db, fmt.Sprintf("CREATE INDEX %s ON %s (%s)", q(d, name+"_person"), tbl, q(d, "person")))
 		m.Tables = append(m.Tables, mt)
-		for _, r := range ds.Records {
+		for _, r := range fx.Records {
 			if r.Kind != kind {
 				continue
 			}
@@ -260,14 +259,10 @@ func loadDataset(t *testing.T, tdb testDB, ds memadapter.Dataset, v variant) ada
 			vals := []any{r.ID, r.Person}
 			for _, f := range fields[kind] {
 				names = append(names, f)
-				switch x := r.Fields[f].(type) {
-				case nil:
+				if v, ok := r.Fields[f]; ok {
+					vals = append(vals, v)
+				} else {
 					vals = append(vals, nil)
-				case string:
-					vals = append(vals, x)
-				default:
-					b, _ := json.Marshal(x)
-					vals = append(vals, string(b))
 				}
 			}
 			insert(t, db, d, tbl, names, vals)

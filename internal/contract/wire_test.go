@@ -17,6 +17,7 @@ import (
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/internal/contract"
 	"github.com/gdprkit/gdpr/internal/demo"
+	"github.com/gdprkit/gdpr/internal/testkit"
 	"github.com/gdprkit/gdpr/server"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
 	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
@@ -45,7 +46,7 @@ func liveServer(t *testing.T, wrap func(http.Handler) http.Handler) *httptest.Se
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := server.New(demoProcessor(t), clients, server.WithRate(0, 0))
+	s, err := server.New(testkit.Demo(t), clients, server.WithRate(0, 0))
 	if err != nil {
 		t.Fatal(err)
 	}

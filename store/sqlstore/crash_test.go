@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/internal/testkit"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/store"
 	"github.com/gdprkit/gdpr/store/memstore"
@@ -202,15 +203,7 @@ func referenceRun(t *testing.T) map[string]requestOutcome {
 			t.Fatal(err)
 		}
 	}
-	for {
-		found, err := p.RunOnce(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !found {
-			break
-		}
-	}
+	testkit.Drain(t, p)
 	jobs, _, err := s.List(ctx, "", store.Filter{})
 	if err != nil {
 		t.Fatal(err)

@@ -10,8 +10,8 @@ import (
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter"
-	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/internal/demo"
+	"github.com/gdprkit/gdpr/internal/testkit"
 	"github.com/gdprkit/gdpr/store"
 )
 
@@ -24,14 +24,7 @@ func newAdapters(t testing.TB, n int, wrap func(adapter.Adapter) adapter.Adapter
 	t.Helper()
 	var as []adapter.Adapter
 	for _, name := range adapterNames {
-		a, err := memadapter.New(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := a.Load(demo.Generated("p", 0, n)); err != nil {
-			t.Fatal(err)
-		}
-		var pa adapter.Adapter = a
+		var pa adapter.Adapter = testkit.Memory(t, name, demo.Generated("p", 0, n))
 		if wrap != nil {
 			pa = wrap(pa)
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr/internal/demo"
+	"github.com/gdprkit/gdpr/internal/testkit"
 	"github.com/gdprkit/gdpr/processor"
 )
 
@@ -34,15 +35,7 @@ func TestMinimizedRowsHoldNoPersonalData(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for {
-		found, err := p.RunOnce(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !found {
-			break
-		}
-	}
+	testkit.Drain(t, p)
 
 	db, err := sql.Open("sqlite", path)
 	if err != nil {
