@@ -8,24 +8,7 @@ import (
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/dsr"
-	"github.com/gdprkit/gdpr/internal/demo"
-	"github.com/gdprkit/gdpr/processor"
 )
-
-// demoProcessor is an embedded processor over the demo data, its workers
-// running for the test.
-func demoProcessor(t *testing.T) *processor.Processor {
-	t.Helper()
-	p, err := demo.Processor(processor.WithStorePoll(5 * time.Millisecond))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { p.Run(ctx); close(done) }()
-	t.Cleanup(func() { cancel(); <-done })
-	return p
-}
 
 // fast follows requests as tests want: every few milliseconds.
 var fast = dsr.FollowOptions{PollInterval: 5 * time.Millisecond}

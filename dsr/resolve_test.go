@@ -9,12 +9,13 @@ import (
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/dsr"
 	"github.com/gdprkit/gdpr/internal/demo"
+	"github.com/gdprkit/gdpr/internal/testkit"
 )
 
 func TestResolveNamesakeIsAmbiguousAndUntouched(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	p := demoProcessor(t)
+	p := testkit.Demo(t)
 	london, err := p.SearchSubjects(ctx, gdpr.KindEmail, demo.AlexMorganLondonEmail)
 	if err != nil || len(london) != 1 {
 		t.Fatalf("london: %v %v", london, err)
@@ -77,7 +78,7 @@ func TestResolveNamesakeIsAmbiguousAndUntouched(t *testing.T) {
 
 func TestResolveEmailAndPhoneConfirm(t *testing.T) {
 	t.Parallel()
-	p := demoProcessor(t)
+	p := testkit.Demo(t)
 	res := resolve(t, p, dsr.Identifiers{Emails: []string{" Alex.Morgan@Example.NET "}, Phones: []string{demo.AlexMorganLondonPhone}})
 	if len(res.Candidates) != 1 {
 		t.Fatalf("candidates: %v", verdicts(res))
@@ -102,7 +103,7 @@ func TestResolveEmailAndPhoneConfirm(t *testing.T) {
 func TestResolveGivenUserID(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	p := demoProcessor(t)
+	p := testkit.Demo(t)
 	found, err := p.SearchSubjects(ctx, gdpr.KindEmail, demo.SamRiveraEmail)
 	if err != nil {
 		t.Fatal(err)

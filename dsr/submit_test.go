@@ -13,6 +13,7 @@ import (
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/dsr"
 	"github.com/gdprkit/gdpr/internal/demo"
+	"github.com/gdprkit/gdpr/internal/testkit"
 	"github.com/gdprkit/gdpr/processor"
 )
 
@@ -41,7 +42,7 @@ func (s *dyingAfterFirstCreate) CreateRequest(ctx context.Context, spec gdpr.Req
 
 func TestSubmitAgainAfterInterruptionCreatesNothingTwice(t *testing.T) {
 	t.Parallel()
-	p := demoProcessor(t)
+	p := testkit.Demo(t)
 	res := resolve(t, p, dsr.Identifiers{Names: []string{demo.AlexMorgan}, Emails: []string{demo.AlexMorganSeattleEmail}})
 	plan, err := res.Plan(gdpr.RequestDelete, dsr.Options{DeleteConfirmed: true, DSRID: "ticket-4711"})
 	if err != nil {
@@ -135,7 +136,7 @@ func TestSubmitReturnsAtOnceAndFollowWaits(t *testing.T) {
 
 func TestFollowDeleteReportsRetentionAndVerification(t *testing.T) {
 	t.Parallel()
-	p := demoProcessor(t)
+	p := testkit.Demo(t)
 	res := resolve(t, p, dsr.Identifiers{Emails: []string{demo.SamRiveraEmail}})
 	if len(res.Confirmed()) != 2 {
 		t.Fatalf("verdicts: %v", verdicts(res))
