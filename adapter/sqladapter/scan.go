@@ -224,9 +224,9 @@ func Scan(ctx context.Context, db *sql.DB, d Dialect, m *Map, opts ScanOptions) 
 		qt := d.table(m.Schema, name)
 		var found []ColumnFinding
 		for _, c := range uncovered(mt, cols) {
-			cf, err := s.sample(ctx, qt, c.name, opts.Rows, det)
+			cf, err := s.sample(ctx, qt, c.Name, opts.Rows, det)
 			if err != nil {
-				return nil, fmt.Errorf("sqladapter: scan: sample table %q column %q: %w", name, c.name, err)
+				return nil, fmt.Errorf("sqladapter: scan: sample table %q column %q: %w", name, c.Name, err)
 			}
 			rep.Columns++
 			if len(cf.Matches) > 0 {
@@ -260,8 +260,8 @@ func uncovered(mt *Table, cols []column) []column {
 	}
 	var out []column
 	for _, c := range cols {
-		text := c.cat == catText || c.cat == catAny || strings.Contains(strings.ToLower(c.dataType), "json")
-		if text && !covered[c.name] && !c.generated {
+		text := c.Cat == catText || c.Cat == catAny || strings.Contains(strings.ToLower(c.DataType), "json")
+		if text && !covered[c.Name] && !c.Generated {
 			out = append(out, c)
 		}
 	}
@@ -492,10 +492,10 @@ func suggest(name string, mt *Table, cols []column, found []ColumnFinding) Table
 	indent := "    "
 	anonymizes := mt != nil && mt.Erase == EraseAnonymize
 	if mt == nil {
-		key := cols[0].name
+		key := cols[0].Name
 		for _, c := range cols {
-			if strings.EqualFold(c.name, "id") {
-				key = c.name
+			if strings.EqualFold(c.Name, "id") {
+				key = c.Name
 			}
 		}
 		fmt.Fprintf(&b, "- name: %s\n", yamlScalar(name))
