@@ -144,8 +144,8 @@ func containsType(ts []gdpr.Kind, t gdpr.Kind) bool {
 // people through its "person" column.
 func loadDataset(t *testing.T, tdb testDB, ds memadapter.Dataset, v variant) adapter.Adapter {
 	t.Helper()
-	db, schema := tdb.fresh(t)
-	d := tdb.dialect
+	db, schema := tdb.Fresh(t)
+	d := tdb.Dialect
 	norm := adapter.Normalizer{}
 	m := &sqladapter.Map{Schema: schema}
 	erase := sqladapter.EraseDelete

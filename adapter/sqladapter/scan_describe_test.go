@@ -31,7 +31,7 @@ func TestDescribe(t *testing.T) {
 			t.Fatal(err)
 		}
 		m.Schema = schema
-		a, err := sqladapter.Open(context.Background(), "crm", db, tdb.dialect, m)
+		a, err := sqladapter.Open(context.Background(), "crm", db, tdb.Dialect, m)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -43,7 +43,7 @@ func TestDescribe(t *testing.T) {
 		if want := []gdpr.Kind{gdpr.KindName, gdpr.KindPhone, gdpr.KindEmail}; !slices.Equal(inv.Terms, want) {
 			t.Errorf("terms %v, want %v", inv.Terms, want)
 		}
-		if !strings.HasPrefix(inv.Store, string(tdb.dialect)) || (schema != "" && !strings.Contains(inv.Store, schema)) {
+		if !strings.HasPrefix(inv.Store, string(tdb.Dialect)) || (schema != "" && !strings.Contains(inv.Store, schema)) {
 			t.Errorf("store %q", inv.Store)
 		}
 		got := map[string]adapter.RecordKind{}

@@ -48,8 +48,8 @@ var scanSecrets = []string{
 // personal data in tickets.subject and presence.since.
 func scanSchema(t *testing.T, tdb testDB) (*sql.DB, string) {
 	t.Helper()
-	db, schema := tdb.fresh(t)
-	d := tdb.dialect
+	db, schema := tdb.Fresh(t)
+	d := tdb.Dialect
 	k := keyType(d)
 	tb := func(n string) string { return qt(d, schema, n) }
 	mustExec(t, db, `CREATE TABLE `+tb("contacts")+` (id `+k+` PRIMARY KEY, full_name VARCHAR(200), email VARCHAR(254), notes TEXT, tier VARCHAR(20))`)
@@ -135,12 +135,12 @@ func TestScan(t *testing.T) {
 		}
 		m.Schema = schema
 		all := []string{"contacts", "tickets", "audit", "presence", "payments", "gdpr_operations"}
-		before := checksums(t, db, tdb.dialect, schema, all)
-		rep, err := sqladapter.Scan(context.Background(), db, tdb.dialect, m, sqladapter.ScanOptions{Rows: 100, Names: true})
+		before := checksums(t, db, tdb.Dialect, schema, all)
+		rep, err := sqladapter.Scan(context.Background(), db, tdb.Dialect, m, sqladapter.ScanOptions{Rows: 100, Names: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		after := checksums(t, db, tdb.dialect, schema, all)
+		after := checksums(t, db, tdb.Dialect, schema, all)
 		for _, name := range all {
 			if before[name] != after[name] {
 				t.Errorf("table %s changed by the scan (%s → %s)", name, before[name], after[name])
@@ -228,7 +228,7 @@ func TestScanWholeColumn(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.Schema = schema
-	rep, err := sqladapter.Scan(context.Background(), db, tdb.dialect, m, sqladapter.ScanOptions{})
+	rep, err := sqladapter.Scan(context.Background(), db, tdb.Dialect, m, sqladapter.ScanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
