@@ -25,17 +25,6 @@ func (d Dialect) valid() bool { return d.schema().Valid() }
 // schema is d in the terms of package sqlschema.
 func (d Dialect) schema() sqlschema.Dialect { return sqlschema.Dialect(d) }
 
-// driverName is the database/sql driver LoadConfig opens d with.
-func (d Dialect) driverName() string {
-	switch d {
-	case Postgres:
-		return "pgx"
-	case MySQL:
-		return "mysql"
-	}
-	return "sqlite"
-}
-
 // ident quotes one identifier.
 func (d Dialect) ident(name string) string { return d.schema().Quote(name) }
 

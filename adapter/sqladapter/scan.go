@@ -5,14 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // ScanOptions bound a Scan. The zero value scans with the defaults.
@@ -101,50 +97,6 @@ type TableSuggestion struct {
 type UnreachableTable struct {
 	Table  string `json:"table"`
 	Reason string `json:"reason"`
-}
-
-// ScanConfig scans every database of the adapter configuration at path
-// (the file LoadConfig reads) with Scan. It opens each database itself,
-// does not open adapters (so it creates no operations table) and closes
-// what it opened. Errors name the adapter, never a DSN.
-func ScanConfig(ctx context.Context, path string, opts ScanOptions) ([]*ScanReport, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("sqladapter: scan: %w", err)
-	}
-	dec := yaml.NewDecoder(f)
-	dec.KnownFields(true)
-	var c Config
-	err = dec.Decode(&c)
-	f.Close()
-	if err != nil {
-		return nil, fmt.Errorf("sqladapter: scan: config %s: %w", path, err)
-	}
-	var out []*ScanReport
-	for i, ac := range c.Adapters {
-		r, err := scanConfigured(ctx, filepath.Dir(path), ac, opts)
-		if err != nil {
-			return out, fmt.Errorf("sqladapter: scan: config %s: adapter %d (%q): %w", path, i, ac.Name, err)
-		}
-		out = append(out, r)
-	}
-	return out, nil
-}
-
-func scanConfigured(ctx context.Context, dir string, ac AdapterConfig, opts ScanOptions) (*ScanReport, error) {
-	db, m, err := ac.connect(dir)
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	if opts.Region == "" {
-		opts.Region = ac.Region
-	}
-	r, err := Scan(ctx, db, ac.Dialect, m, opts)
-	if r != nil {
-		r.Adapter = ac.Name
-	}
-	return r, err
 }
 
 // Scan samples the text columns of the database that m does not cover —

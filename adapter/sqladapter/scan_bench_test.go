@@ -57,14 +57,14 @@ func BenchmarkScan100Columns(b *testing.B) {
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)
 	}
-	m, err := sqladapter.ParseMap(strings.NewReader(`
+	m, err := parseYAMLMap(`
 tables:
   - name: people
     key: id
     kind: externalContact
     subject: true
     columns: [{name: name, term: NAME}, {name: email, term: EMAIL}]
-`))
+`)
 	if err != nil {
 		b.Fatal(err)
 	}

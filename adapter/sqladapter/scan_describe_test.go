@@ -17,7 +17,7 @@ import (
 func TestDescribe(t *testing.T) {
 	forEachDB(t, func(t *testing.T, tdb testDB) {
 		db, schema := scanSchema(t, tdb)
-		m, err := sqladapter.ParseMap(strings.NewReader(scanMap + `
+		m, err := parseYAMLMap(scanMap + `
   - name: presence
     key: id
     kind: presence
@@ -26,7 +26,7 @@ func TestDescribe(t *testing.T) {
     anonymizedColumn: code
     columns:
       - {name: status, term: PHONE, anonymize: redact}
-`))
+`)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -129,7 +128,7 @@ func matchKinds(f *sqladapter.ColumnFinding) []string {
 func TestScan(t *testing.T) {
 	forEachDB(t, func(t *testing.T, tdb testDB) {
 		db, schema := scanSchema(t, tdb)
-		m, err := sqladapter.ParseMap(strings.NewReader(scanMap))
+		m, err := parseYAMLMap(scanMap)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -223,7 +222,7 @@ func TestScanWholeColumn(t *testing.T) {
 	db, schema := scanSchema(t, tdb)
 	mustExec(t, db, `ALTER TABLE contacts ADD COLUMN email2 VARCHAR(254)`)
 	mustExec(t, db, `UPDATE contacts SET email2 = 'second.' || id || '@example.com'`)
-	m, err := sqladapter.ParseMap(strings.NewReader(scanMap))
+	m, err := parseYAMLMap(scanMap)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,40 +242,6 @@ func TestScanWholeColumn(t *testing.T) {
 		if s.Table == "contacts" && !strings.Contains(s.YAML, "- {name: email2, term: EMAIL}") {
 			t.Errorf("contacts suggestion:\n%s", s.YAML)
 		}
-	}
-}
-
-func TestScanConfig(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "crm.db")
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	mustExec(t, db, `CREATE TABLE contacts (id TEXT PRIMARY KEY, full_name TEXT, email TEXT, notes TEXT)`)
-	mustExec(t, db, `INSERT INTO contacts VALUES ('c1', 'Alex Morgan', 'a@example.com', 'mail alex.morgan@example.com')`)
-	writeFile(t, filepath.Join(dir, "crm.yaml"), `
-tables:
-  - name: contacts
-    key: id
-    kind: externalContact
-    subject: true
-    columns:
-      - {name: full_name, term: NAME}
-      - {name: email, term: EMAIL}
-`)
-	cfg := filepath.Join(dir, "adapters.yaml")
-	writeFile(t, cfg, "adapters:\n  - name: crm\n    dialect: sqlite\n    dsn: \"file:"+path+"\"\n    map: crm.yaml\n")
-	reps, err := sqladapter.ScanConfig(context.Background(), cfg, sqladapter.ScanOptions{Rows: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(reps) != 1 || reps[0].Adapter != "crm" || findColumn(reps[0], "contacts", "notes") == nil {
-		t.Fatalf("reports: %+v", reps)
-	}
-	if s := reps[0].Suggestions; len(s) != 1 || !strings.Contains(s[0].YAML, "{name: notes}") {
-		t.Errorf("suggestions: %+v", s)
 	}
 }
 

@@ -74,7 +74,7 @@ func crmSchema(t *testing.T, tdb testDB) (*sql.DB, string) {
 
 func openCRM(t *testing.T, tdb testDB, db *sql.DB, schema string, edit func(*sqladapter.Map)) (*sqladapter.Adapter, error) {
 	t.Helper()
-	m, err := sqladapter.ParseMap(strings.NewReader(crmMap))
+	m, err := parseYAMLMap(crmMap)
 	if err != nil {
 		t.Fatalf("ParseMap: %v", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr/adapter/sqladapter"
+	"github.com/gdprkit/gdpr/internal/adapterconfig"
 )
 
 // cmdScan: gdpr scan --adapters FILE [--rows N] [--names] [--json]
@@ -48,7 +49,7 @@ func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "gdpr scan: --rows must be 1 or more and --timeout 1ms or more")
 		return 2
 	}
-	reps, err := sqladapter.ScanConfig(ctx, *path, opts)
+	reps, err := scanFile(ctx, *path, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "gdpr scan: %v\n", err)
 		return 1
@@ -68,6 +69,43 @@ func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return 0
+}
+
+// scanFile scans the database of every SQL adapter of the adapters file
+// at path with sqladapter.Scan. It opens each database itself, does not
+// open adapters (so it creates no operations table) and closes what it
+// opened. Remote adapters are not scanned. Errors name the adapter, never
+// a DSN.
+func scanFile(ctx context.Context, path string, opts sqladapter.ScanOptions) ([]*sqladapter.ScanReport, error) {
+	c, err := adapterconfig.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []*sqladapter.ScanReport
+	for i, s := range c.SQL {
+		r, err := scanOne(ctx, c.Dir, s, opts)
+		if err != nil {
+			return out, fmt.Errorf("%s: adapter %d (%q): %w", path, i, s.Name, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func scanOne(ctx context.Context, dir string, s adapterconfig.SQL, opts sqladapter.ScanOptions) (*sqladapter.ScanReport, error) {
+	db, m, err := s.Connect(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	if opts.Region == "" {
+		opts.Region = s.Region
+	}
+	r, err := sqladapter.Scan(ctx, db, s.Dialect, m, opts)
+	if r != nil {
+		r.Adapter = s.Name
+	}
+	return r, err
 }
 
 func printScan(w io.Writer, reps []*sqladapter.ScanReport) error {

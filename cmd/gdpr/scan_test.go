@@ -41,3 +41,22 @@ func TestScanCommand(t *testing.T) {
 		t.Errorf("no --adapters: exit %d, want 2", code)
 	}
 }
+
+// TestScanFile scans the SQLite database of an adapters file, its map
+// named relative to the file, and names the report after the adapter.
+func TestScanFile(t *testing.T) {
+	reps, err := scanFile(context.Background(), sqliteConfig(t), sqladapter.ScanOptions{Rows: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reps) != 1 || reps[0].Adapter != "crmdb" {
+		t.Fatalf("reports: %+v", reps)
+	}
+	var notes bool
+	for _, f := range reps[0].Findings {
+		notes = notes || f.Table == "contacts" && f.Column == "notes"
+	}
+	if !notes {
+		t.Errorf("no finding in contacts.notes: %+v", reps[0].Findings)
+	}
+}
