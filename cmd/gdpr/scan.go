@@ -9,8 +9,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/gdprkit/gdpr/adapter/sqladapter"
 	"github.com/gdprkit/gdpr/internal/adapterconfig"
+	"github.com/gdprkit/gdpr/internal/sqlscan"
 )
 
 // cmdScan: gdpr scan --adapters FILE [--rows N] [--names] [--json]
@@ -24,10 +24,10 @@ import (
 func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("gdpr scan", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var opts sqladapter.ScanOptions
+	var opts sqlscan.Options
 	path := fs.String("adapters", env("GDPR_ADAPTERS", ""), "SQL adapters config file, as gdpr serve (GDPR_ADAPTERS); required")
-	fs.IntVar(&opts.Rows, "rows", sqladapter.DefaultScanRows, "most rows sampled per column")
-	fs.DurationVar(&opts.Timeout, "timeout", sqladapter.DefaultScanTimeout, "limit of each statement")
+	fs.IntVar(&opts.Rows, "rows", sqlscan.DefaultRows, "most rows sampled per column")
+	fs.DurationVar(&opts.Timeout, "timeout", sqlscan.DefaultTimeout, "limit of each statement")
 	fs.StringVar(&opts.Region, "phone-region", env("GDPR_REGION", ""), "region of phone numbers without a country code, e.g. GB; default the map's (GDPR_REGION)")
 	fs.BoolVar(&opts.Names, "names", false, "also look for the full names of the subjects in the mapped subject tables")
 	asJSON := fs.Bool("json", false, "print JSON for scripts instead of tables")
@@ -72,16 +72,16 @@ func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // scanFile scans the database of every SQL adapter of the adapters file
-// at path with sqladapter.Scan. It opens each database itself, does not
+// at path with sqlscan.Scan. It opens each database itself, does not
 // open adapters (so it creates no operations table) and closes what it
 // opened. Remote adapters are not scanned. Errors name the adapter, never
 // a DSN.
-func scanFile(ctx context.Context, path string, opts sqladapter.ScanOptions) ([]*sqladapter.ScanReport, error) {
+func scanFile(ctx context.Context, path string, opts sqlscan.Options) ([]*sqlscan.Report, error) {
 	c, err := adapterconfig.Read(path)
 	if err != nil {
 		return nil, err
 	}
-	var out []*sqladapter.ScanReport
+	var out []*sqlscan.Report
 	for i, s := range c.SQL {
 		r, err := scanOne(ctx, c.Dir, s, opts)
 		if err != nil {
@@ -92,7 +92,7 @@ func scanFile(ctx context.Context, path string, opts sqladapter.ScanOptions) ([]
 	return out, nil
 }
 
-func scanOne(ctx context.Context, dir string, s adapterconfig.SQL, opts sqladapter.ScanOptions) (*sqladapter.ScanReport, error) {
+func scanOne(ctx context.Context, dir string, s adapterconfig.SQL, opts sqlscan.Options) (*sqlscan.Report, error) {
 	db, m, err := s.Connect(dir)
 	if err != nil {
 		return nil, err
@@ -101,14 +101,14 @@ func scanOne(ctx context.Context, dir string, s adapterconfig.SQL, opts sqladapt
 	if opts.Region == "" {
 		opts.Region = s.Region
 	}
-	r, err := sqladapter.Scan(ctx, db, s.Dialect, m, opts)
+	r, err := sqlscan.Scan(ctx, db, s.Dialect, m, opts)
 	if r != nil {
 		r.Adapter = s.Name
 	}
 	return r, err
 }
 
-func printScan(w io.Writer, reps []*sqladapter.ScanReport) error {
+func printScan(w io.Writer, reps []*sqlscan.Report) error {
 	for i, r := range reps {
 		if i > 0 {
 			fmt.Fprintln(w)

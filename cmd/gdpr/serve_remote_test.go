@@ -10,7 +10,7 @@ import (
 
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
-	"github.com/gdprkit/gdpr/adapter/sqladapter"
+	"github.com/gdprkit/gdpr/internal/sqlscan"
 )
 
 const billingData = `{
@@ -75,7 +75,7 @@ func TestServeRemoteAdapter(t *testing.T) {
 func TestScanSkipsRemote(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "adapters.yaml")
 	os.WriteFile(path, []byte("remote:\n  - name: billing\n    url: https://billing.internal/gdpr\n    secretEnv: BILLING_SECRET\n"), 0o600)
-	reps, err := scanFile(t.Context(), path, sqladapter.ScanOptions{})
+	reps, err := scanFile(t.Context(), path, sqlscan.Options{})
 	if err != nil || len(reps) != 0 {
 		t.Fatalf("scan of a file with remote adapters only: %d reports, %v; want none and no error", len(reps), err)
 	}

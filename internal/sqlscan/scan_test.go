@@ -1,16 +1,16 @@
-package sqladapter_test
+package sqlscan_test
 
 import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/gdprkit/gdpr/adapter/sqladapter"
+	"github.com/gdprkit/gdpr/internal/sqlscan"
 )
 
 // scanMap maps contacts (subject) and tickets (linked to contacts), and
@@ -107,7 +107,7 @@ func checksums(t *testing.T, db *sql.DB, d sqladapter.Dialect, schema string, ta
 	return out
 }
 
-func findColumn(r *sqladapter.ScanReport, table, col string) *sqladapter.ColumnFinding {
+func findColumn(r *sqlscan.Report, table, col string) *sqlscan.ColumnFinding {
 	for i := range r.Findings {
 		if r.Findings[i].Table == table && r.Findings[i].Column == col {
 			return &r.Findings[i]
@@ -116,7 +116,7 @@ func findColumn(r *sqladapter.ScanReport, table, col string) *sqladapter.ColumnF
 	return nil
 }
 
-func matchKinds(f *sqladapter.ColumnFinding) []string {
+func matchKinds(f *sqlscan.ColumnFinding) []string {
 	var ks []string
 	for _, m := range f.Matches {
 		ks = append(ks, m.Kind)
@@ -128,14 +128,14 @@ func matchKinds(f *sqladapter.ColumnFinding) []string {
 func TestScan(t *testing.T) {
 	forEachDB(t, func(t *testing.T, tdb testDB) {
 		db, schema := scanSchema(t, tdb)
-		m, err := parseYAMLMap(scanMap)
+		m, err := parseMap(scanMap)
 		if err != nil {
 			t.Fatal(err)
 		}
 		m.Schema = schema
 		all := []string{"contacts", "tickets", "audit", "presence", "payments", "gdpr_operations"}
 		before := checksums(t, db, tdb.Dialect, schema, all)
-		rep, err := sqladapter.Scan(context.Background(), db, tdb.Dialect, m, sqladapter.ScanOptions{Rows: 100, Names: true})
+		rep, err := sqlscan.Scan(context.Background(), db, tdb.Dialect, m, sqlscan.Options{Rows: 100, Names: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -222,12 +222,12 @@ func TestScanWholeColumn(t *testing.T) {
 	db, schema := scanSchema(t, tdb)
 	mustExec(t, db, `ALTER TABLE contacts ADD COLUMN email2 VARCHAR(254)`)
 	mustExec(t, db, `UPDATE contacts SET email2 = 'second.' || id || '@example.com'`)
-	m, err := parseYAMLMap(scanMap)
+	m, err := parseMap(scanMap)
 	if err != nil {
 		t.Fatal(err)
 	}
 	m.Schema = schema
-	rep, err := sqladapter.Scan(context.Background(), db, tdb.Dialect, m, sqladapter.ScanOptions{})
+	rep, err := sqlscan.Scan(context.Background(), db, tdb.Dialect, m, sqlscan.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,12 +242,5 @@ func TestScanWholeColumn(t *testing.T) {
 		if s.Table == "contacts" && !strings.Contains(s.YAML, "- {name: email2, term: EMAIL}") {
 			t.Errorf("contacts suggestion:\n%s", s.YAML)
 		}
-	}
-}
-
-func writeFile(t *testing.T, path, text string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
 	}
 }
