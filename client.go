@@ -26,7 +26,7 @@ type Client struct {
 	base      *url.URL
 	baseStr   string
 	hc        *http.Client // throttle → auth → base; retries wrap it per call
-	retry     retryPolicy
+	retry     RetryPolicy
 	log       *slog.Logger
 	userAgent string
 	clock     clock
@@ -100,7 +100,7 @@ func New(opts ...Option) (*Client, error) {
 		}
 	}
 	auth := &authTransport{next: baseRT, src: src, scheme: base.Scheme, host: base.Host, log: cfg.logger}
-	th := newThrottle(auth, cfg.rate, cfg.burst, cfg.clock, cfg.retry.maxRetryAfter)
+	th := newThrottle(auth, cfg.rate, cfg.burst, cfg.clock, cfg.retry.MaxRetryAfter)
 	auth.throttle = th
 	hc.Transport = th
 	c.hc = &hc

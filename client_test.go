@@ -241,7 +241,7 @@ func TestErrorBodyNotJSON(t *testing.T) {
 		w.WriteHeader(http.StatusBadGateway + 0*len(r.URL.Path))
 		fmt.Fprint(w, "<html>bad gateway</html>")
 	})
-	c2, _ := New(WithBaseURL(c.BaseURL()), tokenOpt, WithRetry(1, 0, 0, 0))
+	c2, _ := New(WithBaseURL(c.BaseURL()), tokenOpt, WithRetry(RetryPolicy{Attempts: 1}))
 	_, err := c2.GetRequest(context.Background(), "x")
 	var ae *APIError
 	if !errors.As(err, &ae) || !errors.Is(err, ErrServer) {
@@ -428,7 +428,7 @@ func TestErrorsHideSearchValue(t *testing.T) {
 	_, _, _, srv := setup(t)
 	base := srv.URL
 	srv.Close()
-	c, err := New(WithBaseURL(base), tokenOpt, WithRetry(2, 0, 0, 0))
+	c, err := New(WithBaseURL(base), tokenOpt, WithRetry(RetryPolicy{Attempts: 2, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
 	if err != nil {
 		t.Fatal(err)
 	}

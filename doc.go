@@ -62,10 +62,10 @@
 // [WithTransport]).
 //
 // The retry layer (go-retryablehttp) tries a call again after a
-// connection error, a 429 or a 5xx other than 501, up to the attempts of
-// [WithRetry] (5 by default), waiting a jittered exponential backoff, or
-// the server's Retry-After (in seconds or as an HTTP-date) up to a cap
-// (a minute by default). A cancelled context is never retried. A POST is
+// connection error, a 429 or a 5xx other than 501, up to the
+// [RetryPolicy] of [WithRetry] ([DefaultRetryPolicy]: 5 tries in all),
+// waiting a jittered exponential backoff, or the server's Retry-After (in
+// seconds or as an HTTP-date) up to a cap (a minute by default). A cancelled context is never retried. A POST is
 // retried only when it carries an Idempotency-Key; [Client.CreateRequest]
 // always sends one (the caller's [RequestSpec.IdempotencyKey], or one it
 // makes per call), so the server creates one request however many
@@ -74,10 +74,10 @@
 // breaks off is retried like a dropped connection and never decoded in
 // part; only [Client.DownloadResults], which streams, fails instead.
 //
-// The throttle layer takes a token from a bucket ([WithRate]) on every
-// attempt, retries included, and follows the server's
-// inin-ratelimit-allowed, inin-ratelimit-count and inin-ratelimit-reset
-// headers: once the server's window is spent, calls wait for it to end.
+// The throttle layer takes a token from a bucket ([WithRate]; by default,
+// and with a rate of 0, there is none) on every attempt, retries
+// included, and follows the server's inin-ratelimit-allowed,
+// inin-ratelimit-count and inin-ratelimit-reset headers: once the server's window is spent, calls wait for it to end.
 // A 429 with Retry-After holds back every call of the Client until then.
 // All waits end early when the call's context does.
 //
@@ -122,14 +122,14 @@
 // # Data subject requests
 //
 // A person who writes in gives several identifiers: a name, an email, a
-// phone. [Resolve] runs one subject search per identifier and classifies
-// each subject found as [Confirmed] (it matched an id, an identifying term
-// or two kinds of identifier) or [Ambiguous] (only a shared name or
-// address: possibly a namesake). [Resolution.Plan] shows which requests
-// would be made, and [Fulfil] makes them, one per accepted subject by its
-// id, with idempotency keys derived from the DSR so that running it again
-// after a crash creates nothing twice, waits for all and returns a
-// [Report]. Both work over any [Service].
+// phone. Package github.com/gdprkit/gdpr/dsr answers such a request over
+// any [Service], in the steps people take: dsr.Resolve runs one subject
+// search per identifier and tells the subjects the identifiers correlate
+// from those a shared name or address alone found (possibly namesakes);
+// a plan shows which requests would be made, one per accepted subject by
+// its id; dsr.Submit creates them, with idempotency keys derived from the
+// DSR so that submitting again after a crash creates nothing twice, and
+// returns at once; dsr.Follow waits for them and reports.
 //
 // # Testing code that uses gdprkit
 //
@@ -151,8 +151,8 @@
 //
 // Requests belong to an organization. Code that serves several
 // organizations from one Service puts the caller's organization on the
-// context with [WithOrganization]; nothing of one organization is visible to
-// another.
+// context with [ContextWithOrganization]; nothing of one organization is
+// visible to another.
 //
 // The package imports only the standard library, go-retryablehttp and
 // golang.org/x/time/rate, so importing it stays light: drivers and heavier

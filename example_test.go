@@ -124,7 +124,8 @@ func ExampleNew() {
 		gdpr.WithRegion("eu-west-1"),
 		gdpr.WithClientCredentials("my-client-id", "my-client-secret"),
 		gdpr.WithRate(5, 10),
-		gdpr.WithRetry(5, 250*time.Millisecond, 10*time.Second, time.Minute),
+		// Three tries in all; zero fields keep the defaults' waits.
+		gdpr.WithRetry(gdpr.RetryPolicy{Attempts: 3, MaxRetryAfter: 30 * time.Second}),
 	)
 	if err != nil {
 		log.Fatal(err)

@@ -70,7 +70,7 @@ func TestFaultsCreateEachRequestOnce(t *testing.T) {
 	}))
 	defer srv.Close()
 
-	c, err := New(WithBaseURL(srv.URL), tokenOpt, WithRetry(12, 100*time.Microsecond, time.Millisecond, time.Millisecond))
+	c, err := New(WithBaseURL(srv.URL), tokenOpt, WithRetry(RetryPolicy{Attempts: 12, MinWait: 100 * time.Microsecond, MaxWait: time.Millisecond, MaxRetryAfter: time.Millisecond}))
 	if err != nil {
 		t.Fatal(err)
 	}

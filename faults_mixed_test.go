@@ -204,7 +204,7 @@ func newFaultEnv(t *testing.T, seed uint64, people int) *faultEnv {
 	if err := dialer.Load(demo.Generated("dialer", 0, people)); err != nil {
 		t.Fatal(err)
 	}
-	p, err := processor.New(memstore.New(), []adapter.Adapter{crm, dialer}, processor.WithPoll(5*time.Millisecond))
+	p, err := processor.New(memstore.New(), []adapter.Adapter{crm, dialer}, processor.WithStorePoll(5*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,7 +231,7 @@ func newFaultEnv(t *testing.T, seed uint64, people int) *faultEnv {
 	t.Cleanup(srv.Close)
 	t.Cleanup(f.base.CloseIdleConnections)
 	c, err := gdpr.New(gdpr.WithBaseURL(srv.URL), gdpr.WithClientCredentials(id, secret), gdpr.WithTransport(f),
-		gdpr.WithRetry(16, 100*time.Microsecond, 2*time.Millisecond, 2*time.Millisecond),
+		gdpr.WithRetry(gdpr.RetryPolicy{Attempts: 16, MinWait: 100 * time.Microsecond, MaxWait: 2 * time.Millisecond, MaxRetryAfter: 2 * time.Millisecond}),
 		gdpr.WithPolling(time.Millisecond, 5*time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
@@ -557,7 +557,7 @@ func TestFaultsTruncatedBodyIsRetriedThenFails(t *testing.T) {
 		hangUp(t, w)
 	}))
 	defer srv.Close()
-	c, err := gdpr.New(gdpr.WithBaseURL(srv.URL), gdpr.WithToken("test-token"), gdpr.WithRetry(3, 0, 0, 0))
+	c, err := gdpr.New(gdpr.WithBaseURL(srv.URL), gdpr.WithToken("test-token"), gdpr.WithRetry(gdpr.RetryPolicy{Attempts: 3, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -566,4 +566,14 @@ func TestFaultsTruncatedBodyIsRetriedThenFails(t *testing.T) {
 	if ss != nil || !errors.Is(err, io.ErrUnexpectedEOF) || calls.Load() != 3 {
 		t.Errorf("got %v, %v after %d attempts; want no subjects, an error matching io.ErrUnexpectedEOF, 3 attempts", ss, err, calls.Load())
 	}
+}
+
+// totalRequests is how many requests svc holds.
+func totalRequests(t *testing.T, svc gdpr.Service) int64 {
+	t.Helper()
+	l, err := svc.ListRequests(context.Background(), gdpr.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l.Total
 }

@@ -1,65 +1,28 @@
 package gdpr
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/gdprkit/gdpr/internal/testclock"
 )
 
-// fakeClock never waits: Sleep records the duration and moves the time on.
-type fakeClock struct {
-	mu     sync.Mutex
-	now    time.Time
-	sleeps []time.Duration
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)}
-}
-
-func (f *fakeClock) Now() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.now
-}
-
-func (f *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if d <= 0 {
-		return nil
-	}
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.sleeps = append(f.sleeps, d)
-	f.now = f.now.Add(d)
-	return nil
-}
-
-func (f *fakeClock) Advance(d time.Duration) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.now = f.now.Add(d)
-}
-
-func (f *fakeClock) Sleeps() []time.Duration {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]time.Duration(nil), f.sleeps...)
+// newFakeClock returns the tests' clock, which never waits: Sleep records
+// the duration and moves the time on.
+func newFakeClock() *testclock.Clock {
+	return testclock.New(time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC))
 }
 
 // setup returns a Client of a test server whose routes the test adds to
 // mux. The client has a static token, a fake clock and fast retries.
-func setup(t *testing.T, opts ...Option) (*Client, *http.ServeMux, *fakeClock, *httptest.Server) {
+func setup(t *testing.T, opts ...Option) (*Client, *http.ServeMux, *testclock.Clock, *httptest.Server) {
 	t.Helper()
 	mux := http.NewServeMux()
 	srv := httptest.NewServer(mux)
@@ -67,7 +30,7 @@ func setup(t *testing.T, opts ...Option) (*Client, *http.ServeMux, *fakeClock, *
 	clk := newFakeClock()
 	all := append([]Option{
 		WithBaseURL(srv.URL), withClock(clk),
-		WithRetry(4, time.Millisecond, 10*time.Millisecond, 5*time.Second),
+		WithRetry(RetryPolicy{Attempts: 4, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond, MaxRetryAfter: 5 * time.Second}),
 	}, opts...)
 	c, err := New(all...)
 	if err != nil {

@@ -25,7 +25,7 @@ type config struct {
 	transport  http.RoundTripper
 	rate       float64
 	burst      int
-	retry      retryPolicy
+	retry      RetryPolicy
 	logger     *slog.Logger
 	userAgent  string
 	pollMin    time.Duration
@@ -33,29 +33,21 @@ type config struct {
 	clock      clock
 }
 
-// Defaults of a Client made without the options that change them.
+// Defaults of a Client made without the options that change them. The
+// retry defaults are DefaultRetryPolicy.
 const (
-	DefaultAttempts      = 5                      // WithRetry: attempts per call
-	DefaultMinWait       = 250 * time.Millisecond // WithRetry: first backoff
-	DefaultMaxWait       = 10 * time.Second       // WithRetry: longest backoff
-	DefaultMaxRetryAfter = time.Minute            // WithRetry: longest Retry-After honoured
-	DefaultPollMin       = time.Second            // WithPolling: first wait between polls
-	DefaultPollMax       = 30 * time.Second       // WithPolling: longest wait between polls
-	DefaultUserAgent     = "gdprkit-go/1"
+	DefaultPollMin   = time.Second      // WithPolling: first wait between polls
+	DefaultPollMax   = 30 * time.Second // WithPolling: longest wait between polls
+	DefaultUserAgent = "gdprkit-go/1"
 )
 
 func defaultConfig() config {
 	u, _ := RegionURL(DefaultRegion)
 	return config{
-		baseURL: u,
-		rate:    math.Inf(1),
-		burst:   1,
-		retry: retryPolicy{
-			attempts:      DefaultAttempts,
-			minWait:       DefaultMinWait,
-			maxWait:       DefaultMaxWait,
-			maxRetryAfter: DefaultMaxRetryAfter,
-		},
+		baseURL:   u,
+		rate:      math.Inf(1),
+		burst:     1,
+		retry:     DefaultRetryPolicy(),
 		userAgent: DefaultUserAgent,
 		pollMin:   DefaultPollMin,
 		pollMax:   DefaultPollMax,
@@ -168,39 +160,40 @@ func WithTransport(rt http.RoundTripper) Option {
 }
 
 // WithRate limits the Client to perSecond requests a second with bursts
-// of up to burst, counting every attempt, retries included. Without it the
-// Client sends as fast as it is called, within what the server's
-// inin-ratelimit headers allow. math.Inf(1) removes the limit.
+// of up to burst, counting every attempt, retries included. perSecond 0
+// (or math.Inf(1)) means no limit of the Client's own, and burst is then
+// not used; this is the default. Whatever its own rate, the Client keeps
+// within what the server's inin-ratelimit headers allow. A negative or
+// NaN perSecond, or a burst under 1 with a limit, is an error.
 func WithRate(perSecond float64, burst int) Option {
 	return func(c *config) error {
-		if math.IsNaN(perSecond) || perSecond <= 0 {
-			return optionError("WithRate", "perSecond must be more than 0, got %v", perSecond)
-		}
-		if burst < 1 {
-			return optionError("WithRate", "burst must be 1 or more, got %d", burst)
+		switch {
+		case math.IsNaN(perSecond) || perSecond < 0:
+			return optionError("WithRate", "perSecond is %v; give a positive rate, or 0 for no limit", perSecond)
+		case perSecond == 0 || math.IsInf(perSecond, 1):
+			c.rate, c.burst = math.Inf(1), 1
+			return nil
+		case burst < 1:
+			return optionError("WithRate", "burst is %d; give 1 or more with a rate of %v a second", burst, perSecond)
 		}
 		c.rate, c.burst = perSecond, burst
 		return nil
 	}
 }
 
-// WithRetry sets how calls are retried: at most attempts tries in all (1
-// turns retrying off); between them a jittered exponential backoff from
-// minWait up to maxWait, or the server's Retry-After, honoured up to
-// maxRetryAfter.
-func WithRetry(attempts int, minWait, maxWait, maxRetryAfter time.Duration) Option {
+// WithRetry sets how calls are retried: at most p.Attempts tries in all
+// (1 turns retrying off); between them a jittered exponential backoff from
+// p.MinWait up to p.MaxWait, or the server's Retry-After, honoured up to
+// p.MaxRetryAfter. A zero field keeps that field of DefaultRetryPolicy.
+// Transport errors, 429 and 5xx answers (but 501) are retried; creating a
+// request is safe to retry because it carries an idempotency key.
+func WithRetry(p RetryPolicy) Option {
 	return func(c *config) error {
-		switch {
-		case attempts < 1:
-			return optionError("WithRetry", "attempts must be 1 or more, got %d", attempts)
-		case minWait < 0:
-			return optionError("WithRetry", "minWait must not be negative, got %s", minWait)
-		case maxWait < minWait:
-			return optionError("WithRetry", "maxWait (%s) must not be less than minWait (%s)", maxWait, minWait)
-		case maxRetryAfter < 0:
-			return optionError("WithRetry", "maxRetryAfter must not be negative, got %s", maxRetryAfter)
+		p = p.Or(DefaultRetryPolicy())
+		if err := p.Validate(); err != nil {
+			return fmt.Errorf("gdpr: WithRetry: %w", err)
 		}
-		c.retry = retryPolicy{attempts: attempts, minWait: minWait, maxWait: maxWait, maxRetryAfter: maxRetryAfter}
+		c.retry = p
 		return nil
 	}
 }
@@ -230,12 +223,14 @@ func WithUserAgent(s string) Option {
 	}
 }
 
-// WithPolling sets how Wait polls: first after min, then doubling up to
-// max.
+// WithPolling sets how Client.Wait paces its polls of one request: the
+// first after min, then doubling up to max (defaults DefaultPollMin and
+// DefaultPollMax). It is not processor.WithStorePoll, which is how often a
+// processor's idle workers look in their store for work.
 func WithPolling(min, max time.Duration) Option {
 	return func(c *config) error {
 		if min <= 0 || max < min {
-			return optionError("WithPolling", "need 0 < min <= max, got %s and %s", min, max)
+			return optionError("WithPolling", "min is %s and max %s; give 0 < min <= max", min, max)
 		}
 		c.pollMin, c.pollMax = min, max
 		return nil

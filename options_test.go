@@ -31,13 +31,15 @@ func TestOptionsRejectBadValues(t *testing.T) {
 		{"token lines", WithToken("a\nb"), "one line"},
 		{"http client", WithHTTPClient(nil), "nil"},
 		{"transport", WithTransport(nil), "nil"},
-		{"rate zero", WithRate(0, 1), "perSecond"},
-		{"rate NaN", WithRate(math.NaN(), 1), "perSecond"},
-		{"burst", WithRate(10, 0), "burst"},
-		{"attempts", WithRetry(0, 0, 0, 0), "attempts"},
-		{"min wait", WithRetry(3, -1, 0, 0), "minWait"},
-		{"max wait", WithRetry(3, time.Second, time.Millisecond, 0), "maxWait"},
-		{"max retry after", WithRetry(3, 0, 0, -time.Second), "maxRetryAfter"},
+		{"rate negative", WithRate(-1, 1), "WithRate: perSecond is -1; give a positive rate, or 0 for no limit"},
+		{"rate NaN", WithRate(math.NaN(), 1), "WithRate: perSecond is NaN"},
+		{"burst", WithRate(10, 0), "WithRate: burst is 0; give 1 or more"},
+		{"attempts", WithRetry(RetryPolicy{Attempts: -1}), "WithRetry: RetryPolicy.Attempts is -1; give the number of tries in all"},
+		{"min wait", WithRetry(RetryPolicy{MinWait: -1}), "WithRetry: RetryPolicy.MinWait is -1ns"},
+		{"max wait", WithRetry(RetryPolicy{MaxWait: -time.Second}), "WithRetry: RetryPolicy.MaxWait is -1s"},
+		{"max wait order", WithRetry(RetryPolicy{MinWait: time.Second, MaxWait: time.Millisecond}), "WithRetry: RetryPolicy.MaxWait (1ms) is less than MinWait (1s)"},
+		{"min wait over default max", WithRetry(RetryPolicy{MinWait: time.Hour}), "MaxWait (10s) is less than MinWait (1h0m0s); raise MaxWait"},
+		{"max retry after", WithRetry(RetryPolicy{MaxRetryAfter: -time.Second}), "WithRetry: RetryPolicy.MaxRetryAfter is -1s"},
 		{"logger", WithLogger(nil), "nil"},
 		{"user agent", WithUserAgent(""), "user agent"},
 		{"user agent lines", WithUserAgent("a\r\nX: y"), "user agent"},
@@ -65,8 +67,10 @@ func TestOptionsAccepted(t *testing.T) {
 		WithClientCredentials("id", "secret"),
 		WithHTTPClient(&http.Client{Timeout: time.Minute}),
 		WithRate(math.Inf(1), 1),
+		WithRate(0, 0),
 		WithRate(10, 5),
-		WithRetry(1, 0, 0, 0),
+		WithRetry(RetryPolicy{Attempts: 1}),
+		WithRetry(RetryPolicy{}),
 		WithLogger(discardLogger()),
 		WithUserAgent("my-app/2"),
 		WithPolling(time.Millisecond, time.Second),
@@ -177,5 +181,46 @@ func TestBaseTransport(t *testing.T) {
 		if rt.n.Load() != 2 {
 			t.Errorf("base transport saw %d requests, want 2", rt.n.Load())
 		}
+	}
+}
+
+func TestRetryPolicyValidate(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		p    RetryPolicy
+		want string // "" for valid
+	}{
+		{"zero", RetryPolicy{}, ""},
+		{"default", DefaultRetryPolicy(), ""},
+		{"once", RetryPolicy{Attempts: 1}, ""},
+		{"min wait alone", RetryPolicy{MinWait: time.Hour}, ""},
+		{"equal waits", RetryPolicy{MinWait: time.Second, MaxWait: time.Second}, ""},
+		{"attempts", RetryPolicy{Attempts: -2}, "RetryPolicy.Attempts is -2"},
+		{"min wait", RetryPolicy{MinWait: -time.Second}, "RetryPolicy.MinWait is -1s"},
+		{"max wait", RetryPolicy{MaxWait: -time.Second}, "RetryPolicy.MaxWait is -1s"},
+		{"max retry after", RetryPolicy{MaxRetryAfter: -time.Second}, "RetryPolicy.MaxRetryAfter is -1s"},
+		{"order", RetryPolicy{MinWait: 2 * time.Second, MaxWait: time.Second}, "RetryPolicy.MaxWait (1s) is less than MinWait (2s)"},
+	} {
+		err := tt.p.Validate()
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s: Validate() = %v", tt.name, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%s: Validate() = %v; want an error saying %q", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestRetryPolicyOr(t *testing.T) {
+	t.Parallel()
+	d := DefaultRetryPolicy()
+	got := RetryPolicy{Attempts: 1, MaxWait: time.Hour}.Or(d)
+	want := RetryPolicy{Attempts: 1, MinWait: d.MinWait, MaxWait: time.Hour, MaxRetryAfter: d.MaxRetryAfter}
+	if got != want {
+		t.Errorf("Or = %+v, want %+v", got, want)
+	}
+	if got := (RetryPolicy{}).Or(d); got != d {
+		t.Errorf("zero policy Or default = %+v, want %+v", got, d)
 	}
 }

@@ -207,3 +207,21 @@ func TestThrottleStaysUnderServerRate(t *testing.T) {
 		t.Error("the bare client met no 429; the server does not limit")
 	}
 }
+
+// WithRate(0, …) means no limit of the Client's own, as server.WithRate
+// does: a burst of calls waits for nothing.
+func TestRateZeroIsNoLimit(t *testing.T) {
+	t.Parallel()
+	c, mux, clk, _ := setup(t, tokenOpt, WithRate(10, 1), WithRate(0, 0))
+	mux.HandleFunc("/api/v2/gdpr/subjects", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]any{"subjects": []any{}})
+	})
+	for range 20 {
+		if _, err := c.SearchSubjects(context.Background(), KindName, "x"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s := clk.Sleeps(); len(s) != 0 {
+		t.Errorf("waited %v without a rate", s)
+	}
+}

@@ -17,14 +17,6 @@ import (
 	"github.com/hashicorp/go-retryablehttp"
 )
 
-// retryPolicy is what WithRetry sets.
-type retryPolicy struct {
-	attempts      int
-	minWait       time.Duration
-	maxWait       time.Duration
-	maxRetryAfter time.Duration
-}
-
 // retryable reports whether a failed attempt may be tried again: a
 // transport error (unless the context is done, or the error is one a
 // retry cannot fix), a 429, or a 5xx other than 501.
@@ -50,19 +42,19 @@ func retryable(ctx context.Context, resp *http.Response, err error) (bool, error
 }
 
 // wait returns how long to wait before retry n+1 (n counts from 0) after
-// resp: its Retry-After (429 and 503), capped at maxRetryAfter, else a
-// jittered exponential backoff between minWait and maxWait.
-func (p retryPolicy) wait(n int, resp *http.Response, now time.Time) time.Duration {
+// resp: its Retry-After (429 and 503), capped at MaxRetryAfter, else a
+// jittered exponential backoff between MinWait and MaxWait.
+func (p RetryPolicy) wait(n int, resp *http.Response, now time.Time) time.Duration {
 	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
 		if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), now); ok {
-			return min(d, p.maxRetryAfter)
+			return min(d, p.MaxRetryAfter)
 		}
 	}
-	d := p.minWait
-	for i := 0; i < n && d < p.maxWait; i++ {
+	d := p.MinWait
+	for i := 0; i < n && d < p.MaxWait; i++ {
 		d *= 2
 	}
-	d = min(d, p.maxWait)
+	d = min(d, p.MaxWait)
 	if d <= 1 {
 		return d
 	}
@@ -110,7 +102,7 @@ func (a *attempts) retryClient() *retryablehttp.Client {
 	c := a.c
 	return &retryablehttp.Client{
 		HTTPClient: c.hc,
-		RetryMax:   c.retry.attempts - 1,
+		RetryMax:   c.retry.Attempts - 1,
 		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 			a.n++
 			a.bodyErr = nil

@@ -40,7 +40,7 @@ func TestAuditChecksReadOnlyWhatIsNewBetweenFullChecks(t *testing.T) {
 		t.Fatal(err)
 	}
 	v := &verifyCounter{Processor: p}
-	ctx := gdpr.WithOrganization(context.Background(), "acme")
+	ctx := gdpr.ContextWithOrganization(context.Background(), "acme")
 	create := func() {
 		t.Helper()
 		if _, err := p.CreateRequest(ctx, gdpr.RequestSpec{Type: gdpr.RequestExport,

@@ -131,7 +131,7 @@ func WithTrustedProxies(p server.Proxies) Option {
 
 // WithDSRKey sets the key of the DSR ids the console derives from what a
 // person gave, when the officer gives no reference of their own (see
-// gdpr.FulfilOptions.DSRKey): with a key, nobody without it can test the
+// dsr.Options.DSRKey): with a key, nobody without it can test the
 // ids, which name the requests and make their idempotency keys, against
 // guessed identifiers. Replicas share it, as a signing key. The default
 // is a random key: a DSR submitted again after a restart then makes new

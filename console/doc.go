@@ -19,15 +19,16 @@
 //
 //   - New DSR: the officer enters the identifiers a person gave (name,
 //     emails, phones, addresses, social handles, ids); the console resolves
-//     them with [gdpr.Resolve], exactly as gdpr dsar does, and shows the
+//     them with [dsr.Resolve], exactly as gdpr dsar does, and shows the
 //     candidate subjects with the identifiers each matched, confirmed or
 //     ambiguous. The officer picks the request type and any ambiguous
-//     subject that is the person, reviews the plan ([gdpr.Resolution.Plan]),
-//     and submits it: [gdpr.Fulfil] creates one request per accepted
+//     subject that is the person, reviews the plan ([dsr.Resolution.Plan]),
+//     and submits it: [dsr.Submit] creates one request per accepted
 //     subject, with idempotency keys, so a repeated submission creates
-//     nothing twice. An erasure needs an explicit confirmation that names
-//     how many subjects and requests it touches; without it nothing is
-//     created.
+//     nothing twice, and returns at once; the submitted DSR's page follows
+//     the requests from there. An erasure needs an explicit confirmation
+//     that names how many subjects and requests it touches; without it
+//     nothing is created.
 //   - Requests: the organization's requests with status, type, due date and
 //     time left, overdue ones marked, filtered by status, in pages. A
 //     request's page shows each data store's step (records found, exported,
@@ -44,7 +45,7 @@
 // Officers sign in with the client id and secret of a client of the
 // server's clients file ([server.Clients.Authenticate]). The session holds
 // the client's organization and scope: every call to the processor is made
-// with [gdpr.WithOrganization] of that organization, so the console shows
+// with [gdpr.ContextWithOrganization] of that organization, so the console shows
 // and changes that organization's requests only. A client of scope
 // gdpr:readonly may look people up and read requests, but every POST that
 // would create or retry a request is refused with 403 on the server, not

@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/dsr"
 )
 
 // maxDrafts is how many DSRs in progress a session keeps; starting one
@@ -19,11 +20,11 @@ type draft struct {
 
 	mu        sync.Mutex // held while a page reads or changes the draft
 	reference string     // the DSR id the officer gave, or ""
-	res       *gdpr.Resolution
+	res       *dsr.Resolution
 	typ       gdpr.RequestType
-	opts      gdpr.FulfilOptions
-	plan      *gdpr.Plan
-	report    *gdpr.Report // set once submitted
+	opts      dsr.Options
+	plan      *dsr.Plan
+	report    *dsr.Report // set once submitted
 }
 
 // addDraft keeps d in the session, forgetting the oldest draft past

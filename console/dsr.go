@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/dsr"
 )
 
 // dsrForm is what the officer typed on the New DSR page: one value per
@@ -31,8 +32,8 @@ var validReference = regexp.MustCompile(`^[A-Za-z0-9._:/#-]{1,64}$`)
 
 // identifiers returns the person's identifiers, or an error that names
 // the field to fix.
-func (f dsrForm) identifiers() (gdpr.Identifiers, error) {
-	ids := gdpr.Identifiers{Names: lines(f.Name), Emails: lines(f.Emails), Phones: lines(f.Phones),
+func (f dsrForm) identifiers() (dsr.Identifiers, error) {
+	ids := dsr.Identifiers{Names: lines(f.Name), Emails: lines(f.Emails), Phones: lines(f.Phones),
 		Addresses: lines(f.Addresses), ExternalIDs: lines(f.ExternalIDs), UserIDs: lines(f.UserIDs),
 		ExternalContactIDs: lines(f.ExternalContactIDs)}
 	if f.Reference != "" && !validReference.MatchString(f.Reference) {
@@ -53,11 +54,11 @@ func (f dsrForm) identifiers() (gdpr.Identifiers, error) {
 		}
 		ids.DialerContactIDs = append(ids.DialerContactIDs, gdpr.DialerContactID{ID: strings.TrimSpace(id), ContactListID: strings.TrimSpace(list)})
 	}
-	list, err := ids.List()
+	terms, err := ids.Terms()
 	if err != nil {
-		return ids, errors.New(strings.TrimPrefix(err.Error(), "gdpr: identifiers: "))
+		return ids, errors.New(strings.TrimPrefix(err.Error(), "dsr: identifiers: "))
 	}
-	if len(list) == 0 {
+	if len(terms) == 0 {
 		return ids, errors.New("give at least one identifier: a name, an email, a phone, a social handle or an id")
 	}
 	return ids, nil
@@ -92,7 +93,7 @@ func (c *Console) dsrResolve(w http.ResponseWriter, r *http.Request, s *session)
 		again(http.StatusUnprocessableEntity, "Check the form: "+err.Error()+".")
 		return
 	}
-	res, err := gdpr.Resolve(r.Context(), c.proc, ids)
+	res, err := dsr.Resolve(r.Context(), c.proc, ids)
 	if err != nil {
 		var apiErr *gdpr.APIError
 		if errors.As(err, &apiErr) && apiErr.Status() < 500 {

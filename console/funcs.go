@@ -52,7 +52,7 @@ func records(n int) string {
 }
 
 // kinds lists the kinds of identifiers, "EMAIL + PHONE".
-func kinds(ids []gdpr.Identifier) string {
+func kinds(ids []gdpr.Term) string {
 	parts := make([]string, len(ids))
 	for i, id := range ids {
 		parts[i] = string(id.Kind)

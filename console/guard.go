@@ -65,5 +65,5 @@ func tokenMatches(got, want string) bool {
 
 // orgContext returns ctx acting for the session's organization.
 func orgContext(ctx context.Context, s *session) context.Context {
-	return gdpr.WithOrganization(ctx, s.org)
+	return gdpr.ContextWithOrganization(ctx, s.org)
 }

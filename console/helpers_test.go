@@ -84,7 +84,7 @@ type rigConfig struct {
 
 func startRig(t testing.TB, cfg rigConfig, opts ...Option) *rig {
 	t.Helper()
-	procOpts := append([]processor.Option{processor.WithPoll(10 * time.Millisecond)}, cfg.procOpts...)
+	procOpts := append([]processor.Option{processor.WithStorePoll(10 * time.Millisecond)}, cfg.procOpts...)
 	var p *processor.Processor
 	var err error
 	if cfg.adapters != nil {
@@ -240,7 +240,7 @@ func (o *officer) resolve(csrf string, fields url.Values) string {
 // waitFor polls the processor until the request of org is final.
 func waitFor(t testing.TB, p *processor.Processor, org, id string) *gdpr.Request {
 	t.Helper()
-	ctx := gdpr.WithOrganization(context.Background(), org)
+	ctx := gdpr.ContextWithOrganization(context.Background(), org)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		r, err := p.GetRequest(ctx, id)
@@ -260,7 +260,7 @@ func waitFor(t testing.TB, p *processor.Processor, org, id string) *gdpr.Request
 // requestsOf lists every request of org.
 func requestsOf(t testing.TB, p *processor.Processor, org string) []gdpr.Request {
 	t.Helper()
-	page, err := p.ListRequests(gdpr.WithOrganization(context.Background(), org), gdpr.ListOptions{PageSize: gdpr.MaxPageSize})
+	page, err := p.ListRequests(gdpr.ContextWithOrganization(context.Background(), org), gdpr.ListOptions{PageSize: gdpr.MaxPageSize})
 	if err != nil {
 		t.Fatal(err)
 	}

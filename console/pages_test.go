@@ -14,6 +14,7 @@ import (
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
+	"github.com/gdprkit/gdpr/dsr"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
 )
@@ -23,7 +24,7 @@ func TestListShowsTimeLeftMarksOverdueFiltersAndPages(t *testing.T) {
 	clock := newFakeClock()
 	rg := startRig(t, rigConfig{idle: true, procOpts: []processor.Option{processor.WithClock(clock.Now)}},
 		WithClock(clock.Now), WithSessionLifetime(30*24*time.Hour, 30*24*time.Hour))
-	acme := gdpr.WithOrganization(context.Background(), "acme")
+	acme := gdpr.ContextWithOrganization(context.Background(), "acme")
 	for i := range 30 {
 		if _, err := rg.proc.CreateRequest(acme, gdpr.RequestSpec{Type: gdpr.RequestExport,
 			Subject: gdpr.Subject{EmailAddresses: []string{fmt.Sprintf("person%d@example.com", i)}}}); err != nil {
@@ -90,7 +91,7 @@ func TestFailedRequestShowsItsErrorAndRetries(t *testing.T) {
 	crm := &flaky{Adapter: mems[1]}
 	crm.failing.Store(true)
 	rg := startRig(t, rigConfig{adapters: []adapter.Adapter{mems[0], crm, mems[2]},
-		procOpts: []processor.Option{processor.WithRetry(2, time.Millisecond, time.Millisecond)}})
+		procOpts: []processor.Option{processor.WithRetry(gdpr.RetryPolicy{Attempts: 2, MinWait: time.Millisecond, MaxWait: time.Millisecond})}})
 	o := rg.officer(t)
 	csrf := o.mustSignIn(opsID, opsSecret)
 	o.submitExport(csrf, demo.AlexMorganLondonEmail)
@@ -163,9 +164,9 @@ func TestDerivedDSRIDsAreKeyed(t *testing.T) {
 	csrf := o.mustSignIn(opsID, opsSecret)
 	o.submitExport(csrf, demo.AlexMorganLondonEmail)
 	reqs := requestsOf(t, rg.proc, "acme")
-	ids := []gdpr.Identifier{{Kind: gdpr.IdentifierEmail, Value: demo.AlexMorganLondonEmail}}
-	if len(reqs) != 1 || reqs[0].Name != gdpr.DeriveDSRIDWithKey(key, ids) || reqs[0].Name == gdpr.DeriveDSRID(ids) {
-		t.Fatalf("requests %+v; want one named %s", reqs, gdpr.DeriveDSRIDWithKey(key, ids))
+	ids := []gdpr.Term{{Kind: gdpr.KindEmail, Value: demo.AlexMorganLondonEmail}}
+	if len(reqs) != 1 || reqs[0].Name != dsr.DeriveIDWithKey(key, ids) || reqs[0].Name == dsr.DeriveID(ids) {
+		t.Fatalf("requests %+v; want one named %s", reqs, dsr.DeriveIDWithKey(key, ids))
 	}
 	if _, err := New(rg.proc, testClients(t), WithDSRKey([]byte("short"))); err == nil || !strings.Contains(err.Error(), "32 or more") {
 		t.Errorf("a short DSR key: %v, want an error asking for 32 bytes or more", err)

@@ -7,11 +7,12 @@ import (
 	"strings"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/dsr"
 )
 
 // candidateRow is one candidate subject as the resolution table shows it.
 type candidateRow struct {
-	gdpr.Candidate
+	dsr.Candidate
 	// Holds lists what the data stores hold of the subject, "EMAIL a@b".
 	Holds []string
 	// Included: an ambiguous candidate the officer chose to act on.
@@ -25,9 +26,9 @@ type candidateRow struct {
 type resolutionView struct {
 	DraftID     string
 	Reference   string
-	Identifiers []gdpr.Identifier
+	Identifiers []gdpr.Term
 	Candidates  []candidateRow
-	Unmatched   []gdpr.Identifier
+	Unmatched   []gdpr.Term
 	Confirmed   int
 	Ambiguous   int
 	Type        gdpr.RequestType
@@ -37,28 +38,22 @@ type resolutionView struct {
 	Submitted   bool
 }
 
-// holds lists what a subject carries, kind and value.
+// holds lists what a subject carries but its name (which has a column of
+// its own): each id by its field, "dialerContactId LIST/ID", and every
+// other term by its kind, "EMAIL a@b".
 func holds(s gdpr.Subject) []string {
 	var out []string
-	add := func(kind string, vs ...string) {
-		for _, v := range vs {
-			if v != "" {
-				out = append(out, kind+" "+v)
-			}
+	for field, t := range s.Terms() {
+		switch {
+		case t.Kind == gdpr.KindName:
+		case t.Kind.IsID() && t.Scope != "":
+			out = append(out, field+" "+t.Scope+"/"+t.Value)
+		case t.Kind.IsID():
+			out = append(out, field+" "+t.Value)
+		default:
+			out = append(out, string(t.Kind)+" "+t.Value)
 		}
 	}
-	add("userId", s.UserID)
-	add("externalContactId", s.ExternalContactID)
-	if d := s.DialerContactID; d != nil {
-		add("dialerContactId", d.ContactListID+"/"+d.ID)
-	}
-	add("EMAIL", s.EmailAddresses...)
-	add("PHONE", s.PhoneNumbers...)
-	add("ADDRESS", s.Addresses...)
-	if h := s.SocialHandle; h != nil {
-		add(string(h.Type), h.Value)
-	}
-	add("EXTERNAL_ID", s.ExternalID)
 	return out
 }
 
@@ -72,7 +67,7 @@ func resolutionData(d *draft) resolutionView {
 	for i, cand := range d.res.Candidates {
 		row := candidateRow{Candidate: cand, Holds: holds(cand.Subject), Field: "include-" + strconv.Itoa(i+1),
 			Included: slices.Contains(d.opts.Include, cand.ID)}
-		if cand.Verdict == gdpr.Confirmed {
+		if cand.Verdict == dsr.Confirmed {
 			v.Confirmed++
 		} else {
 			v.Ambiguous++
@@ -105,7 +100,7 @@ func (c *Console) dsrPlan(w http.ResponseWriter, r *http.Request, s *session) {
 	defer d.mu.Unlock()
 	f := r.PostForm
 	d.typ = gdpr.RequestType(f.Get("type"))
-	d.opts = gdpr.FulfilOptions{DSRID: d.reference, DSRKey: c.dsrKey, Include: f["include"], DeleteConfirmed: d.typ == gdpr.RequestDelete}
+	d.opts = dsr.Options{DSRID: d.reference, DSRKey: c.dsrKey, Include: f["include"], DeleteConfirmed: d.typ == gdpr.RequestDelete}
 	if d.typ == gdpr.RequestUpdate {
 		d.opts.ReplacementTerms = []gdpr.ReplacementTerm{{Type: gdpr.Kind(f.Get("replace_type")),
 			ExistingValue: strings.TrimSpace(f.Get("replace_from")), UpdatedValue: strings.TrimSpace(f.Get("replace_to"))}}
@@ -125,7 +120,7 @@ func (c *Console) dsrPlan(w http.ResponseWriter, r *http.Request, s *session) {
 	}
 	plan, err := d.res.Plan(d.typ, d.opts)
 	if err != nil {
-		again("The plan could not be made: " + strings.TrimPrefix(err.Error(), "gdpr: plan: ") + ".")
+		again("The plan could not be made: " + strings.TrimPrefix(err.Error(), "dsr: plan: ") + ".")
 		return
 	}
 	if len(plan.Requests) == 0 {

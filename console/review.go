@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/dsr"
 )
 
 // plannedRow is one request of a plan as the review page shows it.
@@ -38,7 +39,7 @@ func planData(d *draft) planView {
 	v := planView{DraftID: d.id, Type: p.Type, DSRID: p.DSRID, Delete: p.Type == gdpr.RequestDelete,
 		Subjects: len(p.Subjects), LeftAlone: len(d.res.Candidates) - len(p.Subjects), Replacement: d.opts.ReplacementTerms}
 	for _, q := range p.Requests {
-		v.Requests = append(v.Requests, plannedRow{For: requestFor(q), TermKind: string(q.Term.Kind), TermValue: q.Term.Value})
+		v.Requests = append(v.Requests, plannedRow{For: q.For(), TermKind: string(q.Term.Kind), TermValue: q.Term.Value})
 	}
 	for _, sk := range p.Skipped {
 		what := sk.Subject
@@ -48,15 +49,6 @@ func planData(d *draft) planView {
 		v.Skipped = append(v.Skipped, skippedRow{What: what, Reason: sk.Reason})
 	}
 	return v
-}
-
-// requestFor says whom a planned request is for: its subject, or the
-// person's identifier it is made by.
-func requestFor(q gdpr.PlannedRequest) string {
-	if q.Subject != "" {
-		return q.Subject
-	}
-	return "the person's " + string(q.Term.Kind)
 }
 
 // dsrReview serves the plan of a draft for review: for an erasure, the
@@ -78,7 +70,7 @@ func (c *Console) dsrReview(w http.ResponseWriter, r *http.Request, s *session) 
 	}
 }
 
-func reviewTitle(p *gdpr.Plan) string {
+func reviewTitle(p *dsr.Plan) string {
 	if p.Type == gdpr.RequestDelete {
 		return "Confirm erasure"
 	}
@@ -114,7 +106,7 @@ func (c *Console) dsrSubmit(w http.ResponseWriter, r *http.Request, s *session) 
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), submitTimeout)
 	defer cancel()
-	rep, err := createAll(ctx, c.proc, d.res, p.Type, d.opts)
+	rep, err := submit(ctx, c.proc, p)
 	if err != nil {
 		c.failErr(w, r, s, err)
 		return

@@ -381,7 +381,7 @@ func TestDeleteCreatesNothingWithoutConfirmation(t *testing.T) {
 func TestOrganizationsSeeOnlyTheirOwnRequests(t *testing.T) {
 	t.Parallel()
 	rg := newRig(t, false)
-	globex := gdpr.WithOrganization(context.Background(), "globex")
+	globex := gdpr.ContextWithOrganization(context.Background(), "globex")
 	theirs, err := rg.proc.CreateRequest(globex, gdpr.RequestSpec{Type: gdpr.RequestExport,
 		Subject: gdpr.Subject{EmailAddresses: []string{demo.LenaFischerEmail}}})
 	if err != nil {

@@ -39,7 +39,7 @@ func (c *Console) dsrSubmitted(w http.ResponseWriter, r *http.Request, s *sessio
 	}
 	v := submittedView{DSRID: rep.DSRID, Type: rep.Type, Subjects: len(rep.Subjects)}
 	for _, it := range rep.Requests {
-		row := submittedRow{For: requestFor(it.PlannedRequest), Error: it.Error}
+		row := submittedRow{For: it.For(), Error: it.Error}
 		if it.RequestID == "" {
 			v.Done++
 			v.Rows = append(v.Rows, row)

@@ -153,14 +153,14 @@ func (r *run) fail(ctx context.Context, evs []store.Event) error {
 			continue
 		}
 		attempts = max(attempts, s.Attempts)
-		if s.Attempts >= r.p.cfg.maxAttempts {
+		if s.Attempts >= r.p.cfg.retry.Attempts {
 			spent = append(spent, s.Adapter)
 		}
 	}
 	if len(spent) > 0 {
 		req.Status = gdpr.StatusError
 		evs = append(evs, r.p.event(r.job, "status",
-			fmt.Sprintf("steps failed %d times: %s", r.p.cfg.maxAttempts, strings.Join(spent, ", "))))
+			fmt.Sprintf("steps failed %d times: %s", r.p.cfg.retry.Attempts, strings.Join(spent, ", "))))
 		r.p.log().WarnContext(ctx, "request failed", "request", req.ID, "adapters", spent)
 		return r.save(ctx, true, evs...)
 	}
@@ -188,7 +188,7 @@ func (r *run) runSteps(ctx context.Context) (failed bool, evs []store.Event) {
 			mu.Lock()
 			req.Steps[i].State = gdpr.StepFailed
 			req.Steps[i].Error = "no adapter of this name is configured any more; add it back and retry the request"
-			req.Steps[i].Attempts = r.p.cfg.maxAttempts
+			req.Steps[i].Attempts = r.p.cfg.retry.Attempts
 			failed = true
 			mu.Unlock()
 			continue
@@ -216,7 +216,7 @@ func (r *run) runSteps(ctx context.Context) (failed bool, evs []store.Event) {
 				}
 				s.State, s.Error = gdpr.StepFailed, err.Error()
 				evs = append(evs, r.p.event(r.job, "step",
-					fmt.Sprintf("%s: FAILED, attempt %d of %d", s.Adapter, s.Attempts, r.p.cfg.maxAttempts)))
+					fmt.Sprintf("%s: FAILED, attempt %d of %d", s.Adapter, s.Attempts, r.p.cfg.retry.Attempts)))
 				r.p.log().WarnContext(ctx, "step failed", "request", req.ID, "adapter", s.Adapter, "attempt", s.Attempts, "err", err)
 				return
 			}

@@ -107,7 +107,7 @@ func benchCompleted(b *testing.B, typ gdpr.RequestType) {
 	names := []string{"directory", "crm", "dialer"}
 	as := benchAdapters(b, names, func(int) memadapter.Dataset { return demo.Generated("p", 0, n) })
 	st := memstore.New()
-	p, err := processor.New(st, as, processor.WithPoll(time.Millisecond))
+	p, err := processor.New(st, as, processor.WithStorePoll(time.Millisecond))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func (p *Processor) CreateRequest(ctx context.Context, spec gdpr.RequestSpec) (*
 	if err != nil {
 		return nil, err
 	}
-	org := gdpr.Organization(ctx)
+	org := gdpr.OrganizationFromContext(ctx)
 	fp := fingerprint(spec)
 	if spec.IdempotencyKey != "" {
 		// A repeat need not resolve again: answer it from the store.
@@ -48,7 +48,7 @@ func (p *Processor) CreateRequest(ctx context.Context, spec gdpr.RequestSpec) (*
 		resolved, err := p.resolve(ctx, term)
 		switch {
 		case err == nil:
-			subject = mergeSubject(subject, resolved)
+			subject = subject.Merge(resolved)
 			terms = p.actionTerms(term, resolved)
 		case errors.Is(err, errUnknownID) && spec.Type == gdpr.RequestDelete:
 			// Nothing is left under this id: erasing it again is no
@@ -157,7 +157,7 @@ func (p *Processor) resolve(ctx context.Context, term gdpr.Term) (gdpr.Subject, 
 	}
 	s := merged[0]
 	for _, m := range merged[1:] {
-		s = mergeSubject(s, m)
+		s = s.Merge(m)
 	}
 	return s, nil
 }

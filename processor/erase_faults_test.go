@@ -319,7 +319,7 @@ func TestEraseFaultsNeverCompleteWithDataLeft(t *testing.T) {
 	}
 	policy := processor.CurrentEmployees{}
 	e.p, err = processor.New(e.store, as, processor.WithPolicy(policy),
-		processor.WithClock(e.clock.Now), processor.WithRetry(attempts, time.Second, 2*time.Second))
+		processor.WithClock(e.clock.Now), processor.WithRetry(gdpr.RetryPolicy{Attempts: attempts, MinWait: time.Second, MaxWait: 2 * time.Second}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -202,7 +202,7 @@ func (r *run) keepParts(ctx context.Context) []store.Event {
 		}
 		s.State, s.Error = gdpr.StepFailed, "store export part: "+err.Error()
 		evs = append(evs, r.p.event(r.job, "step",
-			fmt.Sprintf("%s: FAILED, attempt %d of %d", s.Adapter, s.Attempts, r.p.cfg.maxAttempts)))
+			fmt.Sprintf("%s: FAILED, attempt %d of %d", s.Adapter, s.Attempts, r.p.cfg.retry.Attempts)))
 		r.p.log().WarnContext(ctx, "could not store an export part", "request", req.ID, "adapter", s.Adapter, "err", err)
 	}
 	return evs

@@ -72,7 +72,7 @@ func newEnv(t testing.TB, wrap func(adapter.Adapter) adapter.Adapter, opts ...pr
 	opts = append([]processor.Option{
 		processor.WithPolicy(processor.CurrentEmployees{}),
 		processor.WithClock(e.clock.Now),
-		processor.WithRetry(3, time.Second, 4*time.Second),
+		processor.WithRetry(gdpr.RetryPolicy{Attempts: 3, MinWait: time.Second, MaxWait: 4 * time.Second}),
 	}, opts...)
 	p, err := processor.New(e.store, as, opts...)
 	if err != nil {

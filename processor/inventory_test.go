@@ -52,7 +52,7 @@ func TestInventory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inv, err := p.Inventory(gdpr.WithOrganization(context.Background(), "acme"))
+	inv, err := p.Inventory(gdpr.ContextWithOrganization(context.Background(), "acme"))
 	if err != nil {
 		t.Fatal(err)
 	}

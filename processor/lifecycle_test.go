@@ -255,7 +255,7 @@ func TestIdempotencyKey(t *testing.T) {
 		t.Fatalf("repeat after completion made %s", again.ID)
 	}
 	// The same key in another organization is another request.
-	if r, err := e.p.CreateRequest(gdpr.WithOrganization(ctx, "acme"), spec); err != nil || r.ID == first.ID {
+	if r, err := e.p.CreateRequest(gdpr.ContextWithOrganization(ctx, "acme"), spec); err != nil || r.ID == first.ID {
 		t.Fatalf("other organization: %v, %v", r, err)
 	}
 }
@@ -285,8 +285,8 @@ func TestDeleteOfAnIDAlreadyErased(t *testing.T) {
 func TestOrganizationsAreIsolated(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
-	a := gdpr.WithOrganization(context.Background(), "org-a")
-	b := gdpr.WithOrganization(context.Background(), "org-b")
+	a := gdpr.ContextWithOrganization(context.Background(), "org-a")
+	b := gdpr.ContextWithOrganization(context.Background(), "org-b")
 	r, err := e.p.CreateRequest(a, gdpr.RequestSpec{Type: gdpr.RequestExport, Subject: gdpr.Subject{Name: "Lee Chen"}})
 	if err != nil {
 		t.Fatal(err)
@@ -551,7 +551,7 @@ func TestPackagingFailureBacksOffAndEnds(t *testing.T) {
 			store = streamed{store}
 		}
 		p, err := processor.New(store, []adapter.Adapter{e.adapters["crm"], e.adapters["dialer"]},
-			processor.WithClock(e.clock.Now), processor.WithRetry(3, time.Second, 4*time.Second))
+			processor.WithClock(e.clock.Now), processor.WithRetry(gdpr.RetryPolicy{Attempts: 3, MinWait: time.Second, MaxWait: 4 * time.Second}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -42,7 +42,7 @@ type minimization struct {
 // are hashed normalized, as terms are, so one email gives one hash. A
 // store may keep the idempotency key a request was created with in its key
 // index, so that repeats still find the request: do not derive keys from
-// personal data (gdpr.Fulfil derives them from the DSR reference, so give
+// personal data (package dsr derives them from the DSR reference, so give
 // one).
 //
 // A minimized request in ERROR can no longer be retried: create a new one.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter"
+	"github.com/gdprkit/gdpr/internal/normalize"
 )
 
 // Option configures a Processor. Options validate their arguments; New
@@ -17,34 +18,36 @@ import (
 type Option func(*config) error
 
 type config struct {
-	normalizer  adapter.Normalizer
-	policy      RetentionPolicy
-	sla         map[gdpr.RequestType]time.Duration
-	workers     int
-	lease       time.Duration
-	poll        time.Duration
-	maxAttempts int
-	backoff     time.Duration
-	maxBackoff  time.Duration
-	clock       func() time.Time
-	logger      *slog.Logger
-	resultsURL  func(org, id string) string
-	minimize    *minimization
-	spoolDir    string
+	normalizer adapter.Normalizer
+	policy     RetentionPolicy
+	sla        map[gdpr.RequestType]time.Duration
+	workers    int
+	lease      time.Duration
+	storePoll  time.Duration
+	retry      gdpr.RetryPolicy
+	clock      func() time.Time
+	logger     *slog.Logger
+	resultsURL func(org, id string) string
+	minimize   *minimization
+	spoolDir   string
 }
 
-// Defaults of the options.
+// Defaults of the options. The retry defaults are DefaultRetryPolicy.
 const (
-	DefaultExportSLA   = 2 * 24 * time.Hour
-	DefaultDeleteSLA   = 14 * 24 * time.Hour
-	DefaultUpdateSLA   = 30 * 24 * time.Hour
-	DefaultLease       = 30 * time.Second
-	DefaultPoll        = time.Second
-	DefaultMaxAttempts = 5
-	DefaultBackoff     = time.Second
-	DefaultMaxBackoff  = 5 * time.Minute
-	DefaultWorkers     = 8
+	DefaultExportSLA = 2 * 24 * time.Hour
+	DefaultDeleteSLA = 14 * 24 * time.Hour
+	DefaultUpdateSLA = 30 * 24 * time.Hour
+	DefaultLease     = 30 * time.Second
+	DefaultStorePoll = time.Second
+	DefaultWorkers   = 8
 )
+
+// DefaultRetryPolicy returns the policy of failed steps when WithRetry is
+// not given or leaves a field zero: 5 attempts in all, waits from 1s
+// doubling to 5m. MaxRetryAfter is not used.
+func DefaultRetryPolicy() gdpr.RetryPolicy {
+	return gdpr.RetryPolicy{Attempts: 5, MinWait: time.Second, MaxWait: 5 * time.Minute}
+}
 
 func defaults() config {
 	return config{
@@ -54,28 +57,29 @@ func defaults() config {
 			gdpr.RequestDelete: DefaultDeleteSLA,
 			gdpr.RequestUpdate: DefaultUpdateSLA,
 		},
-		workers:     DefaultWorkers,
-		lease:       DefaultLease,
-		poll:        DefaultPoll,
-		maxAttempts: DefaultMaxAttempts,
-		backoff:     DefaultBackoff,
-		maxBackoff:  DefaultMaxBackoff,
-		clock:       time.Now,
-		logger:      slog.New(slog.NewTextHandler(io.Discard, nil)),
+		workers:   DefaultWorkers,
+		lease:     DefaultLease,
+		storePoll: DefaultStorePoll,
+		retry:     DefaultRetryPolicy(),
+		clock:     time.Now,
+		logger:    slog.New(slog.NewTextHandler(io.Discard, nil)),
 		resultsURL: func(_, id string) string {
 			return "/api/v2/gdpr/requests/" + id + "/results"
 		},
 	}
 }
 
-// WithRegion sets the region (ISO 3166, e.g. "GB") in which phone numbers
-// without a country code are read. Without it such numbers are rejected.
-func WithRegion(region string) Option {
+// WithPhoneRegion sets the region (ISO 3166, such as "GB"; any case) in
+// which phone numbers without a country code are read. The default, "",
+// rejects such numbers: phones must be written in E.164. New fails when
+// region has no phone numbering plan.
+func WithPhoneRegion(region string) Option {
 	return func(c *config) error {
-		if region != "" && len(region) != 2 {
-			return fmt.Errorf("region %q is not a two-letter ISO 3166 code such as \"GB\"", region)
+		r, err := normalize.PhoneRegion(region)
+		if err != nil {
+			return fmt.Errorf("WithPhoneRegion: %w", err)
 		}
-		c.normalizer.Region = region
+		c.normalizer.Region = r
 		return nil
 	}
 }
@@ -131,31 +135,34 @@ func WithLease(d time.Duration) Option {
 	}
 }
 
-// WithPoll sets how often idle workers look for work that other processes
-// created or whose retry came due (default 1s). Work created by this
-// Processor wakes one idle worker at once.
-func WithPoll(d time.Duration) Option {
+// WithStorePoll sets how often idle workers look in the store for work
+// that other processes created or whose retry came due (default
+// DefaultStorePoll). Work created by this Processor wakes one idle worker
+// at once. It is not the Client's WithPolling, which paces the polls of
+// one request.
+func WithStorePoll(d time.Duration) Option {
 	return func(c *config) error {
 		if d <= 0 {
-			return fmt.Errorf("poll interval must be positive, got %v", d)
+			return fmt.Errorf("WithStorePoll: interval is %v; give a positive duration", d)
 		}
-		c.poll = d
+		c.storePoll = d
 		return nil
 	}
 }
 
-// WithRetry sets how often a failed step is tried in all before the request
-// ends in ERROR (default 5), and the backoff between tries: base doubles
-// each time, up to max (defaults 1s and 5m).
-func WithRetry(attempts int, base, max time.Duration) Option {
+// WithRetry sets how failed steps are retried: a step is tried at most
+// p.Attempts times in all before its request ends in ERROR (1: never
+// retried), waiting p.MinWait before the second try, doubling each time
+// up to p.MaxWait. A zero field keeps that field of DefaultRetryPolicy;
+// p.MaxRetryAfter is not used. The same waits pace a worker whose store
+// calls fail.
+func WithRetry(p gdpr.RetryPolicy) Option {
 	return func(c *config) error {
-		if attempts < 1 {
-			return fmt.Errorf("retry attempts must be 1 or more, got %d", attempts)
+		p = p.Or(DefaultRetryPolicy())
+		if err := p.Validate(); err != nil {
+			return fmt.Errorf("WithRetry: %w", err)
 		}
-		if base <= 0 || max < base {
-			return fmt.Errorf("retry backoff needs 0 < base <= max, got base %v max %v", base, max)
-		}
-		c.maxAttempts, c.backoff, c.maxBackoff = attempts, base, max
+		c.retry = p
 		return nil
 	}
 }

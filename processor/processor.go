@@ -43,7 +43,7 @@
 // # Organizations
 //
 // Every call acts for the organization on its context
-// (gdpr.WithOrganization). Adapters are shared by all organizations: run
+// (gdpr.ContextWithOrganization). Adapters are shared by all organizations: run
 // one Processor per organization when their data lives apart.
 package processor
 

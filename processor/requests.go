@@ -26,7 +26,7 @@ func (p *Processor) get(ctx context.Context, id string) (*store.Job, error) {
 	if id == "" {
 		return nil, gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "requestId", "requestId is required")
 	}
-	job, err := p.store.Get(ctx, gdpr.Organization(ctx), id)
+	job, err := p.store.Get(ctx, gdpr.OrganizationFromContext(ctx), id)
 	if errors.Is(err, gdpr.ErrNotFound) {
 		e := gdpr.NewError(404, gdpr.CodeNotFound, "no request with this id; list the requests to find it")
 		e.Body.EntityID = id
@@ -62,7 +62,7 @@ func (p *Processor) list(ctx context.Context, opts gdpr.ListOptions, f store.Fil
 		return nil, err
 	}
 	f.Offset, f.Limit = (opts.PageNumber-1)*opts.PageSize, opts.PageSize
-	jobs, total, err := p.store.List(ctx, gdpr.Organization(ctx), f)
+	jobs, total, err := p.store.List(ctx, gdpr.OrganizationFromContext(ctx), f)
 	if err != nil {
 		return nil, fmt.Errorf("processor: list requests: %w", err)
 	}
@@ -149,7 +149,7 @@ func (p *Processor) Audit(ctx context.Context, id string) ([]store.Event, error)
 	if _, err := p.get(ctx, id); err != nil {
 		return nil, err
 	}
-	org := gdpr.Organization(ctx)
+	org := gdpr.OrganizationFromContext(ctx)
 	if re, ok := p.store.(store.RequestEventer); ok {
 		evs, err := re.RequestEvents(ctx, org, id)
 		if err != nil {
@@ -174,7 +174,7 @@ func (p *Processor) Audit(ctx context.Context, id string) ([]store.Event, error)
 // and returns the number of events checked, or a *ChainError at the first
 // event that does not verify.
 func (p *Processor) VerifyAudit(ctx context.Context) (int64, error) {
-	return VerifyStore(ctx, p.store, gdpr.Organization(ctx))
+	return VerifyStore(ctx, p.store, gdpr.OrganizationFromContext(ctx))
 }
 
 // VerifyAuditFrom checks the context organization's audit chain after the
@@ -188,7 +188,7 @@ func (p *Processor) VerifyAudit(ctx context.Context) (int64, error) {
 // whole chain, as VerifyAudit does, or as VerifyAuditFrom does with a nil
 // prev.
 func (p *Processor) VerifyAuditFrom(ctx context.Context, prev *store.Event) (*store.Event, int64, error) {
-	return verifyFrom(ctx, p.store, gdpr.Organization(ctx), prev)
+	return verifyFrom(ctx, p.store, gdpr.OrganizationFromContext(ctx), prev)
 }
 
 // VerifyStore checks the audit chain of org in s, reading it in pages,

@@ -2,7 +2,6 @@ package processor
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -97,9 +96,9 @@ func mergeSubjects(results [][]gdpr.Subject) []gdpr.Subject {
 	index := make(map[string]int, n)
 	for _, r := range results {
 		for _, s := range r {
-			key := identity(s)
+			key := s.Key()
 			if i, ok := index[key]; ok {
-				out[i] = mergeSubject(out[i], s)
+				out[i] = out[i].Merge(s)
 				continue
 			}
 			index[key] = len(out)
@@ -107,71 +106,6 @@ func mergeSubjects(results [][]gdpr.Subject) []gdpr.Subject {
 		}
 	}
 	return out
-}
-
-// identity is the key under which subjects are the same: their first id,
-// or everything they carry when they have none.
-func identity(s gdpr.Subject) string {
-	switch {
-	case s.UserID != "":
-		return "u\x00" + s.UserID
-	case s.ExternalContactID != "":
-		return "c\x00" + s.ExternalContactID
-	case s.DialerContactID != nil && s.DialerContactID.ID != "":
-		return "d\x00" + s.DialerContactID.ContactListID + "\x00" + s.DialerContactID.ID
-	case s.JourneyCustomer != nil && s.JourneyCustomer.ID != "":
-		return "j\x00" + s.JourneyCustomer.Type + "\x00" + s.JourneyCustomer.ID
-	case s.ExternalID != "":
-		return "x\x00" + s.ExternalID
-	}
-	b, _ := json.Marshal(s)
-	return "s\x00" + string(b)
-}
-
-// mergeSubject returns a with what b knows and a does not.
-func mergeSubject(a, b gdpr.Subject) gdpr.Subject {
-	a = a.Clone()
-	str := func(dst *string, src string) {
-		if *dst == "" {
-			*dst = src
-		}
-	}
-	str(&a.Name, b.Name)
-	str(&a.UserID, b.UserID)
-	str(&a.ExternalContactID, b.ExternalContactID)
-	str(&a.ExternalID, b.ExternalID)
-	if a.DialerContactID == nil && b.DialerContactID != nil {
-		d := *b.DialerContactID
-		a.DialerContactID = &d
-	}
-	if a.JourneyCustomer == nil && b.JourneyCustomer != nil {
-		j := *b.JourneyCustomer
-		a.JourneyCustomer = &j
-	}
-	if a.SocialHandle == nil && b.SocialHandle != nil {
-		h := *b.SocialHandle
-		a.SocialHandle = &h
-	}
-	a.Addresses = union(a.Addresses, b.Addresses)
-	a.PhoneNumbers = union(a.PhoneNumbers, b.PhoneNumbers)
-	a.EmailAddresses = union(a.EmailAddresses, b.EmailAddresses)
-	return a
-}
-
-func union(a, b []string) []string {
-	for _, v := range b {
-		found := false
-		for _, w := range a {
-			if v == w {
-				found = true
-				break
-			}
-		}
-		if !found {
-			a = append(a, v)
-		}
-	}
-	return a
 }
 
 // asField returns err, an APIError from normalization, pointing at field.

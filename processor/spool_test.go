@@ -147,7 +147,7 @@ func exportEnv(t *testing.T, wrap func(adapter.Adapter) adapter.Adapter, extra a
 	}
 	p, err := processor.New(store, as,
 		processor.WithPolicy(processor.CurrentEmployees{}), processor.WithClock(e.clock.Now),
-		processor.WithRetry(3, time.Second, 4*time.Second), processor.WithSpoolDir(dir))
+		processor.WithRetry(gdpr.RetryPolicy{Attempts: 3, MinWait: time.Second, MaxWait: 4 * time.Second}), processor.WithSpoolDir(dir))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package processor
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gdprkit/gdpr"
@@ -18,55 +19,34 @@ const (
 // subjectTerm returns the one term the request's subject carries, not yet
 // normalized, or a 400 telling the caller how to fix the subject.
 func subjectTerm(s gdpr.Subject) (gdpr.Term, string, error) {
+	if d := s.DialerContactID; d != nil && (d.ID == "" || d.ContactListID == "") {
+		return gdpr.Term{}, "", gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "subject.dialerContactId",
+			"subject.dialerContactId needs both id and contactListId")
+	}
+	if j := s.JourneyCustomer; j != nil && (j.ID == "" || j.Type == "") {
+		return gdpr.Term{}, "", gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "subject.journeyCustomer",
+			"subject.journeyCustomer needs both type (such as \"cookie\") and id")
+	}
+	if h := s.SocialHandle; h != nil && !h.Type.IsSocial() {
+		return gdpr.Term{}, "", gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "subject.socialHandle.type",
+			"subject.socialHandle.type %q is not valid; use one of TWITTER, INSTAGRAM, FACEBOOK, APPLE_MESSAGES", h.Type)
+	}
+	for _, list := range []struct {
+		field string
+		vs    []string
+	}{{"emailAddresses", s.EmailAddresses}, {"phoneNumbers", s.PhoneNumbers}, {"addresses", s.Addresses}} {
+		if i := slices.Index(list.vs, ""); i >= 0 {
+			f := fmt.Sprintf("subject.%s[%d]", list.field, i)
+			return gdpr.Term{}, "", gdpr.NewFieldError(400, gdpr.CodeInvalidValue, f, "%s is empty; remove it, or give the value", f)
+		}
+	}
 	type given struct {
 		field string
 		term  gdpr.Term
 	}
 	var terms []given
-	add := func(field string, k gdpr.Kind, v, scope string) {
-		terms = append(terms, given{field, gdpr.Term{Kind: k, Value: v, Scope: scope}})
-	}
-	if s.Name != "" {
-		add("subject.name", gdpr.KindName, s.Name, "")
-	}
-	if s.UserID != "" {
-		add("subject.userId", gdpr.KindUserID, s.UserID, "")
-	}
-	if s.ExternalContactID != "" {
-		add("subject.externalContactId", gdpr.KindExternalContactID, s.ExternalContactID, "")
-	}
-	if d := s.DialerContactID; d != nil {
-		if d.ID == "" || d.ContactListID == "" {
-			return gdpr.Term{}, "", gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "subject.dialerContactId",
-				"subject.dialerContactId needs both id and contactListId")
-		}
-		add("subject.dialerContactId", gdpr.KindDialerContactID, d.ID, d.ContactListID)
-	}
-	if j := s.JourneyCustomer; j != nil {
-		if j.ID == "" || j.Type == "" {
-			return gdpr.Term{}, "", gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "subject.journeyCustomer",
-				"subject.journeyCustomer needs both type (such as \"cookie\") and id")
-		}
-		add("subject.journeyCustomer", gdpr.KindJourneyCustomer, j.ID, j.Type)
-	}
-	if h := s.SocialHandle; h != nil {
-		if !h.Type.IsSocial() {
-			return gdpr.Term{}, "", gdpr.NewFieldError(400, gdpr.CodeInvalidValue, "subject.socialHandle.type",
-				"subject.socialHandle.type %q is not valid; use one of TWITTER, INSTAGRAM, FACEBOOK, APPLE_MESSAGES", h.Type)
-		}
-		add("subject.socialHandle", gdpr.Kind(h.Type), h.Value, "")
-	}
-	if s.ExternalID != "" {
-		add("subject.externalId", gdpr.KindExternalID, s.ExternalID, "")
-	}
-	for i, v := range s.Addresses {
-		add(fmt.Sprintf("subject.addresses[%d]", i), gdpr.KindAddress, v, "")
-	}
-	for i, v := range s.PhoneNumbers {
-		add(fmt.Sprintf("subject.phoneNumbers[%d]", i), gdpr.KindPhone, v, "")
-	}
-	for i, v := range s.EmailAddresses {
-		add(fmt.Sprintf("subject.emailAddresses[%d]", i), gdpr.KindEmail, v, "")
+	for field, t := range s.Terms() {
+		terms = append(terms, given{"subject." + field, t})
 	}
 	switch len(terms) {
 	case 0:

@@ -63,7 +63,7 @@ func (r *run) failStep(adapter, msg string) {
 			// into its retry.
 			s.State, s.Error, s.Outcome = gdpr.StepFailed, msg, nil
 			r.evs = append(r.evs, r.p.event(r.job, "step",
-				fmt.Sprintf("%s: FAILED erasure verification, attempt %d of %d", adapter, s.Attempts, r.p.cfg.maxAttempts)))
+				fmt.Sprintf("%s: FAILED erasure verification, attempt %d of %d", adapter, s.Attempts, r.p.cfg.retry.Attempts)))
 		}
 	}
 }

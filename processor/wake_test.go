@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/gdprkit/gdpr"
@@ -29,47 +30,45 @@ func (c *claimCounter) Claim(ctx context.Context, token string, now, until time.
 // a write, and the workers that lose the race for the request would each
 // have made one for nothing.
 func TestCreateWakesOneIdleWorker(t *testing.T) {
-	const workers = 8
-	store := &claimCounter{Store: memstore.New()}
-	p, err := processor.New(store, []adapter.Adapter{loadAdapter(t, "directory")},
-		processor.WithWorkers(workers), processor.WithPoll(time.Hour))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
-	go func() { done <- p.Run(ctx) }()
-	defer func() {
-		cancel()
-		<-done
-	}()
-
-	waitFor := func(what string, ok func() bool) {
-		t.Helper()
-		for deadline := time.Now().Add(10 * time.Second); !ok(); time.Sleep(time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("after 10s: %s", what)
-			}
+	// In a synctest bubble, synctest.Wait returns once every worker is
+	// parked, so "no further claim" is checked, not hoped for after a
+	// sleep; the hour's poll never comes, since the bubble's clock moves
+	// only when every goroutine waits on it.
+	synctest.Test(t, func(t *testing.T) {
+		const workers = 8
+		store := &claimCounter{Store: memstore.New()}
+		p, err := processor.New(store, []adapter.Adapter{loadAdapter(t, "directory")},
+			processor.WithWorkers(workers), processor.WithStorePoll(time.Hour))
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	// Each worker looks once at start, finds nothing and sleeps: with an
-	// hour's poll, only a wake-up makes it claim again.
-	waitFor("every worker has looked for work once", func() bool { return store.claims.Load() == workers })
-	time.Sleep(20 * time.Millisecond)
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		go func() { done <- p.Run(ctx) }()
+		defer func() {
+			cancel()
+			<-done
+		}()
 
-	r, err := p.CreateRequest(ctx, gdpr.RequestSpec{Type: gdpr.RequestExport,
-		Subject: gdpr.Subject{EmailAddresses: []string{"alex.morgan@example.com"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitFor("the request is completed", func() bool {
-		got, err := p.GetRequest(ctx, r.ID)
-		return err == nil && got.Status == gdpr.StatusCompleted
+		// Each worker looks once at start, finds nothing and sleeps: with
+		// an hour's poll, only a wake-up makes it claim again.
+		synctest.Wait()
+		if n := store.claims.Load(); n != workers {
+			t.Fatalf("%d workers at rest made %d claims, want one each", workers, n)
+		}
+
+		r, err := p.CreateRequest(ctx, gdpr.RequestSpec{Type: gdpr.RequestExport,
+			Subject: gdpr.Subject{EmailAddresses: []string{"alex.morgan@example.com"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		if got, err := p.GetRequest(ctx, r.ID); err != nil || got.Status != gdpr.StatusCompleted {
+			t.Fatalf("once the workers are at rest again, the request is %v, %v; want COMPLETED", got.Status, err)
+		}
+		// The woken worker's claim, and its next one, which finds nothing.
+		if n := store.claims.Load() - workers; n != 2 {
+			t.Errorf("one new request made %d claims, want 2 (the one that took it and the next, empty one)", n)
+		}
 	})
-	// The woken worker's claim, and its next one, which finds nothing.
-	waitFor("the worker that took the request looks again", func() bool { return store.claims.Load() >= workers+2 })
-	time.Sleep(50 * time.Millisecond)
-	if n := store.claims.Load() - workers; n != 2 {
-		t.Errorf("one new request made %d claims, want 2 (the one that took it and the next, empty one)", n)
-	}
 }

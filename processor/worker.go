@@ -22,7 +22,7 @@ func (p *Processor) Run(ctx context.Context) error {
 		wg.Go(func() { p.work(ctx) })
 	}
 	if m := p.cfg.minimize; m != nil {
-		wg.Go(func() { p.minimizeEvery(ctx, m.interval(p.cfg.poll)) })
+		wg.Go(func() { p.minimizeEvery(ctx, m.interval(p.cfg.storePoll)) })
 	}
 	wg.Wait()
 	return nil
@@ -49,7 +49,7 @@ func (p *Processor) work(ctx context.Context) {
 	failures := 0
 	for ctx.Err() == nil {
 		found, err := p.RunOnce(ctx)
-		wait := p.cfg.poll
+		wait := p.cfg.storePoll
 		switch {
 		case err != nil && ctx.Err() == nil:
 			failures++
@@ -101,11 +101,11 @@ func (p *Processor) RunOnce(ctx context.Context) (bool, error) {
 
 // backoff is the wait before the attempt after n failed ones.
 func (p *Processor) backoff(n int) time.Duration {
-	d := p.cfg.backoff
-	for i := 1; i < n && d < p.cfg.maxBackoff; i++ {
+	d := p.cfg.retry.MinWait
+	for i := 1; i < n && d < p.cfg.retry.MaxWait; i++ {
 		d *= 2
 	}
-	return min(d, p.cfg.maxBackoff)
+	return min(d, p.cfg.retry.MaxWait)
 }
 
 // run is one worker's hold on one claimed job.

@@ -20,7 +20,7 @@
 // Clients authenticate with client credentials ([Clients], loaded from a
 // file whose secrets are stored hashed) and receive expiring bearer tokens.
 // Each client belongs to one organization; the organization travels from
-// the token on the request's context (gdpr.WithOrganization) into the
+// the token on the request's context (gdpr.ContextWithOrganization) into the
 // service, so no route reads or changes another organization's requests.
 // Scope "gdpr" may use every route, "gdpr:readonly" only the GETs.
 //

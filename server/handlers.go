@@ -145,7 +145,7 @@ func (s *Server) present(r *http.Request, req *gdpr.Request) {
 		req.SelfURI = requestsPath + "/" + req.ID
 	}
 	if req.ResultsURL != "" && s.results != nil {
-		req.ResultsURL = s.resultsURL(r, gdpr.Organization(r.Context()), req.ID)
+		req.ResultsURL = s.resultsURL(r, gdpr.OrganizationFromContext(r.Context()), req.ID)
 		req.ResultsURLs = nil
 	}
 }

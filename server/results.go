@@ -53,7 +53,7 @@ func (s *Server) downloadResults(w http.ResponseWriter, r *http.Request) {
 			"this results URL is invalid or has expired; get the request again for a fresh resultsUrl")
 		return
 	}
-	ctx := gdpr.WithOrganization(r.Context(), org)
+	ctx := gdpr.ContextWithOrganization(r.Context(), org)
 	rc, err := s.results.OpenResults(ctx, id)
 	if err != nil {
 		s.writeError(w, r, err)

@@ -130,7 +130,7 @@ func (s *Server) api(m methods) http.Handler {
 				"this client's scope is %s: it may read but not create requests; use a client with scope %s", p.scope, ScopeAll)
 			return p.org
 		}
-		h(w, r.WithContext(gdpr.WithOrganization(r.Context(), p.org)))
+		h(w, r.WithContext(gdpr.ContextWithOrganization(r.Context(), p.org)))
 		return p.org
 	})
 }

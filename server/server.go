@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
@@ -132,12 +133,19 @@ func WithResultsTTL(d time.Duration) Option {
 }
 
 // WithRate sets each organization's rate limit: perSecond requests on
-// average, burst at once (defaults 10 and 20). perSecond 0 removes the
-// limit.
+// average, burst at once (defaults 10 and 20). perSecond 0 (or
+// math.Inf(1)) means no limit, and burst is then not used, as with
+// gdpr.WithRate. A negative or NaN
+// perSecond, or a burst under 1 with a limit, is an error.
 func WithRate(perSecond float64, burst int) Option {
 	return func(s *Server) error {
-		if perSecond < 0 || (perSecond > 0 && burst < 1) {
-			return fmt.Errorf("rate %v/s with burst %d: rate must be 0 (no limit) or positive with a burst of 1 or more", perSecond, burst)
+		switch {
+		case math.IsNaN(perSecond) || perSecond < 0:
+			return fmt.Errorf("WithRate: perSecond is %v; give a positive rate, or 0 for no limit", perSecond)
+		case math.IsInf(perSecond, 1):
+			perSecond = 0
+		case perSecond > 0 && burst < 1:
+			return fmt.Errorf("WithRate: burst is %d; give 1 or more with a rate of %v a second", burst, perSecond)
 		}
 		s.limits = newLimits(perSecond, burst, s.now)
 		return nil

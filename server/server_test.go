@@ -10,47 +10,29 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/internal/demo"
+	"github.com/gdprkit/gdpr/internal/testclock"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
 )
-
-// clock is a fake clock the tests move by hand.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // testEnv is a server over a running processor over the demo data, with
 // three clients: acme (gdpr), acme-ro (gdpr:readonly) and globex (gdpr).
 type testEnv struct {
 	srv   *httptest.Server
 	p     *processor.Processor
-	clock *clock
+	clock *testclock.Clock
 }
 
 const secret = "s3cret-for-tests"
 
 func newEnv(t *testing.T, opts ...server.Option) *testEnv {
 	t.Helper()
-	p, err := demo.Processor(processor.WithPoll(5 * time.Millisecond))
+	p, err := demo.Processor(processor.WithStorePoll(5 * time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +50,7 @@ func newEnv(t *testing.T, opts ...server.Option) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &clock{t: time.Now()}
+	c := testclock.New(time.Now())
 	opts = append([]server.Option{server.WithClock(c.Now), server.WithRate(0, 0)}, opts...)
 	s, err := server.New(p, clients, opts...)
 	if err != nil {

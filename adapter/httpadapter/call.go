@@ -82,9 +82,9 @@ func (a *Adapter) retryClient(route string) *retryablehttp.Client {
 	attempt := 0
 	return &retryablehttp.Client{
 		HTTPClient:   a.hc,
-		RetryMax:     a.cfg.retries,
-		RetryWaitMin: a.cfg.minWait,
-		RetryWaitMax: a.cfg.maxWait,
+		RetryMax:     a.cfg.retry.Attempts - 1,
+		RetryWaitMin: a.cfg.retry.MinWait,
+		RetryWaitMax: a.cfg.retry.MaxWait,
 		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
 			attempt++
 			a.logAttempt(ctx, route, attempt, resp, err)

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/adaptertest"
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
@@ -46,6 +47,6 @@ func TestConformanceLossy(t *testing.T) {
 		transports = append(transports, l)
 		mu.Unlock()
 		return remote(t, ds, httpadapter.WithTransport(l),
-			httpadapter.WithRetry(12, time.Millisecond, 20*time.Millisecond))
+			httpadapter.WithRetry(gdpr.RetryPolicy{Attempts: 13, MinWait: time.Millisecond, MaxWait: 20 * time.Millisecond}))
 	})
 }

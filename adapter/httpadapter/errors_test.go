@@ -55,7 +55,7 @@ func TestUnreachable(t *testing.T) {
 	srv := httptest.NewServer(http.NotFoundHandler())
 	url := srv.URL
 	srv.Close()
-	a, err := httpadapter.New("crm", url+"/gdpr", testSecret, httpadapter.WithRetry(1, time.Millisecond, time.Millisecond))
+	a, err := httpadapter.New("crm", url+"/gdpr", testSecret, httpadapter.WithRetry(gdpr.RetryPolicy{Attempts: 2, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func (failing) Search(context.Context, gdpr.Term) ([]gdpr.Subject, error) {
 func TestServiceFailure(t *testing.T) {
 	t.Parallel()
 	base := serve(t, failing{memory(t, "crm", people())})
-	a, err := httpadapter.New("crm", base, testSecret, httpadapter.WithRetry(1, time.Millisecond, time.Millisecond))
+	a, err := httpadapter.New("crm", base, testSecret, httpadapter.WithRetry(gdpr.RetryPolicy{Attempts: 2, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -173,7 +173,7 @@ func TestLostAnswer(t *testing.T) {
 	m := memory(t, "crm", people())
 	a, err := httpadapter.New("crm", serve(t, m), testSecret,
 		httpadapter.WithTransport(&losesFirstAnswer{seen: map[string]bool{}}),
-		httpadapter.WithRetry(2, time.Millisecond, time.Millisecond))
+		httpadapter.WithRetry(gdpr.RetryPolicy{Attempts: 3, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,36 +6,40 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/gdprkit/gdpr"
 )
 
-// Defaults of the Adapter's options.
+// Defaults of the Adapter's options. The retry defaults are
+// DefaultRetryPolicy.
 const (
 	DefaultTimeout     = 30 * time.Second
-	DefaultRetries     = 3
-	DefaultMinWait     = 200 * time.Millisecond
-	DefaultMaxWait     = 5 * time.Second
 	DefaultConcurrency = 8
 )
+
+// DefaultRetryPolicy returns the policy of a call when WithRetry is not
+// given or leaves a field zero: 4 attempts in all (3 retries), waits from
+// 200ms doubling to 5s. MaxRetryAfter is not used.
+func DefaultRetryPolicy() gdpr.RetryPolicy {
+	return gdpr.RetryPolicy{Attempts: 4, MinWait: 200 * time.Millisecond, MaxWait: 5 * time.Second}
+}
 
 // Option configures an Adapter. Options are validated by New.
 type Option func(*config) error
 
 type config struct {
-	timeout          time.Duration
-	retries          int
-	minWait, maxWait time.Duration
-	concurrency      int
-	transport        http.RoundTripper
-	log              *slog.Logger
-	now              func() time.Time
+	timeout     time.Duration
+	retry       gdpr.RetryPolicy
+	concurrency int
+	transport   http.RoundTripper
+	log         *slog.Logger
+	now         func() time.Time
 }
 
 func defaultConfig() config {
 	return config{
 		timeout:     DefaultTimeout,
-		retries:     DefaultRetries,
-		minWait:     DefaultMinWait,
-		maxWait:     DefaultMaxWait,
+		retry:       DefaultRetryPolicy(),
 		concurrency: DefaultConcurrency,
 		transport:   http.DefaultTransport,
 		now:         time.Now,
@@ -57,24 +61,23 @@ func WithTimeout(d time.Duration) Option {
 	}
 }
 
-// WithRetry sets how many times a failed call is tried again (0: never)
-// and the backoff between tries, doubling from minWait up to maxWait.
-// Defaults: DefaultRetries, DefaultMinWait, DefaultMaxWait. Lost
+// WithRetry sets how failed calls are retried: a call is tried at most
+// p.Attempts times in all (1: never retried), waiting p.MinWait before the
+// second try, doubling each time up to p.MaxWait. A zero field keeps that
+// field of DefaultRetryPolicy; p.MaxRetryAfter is not used. Lost
 // connections, timeouts, 429 and 5xx answers (but 501) are retried; other
 // answers are not. Retrying is safe for every call: Search, Resolve,
 // Export and listing an erasure's candidates change nothing, and Rectify
 // and applying an erasure carry the operation id (Op.ID, or one made for
 // the call when it is empty), by which the service recognises a repeat
 // and answers it with the first run's Outcome.
-func WithRetry(retries int, minWait, maxWait time.Duration) Option {
+func WithRetry(p gdpr.RetryPolicy) Option {
 	return func(c *config) error {
-		if retries < 0 {
-			return fmt.Errorf("httpadapter: WithRetry: %d retries is negative", retries)
+		p = p.Or(DefaultRetryPolicy())
+		if err := p.Validate(); err != nil {
+			return fmt.Errorf("httpadapter: WithRetry: %w", err)
 		}
-		if minWait < 0 || maxWait < minWait {
-			return fmt.Errorf("httpadapter: WithRetry: waits %v to %v are not an interval", minWait, maxWait)
-		}
-		c.retries, c.minWait, c.maxWait = retries, minWait, maxWait
+		c.retry = p
 		return nil
 	}
 }

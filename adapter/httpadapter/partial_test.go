@@ -83,7 +83,7 @@ func TestPartialOutcome(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			local := &changesThenFails{Adapter: memory(t, "crm", people())}
-			a, err := httpadapter.New("crm", serve(t, local), testSecret, httpadapter.WithRetry(3, time.Millisecond, time.Millisecond))
+			a, err := httpadapter.New("crm", serve(t, local), testSecret, httpadapter.WithRetry(gdpr.RetryPolicy{Attempts: 4, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -138,7 +138,7 @@ func TestErrorWithoutOutcome(t *testing.T) {
 		io.WriteString(w, `{"error":{"code":"internal","message":"database unavailable"}}`+"\n")
 	}))
 	t.Cleanup(srv.Close)
-	a, err := httpadapter.New("crm", srv.URL, testSecret, httpadapter.WithRetry(1, time.Millisecond, time.Millisecond))
+	a, err := httpadapter.New("crm", srv.URL, testSecret, httpadapter.WithRetry(gdpr.RetryPolicy{Attempts: 2, MinWait: time.Millisecond, MaxWait: time.Millisecond}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +165,7 @@ func TestPartialOutcomeCounted(t *testing.T) {
 	}
 	clk := testclock.New(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
 	p, err := processor.New(memstore.New(), []adapter.Adapter{a},
-		processor.WithClock(clk.Now), processor.WithRetry(5, time.Second, 4*time.Second))
+		processor.WithClock(clk.Now), processor.WithRetry(gdpr.RetryPolicy{Attempts: 5, MinWait: time.Second, MaxWait: 4 * time.Second}))
 	if err != nil {
 		t.Fatal(err)
 	}

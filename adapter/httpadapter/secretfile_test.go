@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/internal/testclock"
 	"github.com/gdprkit/gdpr/internal/testlog"
 
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
@@ -52,8 +54,9 @@ func TestSecretFileIsReadAgain(t *testing.T) {
 	}
 	write(oldSecret + "\n")
 	logs := &testlog.Buffer{}
-	a, err := httpadapter.NewFromSecretFile("crm", srv.URL, path, httpadapter.WithRetry(0, time.Millisecond, time.Millisecond),
-		httpadapter.WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
+	clk := testclock.New(time.Now())
+	a, err := httpadapter.NewFromSecretFile("crm", srv.URL, path, httpadapter.WithRetry(gdpr.RetryPolicy{Attempts: 1}),
+		httpadapter.WithLogger(slog.New(slog.NewTextHandler(logs, nil))), httpadapter.WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,22 +70,24 @@ func TestSecretFileIsReadAgain(t *testing.T) {
 
 	write(newSecret + "\n")
 	service.Store(&newOnly)
-	deadline := time.Now().Add(10 * time.Second)
-	for search() != nil {
-		if time.Now().After(deadline) {
-			t.Fatal("10 s after the secret file changed, the Adapter still signs with the old secret")
-		}
-		time.Sleep(50 * time.Millisecond)
+	clk.Advance(999 * time.Millisecond)
+	if search() == nil {
+		t.Fatal("the secret file was read again within a second of the last read")
+	}
+	clk.Advance(time.Millisecond)
+	if err := search(); err != nil {
+		t.Fatalf("a second after the secret file changed, the Adapter still signs with the old secret: %v", err)
 	}
 	if !strings.Contains(logs.String(), "signing with the new secret") {
 		t.Errorf("the switch to the new secret is not logged:\n%s", logs)
 	}
 
 	write("short\n")
-	time.Sleep(1100 * time.Millisecond) // past the next read of the file
+	clk.Advance(time.Second) // the next read of the file
 	if err := search(); err != nil {
 		t.Fatalf("a short secret in the file replaced the good one: %v", err)
 	}
+	clk.Advance(time.Second)
 	if err := search(); err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 func TestDescribe(t *testing.T) {
-	a, err := memadapter.New("crm", memadapter.WithRegion("GB"))
+	a, err := memadapter.New("crm", memadapter.WithPhoneRegion("GB"))
 	if err != nil {
 		t.Fatal(err)
 	}

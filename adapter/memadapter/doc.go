@@ -1,6 +1,7 @@
 // Package memadapter is an in-memory, indexed [adapter.Adapter]: the
-// reference implementation of the Adapter contracts and the data store of
-// the demo.
+// reference implementation of the Adapter contracts, the data store of the
+// demo, and the adapter the conformance suite in package processortest is
+// written against.
 //
 // An [Adapter] holds people and the records linked to them. Every
 // normalized term of every person (names, addresses, emails, phones, social
@@ -63,7 +64,7 @@
 // or a journeyCustomer id within one type; record ids differ from each other
 // and from the keys of people. Emails, phones and
 // the other terms must be valid terms (see [adapter.Normalizer]); phones
-// are read in E.164 unless [WithRegion] names a region for national
+// are read in E.164 unless [WithPhoneRegion] names a region for national
 // numbers. Values are stored as written and compared in normalized form.
 // Attributes and record fields are free JSON; "person" is reserved in
 // record fields.

@@ -12,7 +12,7 @@ import (
 )
 
 func Example() {
-	crm, err := memadapter.New("crm", memadapter.WithRegion("GB"))
+	crm, err := memadapter.New("crm", memadapter.WithPhoneRegion("GB"))
 	if err != nil {
 		log.Fatal(err)
 	}

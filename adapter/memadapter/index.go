@@ -108,20 +108,12 @@ func (a *Adapter) personTerms(p *Person) ([]termKey, []*DataError) {
 	missing := func(field, other string) {
 		errs = append(errs, &DataError{Field: field, Reason: "is required with " + other})
 	}
-	if p.UserID != "" {
-		add("userId", gdpr.KindUserID, p.UserID, "")
-	}
-	if p.ExternalContactID != "" {
-		add("externalContactId", gdpr.KindExternalContactID, p.ExternalContactID, "")
-	}
 	if d := p.DialerContactID; d != nil {
 		switch {
 		case d.ID == "":
 			missing("dialerContactId.id", "contactListId")
 		case d.ContactListID == "":
 			missing("dialerContactId.contactListId", "id")
-		default:
-			add("dialerContactId.id", gdpr.KindDialerContactID, d.ID, d.ContactListID)
 		}
 	}
 	if j := p.JourneyCustomer; j != nil {
@@ -130,24 +122,13 @@ func (a *Adapter) personTerms(p *Person) ([]termKey, []*DataError) {
 			missing("journeyCustomer.id", "type")
 		case j.Type == "":
 			missing("journeyCustomer.type", "id")
-		default:
-			add("journeyCustomer.id", gdpr.KindJourneyCustomer, j.ID, j.Type)
 		}
 	}
-	if p.ExternalID != "" {
-		add("externalId", gdpr.KindExternalID, p.ExternalID, "")
-	}
-	if p.Name != "" {
-		add("name", gdpr.KindName, p.Name, "")
-	}
-	for i, v := range p.Emails {
-		add(fmt.Sprintf("emails[%d]", i), gdpr.KindEmail, v, "")
-	}
-	for i, v := range p.Phones {
-		add(fmt.Sprintf("phones[%d]", i), gdpr.KindPhone, v, "")
-	}
-	for i, v := range p.Addresses {
-		add(fmt.Sprintf("addresses[%d]", i), gdpr.KindAddress, v, "")
+	for field, t := range p.subject().Terms() {
+		if (t.Kind == gdpr.KindDialerContactID || t.Kind == gdpr.KindJourneyCustomer) && t.Scope == "" {
+			continue // reported as missing above
+		}
+		add(datasetField(field), t.Kind, t.Value, t.Scope)
 	}
 	for i, h := range p.SocialHandles {
 		if !h.Type.IsSocial() {
@@ -173,8 +154,17 @@ func invalid(field string, err error) *DataError {
 // subject is the person as Search and Resolve answer it: every field as
 // written, the first social handle.
 func (e *entry) subject() gdpr.Subject {
-	p := &e.p
-	s := gdpr.Subject{
+	s := e.p.subject()
+	if len(e.p.SocialHandles) > 0 {
+		s.SocialHandle = &e.p.SocialHandles[0]
+	}
+	return s.Clone()
+}
+
+// subject is p as a gdpr.Subject without its social handles, which a
+// Subject holds only one of. It shares p's slices.
+func (p *Person) subject() gdpr.Subject {
+	return gdpr.Subject{
 		Name:              p.Name,
 		UserID:            p.UserID,
 		ExternalContactID: p.ExternalContactID,
@@ -185,10 +175,18 @@ func (e *entry) subject() gdpr.Subject {
 		PhoneNumbers:      p.Phones,
 		EmailAddresses:    p.Emails,
 	}
-	if len(p.SocialHandles) > 0 {
-		s.SocialHandle = &p.SocialHandles[0]
+}
+
+// datasetField names a field of a Subject's term walk as the data set
+// spells it.
+func datasetField(field string) string {
+	for subject, dataset := range map[string]string{"emailAddresses": "emails", "phoneNumbers": "phones",
+		"dialerContactId": "dialerContactId.id", "journeyCustomer": "journeyCustomer.id"} {
+		if rest, ok := strings.CutPrefix(field, subject); ok {
+			return dataset + rest
+		}
 	}
-	return s.Clone()
+	return field
 }
 
 // record is the person as Export and keep functions see it.

@@ -12,7 +12,7 @@ import (
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter"
-	"github.com/nyaruka/phonenumbers"
+	"github.com/gdprkit/gdpr/internal/normalize"
 )
 
 var _ adapter.Adapter = (*Adapter)(nil)
@@ -44,15 +44,15 @@ type config struct {
 	anonymize bool
 }
 
-// WithRegion sets the ISO 3166 region (such as "GB") that phone numbers
-// without a country code are read in, both in loaded data and in the
-// updated values of Rectify. The default, "", accepts E.164 numbers only.
-// New fails when region is not a region with a phone numbering plan.
-func WithRegion(region string) Option {
+// WithPhoneRegion sets the ISO 3166 region (such as "GB"; any case) that
+// phone numbers without a country code are read in, both in loaded data
+// and in the updated values of Rectify. The default, "", accepts E.164
+// numbers only. New fails when region has no phone numbering plan.
+func WithPhoneRegion(region string) Option {
 	return func(c *config) error {
-		r := strings.ToUpper(strings.TrimSpace(region))
-		if r != "" && phonenumbers.GetCountryCodeForRegion(r) == 0 {
-			return fmt.Errorf("memadapter: WithRegion: %q is not a phone region; use an ISO 3166 code such as \"GB\"", region)
+		r, err := normalize.PhoneRegion(region)
+		if err != nil {
+			return fmt.Errorf("memadapter: WithPhoneRegion: %w", err)
 		}
 		c.region = r
 		return nil

@@ -245,12 +245,12 @@ func TestNew(t *testing.T) {
 	if _, err := memadapter.New(""); err == nil {
 		t.Error("New with no name: no error")
 	}
-	if _, err := memadapter.New("x", memadapter.WithRegion("XX")); err == nil {
+	if _, err := memadapter.New("x", memadapter.WithPhoneRegion("XX")); err == nil {
 		t.Error("New with region XX: no error")
 	}
 	a := mustLoad(t, memadapter.Dataset{People: []memadapter.Person{
 		{Key: "p1", Kind: memadapter.KindDialerContact, Phones: []string{"020 7946 0123"}},
-	}}, memadapter.WithRegion("gb"))
+	}}, memadapter.WithPhoneRegion("gb"))
 	got, err := a.Search(t.Context(), term(t, gdpr.KindPhone, "+442079460123"))
 	if err != nil || len(got) != 1 {
 		t.Errorf("Search of a national number read in GB: %d subjects, %v; want 1", len(got), err)

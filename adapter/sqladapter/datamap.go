@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/internal/normalize"
 )
 
 // Map describes the tables an Adapter works on: which columns hold which
@@ -183,6 +184,9 @@ func (m *Map) Check() error {
 	}
 	if len(m.Tables) == 0 {
 		bad("", "", "no tables")
+	}
+	if _, err := normalize.PhoneRegion(m.Region); err != nil {
+		errs = append(errs, &MapError{Reason: "region", Err: err})
 	}
 	names := make(map[string]*Table)
 	for i := range m.Tables {

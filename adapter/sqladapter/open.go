@@ -8,7 +8,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/nyaruka/phonenumbers"
+	"github.com/gdprkit/gdpr/internal/normalize"
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter"
@@ -77,13 +77,15 @@ type config struct {
 	ops     string
 }
 
-// WithRegion sets the ISO 3166 region that phone numbers without a country
-// code are read in, overriding the map's region.
-func WithRegion(region string) Option {
+// WithPhoneRegion sets the ISO 3166 region (such as "GB"; any case) that
+// phone numbers without a country code are read in, overriding the map's
+// region; "" accepts E.164 numbers only. Open fails when region has no
+// phone numbering plan.
+func WithPhoneRegion(region string) Option {
 	return func(c *config) error {
-		r := strings.ToUpper(strings.TrimSpace(region))
-		if r != "" && phonenumbers.GetCountryCodeForRegion(r) == 0 {
-			return fmt.Errorf("sqladapter: WithRegion: %q is not a phone region", region)
+		r, err := normalize.PhoneRegion(region)
+		if err != nil {
+			return fmt.Errorf("sqladapter: WithPhoneRegion: %w", err)
 		}
 		c.region = &r
 		return nil

@@ -37,7 +37,7 @@ func runDemo(ctx context.Context, w io.Writer, log *slog.Logger) error {
 			return err
 		}
 	}
-	n, err := p.VerifyAudit(gdpr.WithOrganization(ctx, "demo"))
+	n, err := p.VerifyAudit(gdpr.ContextWithOrganization(ctx, "demo"))
 	if err != nil {
 		return err
 	}

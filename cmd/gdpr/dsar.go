@@ -12,8 +12,10 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/dsr"
 )
 
 const dsarUsage = `Usage: gdpr dsar [flags] --type export|update|delete IDENTIFIERS
@@ -21,13 +23,15 @@ const dsarUsage = `Usage: gdpr dsar [flags] --type export|update|delete IDENTIFI
 Answers one person's data subject request as the reference document's
 worked example does: one subject search per identifier, a review of who
 they found (confirmed: correlated with the person's identifiers;
-ambiguous: found by a name or an address alone, maybe a namesake), then
-one request per confirmed subject, by its id, waiting for them all.
+ambiguous: found by a name or an address alone, maybe a namesake), a plan
+of one request per confirmed subject, by its id; then it submits the plan
+and follows every request to its end.
 
 Identifiers (each may be repeated):
   --name, --email, --phone, --address, --external-id,
   --social TYPE:HANDLE (TWITTER, INSTAGRAM, FACEBOOK, APPLE_MESSAGES),
-  --user-id, --external-contact-id, --dialer-contact-id LIST:ID
+  --user-id, --external-contact-id, --dialer-contact-id LIST:ID,
+  --journey-customer TYPE:ID (a web visitor, e.g. cookie:jc-5521)
 
 A delete asks for confirmation on standard input unless --yes is given,
 and never touches an ambiguous subject unless --include names it. Run it
@@ -52,10 +56,12 @@ type dsarFlags struct {
 	api                                           apiFlags
 	names, emails, phones, addresses, externalIDs multiFlag
 	socials, userIDs, contactIDs, dialerIDs, incl multiFlag
+	journeyIDs                                    multiFlag
 	typ, out, dir, id, replace, from, to          string
 	yes, demo                                     bool
+	poll                                          time.Duration // first interval of dsr.FollowOptions
 	reqType                                       gdpr.RequestType
-	ids                                           gdpr.Identifiers
+	ids                                           dsr.Identifiers
 	replacement                                   []gdpr.ReplacementTerm
 }
 
@@ -70,6 +76,7 @@ func (f *dsarFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.userIDs, "user-id", "a userId the person gave (repeatable)")
 	fs.Var(&f.contactIDs, "external-contact-id", "an externalContactId the person gave (repeatable)")
 	fs.Var(&f.dialerIDs, "dialer-contact-id", "a dialerContactId the person gave, `LIST:ID` (repeatable)")
+	fs.Var(&f.journeyIDs, "journey-customer", "a journey customer (web visitor) id the person gave, `TYPE:ID`, e.g. cookie:jc-5521 (repeatable)")
 	fs.StringVar(&f.typ, "type", "", "export, update or delete (required)")
 	fs.BoolVar(&f.yes, "yes", false, "delete without asking for confirmation")
 	fs.Var(&f.incl, "include", "also act on the ambiguous subject with this `ID` (repeatable)")
@@ -94,7 +101,7 @@ func (f *dsarFlags) check() error {
 	default:
 		return &usageError{fmt.Sprintf("--type %q is not export, update or delete", f.typ)}
 	}
-	f.ids = gdpr.Identifiers{Names: f.names, Emails: f.emails, Phones: f.phones, Addresses: f.addresses,
+	f.ids = dsr.Identifiers{Names: f.names, Emails: f.emails, Phones: f.phones, Addresses: f.addresses,
 		ExternalIDs: f.externalIDs, UserIDs: f.userIDs, ExternalContactIDs: f.contactIDs}
 	for _, s := range f.socials {
 		typ, handle, ok := strings.Cut(s, ":")
@@ -110,9 +117,16 @@ func (f *dsarFlags) check() error {
 		}
 		f.ids.DialerContactIDs = append(f.ids.DialerContactIDs, gdpr.DialerContactID{ID: id, ContactListID: list})
 	}
-	if list, err := f.ids.List(); err != nil {
-		return &usageError{strings.TrimPrefix(err.Error(), "gdpr: ")}
-	} else if len(list) == 0 {
+	for _, j := range f.journeyIDs {
+		typ, id, ok := strings.Cut(j, ":")
+		if !ok || typ == "" || id == "" {
+			return &usageError{"--journey-customer must be TYPE:ID, e.g. cookie:jc-5521"}
+		}
+		f.ids.JourneyCustomers = append(f.ids.JourneyCustomers, gdpr.JourneyCustomer{Type: typ, ID: id})
+	}
+	if terms, err := f.ids.Terms(); err != nil {
+		return &usageError{strings.TrimPrefix(err.Error(), "dsr: ")}
+	} else if len(terms) == 0 {
 		return &usageError{"give at least one identifier: --name, --email, --phone, --user-id, ..."}
 	}
 	hasReplace := f.replace != "" || f.from != "" || f.to != ""
@@ -169,7 +183,7 @@ func dsarMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 			started(srv)
 		}
 		fmt.Fprintf(stderr, "demo server %s over the demo data, in this process\n", srv.base)
-		c = srv.client
+		c, f.poll = srv.client, inProcessPoll
 	} else {
 		var err error
 		if c, err = f.api.client(); err != nil {
@@ -192,13 +206,15 @@ func dsarMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 // errDeclined is the answer "no" to the confirmation of a delete.
 var errDeclined = errors.New("not confirmed: nothing was deleted")
 
-// runDSAR resolves, reviews, fulfils and reports.
+// runDSAR takes the four steps of package dsr: resolve the identifiers,
+// review and plan (asking before an erasure), submit the plan, follow the
+// requests; then it reports.
 func runDSAR(ctx context.Context, c *gdpr.Client, f *dsarFlags, stdin io.Reader, stdout, stderr io.Writer) error {
-	res, err := gdpr.Resolve(ctx, c, f.ids)
+	res, err := dsr.Resolve(ctx, c, f.ids)
 	if err != nil {
 		return err
 	}
-	opts := gdpr.FulfilOptions{Include: f.incl, DeleteConfirmed: f.reqType == gdpr.RequestDelete,
+	opts := dsr.Options{Include: f.incl, DeleteConfirmed: f.reqType == gdpr.RequestDelete,
 		ReplacementTerms: f.replacement, DSRID: f.id}
 	if f.api.secret != "" {
 		// The same client derives the same id for the same identifiers,
@@ -208,7 +224,7 @@ func runDSAR(ctx context.Context, c *gdpr.Client, f *dsarFlags, stdin io.Reader,
 	}
 	plan, err := res.Plan(f.reqType, opts)
 	if err != nil {
-		return &usageError{strings.TrimPrefix(err.Error(), "gdpr: plan: ")}
+		return &usageError{strings.TrimPrefix(err.Error(), "dsr: plan: ")}
 	}
 	if !f.api.json {
 		printResolution(stdout, res, plan)
@@ -224,20 +240,24 @@ func runDSAR(ctx context.Context, c *gdpr.Client, f *dsarFlags, stdin io.Reader,
 			return errDeclined
 		}
 	}
-	opts.Progress = func(p gdpr.Progress) {
-		r := p.Request
-		line := fmt.Sprintf("[%d/%d done] %s %s", p.Done, p.Total, requestFor(r.PlannedRequest), r.Status)
-		if r.RequestID != "" {
-			line = fmt.Sprintf("[%d/%d done] request %s for %s: %s", p.Done, p.Total, r.RequestID, requestFor(r.PlannedRequest), r.Status)
-		}
-		if r.Error != "" && r.Status != gdpr.StatusError {
-			line += " (" + r.Error + ")"
-		}
-		fmt.Fprintln(stderr, line)
-	}
-	rep, ferr := gdpr.Fulfil(ctx, c, res, f.reqType, opts)
+	rep, ferr := dsr.Submit(ctx, c, plan)
 	if rep == nil {
 		return ferr
+	}
+	done := 0
+	for _, it := range rep.Requests {
+		if it.Done() {
+			done++
+		}
+		if it.RequestID != "" || it.Error != "" {
+			printProgress(stderr, dsr.Progress{Request: it, Done: done, Total: len(rep.Requests)})
+		}
+	}
+	if ctx.Err() == nil {
+		// Follow also what was submitted when some requests could not be;
+		// its error then counts them among the failures.
+		rep, ferr = dsr.Follow(ctx, c, rep, dsr.FollowOptions{PollInterval: f.poll,
+			Progress: func(p dsr.Progress) { printProgress(stderr, p) }})
 	}
 	if f.dir != "" {
 		if err := downloadAll(ctx, c, rep, f.dir, stderr); err != nil && ferr == nil {
@@ -251,8 +271,8 @@ func runDSAR(ctx context.Context, c *gdpr.Client, f *dsarFlags, stdin io.Reader,
 	}
 	if f.api.json {
 		if err := printJSON(stdout, struct {
-			Resolution *gdpr.Resolution `json:"resolution"`
-			Report     *gdpr.Report     `json:"report"`
+			Resolution *dsr.Resolution `json:"resolution"`
+			Report     *dsr.Report     `json:"report"`
 		}{res, rep}); err != nil && ferr == nil {
 			ferr = err
 		}
@@ -260,6 +280,20 @@ func runDSAR(ctx context.Context, c *gdpr.Client, f *dsarFlags, stdin io.Reader,
 		printReport(stdout, rep)
 	}
 	return ferr
+}
+
+// printProgress writes one line of where a request stands, without the
+// person's values.
+func printProgress(w io.Writer, p dsr.Progress) {
+	r := p.Request
+	line := fmt.Sprintf("[%d/%d done] %s %s", p.Done, p.Total, r.For(), r.Status)
+	if r.RequestID != "" {
+		line = fmt.Sprintf("[%d/%d done] request %s for %s: %s", p.Done, p.Total, r.RequestID, r.For(), r.Status)
+	}
+	if r.Error != "" && r.Status != gdpr.StatusError {
+		line += " (" + r.Error + ")"
+	}
+	fmt.Fprintln(w, line)
 }
 
 // confirm asks question on w and reports whether the line read from r is
@@ -278,16 +312,7 @@ func confirm(r io.Reader, w io.Writer, question string) bool {
 	return false
 }
 
-// requestFor says what a request acts on: its subject, or the kind of the
-// person's identifier it is made by (never the value, which is personal).
-func requestFor(q gdpr.PlannedRequest) string {
-	if q.Subject != "" {
-		return q.Subject
-	}
-	return "the person's " + string(q.Term.Kind)
-}
-
-func printResolution(w io.Writer, res *gdpr.Resolution, plan *gdpr.Plan) {
+func printResolution(w io.Writer, res *dsr.Resolution, plan *dsr.Plan) {
 	fmt.Fprintf(w, "Resolution: %d identifiers, %d subjects found\n", len(res.Identifiers), len(res.Candidates))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SUBJECT\tNAME\tMATCHED\tVERDICT")
@@ -297,7 +322,7 @@ func printResolution(w io.Writer, res *gdpr.Resolution, plan *gdpr.Plan) {
 			matched = append(matched, string(id.Kind))
 		}
 		verdict := strings.ToLower(string(cand.Verdict)) + ": " + cand.Reason
-		if cand.Verdict == gdpr.Ambiguous {
+		if cand.Verdict == dsr.Ambiguous {
 			if included := contains(plan.Subjects, cand.ID); included {
 				verdict += "; included"
 			} else {
@@ -335,7 +360,7 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func printReport(w io.Writer, rep *gdpr.Report) {
+func printReport(w io.Writer, rep *dsr.Report) {
 	fmt.Fprintf(w, "Report of DSR %s (%s):\n", rep.DSRID, rep.Type)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "REQUEST\tFOR\tSTATUS\tDUE\tFINISHED")
@@ -344,12 +369,12 @@ func printReport(w io.Writer, rep *gdpr.Report) {
 		if status == "" {
 			status = "NOT CREATED"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", cmp.Or(it.RequestID, "-"), requestFor(it.PlannedRequest), status,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", cmp.Or(it.RequestID, "-"), it.For(), status,
 			dateText(it.DueDate, "2006-01-02"), dateText(it.FinishedDate, "2006-01-02 15:04:05"))
 	}
 	tw.Flush()
 	for _, it := range rep.Requests {
-		fmt.Fprintf(w, "\n%s (%s):\n", cmp.Or(it.RequestID, "not created"), requestFor(it.PlannedRequest))
+		fmt.Fprintf(w, "\n%s (%s):\n", cmp.Or(it.RequestID, "not created"), it.For())
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		for _, s := range it.Steps {
 			fmt.Fprintf(tw, "  %s\t%s\n", s.Adapter, stepText(s))
@@ -403,7 +428,7 @@ func dateText(t gdpr.Time, layout string) string {
 
 // writeReport writes the report as JSON to file, readable by its owner
 // only: it holds personal data.
-func writeReport(file string, rep *gdpr.Report) error {
+func writeReport(file string, rep *dsr.Report) error {
 	f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
@@ -417,7 +442,7 @@ func writeReport(file string, rep *gdpr.Report) error {
 
 // downloadAll saves the archive of each completed export into dir, as
 // DSRID-N-REQUESTID.zip.
-func downloadAll(ctx context.Context, c *gdpr.Client, rep *gdpr.Report, dir string, stderr io.Writer) error {
+func downloadAll(ctx context.Context, c *gdpr.Client, rep *dsr.Report, dir string, stderr io.Writer) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}

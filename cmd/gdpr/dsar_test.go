@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/dsr"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
 )
@@ -37,7 +38,7 @@ func search(t *testing.T, p *processor.Processor, typ gdpr.Kind, value string) [
 
 func requestCount(t *testing.T, p *processor.Processor) int64 {
 	t.Helper()
-	l, err := p.ListRequests(gdpr.WithOrganization(context.Background(), "demo"), gdpr.ListOptions{})
+	l, err := p.ListRequests(gdpr.ContextWithOrganization(context.Background(), "demo"), gdpr.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +78,7 @@ func TestDSARDeleteLeavesTheNamesake(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rep gdpr.Report
+	var rep dsr.Report
 	if err := json.Unmarshal(b, &rep); err != nil {
 		t.Fatalf("--out is not JSON: %v\n%s", err, b)
 	}
@@ -128,8 +129,8 @@ func TestDSARExportDownloads(t *testing.T) {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
 	var got struct {
-		Resolution gdpr.Resolution
-		Report     gdpr.Report
+		Resolution dsr.Resolution
+		Report     dsr.Report
 	}
 	if err := json.Unmarshal([]byte(out), &got); err != nil || len(got.Report.Requests) != 2 || got.Report.DSRID != "ticket-9" {
 		t.Fatalf("--json: %v\n%s", err, out)
@@ -161,6 +162,7 @@ func TestDSARUsage(t *testing.T) {
 		{[]string{"--demo", "--type", "update", "--email", "a@example.com"}, "--replace TYPE --from OLD --to NEW"},
 		{[]string{"--demo", "--type", "delete", "--email", "a@example.com", "--dir", "x"}, "--dir is for --type export"},
 		{[]string{"--demo", "--type", "export", "--social", "MYSPACE:@x"}, "social handle type"},
+		{[]string{"--demo", "--type", "export", "--journey-customer", "jc-5521"}, "--journey-customer must be TYPE:ID"},
 		{[]string{"--demo", "--type", "export", "--email", demo.JordanBlakeEmail, "--include", "nobody"}, "names no candidate"},
 		{[]string{"--type", "export", "--email", "a@example.com", "--url", "", "--region", ""}, "no API given"},
 	} {
@@ -189,13 +191,13 @@ func TestDSARUpdate(t *testing.T) {
 // with it: the same on every run of that client, and not one that anyone
 // guessing the email can recompute.
 func TestDSARDerivesItsIDWithTheClientSecret(t *testing.T) {
-	email := []gdpr.Identifier{{Kind: gdpr.IdentifierEmail, Value: demo.AlexMorganSeattleEmail}}
+	email := []gdpr.Term{{Kind: gdpr.KindEmail, Value: demo.AlexMorganSeattleEmail}}
 	for _, c := range []struct {
 		args []string
 		want string
 	}{
-		{nil, gdpr.DeriveDSRID(email)},
-		{[]string{"--client-secret", "a-long-test-secret"}, gdpr.DeriveDSRIDWithKey([]byte("a-long-test-secret"), email)},
+		{nil, dsr.DeriveID(email)},
+		{[]string{"--client-secret", "a-long-test-secret"}, dsr.DeriveIDWithKey([]byte("a-long-test-secret"), email)},
 	} {
 		args := append([]string{"--demo", "--email", demo.AlexMorganSeattleEmail, "--type", "export"}, c.args...)
 		code, out, errOut, _ := dsar(t, "", args...)

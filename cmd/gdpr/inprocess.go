@@ -27,6 +27,10 @@ type inProcess struct {
 	client *gdpr.Client          // a client of the server, with credentials
 }
 
+// inProcessPoll is how often the in-process server's requests are read
+// while they run: its processor finishes them in milliseconds.
+const inProcessPoll = 10 * time.Millisecond
+
 // startInProcess starts the server over the demo data, with the
 // current-employee retention policy, and returns it with a function that
 // stops it and waits for it to end. Server, processor and client log to
@@ -45,7 +49,7 @@ func startInProcess(ctx context.Context, log *slog.Logger) (*inProcess, func(), 
 	}
 	p, err := processor.New(memstore.New(), adapters,
 		processor.WithPolicy(processor.CurrentEmployees{}),
-		processor.WithPoll(10*time.Millisecond),
+		processor.WithStorePoll(10*time.Millisecond),
 		processor.WithLogger(log))
 	if err != nil {
 		return nil, nil, err
@@ -76,7 +80,7 @@ func startInProcess(ctx context.Context, log *slog.Logger) (*inProcess, func(), 
 
 	base := "http://" + ln.Addr().String()
 	c, err := gdpr.New(gdpr.WithBaseURL(base), gdpr.WithClientCredentials("demo", hex.EncodeToString(secret)),
-		gdpr.WithPolling(10*time.Millisecond, 100*time.Millisecond), gdpr.WithLogger(log))
+		gdpr.WithPolling(inProcessPoll, 100*time.Millisecond), gdpr.WithLogger(log))
 	if err != nil {
 		stop()
 		return nil, nil, err

@@ -100,7 +100,7 @@ func localInventory(ctx context.Context, c *serveConfig) (processor.Inventory, e
 	}
 	defer closeAdapters()
 	p, err := processor.New(memstore.New(), adapters,
-		processor.WithPolicy(processor.CurrentEmployees{}), processor.WithRegion(c.region))
+		processor.WithPolicy(processor.CurrentEmployees{}), processor.WithPhoneRegion(c.region))
 	if err != nil {
 		return processor.Inventory{}, err
 	}

@@ -149,7 +149,7 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 	defer closeStore()
 	popts := []processor.Option{
 		processor.WithPolicy(processor.CurrentEmployees{}),
-		processor.WithRegion(c.region),
+		processor.WithPhoneRegion(c.region),
 		processor.WithWorkers(c.workers),
 		processor.WithLogger(log),
 	}
@@ -250,7 +250,7 @@ func loadAdapters(ctx context.Context, c *serveConfig, log *slog.Logger) ([]adap
 			cl.Close()
 		}
 	}
-	opts := []memadapter.Option{memadapter.WithRegion(c.region)}
+	opts := []memadapter.Option{memadapter.WithPhoneRegion(c.region)}
 	if c.demoData {
 		mems, err := demo.Adapters(opts...)
 		if err != nil {

@@ -29,7 +29,7 @@ func referenceServer(t *testing.T) *httptest.Server {
 		"externalContactId":"c-1","name":"Robin Vale","emails":["robin@example.com"]}]}`)); err != nil {
 		t.Fatal(err)
 	}
-	p, _ := processor.New(memstore.New(), []adapter.Adapter{crm}, processor.WithPoll(5*time.Millisecond))
+	p, _ := processor.New(memstore.New(), []adapter.Adapter{crm}, processor.WithStorePoll(5*time.Millisecond))
 	ctx, cancel := context.WithCancel(context.Background())
 	go p.Run(ctx)
 	t.Cleanup(cancel)

@@ -24,7 +24,7 @@
 //	    url: https://billing.internal/gdpr
 //	    secretEnv: BILLING_GDPR_SECRET # or secretFile: /run/secrets/billing (read again every second)
 //	    timeout: 30s                   # optional: each attempt of a call
-//	    retries: 3                     # optional: tries again per call
+//	    retries: 3                     # optional: tries again per call (0: never)
 //	    concurrency: 8                 # optional: calls in flight at once
 //
 // Secrets are never written in the file: a DSN may come from an

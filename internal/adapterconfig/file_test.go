@@ -66,6 +66,8 @@ func TestLoadErrors(t *testing.T) {
 		{"remote:\n  - name: billing\n    url: https://billing.internal/gdpr\n    secretEnv: TEST_REMOTE_UNSET\n", "TEST_REMOTE_UNSET is empty"},
 		{"remote:\n  - name: billing\n    url: billing.internal\n    secretEnv: TEST_REMOTE_SECRET\n", "absolute http or https URL"},
 		{"remote:\n  - name: billing\n    url: https://billing.internal/gdpr\n    secret: inline\n", "field secret not found"},
+		{"remote:\n  - name: billing\n    url: https://billing.internal/gdpr\n    secretEnv: TEST_REMOTE_SECRET\n    retries: -1\n", `remote adapter 0 ("billing"): retries is -1; give 0 (never retry) or more`},
+		{"adapters:\n  - name: crm\n    dialect: sqlite\n    dsnEnv: TEST_DSN\n    map: crm.yaml\n    region: XX\n", `adapter 0 ("crm"): region: phone region "XX" is not`},
 		{"adapters:\n  - name: crm\n    dialect: oracle\n    dsnEnv: TEST_DSN\n    map: crm.yaml\n", `adapter 0 ("crm"): dialect "oracle" is not postgres, mysql or sqlite`},
 		{"adapters:\n  - name: crm\n    dialect: sqlite\n    map: crm.yaml\n", "dsn or dsnEnv is required"},
 		{"adapters:\n  - name: crm\n    dialect: sqlite\n    dsn: x.db\n    dsnEnv: TEST_DSN\n    map: crm.yaml\n", "give dsn or dsnEnv, not both"},
@@ -90,6 +92,21 @@ func TestLoadErrors(t *testing.T) {
 				t.Errorf("error %q holds a secret", err)
 			}
 		}
+	}
+}
+
+// TestRetries: retries counts tries after the first, so 0 (never retry)
+// is valid.
+func TestRetries(t *testing.T) {
+	t.Setenv("TEST_REMOTE_SECRET", "remote-shared-secret-for-tests")
+	for _, n := range []string{"0", "1", "5"} {
+		path := write(t, t.TempDir(), "adapters.yaml", "remote:\n  - name: billing\n    url: https://billing.internal/gdpr\n    secretEnv: TEST_REMOTE_SECRET\n    retries: "+n+"\n")
+		as, closer, err := adapterconfig.Load(t.Context(), path, slog.New(slog.DiscardHandler))
+		if err != nil || len(as) != 1 {
+			t.Errorf("retries: %s: %d adapters, %v; want 1 and no error", n, len(as), err)
+			continue
+		}
+		closer.Close()
 	}
 }
 

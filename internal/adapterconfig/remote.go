@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
 )
 
@@ -20,7 +21,7 @@ type Remote struct {
 	SecretEnv   string        `yaml:"secretEnv"`
 	SecretFile  string        `yaml:"secretFile"`
 	Timeout     time.Duration `yaml:"timeout"`
-	Retries     *int          `yaml:"retries"`
+	Retries     *int          `yaml:"retries"` // retries after the first try: httpadapter's Attempts - 1
 	Concurrency int           `yaml:"concurrency"`
 }
 
@@ -33,7 +34,12 @@ func (rc Remote) open(dir string, log *slog.Logger) (*httpadapter.Adapter, error
 		opts = append(opts, httpadapter.WithTimeout(rc.Timeout))
 	}
 	if rc.Retries != nil {
-		opts = append(opts, httpadapter.WithRetry(*rc.Retries, httpadapter.DefaultMinWait, httpadapter.DefaultMaxWait))
+		// The file counts retries, as operators think of them; the
+		// adapter's policy counts tries in all.
+		if *rc.Retries < 0 {
+			return nil, fmt.Errorf("retries is %d; give 0 (never retry) or more", *rc.Retries)
+		}
+		opts = append(opts, httpadapter.WithRetry(gdpr.RetryPolicy{Attempts: *rc.Retries + 1}))
 	}
 	if rc.Concurrency != 0 {
 		opts = append(opts, httpadapter.WithConcurrency(rc.Concurrency))

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/gdprkit/gdpr/adapter/sqladapter"
+	"github.com/gdprkit/gdpr/internal/normalize"
 )
 
 // SQL is one adapter over a SQL database.
@@ -48,6 +49,9 @@ func (s SQL) Connect(dir string) (*sql.DB, *sqladapter.Map, error) {
 	if dsn == "" {
 		return nil, nil, errors.New("dsn or dsnEnv is required")
 	}
+	if _, err := normalize.PhoneRegion(s.Region); err != nil {
+		return nil, nil, fmt.Errorf("region: %w", err)
+	}
 	if s.Map == "" {
 		return nil, nil, errors.New("map is required: the path of the data map describing the tables")
 	}
@@ -75,7 +79,7 @@ func (s SQL) open(ctx context.Context, dir string, cl *closers) (*sqladapter.Ada
 	cl.add(db)
 	var opts []sqladapter.Option
 	if s.Region != "" {
-		opts = append(opts, sqladapter.WithRegion(s.Region))
+		opts = append(opts, sqladapter.WithPhoneRegion(s.Region))
 	}
 	a, err := sqladapter.Open(ctx, s.Name, db, s.Dialect, m, opts...)
 	if err != nil {

@@ -13,7 +13,7 @@ import (
 // demoProcessor returns a running processor over the demo data.
 func demoProcessor(t *testing.T) *processor.Processor {
 	t.Helper()
-	p, err := demo.Processor(processor.WithPoll(5 * time.Millisecond))
+	p, err := demo.Processor(processor.WithStorePoll(5 * time.Millisecond))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -200,7 +200,7 @@ func faults(next http.Handler) http.Handler {
 // TestCassetteFaults: 503 then 200, 429 with Retry-After then 200, 401
 // then a token refresh, and a 404, as recorded.
 func TestCassetteFaults(t *testing.T) {
-	c := cassetteClient(t, "faults", faults, gdpr.WithRetry(4, time.Millisecond, 10*time.Millisecond, 5*time.Second))
+	c := cassetteClient(t, "faults", faults, gdpr.WithRetry(gdpr.RetryPolicy{Attempts: 4, MinWait: time.Millisecond, MaxWait: 10 * time.Millisecond, MaxRetryAfter: 5 * time.Second}))
 	ctx := context.Background()
 	for i, q := range []string{demo.SamRiveraEmail, demo.LenaFischerEmail, demo.JordanBlakeEmail} {
 		got, err := c.SearchSubjects(ctx, gdpr.KindEmail, q)

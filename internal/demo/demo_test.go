@@ -28,7 +28,7 @@ func load(t *testing.T) map[string]*memadapter.Adapter {
 }
 
 func TestAdapters(t *testing.T) {
-	as, err := demo.Adapters(memadapter.WithRegion("US"))
+	as, err := demo.Adapters(memadapter.WithPhoneRegion("US"))
 	if err != nil {
 		t.Fatal(err)
 	}

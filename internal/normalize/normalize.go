@@ -95,6 +95,19 @@ func Email(s string) (string, error) {
 	return fold.String(norm.NFKC.String(local)) + "@" + strings.ToLower(ascii), nil
 }
 
+// PhoneRegion checks region as the region in which phone numbers without
+// a country code are read, and returns it in upper case, trimmed. It
+// accepts every ISO 3166 code that has a phone numbering plan (such as
+// "GB" or "us"), and "", which means numbers must be written in E.164. The
+// error says how to write it; callers name their option before it.
+func PhoneRegion(region string) (string, error) {
+	r := strings.ToUpper(strings.TrimSpace(region))
+	if r == "" || phonenumbers.GetSupportedRegions()[r] {
+		return r, nil
+	}
+	return "", fmt.Errorf("phone region %q is not an ISO 3166 region with a phone numbering plan; use a code such as \"GB\", or \"\" to accept E.164 numbers only", region)
+}
+
 // Phone normalizes a phone number to E.164. A number without a country
 // code is read in region (an ISO 3166 code such as "GB"); with region ""
 // such a number is invalid.

@@ -142,3 +142,28 @@ func FuzzPhone(f *testing.F) {
 		}
 	})
 }
+
+func TestPhoneRegion(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ in, want, says string }{
+		{"", "", ""},
+		{"GB", "GB", ""},
+		{" us ", "US", ""},
+		{"de", "DE", ""},
+		{"XX", "", `"XX" is not an ISO 3166 region`},
+		{"ZZ", "", "such as \"GB\""},
+		{"GBR", "", "E.164 numbers only"},
+		{"001", "", "not an ISO 3166 region"},
+	} {
+		got, err := PhoneRegion(c.in)
+		if c.says == "" {
+			if err != nil || got != c.want {
+				t.Errorf("PhoneRegion(%q) = %q, %v; want %q", c.in, got, err, c.want)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), c.says) {
+			t.Errorf("PhoneRegion(%q) error = %v; want one saying %q", c.in, err, c.says)
+		}
+	}
+}

@@ -55,7 +55,7 @@ func (s *Store) PutBlob(ctx context.Context, key string, r io.Reader) (int64, er
 }
 
 // OpenBlob opens the blob under key for reading, or returns an error
-// matching processor.ErrNotFound. The reader sees the blob as it was when
+// matching gdpr.ErrNotFound. The reader sees the blob as it was when
 // opened, even if it is replaced or deleted meanwhile.
 func (s *Store) OpenBlob(ctx context.Context, key string) (io.ReadCloser, error) {
 	if err := ctx.Err(); err != nil {

@@ -53,7 +53,7 @@ func (s *Store) Claim(ctx context.Context, token string, now, until time.Time) (
 
 // Renew extends the lease marked token on the organization's job with the
 // request id to until. It returns an error matching store.ErrLeaseLost
-// when the job no longer carries token, or processor.ErrNotFound when there
+// when the job no longer carries token, or gdpr.ErrNotFound when there
 // is no such job. A lease that ended but has not passed to another caller
 // can be renewed.
 func (s *Store) Renew(ctx context.Context, org, id, token string, until time.Time) error {

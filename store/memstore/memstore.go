@@ -106,7 +106,7 @@ func (s *Store) Create(ctx context.Context, job *store.Job, ev store.Event) (*st
 }
 
 // FindKey returns a copy of the organization's job that Create stored with
-// the idempotency key, or an error matching processor.ErrNotFound. The
+// the idempotency key, or an error matching gdpr.ErrNotFound. The
 // empty key matches no job, and keys of other organizations never match.
 func (s *Store) FindKey(ctx context.Context, org, key string) (*store.Job, error) {
 	if err := ctx.Err(); err != nil {
@@ -122,7 +122,7 @@ func (s *Store) FindKey(ctx context.Context, org, key string) (*store.Job, error
 }
 
 // Get returns a copy of the organization's job with the request id, or an
-// error matching processor.ErrNotFound.
+// error matching gdpr.ErrNotFound.
 func (s *Store) Get(ctx context.Context, org, id string) (*store.Job, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("memstore: get: %w", err)
@@ -174,7 +174,7 @@ func (s *Store) List(ctx context.Context, org string, f store.Filter) ([]*store.
 // Update replaces the stored job with a copy of job and appends evs to the
 // chain of job.Org, provided the stored job's LeaseToken equals
 // job.LeaseToken. Otherwise it stores nothing and returns an error matching
-// store.ErrLeaseLost, or processor.ErrNotFound when the organization
+// store.ErrLeaseLost, or gdpr.ErrNotFound when the organization
 // holds no job with that request id.
 func (s *Store) Update(ctx context.Context, job *store.Job, evs ...store.Event) error {
 	if err := ctx.Err(); err != nil {

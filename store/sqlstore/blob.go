@@ -10,7 +10,7 @@ import (
 // PostgreSQL.
 type blobStore interface {
 	put(ctx context.Context, key string, r io.Reader) (int64, error)
-	open(ctx context.Context, key string) (io.ReadCloser, error) // processor.ErrNotFound when missing
+	open(ctx context.Context, key string) (io.ReadCloser, error) // gdpr.ErrNotFound when missing
 	delete(ctx context.Context, key string) error                // a missing blob is no error
 	// flush makes every put that returned durable. The Store runs it
 	// before it commits any change.
@@ -34,7 +34,7 @@ func (s *Store) PutBlob(ctx context.Context, key string, r io.Reader) (int64, er
 }
 
 // OpenBlob opens the blob under key for reading, or returns an error
-// matching processor.ErrNotFound. The caller closes it. The reader reads
+// matching gdpr.ErrNotFound. The caller closes it. The reader reads
 // lazily, a chunk at a time, under ctx. With SQLite it sees the blob as it
 // was when opened even if it is replaced or deleted meanwhile; with
 // PostgreSQL a read after the blob was replaced or deleted fails.

@@ -262,8 +262,8 @@ func TestCrashWorker(t *testing.T) {
 	}
 	slow := &counter{delay: 40 * time.Millisecond}
 	p, err := processor.New(s, newAdapters(t, crashRequests, slow.wrap),
-		processor.WithWorkers(4), processor.WithLease(time.Second), processor.WithPoll(20*time.Millisecond),
-		processor.WithRetry(5, 20*time.Millisecond, 100*time.Millisecond))
+		processor.WithWorkers(4), processor.WithLease(time.Second), processor.WithStorePoll(20*time.Millisecond),
+		processor.WithRetry(gdpr.RetryPolicy{Attempts: 5, MinWait: 20 * time.Millisecond, MaxWait: 100 * time.Millisecond}))
 	if err != nil {
 		t.Fatal(err)
 	}

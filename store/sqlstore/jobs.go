@@ -102,7 +102,7 @@ func (s *Store) Create(ctx context.Context, job *store.Job, ev store.Event) (*st
 }
 
 // FindKey returns the organization's job that Create stored with the
-// idempotency key, or an error matching processor.ErrNotFound. The empty
+// idempotency key, or an error matching gdpr.ErrNotFound. The empty
 // key matches no job, and keys of other organizations never match.
 func (s *Store) FindKey(ctx context.Context, org, key string) (*store.Job, error) {
 	if err := ctx.Err(); err != nil {
@@ -123,7 +123,7 @@ func (s *Store) FindKey(ctx context.Context, org, key string) (*store.Job, error
 }
 
 // Get returns the organization's job with the request id, or an error
-// matching processor.ErrNotFound.
+// matching gdpr.ErrNotFound.
 func (s *Store) Get(ctx context.Context, org, id string) (*store.Job, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlstore: get: %w", err)
@@ -215,7 +215,7 @@ func (s *Store) List(ctx context.Context, org string, f store.Filter) ([]*store.
 // chain of job.Org, in one transaction, provided the stored job's
 // LeaseToken equals job.LeaseToken. Otherwise it stores nothing and
 // returns an error matching store.ErrLeaseLost, or
-// processor.ErrNotFound when the organization holds no job with that
+// gdpr.ErrNotFound when the organization holds no job with that
 // request id. The lease token and the idempotency key the job was created
 // with are never changed.
 func (s *Store) Update(ctx context.Context, job *store.Job, evs ...store.Event) error {
@@ -257,7 +257,7 @@ func (s *Store) update(ctx context.Context, job *store.Job, evs []store.Event, e
 }
 
 // missingOrLost explains why a change of the job conditioned on its lease
-// changed nothing: processor.ErrNotFound when there is no such job,
+// changed nothing: gdpr.ErrNotFound when there is no such job,
 // store.ErrLeaseLost when there is.
 func missingOrLost(ctx context.Context, q querier, org, id string) error {
 	var one int
@@ -274,7 +274,7 @@ func missingOrLost(ctx context.Context, q querier, org, id string) error {
 // Renew extends the lease marked token on the organization's job with the
 // request id to until. It returns an error matching store.ErrLeaseLost
 // when the job no longer carries token or was released (zero LeaseUntil),
-// or processor.ErrNotFound when there is no such job. A lease that ended
+// or gdpr.ErrNotFound when there is no such job. A lease that ended
 // but has not passed to another caller can be renewed.
 func (s *Store) Renew(ctx context.Context, org, id, token string, until time.Time) error {
 	if err := ctx.Err(); err != nil {

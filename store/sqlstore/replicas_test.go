@@ -28,7 +28,7 @@ func TestReplicas(t *testing.T) {
 	done := make(chan error, replicas)
 	for range replicas {
 		s := openPostgres(t, dsn, schema)
-		p, err := processor.New(s, newAdapters(t, n, count.wrap), processor.WithPoll(20*time.Millisecond))
+		p, err := processor.New(s, newAdapters(t, n, count.wrap), processor.WithStorePoll(20*time.Millisecond))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,42 +1,43 @@
-package gdpr_test
+package dsr_test
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/dsr"
 )
 
 func TestDerivedDSRIDsAreKeyedWhenAKeyIsGiven(t *testing.T) {
 	t.Parallel()
-	email := gdpr.Identifier{Kind: gdpr.IdentifierEmail, Value: "Kim@Example.com"}
-	phone := gdpr.Identifier{Kind: gdpr.IdentifierPhone, Value: "+15555550100"}
-	ids, reordered := []gdpr.Identifier{email, phone}, []gdpr.Identifier{phone, {Kind: gdpr.IdentifierEmail, Value: "kim@example.com"}}
+	email := gdpr.Term{Kind: gdpr.KindEmail, Value: "Kim@Example.com"}
+	phone := gdpr.Term{Kind: gdpr.KindPhone, Value: "+15555550100"}
+	ids, reordered := []gdpr.Term{email, phone}, []gdpr.Term{phone, {Kind: gdpr.KindEmail, Value: "kim@example.com"}}
 	key, other := []byte("a key of the operator's, kept secret"), []byte("another key")
 
-	unkeyed := gdpr.DeriveDSRID(ids)
-	keyed := gdpr.DeriveDSRIDWithKey(key, ids)
+	unkeyed := dsr.DeriveID(ids)
+	keyed := dsr.DeriveIDWithKey(key, ids)
 	switch {
 	case !strings.HasPrefix(keyed, "dsr-") || len(keyed) != len(unkeyed):
 		t.Errorf("keyed id %q is not of the form of %q", keyed, unkeyed)
-	case keyed != gdpr.DeriveDSRIDWithKey(key, reordered):
+	case keyed != dsr.DeriveIDWithKey(key, reordered):
 		t.Error("the keyed id depends on the identifiers' order or case")
 	case keyed == unkeyed:
 		t.Error("the keyed id is the unkeyed one: anyone can test it")
-	case keyed == gdpr.DeriveDSRIDWithKey(other, ids):
+	case keyed == dsr.DeriveIDWithKey(other, ids):
 		t.Error("two keys give the same id")
-	case gdpr.DeriveDSRIDWithKey(nil, ids) != unkeyed:
-		t.Error("an empty key does not give DeriveDSRID's id")
+	case dsr.DeriveIDWithKey(nil, ids) != unkeyed:
+		t.Error("an empty key does not give DeriveID's id")
 	}
 
 	// A plan without a DSR id of its own takes the keyed id, and so do
 	// the idempotency keys made from it.
-	res := &gdpr.Resolution{Identifiers: ids, Unmatched: ids}
-	p, err := res.Plan(gdpr.RequestExport, gdpr.FulfilOptions{DSRKey: key})
+	res := &dsr.Resolution{Identifiers: ids, Unmatched: ids}
+	p, err := res.Plan(gdpr.RequestExport, dsr.Options{DSRKey: key})
 	if err != nil {
 		t.Fatal(err)
 	}
-	plain, err := res.Plan(gdpr.RequestExport, gdpr.FulfilOptions{})
+	plain, err := res.Plan(gdpr.RequestExport, dsr.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +47,7 @@ func TestDerivedDSRIDsAreKeyedWhenAKeyIsGiven(t *testing.T) {
 	if len(p.Requests) == 0 || p.Requests[0].IdempotencyKey == plain.Requests[0].IdempotencyKey {
 		t.Error("the idempotency keys of a keyed plan are those anyone can derive")
 	}
-	if named, _ := res.Plan(gdpr.RequestExport, gdpr.FulfilOptions{DSRID: "ticket-4711", DSRKey: key}); named.DSRID != "ticket-4711" {
+	if named, _ := res.Plan(gdpr.RequestExport, dsr.Options{DSRID: "ticket-4711", DSRKey: key}); named.DSRID != "ticket-4711" {
 		t.Errorf("a DSR id of the caller's own was replaced by %q", named.DSRID)
 	}
 }
