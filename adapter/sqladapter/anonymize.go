@@ -37,7 +37,7 @@ func (a *Adapter) anonValue(r row, ci int, s anonSpec) any {
 	c := r.t.cols[ci]
 	switch s.strategy {
 	case AnonymizeFixed:
-		return typed(c.cat, s.value)
+		return typed(c.Cat, s.value)
 	case AnonymizeRedact:
 		return Redacted
 	}
@@ -48,9 +48,9 @@ func (a *Adapter) anonValue(r row, ci int, s anonSpec) any {
 	case AnonymizeHash:
 		return hex.EncodeToString(a.mac(text(old)))
 	case AnonymizeFakeEmail:
-		return "anon-" + hex.EncodeToString(a.mac("email", r.t.m.Name, c.name, r.id))[:16] + "@anonymized.invalid"
+		return "anon-" + hex.EncodeToString(a.mac("email", r.t.m.Name, c.Name, r.id))[:16] + "@anonymized.invalid"
 	case AnonymizeFakePhone:
-		return fakePhone(text(old), a.mac("phone", r.t.m.Name, c.name, r.id))
+		return fakePhone(text(old), a.mac("phone", r.t.m.Name, c.Name, r.id))
 	}
 	return nil // AnonymizeNull
 }
@@ -74,7 +74,7 @@ func typed(cat category, v string) any {
 
 // markerValue is what the anonymized column of a table is set to.
 func markerValue(c column) any {
-	switch c.cat {
+	switch c.Cat {
 	case catBool:
 		return true
 	case catInt:

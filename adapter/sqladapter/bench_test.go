@@ -2,7 +2,6 @@ package sqladapter_test
 
 import (
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"testing"
@@ -21,14 +20,11 @@ const benchRows = 1_000_000
 // latency as p50-ms. Loading the rows (INSERT ... SELECT generate_series)
 // takes a few seconds and is not timed.
 func BenchmarkSearchPostgres(b *testing.B) {
-	dsn := os.Getenv("GDPR_TEST_POSTGRES")
-	if dsn == "" {
+	pg, ok := testDBs()["Postgres"]
+	if !ok {
 		b.Skip("GDPR_TEST_POSTGRES is not set")
 	}
-	db := shared(b, "pgx", dsn)
-	schema := randomName()
-	mustExec(b, db, `CREATE SCHEMA `+schema)
-	b.Cleanup(func() { db.Exec(`DROP SCHEMA ` + schema + ` CASCADE`) })
+	db, schema := pg.Fresh(b)
 	mustExec(b, db, `CREATE TABLE `+schema+`.contacts (id BIGINT PRIMARY KEY, name TEXT, email TEXT NOT NULL,
 		email_norm TEXT, email_norm_plain TEXT, anonymized_at TIMESTAMPTZ)`)
 	start := time.Now()
@@ -75,8 +71,8 @@ func BenchmarkSearchPostgres(b *testing.B) {
 func BenchmarkErase(b *testing.B) {
 	for name, tdb := range testDBs() {
 		b.Run(name, func(b *testing.B) {
-			db, schema := tdb.fresh(b)
-			d := tdb.dialect
+			db, schema := tdb.Fresh(b)
+			d := tdb.Dialect
 			k := keyType(d)
 			tb := func(n string) string { return qt(d, schema, n) }
 			mustExec(b, db, `CREATE TABLE `+tb("contacts")+` (id `+k+` PRIMARY KEY, email `+k+`)`)

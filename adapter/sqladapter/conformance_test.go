@@ -143,8 +143,8 @@ func containsType(ts []gdpr.Kind, t gdpr.Kind) bool {
 // people through its "person" column.
 func loadFixture(t *testing.T, tdb testDB, fx adaptertest.Fixture, v variant) adapter.Adapter {
 	t.Helper()
-	db, schema := tdb.fresh(t)
-	d := tdb.dialect
+	db, schema := tdb.Fresh(t)
+	d := tdb.Dialect
 	norm := adapter.Normalizer{}
 	m := &sqladapter.Map{Schema: schema}
 	erase := sqladapter.EraseDelete

@@ -1,14 +1,11 @@
 package sqladapter
 
 import (
-	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/internal/normalize"
@@ -16,9 +13,10 @@ import (
 
 // Map describes the tables an Adapter works on: which columns hold which
 // terms, which tables are subjects, how tables reference each other and how
-// each is erased. Its YAML and JSON form is described in the package
-// documentation. A Map is plain data: build one in Go or read one with
-// ParseMap or ReadMapFile; Open checks it against the live schema.
+// each is erased. Its form is described in the package documentation. A
+// Map is plain data: build one in Go, read its JSON with ParseMap, or
+// decode YAML into it (the yaml tags give the field names); Open checks
+// it against the live schema.
 type Map struct {
 	// Schema qualifies every table: a PostgreSQL schema, a MySQL database
 	// or an attached SQLite database. "" is the connection's current one.
@@ -125,7 +123,7 @@ type Reference struct {
 	To     string `yaml:"to,omitempty" json:"to,omitempty"`
 }
 
-// MapError is a defect of a Map, found by ParseMap or Open. It names the
+// MapError is a defect of a Map, found by ParseMap, Check or Open. It names the
 // table and column at fault, never a value from the data.
 type MapError struct {
 	Table  string // "" for the map as a whole
@@ -152,34 +150,28 @@ func (e *MapError) Error() string {
 // Unwrap returns the underlying error, if any.
 func (e *MapError) Unwrap() error { return e.Err }
 
-// ParseMap reads a Map written in YAML or JSON (JSON is YAML), refusing
-// unknown fields, and checks it on its own (Open checks it against the
-// database).
+// ParseMap reads a Map written in JSON, refusing unknown fields and
+// trailing data, and checks it on its own (Open checks it against the
+// database). Maps written in YAML are read by the program that links a
+// YAML library (gdpr serve does) into the same structs, then checked
+// with Check.
 func ParseMap(r io.Reader) (*Map, error) {
-	b, err := io.ReadAll(io.LimitReader(r, 16<<20))
-	if err != nil {
-		return nil, fmt.Errorf("sqladapter: read map: %w", err)
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(b))
-	dec.KnownFields(true)
+	dec := json.NewDecoder(io.LimitReader(r, 16<<20))
+	dec.DisallowUnknownFields()
 	var m Map
 	if err := dec.Decode(&m); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("sqladapter: parse map: the map is empty: it needs tables")
+		}
 		return nil, fmt.Errorf("sqladapter: parse map: %w", err)
+	}
+	if dec.More() {
+		return nil, errors.New("sqladapter: parse map: data after the map: give one JSON object")
 	}
 	if err := m.Check(); err != nil {
 		return nil, err
 	}
 	return &m, nil
-}
-
-// ReadMapFile reads the map in the named file with ParseMap.
-func ReadMapFile(path string) (*Map, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("sqladapter: %w", err)
-	}
-	defer f.Close()
-	return ParseMap(f)
 }
 
 // Check checks the map on its own: required fields, known kinds and

@@ -99,18 +99,3 @@ func reachable(tables []*table) map[*table]bool {
 	}
 	return reach
 }
-
-// unreachableReason says why no search term reaches a table's rows.
-func unreachableReason(t *Table) string {
-	terms := false
-	for _, c := range t.Columns {
-		terms = terms || c.Term != ""
-	}
-	switch {
-	case terms:
-		return "unreachable: it has term columns but is not a subject table, and no reference leads to a subject table"
-	case len(t.References) > 0:
-		return "unreachable: its references lead to no subject table"
-	}
-	return "unreachable: no term column and no reference to a subject table; no request can find its rows"
-}

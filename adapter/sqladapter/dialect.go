@@ -3,14 +3,11 @@ package sqladapter
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
-	"github.com/go-sql-driver/mysql"
-	"github.com/jackc/pgx/v5/pgconn"
-	"modernc.org/sqlite"
+	"github.com/gdprkit/gdpr/internal/sqlschema"
 )
 
 // Dialect is the SQL dialect of a database.
@@ -23,34 +20,16 @@ const (
 	SQLite   Dialect = "sqlite"
 )
 
-func (d Dialect) valid() bool { return d == Postgres || d == MySQL || d == SQLite }
+func (d Dialect) valid() bool { return d.schema().Valid() }
 
-// driverName is the database/sql driver LoadConfig opens d with.
-func (d Dialect) driverName() string {
-	switch d {
-	case Postgres:
-		return "pgx"
-	case MySQL:
-		return "mysql"
-	}
-	return "sqlite"
-}
+// schema is d in the terms of package sqlschema.
+func (d Dialect) schema() sqlschema.Dialect { return sqlschema.Dialect(d) }
 
 // ident quotes one identifier.
-func (d Dialect) ident(name string) string {
-	if d == MySQL {
-		return "`" + strings.ReplaceAll(name, "`", "``") + "`"
-	}
-	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
-}
+func (d Dialect) ident(name string) string { return d.schema().Quote(name) }
 
 // table quotes a table name, qualified by schema when it is not "".
-func (d Dialect) table(schema, name string) string {
-	if schema == "" {
-		return d.ident(name)
-	}
-	return d.ident(schema) + "." + d.ident(name)
-}
+func (d Dialect) table(schema, name string) string { return d.schema().Table(schema, name) }
 
 // forUpdate is the suffix that locks the rows a query reads.
 func (d Dialect) forUpdate() string {
@@ -90,25 +69,6 @@ func (a *args) list(vs []any) string {
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
-// transient reports whether err is a deadlock, a serialization failure or a
-// busy database: the transaction may succeed when run again.
-func transient(err error) bool {
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		return pe.Code == "40001" || pe.Code == "40P01"
-	}
-	var me *mysql.MySQLError
-	if errors.As(err, &me) {
-		return me.Number == 1213 || me.Number == 1205
-	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		c := se.Code() & 0xff
-		return c == 5 || c == 6 // SQLITE_BUSY, SQLITE_LOCKED
-	}
-	return false
 }
 
 // opsDDL creates the table of remembered operations.

@@ -2,20 +2,31 @@
 // the tables where an application already keeps its contacts, users,
 // chat transcripts and orders. A data map ([Map]) says which columns hold
 // which terms, which tables hold data subjects, how tables reference each
-// other and how each is erased. It works on PostgreSQL (driver
-// github.com/jackc/pgx/v5/stdlib), MySQL and MariaDB
-// (github.com/go-sql-driver/mysql) and SQLite (modernc.org/sqlite),
-// through database/sql.
+// other and how each is erased. It works on PostgreSQL, MySQL and
+// MariaDB, and SQLite through database/sql, over a *sql.DB the caller
+// opened and owns: this package links no driver and no YAML library. The
+// program imports its driver (github.com/jackc/pgx/v5/stdlib,
+// github.com/go-sql-driver/mysql or modernc.org/sqlite: the ones tested)
+// and names the dialect it speaks:
 //
-//	m, err := sqladapter.ReadMapFile("crm.yaml")
+//	import _ "github.com/jackc/pgx/v5/stdlib"
+//
+//	db, err := sql.Open("pgx", dsn)
+//	...
+//	m, err := sqladapter.ParseMap(mapJSON) // or decode YAML into a Map, then m.Check()
 //	...
 //	a, err := sqladapter.Open(ctx, "crm", db, sqladapter.Postgres, m)
 //	...
 //	defer a.Close()
 //
+// gdpr serve builds these adapters from its --adapters file, opening the
+// databases and reading YAML data maps itself.
+//
 // # The data map
 //
-// A map is YAML or JSON (JSON is YAML); unknown fields are refused:
+// A [Map] is plain Go data. [ParseMap] reads it from JSON; the yaml tags
+// of its structs let a program decode the same fields from YAML, the form
+// gdpr serve reads and the one shown here. Unknown fields are refused:
 //
 //	schema: crm                  # optional: PostgreSQL schema, MySQL database, SQLite attached db
 //	region: GB                   # optional: region of national phone numbers in the data
@@ -183,23 +194,4 @@
 // Open SQLite with a busy timeout and immediate transactions, so that
 // concurrent erasures queue rather than fail:
 // "file:crm.db?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_txlock=immediate".
-//
-// # Configuration files
-//
-// [LoadConfig] builds adapters from a file listing data maps with their
-// databases, for gdpr serve --adapters FILE:
-//
-//	adapters:
-//	  - name: crm
-//	    dialect: postgres          # postgres, mysql or sqlite
-//	    dsnEnv: CRM_DATABASE_URL   # or dsn: "postgres://..."
-//	    map: crm.yaml              # relative to this file
-//	  - name: shop
-//	    dialect: mysql
-//	    dsn: "shop@tcp(db:3306)/shop"
-//	    map: shop.yaml
-//	    region: DE
-//
-// The same file may list, under remote:, services reached over the
-// protocol of package httpadapter; LoadConfig leaves those to gdpr serve.
 package sqladapter

@@ -145,7 +145,7 @@ func (a *Adapter) apply(ctx context.Context, tx *sql.Tx, rows []row, answers map
 			ans := answers[r.ref()]
 			set := make(map[int]any)
 			for _, rf := range t.refs {
-				if v := r.vals[rf.col]; v != nil && t.cols[rf.col].nullable {
+				if v := r.vals[rf.col]; v != nil && t.cols[rf.col].Nullable {
 					if ds := deleted[rf.parent][rf.to]; ds != nil && ds.seen[text(v)] {
 						set[rf.col] = nil
 					}
@@ -207,10 +207,10 @@ func (a *Adapter) update(ctx context.Context, tx *sql.Tx, r row, set map[int]any
 	ar := args{d: a.d}
 	var parts []string
 	for _, ci := range slices.Sorted(maps.Keys(set)) {
-		parts = append(parts, a.d.ident(t.cols[ci].name)+" = "+ar.add(set[ci]))
+		parts = append(parts, a.d.ident(t.cols[ci].Name)+" = "+ar.add(set[ci]))
 	}
 	q := "UPDATE " + t.qname + " SET " + strings.Join(parts, ", ") +
-		" WHERE " + a.d.ident(t.cols[t.key].name) + " = " + ar.add(r.vals[t.key])
+		" WHERE " + a.d.ident(t.cols[t.key].Name) + " = " + ar.add(r.vals[t.key])
 	if _, err := tx.ExecContext(ctx, q, ar.vals...); err != nil {
 		return fmt.Errorf("table %q: update: %w", t.m.Name, err)
 	}
@@ -222,7 +222,7 @@ func (a *Adapter) delete(ctx context.Context, tx *sql.Tx, t *table, keys []any) 
 	for len(keys) > 0 {
 		n := min(len(keys), chunk)
 		ar := args{d: a.d}
-		q := "DELETE FROM " + t.qname + " WHERE " + a.d.ident(t.cols[t.key].name) + " IN (" + ar.list(keys[:n]) + ")"
+		q := "DELETE FROM " + t.qname + " WHERE " + a.d.ident(t.cols[t.key].Name) + " IN (" + ar.list(keys[:n]) + ")"
 		keys = keys[n:]
 		if _, err := tx.ExecContext(ctx, q, ar.vals...); err != nil {
 			return fmt.Errorf("table %q: delete: %w", t.m.Name, err)

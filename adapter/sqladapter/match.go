@@ -52,7 +52,7 @@ func text(v any) string {
 func (a *Adapter) selectList(t *table) string {
 	names := make([]string, len(t.cols))
 	for i, c := range t.cols {
-		names[i] = a.d.ident(c.name)
+		names[i] = a.d.ident(c.Name)
 	}
 	return strings.Join(names, ", ")
 }
@@ -62,7 +62,7 @@ func (a *Adapter) live(t *table) string {
 	if t.marker < 0 {
 		return ""
 	}
-	return " AND " + a.d.ident(t.cols[t.marker].name) + " IS NULL"
+	return " AND " + a.d.ident(t.cols[t.marker].Name) + " IS NULL"
 }
 
 func (a *Adapter) lockSuffix(lock bool) string {
@@ -104,7 +104,7 @@ func (a *Adapter) matchRows(ctx context.Context, q querier, t *table, terms []gd
 			err = a.matchScan(ctx, q, t, tc, want, lock, scanned)
 		}
 		if err != nil {
-			return fmt.Errorf("table %q column %q: %w", t.m.Name, t.cols[tc.col].name, err)
+			return fmt.Errorf("table %q column %q: %w", t.m.Name, t.cols[tc.col].Name, err)
 		}
 	}
 	if len(scanned) == 0 {
@@ -124,10 +124,10 @@ func (a *Adapter) matchRows(ctx context.Context, q querier, t *table, terms []gd
 
 func (a *Adapter) matchScoped(ctx context.Context, q querier, t *table, tc termCol, term gdpr.Term, lock bool, fn func(row) error) error {
 	ar := args{d: a.d}
-	norm, scope := a.d.ident(t.cols[tc.norm].name), a.d.ident(t.cols[tc.scope].name)
+	norm, scope := a.d.ident(t.cols[tc.norm].Name), a.d.ident(t.cols[tc.scope].Name)
 	query := "SELECT " + a.selectList(t) + " FROM " + t.qname +
 		" WHERE " + norm + " = " + ar.add(term.Value) + " AND " + scope + " = " + ar.add(term.Scope) + a.live(t) +
-		" ORDER BY " + a.d.ident(t.cols[t.key].name) + a.lockSuffix(lock)
+		" ORDER BY " + a.d.ident(t.cols[t.key].Name) + a.lockSuffix(lock)
 	rows, err := a.readRows(ctx, q, t, query, ar.vals)
 	if err != nil {
 		return err
@@ -167,8 +167,8 @@ func (a *Adapter) matchScan(ctx context.Context, q querier, t *table, tc termCol
 	for _, term := range want {
 		set[term.Value] = true
 	}
-	col := a.d.ident(t.cols[tc.col].name)
-	query := "SELECT " + a.d.ident(t.cols[t.key].name) + ", " + col + ", NULL FROM " + t.qname +
+	col := a.d.ident(t.cols[tc.col].Name)
+	query := "SELECT " + a.d.ident(t.cols[t.key].Name) + ", " + col + ", NULL FROM " + t.qname +
 		" WHERE " + col + " IS NOT NULL" + a.live(t) + a.lockSuffix(lock)
 	return a.scan3(ctx, q, query, nil, func(k, v, _ any) {
 		if n, err := a.norm.Value(tc.kind, text(v)); err == nil && set[n] {
@@ -201,7 +201,7 @@ func (a *Adapter) fetch(ctx context.Context, q querier, t *table, col int, vals 
 	for len(vals) > 0 {
 		n := min(len(vals), chunk)
 		ar := args{d: a.d}
-		c := a.d.ident(t.cols[col].name)
+		c := a.d.ident(t.cols[col].Name)
 		var cond string
 		if n == 1 {
 			cond = c + " = " + ar.add(vals[0])
@@ -210,7 +210,7 @@ func (a *Adapter) fetch(ctx context.Context, q querier, t *table, col int, vals 
 		}
 		vals = vals[n:]
 		query := "SELECT " + a.selectList(t) + " FROM " + t.qname + " WHERE " + cond + a.live(t) +
-			" ORDER BY " + a.d.ident(t.cols[t.key].name) + a.lockSuffix(lock)
+			" ORDER BY " + a.d.ident(t.cols[t.key].Name) + a.lockSuffix(lock)
 		got, err := a.readRows(ctx, q, t, query, ar.vals)
 		if err != nil {
 			return fmt.Errorf("table %q: %w", t.m.Name, err)

@@ -284,8 +284,8 @@ func (a *Adapter) compileTable(m *Map, mt *Table, cols []column) (*table, []erro
 	t := &table{m: mt, qname: a.d.table(m.Schema, mt.Name), cols: cols, idx: make(map[string]int),
 		kindCol: -1, marker: -1, anon: make(map[int]anonSpec)}
 	for i, c := range cols {
-		t.idx[c.name] = i
-		t.fields = append(t.fields, c.name)
+		t.idx[c.Name] = i
+		t.fields = append(t.fields, c.Name)
 	}
 	var errs []error
 	bad := func(col, format string, args ...any) {
@@ -307,11 +307,11 @@ func (a *Adapter) compileTable(m *Map, mt *Table, cols []column) (*table, []erro
 		t.marker = find(mt.AnonymizedColumn)
 		if t.marker >= 0 {
 			c := cols[t.marker]
-			if !c.nullable || c.generated {
-				bad(c.name, "an anonymizedColumn must be nullable and not generated")
+			if !c.Nullable || c.Generated {
+				bad(c.Name, "an anonymizedColumn must be nullable and not generated")
 			}
-			if c.cat == catOther || c.cat == catNumber {
-				bad(c.name, "an anonymizedColumn must be a boolean, integer, time or text column, not %s", c.dataType)
+			if c.Cat == catOther || c.Cat == catNumber {
+				bad(c.Name, "an anonymizedColumn must be a boolean, integer, time or text column, not %s", c.DataType)
 			}
 		}
 	}
@@ -336,7 +336,7 @@ func (a *Adapter) compileTable(m *Map, mt *Table, cols []column) (*table, []erro
 			}
 		}
 		if mt.Erase == EraseAnonymize && strategy != AnonymizeKeep {
-			if cols[ci].generated {
+			if cols[ci].Generated {
 				bad(mc.Name, "is generated; it cannot be anonymized")
 			} else if why := fits(cols[ci], strategy, mc.Value); why != "" {
 				bad(mc.Name, "%s", why)
@@ -355,17 +355,17 @@ func (a *Adapter) compileTable(m *Map, mt *Table, cols []column) (*table, []erro
 			tc.norm = find(mc.Normalized)
 			if tc.norm >= 0 {
 				nc := cols[tc.norm]
-				tc.normWrite = tc.norm != ci && !nc.generated
-				if nc.cat != catText && nc.cat != catAny {
-					bad(nc.name, "a normalized column must hold text, not %s", nc.dataType)
+				tc.normWrite = tc.norm != ci && !nc.Generated
+				if nc.Cat != catText && nc.Cat != catAny {
+					bad(nc.Name, "a normalized column must hold text, not %s", nc.DataType)
 				}
 			}
 		}
 		if tc.norm < 0 && idKind(mc.Term) {
 			tc.norm = ci // ids are compared as stored
 		}
-		if mt.Erase == EraseAnonymize && tc.normWrite && strategy != AnonymizeKeep && !cols[tc.norm].nullable {
-			bad(cols[tc.norm].name, "is NOT NULL; anonymizing column %q needs to clear it", mc.Name)
+		if mt.Erase == EraseAnonymize && tc.normWrite && strategy != AnonymizeKeep && !cols[tc.norm].Nullable {
+			bad(cols[tc.norm].Name, "is NOT NULL; anonymizing column %q needs to clear it", mc.Name)
 		}
 		t.terms = append(t.terms, tc)
 	}

@@ -20,7 +20,7 @@ func TestOptionErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	m, err := sqladapter.ParseMap(strings.NewReader(oneTableMap))
+	m, err := parseYAMLMap(oneTableMap)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestMapRegion(t *testing.T) {
 		{"gb", ""},
 		{"XX", `map: region: phone region "XX"`},
 	} {
-		m, err := sqladapter.ParseMap(strings.NewReader("region: \"" + c.region + "\"\n" + oneTableMap))
+		m, err := parseYAMLMap("region: \"" + c.region + "\"\n" + oneTableMap)
 		if err == nil {
 			err = m.Check()
 		}

@@ -47,8 +47,8 @@ tables:
 // chat transcript of two messages and an order.
 func crmSchema(t *testing.T, tdb testDB) (*sql.DB, string) {
 	t.Helper()
-	db, schema := tdb.fresh(t)
-	d := tdb.dialect
+	db, schema := tdb.Fresh(t)
+	d := tdb.Dialect
 	k := keyType(d)
 	tb := func(n string) string { return qt(d, schema, n) }
 	mustExec(t, db, `CREATE TABLE `+tb("contacts")+` (id `+k+` PRIMARY KEY, full_name VARCHAR(200),
@@ -74,7 +74,7 @@ func crmSchema(t *testing.T, tdb testDB) (*sql.DB, string) {
 
 func openCRM(t *testing.T, tdb testDB, db *sql.DB, schema string, edit func(*sqladapter.Map)) (*sqladapter.Adapter, error) {
 	t.Helper()
-	m, err := sqladapter.ParseMap(strings.NewReader(crmMap))
+	m, err := parseYAMLMap(crmMap)
 	if err != nil {
 		t.Fatalf("ParseMap: %v", err)
 	}
@@ -82,7 +82,7 @@ func openCRM(t *testing.T, tdb testDB, db *sql.DB, schema string, edit func(*sql
 	if edit != nil {
 		edit(m)
 	}
-	a, err := sqladapter.Open(t.Context(), "crm", db, tdb.dialect, m, sqladapter.WithHashKey([]byte("0123456789abcdef0123")))
+	a, err := sqladapter.Open(t.Context(), "crm", db, tdb.Dialect, m, sqladapter.WithHashKey([]byte("0123456789abcdef0123")))
 	if a != nil {
 		t.Cleanup(func() { a.Close() })
 	}
@@ -174,7 +174,7 @@ func TestTranscriptThroughContact(t *testing.T) {
 			t.Errorf("keep asked about %s, want %s", got, want)
 		}
 		var gotEmail, gotPhone, gotName string
-		err = db.QueryRow(`SELECT email, phone, full_name FROM `+qt(tdb.dialect, schema, "contacts")+` WHERE id = 'c1'`).Scan(&gotEmail, &gotPhone, &gotName)
+		err = db.QueryRow(`SELECT email, phone, full_name FROM `+qt(tdb.Dialect, schema, "contacts")+` WHERE id = 'c1'`).Scan(&gotEmail, &gotPhone, &gotName)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -237,7 +237,7 @@ func TestSearchInjection(t *testing.T) {
 		}
 		for table, want := range map[string]int{"contacts": 2, "chat_transcripts": 2, "chat_messages": 3, "orders": 1} {
 			var n int
-			if err := db.QueryRow("SELECT COUNT(*) FROM " + qt(tdb.dialect, schema, table) + " WHERE 1=1").Scan(&n); err != nil || n != want {
+			if err := db.QueryRow("SELECT COUNT(*) FROM " + qt(tdb.Dialect, schema, table) + " WHERE 1=1").Scan(&n); err != nil || n != want {
 				t.Errorf("table %s has %d rows (%v), want %d", table, n, err, want)
 			}
 		}

@@ -129,7 +129,7 @@ func sqladapterArea() area {
 	}
 	erase := run{pkg: "./adapter/sqladapter/", bench: "^BenchmarkErase$", benchtime: "100x", quick: "10x", count: 1}
 	erased := func(db string) []measure { return []measure{duration("BenchmarkErase/"+db, "ns/op", "", 1)} }
-	scan := run{pkg: "./adapter/sqladapter/", bench: "^BenchmarkScan100Columns$", benchtime: "3x", quick: "1x", count: 1}
+	scan := run{pkg: "./internal/sqlscan/", bench: "^BenchmarkScan100Columns$", benchtime: "3x", quick: "1x", count: 1}
 	return area{id: "sqladapter", rows: []row{
 		{what: "Search by email over 1,000,000 PostgreSQL rows, through the documented index on the normalized column",
 			run: search, result: []measure{p50("indexed", "p50")}, baseline: []measure{p50("unindexed", "the same column without the index: p50")},

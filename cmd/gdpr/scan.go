@@ -9,7 +9,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/gdprkit/gdpr/adapter/sqladapter"
+	"github.com/gdprkit/gdpr/internal/adapterconfig"
+	"github.com/gdprkit/gdpr/internal/sqlscan"
 )
 
 // cmdScan: gdpr scan --adapters FILE [--rows N] [--names] [--json]
@@ -23,10 +24,10 @@ import (
 func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("gdpr scan", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var opts sqladapter.ScanOptions
+	var opts sqlscan.Options
 	path := fs.String("adapters", env("GDPR_ADAPTERS", ""), "SQL adapters config file, as gdpr serve (GDPR_ADAPTERS); required")
-	fs.IntVar(&opts.Rows, "rows", sqladapter.DefaultScanRows, "most rows sampled per column")
-	fs.DurationVar(&opts.Timeout, "timeout", sqladapter.DefaultScanTimeout, "limit of each statement")
+	fs.IntVar(&opts.Rows, "rows", sqlscan.DefaultRows, "most rows sampled per column")
+	fs.DurationVar(&opts.Timeout, "timeout", sqlscan.DefaultTimeout, "limit of each statement")
 	fs.StringVar(&opts.Region, "phone-region", env("GDPR_REGION", ""), "region of phone numbers without a country code, e.g. GB; default the map's (GDPR_REGION)")
 	fs.BoolVar(&opts.Names, "names", false, "also look for the full names of the subjects in the mapped subject tables")
 	asJSON := fs.Bool("json", false, "print JSON for scripts instead of tables")
@@ -48,7 +49,7 @@ func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "gdpr scan: --rows must be 1 or more and --timeout 1ms or more")
 		return 2
 	}
-	reps, err := sqladapter.ScanConfig(ctx, *path, opts)
+	reps, err := scanFile(ctx, *path, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "gdpr scan: %v\n", err)
 		return 1
@@ -70,7 +71,44 @@ func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func printScan(w io.Writer, reps []*sqladapter.ScanReport) error {
+// scanFile scans the database of every SQL adapter of the adapters file
+// at path with sqlscan.Scan. It opens each database itself, does not
+// open adapters (so it creates no operations table) and closes what it
+// opened. Remote adapters are not scanned. Errors name the adapter, never
+// a DSN.
+func scanFile(ctx context.Context, path string, opts sqlscan.Options) ([]*sqlscan.Report, error) {
+	c, err := adapterconfig.Read(path)
+	if err != nil {
+		return nil, err
+	}
+	var out []*sqlscan.Report
+	for i, s := range c.SQL {
+		r, err := scanOne(ctx, c.Dir, s, opts)
+		if err != nil {
+			return out, fmt.Errorf("%s: adapter %d (%q): %w", path, i, s.Name, err)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func scanOne(ctx context.Context, dir string, s adapterconfig.SQL, opts sqlscan.Options) (*sqlscan.Report, error) {
+	db, m, err := s.Connect(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	if opts.Region == "" {
+		opts.Region = s.Region
+	}
+	r, err := sqlscan.Scan(ctx, db, s.Dialect, m, opts)
+	if r != nil {
+		r.Adapter = s.Name
+	}
+	return r, err
+}
+
+func printScan(w io.Writer, reps []*sqlscan.Report) error {
 	for i, r := range reps {
 		if i > 0 {
 			fmt.Fprintln(w)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gdprkit/gdpr/adapter/sqladapter"
+	"github.com/gdprkit/gdpr/internal/sqlscan"
 )
 
 func TestScanCommand(t *testing.T) {
@@ -33,11 +33,30 @@ func TestScanCommand(t *testing.T) {
 	if code := cmdScan(context.Background(), []string{"--adapters", cfg, "--json"}, &out, &errOut); code != 3 {
 		t.Fatalf("--json: exit %d", code)
 	}
-	var reps []sqladapter.ScanReport
+	var reps []sqlscan.Report
 	if err := json.Unmarshal(out.Bytes(), &reps); err != nil || len(reps) != 1 || len(reps[0].Findings) != 2 {
 		t.Fatalf("--json: %v\n%s", err, out.String())
 	}
 	if code := cmdScan(context.Background(), nil, &out, &errOut); code != 2 {
 		t.Errorf("no --adapters: exit %d, want 2", code)
+	}
+}
+
+// TestScanFile scans the SQLite database of an adapters file, its map
+// named relative to the file, and names the report after the adapter.
+func TestScanFile(t *testing.T) {
+	reps, err := scanFile(context.Background(), sqliteConfig(t), sqlscan.Options{Rows: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reps) != 1 || reps[0].Adapter != "crmdb" {
+		t.Fatalf("reports: %+v", reps)
+	}
+	var notes bool
+	for _, f := range reps[0].Findings {
+		notes = notes || f.Table == "contacts" && f.Column == "notes"
+	}
+	if !notes {
+		t.Errorf("no finding in contacts.notes: %+v", reps[0].Findings)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/console"
+	"github.com/gdprkit/gdpr/internal/adapterconfig"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
@@ -280,7 +281,7 @@ func loadAdapters(ctx context.Context, c *serveConfig, log *slog.Logger) ([]adap
 		as = append(as, a)
 	}
 	if c.sqlAdapters != "" {
-		configured, closer, err := loadAdaptersFile(ctx, c.sqlAdapters, log)
+		configured, closer, err := adapterconfig.Load(ctx, c.sqlAdapters, log)
 		if err != nil {
 			return nil, nil, fmt.Errorf("--adapters: %w", err)
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -11,7 +10,7 @@ import (
 
 	"github.com/gdprkit/gdpr/adapter/httpadapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
-	"github.com/gdprkit/gdpr/adapter/sqladapter"
+	"github.com/gdprkit/gdpr/internal/sqlscan"
 )
 
 const billingData = `{
@@ -71,55 +70,13 @@ func TestServeRemoteAdapter(t *testing.T) {
 	}
 }
 
-// TestAdaptersFileRemoteErrors: a remote entry without its secret, or with
-// a bad URL, stops serve with a message naming the entry and holding no
-// secret.
-func TestAdaptersFileRemoteErrors(t *testing.T) {
-	t.Setenv("TEST_REMOTE_SECRET", "remote-shared-secret-for-tests")
-	cases := []struct{ yaml, want string }{
-		{"remote:\n  - name: billing\n    url: https://billing.internal/gdpr\n", "secretEnv or secretFile is required"},
-		{"remote:\n  - name: billing\n    url: https://billing.internal/gdpr\n    secretEnv: TEST_REMOTE_UNSET\n", "TEST_REMOTE_UNSET is empty"},
-		{"remote:\n  - name: billing\n    url: billing.internal\n    secretEnv: TEST_REMOTE_SECRET\n", "absolute http or https URL"},
-		{"remote:\n  - name: billing\n    url: https://billing.internal/gdpr\n    secret: inline\n", "field secret not found"},
-		{"remote:\n  - name: billing\n    url: https://billing.internal/gdpr\n    secretEnv: TEST_REMOTE_SECRET\n    retries: -1\n", `remote adapter 0 ("billing"): retries is -1; give 0 (never retry) or more`},
-	}
-	for _, c := range cases {
-		path := filepath.Join(t.TempDir(), "adapters.yaml")
-		os.WriteFile(path, []byte(c.yaml), 0o600)
-		_, _, err := loadAdaptersFile(t.Context(), path, slog.New(slog.DiscardHandler))
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%q: error %v, want one containing %q", c.yaml, err, c.want)
-			continue
-		}
-		if strings.Contains(err.Error(), "remote-shared-secret-for-tests") {
-			t.Errorf("error %q holds the secret", err)
-		}
-	}
-}
-
-// TestAdaptersFileRetries: retries counts tries after the first, so 0
-// (never retry) is valid.
-func TestAdaptersFileRetries(t *testing.T) {
-	t.Setenv("TEST_REMOTE_SECRET", "remote-shared-secret-for-tests")
-	for _, n := range []string{"0", "1", "5"} {
-		path := filepath.Join(t.TempDir(), "adapters.yaml")
-		os.WriteFile(path, []byte("remote:\n  - name: billing\n    url: https://billing.internal/gdpr\n    secretEnv: TEST_REMOTE_SECRET\n    retries: "+n+"\n"), 0o600)
-		as, closer, err := loadAdaptersFile(t.Context(), path, slog.New(slog.DiscardHandler))
-		if err != nil || len(as) != 1 {
-			t.Errorf("retries: %s: %d adapters, %v; want 1 and no error", n, len(as), err)
-			continue
-		}
-		closer.Close()
-	}
-}
-
 // TestScanSkipsRemote: gdpr scan reads the same file and scans its SQL
 // databases only.
 func TestScanSkipsRemote(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "adapters.yaml")
 	os.WriteFile(path, []byte("remote:\n  - name: billing\n    url: https://billing.internal/gdpr\n    secretEnv: BILLING_SECRET\n"), 0o600)
-	reps, err := sqladapter.ScanConfig(t.Context(), path, sqladapter.ScanOptions{})
+	reps, err := scanFile(t.Context(), path, sqlscan.Options{})
 	if err != nil || len(reps) != 0 {
-		t.Fatalf("ScanConfig of a file with remote adapters only: %d reports, %v; want none and no error", len(reps), err)
+		t.Fatalf("scan of a file with remote adapters only: %d reports, %v; want none and no error", len(reps), err)
 	}
 }

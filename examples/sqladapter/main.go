@@ -18,7 +18,8 @@ import (
 	"os"
 	"strings"
 
-	_ "github.com/jackc/pgx/v5/stdlib"
+	_ "github.com/jackc/pgx/v5/stdlib" // the driver: sqladapter links none
+	"go.yaml.in/yaml/v3"
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter"
@@ -55,11 +56,19 @@ func run(ctx context.Context) error {
 		return fmt.Errorf("load the example rows: %w", err)
 	}
 
-	m, err := sqladapter.ParseMap(strings.NewReader(crmMap))
-	if err != nil {
-		return err
+	// sqladapter links no YAML library: decode the map with yours into
+	// sqladapter.Map (its yaml tags name the fields), then check it.
+	// sqladapter.ParseMap reads the same map written in JSON.
+	var m sqladapter.Map
+	dec := yaml.NewDecoder(strings.NewReader(crmMap))
+	dec.KnownFields(true)
+	if err := dec.Decode(&m); err != nil {
+		return fmt.Errorf("crm.yaml: %w", err)
 	}
-	a, err := sqladapter.Open(ctx, "crm", db, sqladapter.Postgres, m)
+	if err := m.Check(); err != nil {
+		return fmt.Errorf("crm.yaml: %w", err)
+	}
+	a, err := sqladapter.Open(ctx, "crm", db, sqladapter.Postgres, &m)
 	if err != nil {
 		return err
 	}

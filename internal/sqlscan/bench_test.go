@@ -1,4 +1,4 @@
-package sqladapter_test
+package sqlscan_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gdprkit/gdpr/adapter/sqladapter"
+	"github.com/gdprkit/gdpr/internal/sqlscan"
 )
 
 // BenchmarkScan100Columns scans, on SQLite, a table of 100 unmapped text
@@ -57,20 +58,20 @@ func BenchmarkScan100Columns(b *testing.B) {
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)
 	}
-	m, err := sqladapter.ParseMap(strings.NewReader(`
+	m, err := parseMap(`
 tables:
   - name: people
     key: id
     kind: externalContact
     subject: true
     columns: [{name: name, term: NAME}, {name: email, term: EMAIL}]
-`))
+`)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		rep, err := sqladapter.Scan(context.Background(), db, sqladapter.SQLite, m, sqladapter.ScanOptions{Rows: rows, Region: "GB"})
+		rep, err := sqlscan.Scan(context.Background(), db, sqladapter.SQLite, m, sqlscan.Options{Rows: rows, Region: "GB"})
 		if err != nil {
 			b.Fatal(err)
 		}

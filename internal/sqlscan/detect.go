@@ -1,4 +1,4 @@
-package sqladapter
+package sqlscan
 
 import (
 	"regexp"

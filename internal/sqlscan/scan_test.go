@@ -1,17 +1,16 @@
-package sqladapter_test
+package sqlscan_test
 
 import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/gdprkit/gdpr/adapter/sqladapter"
+	"github.com/gdprkit/gdpr/internal/sqlscan"
 )
 
 // scanMap maps contacts (subject) and tickets (linked to contacts), and
@@ -48,8 +47,8 @@ var scanSecrets = []string{
 // personal data in tickets.subject and presence.since.
 func scanSchema(t *testing.T, tdb testDB) (*sql.DB, string) {
 	t.Helper()
-	db, schema := tdb.fresh(t)
-	d := tdb.dialect
+	db, schema := tdb.Fresh(t)
+	d := tdb.Dialect
 	k := keyType(d)
 	tb := func(n string) string { return qt(d, schema, n) }
 	mustExec(t, db, `CREATE TABLE `+tb("contacts")+` (id `+k+` PRIMARY KEY, full_name VARCHAR(200), email VARCHAR(254), notes TEXT, tier VARCHAR(20))`)
@@ -108,7 +107,7 @@ func checksums(t *testing.T, db *sql.DB, d sqladapter.Dialect, schema string, ta
 	return out
 }
 
-func findColumn(r *sqladapter.ScanReport, table, col string) *sqladapter.ColumnFinding {
+func findColumn(r *sqlscan.Report, table, col string) *sqlscan.ColumnFinding {
 	for i := range r.Findings {
 		if r.Findings[i].Table == table && r.Findings[i].Column == col {
 			return &r.Findings[i]
@@ -117,7 +116,7 @@ func findColumn(r *sqladapter.ScanReport, table, col string) *sqladapter.ColumnF
 	return nil
 }
 
-func matchKinds(f *sqladapter.ColumnFinding) []string {
+func matchKinds(f *sqlscan.ColumnFinding) []string {
 	var ks []string
 	for _, m := range f.Matches {
 		ks = append(ks, m.Kind)
@@ -129,18 +128,18 @@ func matchKinds(f *sqladapter.ColumnFinding) []string {
 func TestScan(t *testing.T) {
 	forEachDB(t, func(t *testing.T, tdb testDB) {
 		db, schema := scanSchema(t, tdb)
-		m, err := sqladapter.ParseMap(strings.NewReader(scanMap))
+		m, err := parseMap(scanMap)
 		if err != nil {
 			t.Fatal(err)
 		}
 		m.Schema = schema
 		all := []string{"contacts", "tickets", "audit", "presence", "payments", "gdpr_operations"}
-		before := checksums(t, db, tdb.dialect, schema, all)
-		rep, err := sqladapter.Scan(context.Background(), db, tdb.dialect, m, sqladapter.ScanOptions{Rows: 100, Names: true})
+		before := checksums(t, db, tdb.Dialect, schema, all)
+		rep, err := sqlscan.Scan(context.Background(), db, tdb.Dialect, m, sqlscan.Options{Rows: 100, Names: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		after := checksums(t, db, tdb.dialect, schema, all)
+		after := checksums(t, db, tdb.Dialect, schema, all)
 		for _, name := range all {
 			if before[name] != after[name] {
 				t.Errorf("table %s changed by the scan (%s → %s)", name, before[name], after[name])
@@ -223,12 +222,12 @@ func TestScanWholeColumn(t *testing.T) {
 	db, schema := scanSchema(t, tdb)
 	mustExec(t, db, `ALTER TABLE contacts ADD COLUMN email2 VARCHAR(254)`)
 	mustExec(t, db, `UPDATE contacts SET email2 = 'second.' || id || '@example.com'`)
-	m, err := sqladapter.ParseMap(strings.NewReader(scanMap))
+	m, err := parseMap(scanMap)
 	if err != nil {
 		t.Fatal(err)
 	}
 	m.Schema = schema
-	rep, err := sqladapter.Scan(context.Background(), db, tdb.dialect, m, sqladapter.ScanOptions{})
+	rep, err := sqlscan.Scan(context.Background(), db, tdb.Dialect, m, sqlscan.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,46 +242,5 @@ func TestScanWholeColumn(t *testing.T) {
 		if s.Table == "contacts" && !strings.Contains(s.YAML, "- {name: email2, term: EMAIL}") {
 			t.Errorf("contacts suggestion:\n%s", s.YAML)
 		}
-	}
-}
-
-func TestScanConfig(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "crm.db")
-	db, err := sql.Open("sqlite", "file:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	mustExec(t, db, `CREATE TABLE contacts (id TEXT PRIMARY KEY, full_name TEXT, email TEXT, notes TEXT)`)
-	mustExec(t, db, `INSERT INTO contacts VALUES ('c1', 'Alex Morgan', 'a@example.com', 'mail alex.morgan@example.com')`)
-	writeFile(t, filepath.Join(dir, "crm.yaml"), `
-tables:
-  - name: contacts
-    key: id
-    kind: externalContact
-    subject: true
-    columns:
-      - {name: full_name, term: NAME}
-      - {name: email, term: EMAIL}
-`)
-	cfg := filepath.Join(dir, "adapters.yaml")
-	writeFile(t, cfg, "adapters:\n  - name: crm\n    dialect: sqlite\n    dsn: \"file:"+path+"\"\n    map: crm.yaml\n")
-	reps, err := sqladapter.ScanConfig(context.Background(), cfg, sqladapter.ScanOptions{Rows: 10})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(reps) != 1 || reps[0].Adapter != "crm" || findColumn(reps[0], "contacts", "notes") == nil {
-		t.Fatalf("reports: %+v", reps)
-	}
-	if s := reps[0].Suggestions; len(s) != 1 || !strings.Contains(s[0].YAML, "{name: notes}") {
-		t.Errorf("suggestions: %+v", s)
-	}
-}
-
-func writeFile(t *testing.T, path, text string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
-		t.Fatal(err)
 	}
 }

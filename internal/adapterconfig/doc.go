@@ -1,0 +1,40 @@
+// Package adapterconfig reads the adapters file of gdpr serve, gdpr
+// inventory and gdpr scan (--adapters, GDPR_ADAPTERS) and the YAML data
+// maps it names, and opens the adapters it lists. It is the command's:
+// it links the three SQL drivers and the YAML library, so that package
+// sqladapter, which takes a *sql.DB its caller opened, links neither.
+//
+// # The adapters file
+//
+// YAML (or JSON, which is YAML); unknown fields are refused, and relative
+// paths are read from the file's directory:
+//
+//	adapters:                          # SQL databases, see package sqladapter
+//	  - name: crm
+//	    dialect: postgres              # postgres, mysql or sqlite
+//	    dsnEnv: CRM_DATABASE_URL       # or dsn: "postgres://..."
+//	    map: crm.yaml                  # the data map
+//	  - name: shop
+//	    dialect: mysql
+//	    dsn: "shop@tcp(db:3306)/shop"
+//	    map: shop.yaml
+//	    region: DE                     # optional: overrides the map's region
+//	remote:                            # services serving the httpadapter protocol
+//	  - name: billing
+//	    url: https://billing.internal/gdpr
+//	    secretEnv: BILLING_GDPR_SECRET # or secretFile: /run/secrets/billing (read again every second)
+//	    timeout: 30s                   # optional: each attempt of a call
+//	    retries: 3                     # optional: tries again per call (0: never)
+//	    concurrency: 8                 # optional: calls in flight at once
+//
+// Secrets are never written in the file: a DSN may come from an
+// environment variable, a remote adapter's shared secret must. Errors
+// name the entry (its position and name) and the field to fix, never a
+// DSN or a secret.
+//
+// # Data maps
+//
+// A data map ([sqladapter.Map]) is YAML or JSON as package sqladapter
+// documents it; [ReadMap] and [ParseMap] read it, refusing unknown
+// fields, and check it on its own.
+package adapterconfig
