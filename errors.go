@@ -166,6 +166,8 @@ func statusIs(status int, target error) bool {
 		return status == http.StatusTooManyRequests
 	case ErrServer:
 		return status >= 500
+	case ErrUnavailable:
+		return status == http.StatusServiceUnavailable
 	}
 	return false
 }
@@ -180,6 +182,12 @@ var (
 	ErrTooLarge     = errors.New("gdpr: request entity too large")
 	ErrRateLimited  = errors.New("gdpr: rate limited")
 	ErrServer       = errors.New("gdpr: server error")
+	// ErrUnavailable matches a 503 answer, and the failure of a data
+	// store behind a Service (an adapter of the reference processor):
+	// the caller may retry later. Such an error may name the store with
+	// a method DataStore() string, which the server shows to the caller;
+	// its Error text is for the log, as it may hold the store's secrets.
+	ErrUnavailable = errors.New("gdpr: service unavailable")
 
 	// ErrNoCredentials is returned by a Client made without
 	// WithClientCredentials or WithToken, on its first call.

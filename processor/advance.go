@@ -13,47 +13,24 @@ import (
 	"github.com/gdprkit/gdpr/store"
 )
 
-// phase is the status a request of type t holds while its steps run.
-func phase(t gdpr.RequestType) gdpr.Status {
-	switch t {
-	case gdpr.RequestUpdate:
-		return gdpr.StatusUpdating
-	case gdpr.RequestDelete:
-		return gdpr.StatusDeleting
-	}
-	return gdpr.StatusSearching
-}
-
-// advance takes the claimed job as far as it can go now.
-//
-// An export whose steps all succeed in one run never writes its parts to
-// the Store: each step spools its part (see spool), the archive is packed
-// from the spools, and the request is saved COMPLETED, steps and all, in
-// one write, which also stores a small archive when the Store is a
-// BlobUpdater (a larger one is stored just before). Its FINALIZING status
-// is then only in the audit log; a client polling the request sees
-// SEARCHING, then COMPLETED. When a step fails or the run is cut short,
-// the parts of the steps that are DONE are stored first (keepParts), so
-// that the run that resumes the request, maybe on another replica, packs
-// them from the Store. A crash before the request is saved leaves its
-// steps as they were stored, to run again: an export changes nothing, so
-// that is harmless.
+// advance takes the claimed job as far as it can go now, moving it by
+// lifecycle, and saves it: to COMPLETED, to ERROR, or to a later run.
 func (r *run) advance(ctx context.Context) error {
 	defer r.closeParts(ctx)
 	req := &r.job.Request
 	var evs []store.Event
-	setStatus := func(s gdpr.Status, detail string) {
-		req.Status = s
-		evs = append(evs, r.p.event(r.job, "status", detail))
-	}
 	// A run before this one may have left export parts in the Store.
 	resumed := req.Status == gdpr.StatusFinalizing ||
 		slices.ContainsFunc(req.Steps, func(s gdpr.Step) bool { return s.Attempts > 0 })
 	if req.Status == gdpr.StatusInitiated {
-		setStatus(gdpr.StatusSearching, "")
+		if err := r.move(&evs, claimed, ""); err != nil {
+			return err
+		}
 	}
-	if ph := phase(req.RequestType); req.Status != ph && req.Status != gdpr.StatusFinalizing {
-		setStatus(ph, "")
+	if req.Status == gdpr.StatusSearching {
+		if err := r.move(&evs, searched, ""); err != nil {
+			return err
+		}
 	}
 	if req.Status != gdpr.StatusFinalizing {
 		if len(evs) > 0 {
@@ -66,26 +43,40 @@ func (r *run) advance(ctx context.Context) error {
 		evs = append(evs, stepEvs...)
 		if ctx.Err() != nil {
 			// Shutting down or lease lost: keep what finished, let
-			// another worker resume the rest.
+			// another worker resume the rest. The parts of an export's
+			// DONE steps go to the Store for the run that resumes it,
+			// maybe on another replica; when every step succeeds they
+			// never do, as the archive is packed from the spools.
 			evs = append(evs, r.keepParts(ctx)...)
+			if err := r.move(&evs, interrupted, ""); err != nil {
+				return err
+			}
 			return r.save(ctx, true, evs...)
 		}
 		if failed {
 			evs = append(evs, r.keepParts(ctx)...)
 			return r.fail(ctx, evs)
 		}
-		// FINALIZING is saved with the outcome in one write: packing an
-		// export, verifying an erasure and ending an update are short,
-		// and a crash before that write runs the steps again.
-		setStatus(gdpr.StatusFinalizing, "")
+		// FINALIZING is saved with the outcome in one write, so that a
+		// poll sees the request go from its steps to COMPLETED: packing
+		// an export, verifying an erasure and ending an update are
+		// short, and a crash before that write runs the steps again,
+		// which for an export changes nothing.
+		if err := r.move(&evs, stepsDone, ""); err != nil {
+			return err
+		}
 	}
 	results, resultsURL := r.job.Results, req.ResultsURL
 	ok, err := r.finalize(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
 			evs = append(evs, r.keepParts(ctx)...)
-			if req.Status == gdpr.StatusFinalizing && !allDone(req.Steps) {
-				setStatus(phase(req.RequestType), "export parts not stored; their steps run again")
+			on, detail := interrupted, ""
+			if !allDone(req.Steps) {
+				on, detail = partsLost, "export parts not stored; their steps run again"
+			}
+			if err := r.move(&evs, on, detail); err != nil {
+				return err
 			}
 			return r.save(ctx, true, evs...)
 		}
@@ -95,9 +86,11 @@ func (r *run) advance(ctx context.Context) error {
 	if !ok {
 		return r.fail(ctx, evs)
 	}
-	now := r.p.now()
-	req.CompletedDate = gdpr.NewTime(now)
-	setStatus(gdpr.StatusCompleted, "")
+	req.CompletedDate = gdpr.NewTime(r.p.now())
+	if err := r.move(&evs, finalized, ""); err != nil {
+		return err
+	}
+	// A small export archive is stored with this update (r.blob).
 	if err := r.save(ctx, true, evs...); err != nil {
 		var ae *archiveError
 		if !errors.As(err, &ae) {
@@ -113,6 +106,24 @@ func (r *run) advance(ctx context.Context) error {
 		r.p.dropParts(ctx, r.job)
 	}
 	r.p.log().InfoContext(ctx, "request completed", "request", req.ID, "type", req.RequestType)
+	return nil
+}
+
+// move takes the request to its next status on trigger on (see
+// lifecycle), and appends to evs the status event of the move, if the
+// status changed or detail says why it did not. It fails when lifecycle
+// has no such move.
+func (r *run) move(evs *[]store.Event, on trigger, detail string) error {
+	req := &r.job.Request
+	to, ok := next(req.Status, req.RequestType, on)
+	if !ok {
+		return fmt.Errorf("a %s request has no move from %s on %s", req.RequestType, req.Status, on)
+	}
+	if to == req.Status && detail == "" {
+		return nil
+	}
+	req.Status = to
+	*evs = append(*evs, r.p.event(r.job, "status", detail))
 	return nil
 }
 
@@ -158,16 +169,18 @@ func (r *run) fail(ctx context.Context, evs []store.Event) error {
 		}
 	}
 	if len(spent) > 0 {
-		req.Status = gdpr.StatusError
-		evs = append(evs, r.p.event(r.job, "status",
-			fmt.Sprintf("steps failed %d times: %s", r.p.cfg.retry.Attempts, strings.Join(spent, ", "))))
+		detail := fmt.Sprintf("steps failed %d times: %s", r.p.cfg.retry.Attempts, strings.Join(spent, ", "))
+		if err := r.move(&evs, attemptsSpent, detail); err != nil {
+			return err
+		}
 		r.p.log().WarnContext(ctx, "request failed", "request", req.ID, "adapters", spent)
 		return r.save(ctx, true, evs...)
 	}
-	req.Status = phase(req.RequestType)
 	wait := r.p.backoff(attempts)
 	r.job.NextRun = r.p.now().Add(wait)
-	evs = append(evs, r.p.event(r.job, "status", fmt.Sprintf("failed steps retried in %v", wait)))
+	if err := r.move(&evs, stepsFailed, fmt.Sprintf("failed steps retried in %v", wait)); err != nil {
+		return err
+	}
 	return r.save(ctx, true, evs...)
 }
 

@@ -2,6 +2,7 @@ package processor
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -157,4 +158,14 @@ func (p *Processor) Inventory(ctx context.Context) (Inventory, error) {
 		inv.Adapters = append(inv.Adapters, ai)
 	}
 	return inv, nil
+}
+
+// InventoryJSON is Inventory as one JSON document, for a server that
+// serves it without knowing its type (see server.Inventorier).
+func (p *Processor) InventoryJSON(ctx context.Context) (json.RawMessage, error) {
+	inv, err := p.Inventory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(inv)
 }

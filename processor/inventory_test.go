@@ -2,10 +2,14 @@ package processor_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter"
@@ -108,5 +112,29 @@ func TestPolicyDescriptions(t *testing.T) {
 	}
 	if !ps.MayRetain("x", adapter.RecordKind{Kind: "staff"}) || ps.MayRetain("x", adapter.RecordKind{Kind: "user"}) {
 		t.Error("Policies.MayRetain")
+	}
+}
+
+func TestInventoryJSONIsInventory(t *testing.T) {
+	at := time.Date(2025, 12, 1, 9, 0, 0, 0, time.UTC)
+	p, err := processor.New(memstore.New(), []adapter.Adapter{bare{}}, processor.WithClock(func() time.Time { return at }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := gdpr.ContextWithOrganization(context.Background(), "acme")
+	want, err := p.Inventory(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := p.InventoryJSON(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got processor.Inventory
+	if err := json.Unmarshal(raw, &got); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("InventoryJSON decodes to another inventory (-Inventory +InventoryJSON):\n%s", diff)
 	}
 }

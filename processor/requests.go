@@ -87,7 +87,8 @@ func (p *Processor) Retry(ctx context.Context, id string) (*gdpr.Request, error)
 	if err != nil {
 		return nil, err
 	}
-	if job.Request.Status != gdpr.StatusError {
+	to, ok := next(job.Request.Status, job.Request.RequestType, retried)
+	if !ok {
 		return nil, gdpr.NewError(409, gdpr.CodeRequestConflict,
 			"only a request in ERROR can be retried; this one is %s", job.Request.Status)
 	}
@@ -104,7 +105,7 @@ func (p *Processor) Retry(ctx context.Context, id string) (*gdpr.Request, error)
 		}
 	}
 	job.Retries++
-	job.Request.Status = gdpr.StatusInitiated
+	job.Request.Status = to
 	job.Request.ModifiedDate = gdpr.NewTime(now)
 	job.Request.Verification = nil
 	job.NextRun, job.LeaseUntil = now, time.Time{}

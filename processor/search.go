@@ -12,7 +12,8 @@ import (
 
 // AdapterError is the failure of one adapter's operation. It names the
 // adapter so that an operator knows which data store to look at; it matches
-// gdpr.ErrServer, and unwraps to the adapter's own error.
+// gdpr.ErrUnavailable and gdpr.ErrServer, and unwraps to the adapter's own
+// error.
 type AdapterError struct {
 	Adapter string
 	Op      string // "search", "resolve", "export", "rectify", "erase", "verify"
@@ -25,8 +26,15 @@ func (e *AdapterError) Error() string {
 
 func (e *AdapterError) Unwrap() error { return e.Err }
 
-// Is matches gdpr.ErrServer: the failure is not the caller's.
-func (e *AdapterError) Is(target error) bool { return target == gdpr.ErrServer }
+// Is matches gdpr.ErrUnavailable and gdpr.ErrServer: the failure is not
+// the caller's.
+func (e *AdapterError) Is(target error) bool {
+	return target == gdpr.ErrUnavailable || target == gdpr.ErrServer
+}
+
+// DataStore names the adapter, for a server to show the caller: unlike
+// Error, it holds nothing of the adapter's own error.
+func (e *AdapterError) DataStore() string { return e.Adapter }
 
 // SearchSubjects asks every adapter at once for the subjects value matches
 // as a term of type t, and returns them merged: a subject several adapters

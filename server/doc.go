@@ -27,7 +27,10 @@
 // # Errors and limits
 //
 // Every error is the wire ErrorBody with its documented status and code;
-// bad input is a 4xx, never a 500. Every response carries
+// bad input is a 4xx, never a 500. A service error matching
+// gdpr.ErrUnavailable (a data store that failed) is a 503
+// service.unavailable, naming the store when the error has a DataStore
+// method and never showing the error's own text. Every response carries
 // ININ-Correlation-Id and the inin-ratelimit-count, -allowed and -reset
 // headers; an organization over its rate answers 429 with Retry-After.
 // Calls that carry no valid bearer token (token requests, result

@@ -5,13 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
 	"sync"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/processor"
 )
 
 // jsonBuffer is a buffer with an encoder writing into it, reused across
@@ -64,19 +64,30 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	b.writeTo(w, status)
 }
 
+// dataStoreError is an error naming the data store that failed (see
+// gdpr.ErrUnavailable).
+type dataStoreError interface {
+	error
+	DataStore() string
+}
+
 // writeError writes err as the wire ErrorBody: an *gdpr.APIError as it
-// is, a failing data store as 503, a cancelled request as 408, anything
-// else as 500 (logged, with no detail for the caller).
+// is, an error matching gdpr.ErrUnavailable as 503, a cancelled request
+// as 408, anything else as 500 (logged, with no detail for the caller).
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	var ae *gdpr.APIError
-	var adapterErr *processor.AdapterError
 	switch {
 	case errors.As(err, &ae):
 		ae = &gdpr.APIError{Body: ae.Body}
-	case errors.As(err, &adapterErr):
-		s.log.WarnContext(r.Context(), "data store failed", "adapter", adapterErr.Adapter, "op", adapterErr.Op, "err", adapterErr.Err, "correlation", correlation(r))
+	case errors.Is(err, gdpr.ErrUnavailable):
+		s.log.WarnContext(r.Context(), "data store failed", "err", err, "correlation", correlation(r))
+		store := "a data store"
+		var ds dataStoreError
+		if errors.As(err, &ds) {
+			store = fmt.Sprintf("the data store %q", ds.DataStore())
+		}
 		ae = gdpr.NewError(http.StatusServiceUnavailable, gdpr.CodeServiceUnavailable,
-			"the data store %q is unavailable; retry later", adapterErr.Adapter)
+			"%s is unavailable; retry later", store)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		ae = gdpr.NewError(http.StatusRequestTimeout, "client.timeout", "the request was cancelled before it finished")
 	default:

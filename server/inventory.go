@@ -2,21 +2,22 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
-
-	"github.com/gdprkit/gdpr/processor"
 )
 
 // InventoryPath is the route of the data inventory.
 const InventoryPath = "/api/v2/gdpr/inventory"
 
 // Inventorier is implemented by services that can describe the personal
-// data they hold, such as *processor.Processor. A server over one serves
-// GET /api/v2/gdpr/inventory to clients of scope gdpr (not
+// data they hold, such as the reference processor. A server over one
+// serves GET /api/v2/gdpr/inventory to clients of scope gdpr (not
 // gdpr:readonly: the inventory maps where personal data lives); over
 // another, the route answers 404.
 type Inventorier interface {
-	Inventory(ctx context.Context) (processor.Inventory, error)
+	// InventoryJSON returns the inventory as one JSON document, which the
+	// route serves as it is, so that the server need not know its type.
+	InventoryJSON(ctx context.Context) (json.RawMessage, error)
 }
 
 // inventoryRoute is the handler of InventoryPath.
@@ -32,7 +33,7 @@ func (s *Server) inventoryRoute() http.Handler {
 				"the data inventory needs a client with scope %s", ScopeAll)
 			return
 		}
-		v, err := inv.Inventory(r.Context())
+		v, err := inv.InventoryJSON(r.Context())
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -41,5 +42,3 @@ func (s *Server) inventoryRoute() http.Handler {
 		writeJSON(w, http.StatusOK, v)
 	}})
 }
-
-var _ Inventorier = (*processor.Processor)(nil)
