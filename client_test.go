@@ -188,7 +188,7 @@ func TestRequestsYieldsError(t *testing.T) {
 	t.Parallel()
 	c, mux, _, _ := setup(t, tokenOpt)
 	mux.HandleFunc("/api/v2/gdpr/requests", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 403, NewError(403, codeMissingPermissions, "needs gdpr:readonly").Body)
+		writeJSON(w, 403, NewError(403, "missing.permissions", "needs gdpr:readonly").Body)
 	})
 	n := 0
 	for _, err := range c.Requests(context.Background(), 0) {
@@ -274,7 +274,7 @@ func status(code int, header ...string) http.HandlerFunc {
 			fmt.Fprint(w, `{"entities":[{"userId":"u1"}]}`)
 			return
 		}
-		c := map[int]string{429: CodeTooManyRequestsRetry, 503: CodeServiceUnavailable, 501: "not.implemented", 500: CodeInternalServerError}[code]
+		c := map[int]string{429: "too.many.requests.retry.after", 503: "service.unavailable", 501: "not.implemented", 500: "internal.server.error"}[code]
 		writeJSON(w, code, NewError(code, c, "status %d", code).Body)
 	}
 }
@@ -337,7 +337,7 @@ func TestRateLimitErrorAfterRetries(t *testing.T) {
 	mux.HandleFunc("/api/v2/gdpr/subjects", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Retry-After", "42")
 		w.Header().Set("ININ-Correlation-Id", "corr-429")
-		writeJSON(w, 429, NewError(429, CodeTooManyRequestsRetry, "Rate limit exceeded the maximum. Retry the request in [42] seconds").Body)
+		writeJSON(w, 429, NewError(429, "too.many.requests.retry.after", "Rate limit exceeded the maximum. Retry the request in [42] seconds").Body)
 	})
 	_, err := c.SearchSubjects(context.Background(), KindName, "x")
 	var rl *RateLimitError
@@ -345,7 +345,7 @@ func TestRateLimitErrorAfterRetries(t *testing.T) {
 		t.Fatalf("err = %v, want a *RateLimitError", err)
 	}
 	var ae *APIError
-	if !errors.As(err, &ae) || ae.Body.Code != CodeTooManyRequestsRetry || ae.CorrelationID != "corr-429" {
+	if !errors.As(err, &ae) || ae.Body.Code != "too.many.requests.retry.after" || ae.CorrelationID != "corr-429" {
 		t.Errorf("APIError %+v", ae)
 	}
 	if rl.RetryAfter != 42*time.Second {
@@ -492,7 +492,7 @@ func TestUnauthorizedRefreshesOnce(t *testing.T) {
 				hits.Add(1)
 				testJSONBody(t, r, `{"requestType":"GDPR_EXPORT","subject":{"name":"Ann"}}`)
 				if r.Header.Get("Authorization") != "Bearer "+accept {
-					writeJSON(w, 401, NewError(401, CodeBadCredentials, "token expired").Body)
+					writeJSON(w, 401, NewError(401, "bad.credentials", "token expired").Body)
 					return
 				}
 				writeJSON(w, 202, Request{ID: "r1"})
@@ -516,7 +516,7 @@ func TestStaticTokenUnauthorized(t *testing.T) {
 	t.Parallel()
 	c, mux, _, _ := setup(t, tokenOpt)
 	h, hits := handlerSequence(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, 401, NewError(401, CodeAuthenticationRequired, "no").Body)
+		writeJSON(w, 401, NewError(401, "authentication.required", "no").Body)
 	})
 	mux.HandleFunc("/api/v2/gdpr/requests/{id}", h)
 	if _, err := c.GetRequest(context.Background(), "r1"); !errors.Is(err, ErrUnauthorized) || hits.Load() != 1 {

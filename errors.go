@@ -7,26 +7,18 @@ import (
 	"time"
 )
 
-// Error codes of the wire, by the status they go with.
+// Error codes of the wire that a Service answers with, by the status they
+// go with. The HTTP layer's own codes (authentication, body size, content
+// type, rate limits, 5xx) are the server's; every code the wire knows is
+// listed in its reference. Match errors by class with errors.Is against
+// the sentinels below rather than by code.
 const (
 	CodeBadRequest             = "bad.request"
 	CodeInvalidQueryParamValue = "invalid.query.param.value"
 	CodeInvalidProperty        = "invalid.property"
-	codeConstraintValidation   = "constraint.validation"
 	CodeInvalidValue           = "invalid.value"
-	codeInvalidDate            = "invalid.date"
-	CodeAuthenticationRequired = "authentication.required"
-	CodeBadCredentials         = "bad.credentials"
-	codeMissingPermissions     = "missing.permissions"
-	codeNotAuthorized          = "not.authorized"
 	CodeNotFound               = "not.found"
 	CodeRequestConflict        = "request.conflict"
-	CodeRequestEntityTooLarge  = "request.entity.too.large"
-	CodeUnsupportedMediaType   = "unsupported.media.type"
-	CodeTooManyRequestsRetry   = "too.many.requests.retry.after"
-	codeTooManyRequests        = "too.many.requests"
-	CodeInternalServerError    = "internal.server.error"
-	CodeServiceUnavailable     = "service.unavailable"
 )
 
 // ErrorBody is the wire body of every error response.

@@ -39,7 +39,7 @@ func exampleServer() *httptest.Server {
 	authorized := func(h http.HandlerFunc) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			if r.Header.Get("Authorization") != "Bearer example-token" {
-				reply(w, 401, gdpr.NewError(401, gdpr.CodeAuthenticationRequired, "no token").Body)
+				reply(w, 401, gdpr.NewError(401, "authentication.required", "no token").Body)
 				return
 			}
 			mu.Lock()

@@ -43,11 +43,11 @@ func TestFaultsCreateEachRequestOnce(t *testing.T) {
 		case p < 0.05:
 			faults[0].Add(1)
 			w.Header().Set("Retry-After", "1")
-			writeJSON(w, 429, NewError(429, CodeTooManyRequestsRetry, "Retry the request in [1] seconds").Body)
+			writeJSON(w, 429, NewError(429, "too.many.requests.retry.after", "Retry the request in [1] seconds").Body)
 			return
 		case p < 0.10:
 			faults[1].Add(1)
-			writeJSON(w, 503, NewError(503, CodeServiceUnavailable, "try later").Body)
+			writeJSON(w, 503, NewError(503, "service.unavailable", "try later").Body)
 			return
 		case p < 0.15:
 			faults[2].Add(1)

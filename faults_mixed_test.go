@@ -144,12 +144,12 @@ func (f *faults) server(t *testing.T, next http.Handler) http.Handler {
 			hangUp(t, w)
 			return
 		case fault500, fault503, fault429:
-			status, code := http.StatusServiceUnavailable, gdpr.CodeServiceUnavailable
+			status, code := http.StatusServiceUnavailable, "service.unavailable"
 			switch k {
 			case fault500:
 				status = http.StatusInternalServerError
 			case fault429:
-				status, code = http.StatusTooManyRequests, gdpr.CodeTooManyRequestsRetry
+				status, code = http.StatusTooManyRequests, "too.many.requests.retry.after"
 				w.Header().Set("Retry-After", "1")
 			}
 			w.Header().Set("Content-Type", "application/json")

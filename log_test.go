@@ -32,7 +32,7 @@ func TestLogsHoldNoPersonalDataOrSecrets(t *testing.T) {
 	mux.HandleFunc("/api/v2/gdpr/subjects", func(w http.ResponseWriter, r *http.Request) {
 		if first { // a retry and a token refresh, so that they are logged too
 			first = false
-			writeJSON(w, 401, NewError(401, CodeBadCredentials, "expired").Body)
+			writeJSON(w, 401, NewError(401, "bad.credentials", "expired").Body)
 			return
 		}
 		fmt.Fprint(w, `{"entities":[{"name":"zz-subject-name","emailAddresses":["zebra.person@example.com"]}]}`)

@@ -109,7 +109,7 @@ func TestThrottleHeadersOverHTTP(t *testing.T) {
 		if count > allowed {
 			rejected++
 			w.Header().Set("Retry-After", "1")
-			writeJSON(w, 429, NewError(429, codeTooManyRequests, "slow down").Body)
+			writeJSON(w, 429, NewError(429, "too.many.requests", "slow down").Body)
 			return
 		}
 		writeJSON(w, 200, Request{ID: "r1"})
@@ -141,7 +141,7 @@ func TestThrottleStaysUnderServerRate(t *testing.T) {
 			if !lim.Allow() {
 				rejected.Add(1)
 				w.Header().Set("Retry-After", "1")
-				writeJSON(w, 429, NewError(429, CodeTooManyRequestsRetry, "Rate limit exceeded the maximum. Retry the request in [1] seconds").Body)
+				writeJSON(w, 429, NewError(429, "too.many.requests.retry.after", "Rate limit exceeded the maximum. Retry the request in [1] seconds").Body)
 				return
 			}
 			ok.Add(1)

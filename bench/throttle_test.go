@@ -36,7 +36,7 @@ type limitedServer struct {
 func newLimitedServer(b *testing.B) *limitedServer {
 	b.Helper()
 	lim := rate.NewLimiter(serverRate, serverRate/5)
-	tooMany, err := json.Marshal(gdpr.NewError(http.StatusTooManyRequests, gdpr.CodeTooManyRequestsRetry,
+	tooMany, err := json.Marshal(gdpr.NewError(http.StatusTooManyRequests, "too.many.requests.retry.after",
 		"Rate limit exceeded the maximum. Retry the request in [1] seconds").Body)
 	if err != nil {
 		b.Fatal(err)

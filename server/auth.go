@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/gdprkit/gdpr"
 )
 
 // principal is who a bearer token speaks for.
@@ -80,17 +78,17 @@ func (s *Server) verifySignature(p64, sig64 string, now time.Time) (principal, b
 func (s *Server) authenticate(r *http.Request) (principal, string, string) {
 	h := r.Header.Get("Authorization")
 	if h == "" {
-		return principal{}, gdpr.CodeAuthenticationRequired,
+		return principal{}, codeAuthenticationRequired,
 			"authentication required: send Authorization: Bearer <token>, with a token from POST /oauth/token"
 	}
 	scheme, token, _ := strings.Cut(h, " ")
 	if !strings.EqualFold(scheme, "Bearer") || token == "" {
-		return principal{}, gdpr.CodeAuthenticationRequired,
+		return principal{}, codeAuthenticationRequired,
 			"the Authorization header must be 'Bearer <token>'; get a token from POST /oauth/token"
 	}
 	p, ok := s.verify(strings.TrimSpace(token))
 	if !ok {
-		return principal{}, gdpr.CodeBadCredentials,
+		return principal{}, codeBadCredentials,
 			"the bearer token is invalid or expired; get a new one from POST /oauth/token"
 	}
 	return p, "", ""

@@ -71,6 +71,18 @@ type dataStoreError interface {
 	DataStore() string
 }
 
+// Error codes of the wire's HTTP layer, which the server answers with
+// before or around a Service's own answer.
+const (
+	codeAuthenticationRequired = "authentication.required"
+	codeBadCredentials         = "bad.credentials"
+	codeRequestEntityTooLarge  = "request.entity.too.large"
+	codeUnsupportedMediaType   = "unsupported.media.type"
+	codeTooManyRequestsRetry   = "too.many.requests.retry.after"
+	codeInternalServerError    = "internal.server.error"
+	codeServiceUnavailable     = "service.unavailable"
+)
+
 // writeError writes err as the wire ErrorBody: an *gdpr.APIError as it
 // is, an error matching gdpr.ErrUnavailable as 503, a cancelled request
 // as 408, anything else as 500 (logged, with no detail for the caller).
@@ -86,13 +98,13 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		if errors.As(err, &ds) {
 			store = fmt.Sprintf("the data store %q", ds.DataStore())
 		}
-		ae = gdpr.NewError(http.StatusServiceUnavailable, gdpr.CodeServiceUnavailable,
+		ae = gdpr.NewError(http.StatusServiceUnavailable, codeServiceUnavailable,
 			"%s is unavailable; retry later", store)
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		ae = gdpr.NewError(http.StatusRequestTimeout, "client.timeout", "the request was cancelled before it finished")
 	default:
 		s.log.ErrorContext(r.Context(), "internal error", "err", err, "correlation", correlation(r))
-		ae = gdpr.NewError(http.StatusInternalServerError, gdpr.CodeInternalServerError,
+		ae = gdpr.NewError(http.StatusInternalServerError, codeInternalServerError,
 			"the server failed to answer; retry later, and quote the correlation id if it persists")
 	}
 	ae.Body.ContextID = correlation(r)

@@ -156,7 +156,7 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	ct := r.Header.Get("Content-Type")
 	mt, _, err := mime.ParseMediaType(ct)
 	if ct == "" || err != nil || mt != "application/json" {
-		s.fail(w, r, http.StatusUnsupportedMediaType, gdpr.CodeUnsupportedMediaType, "Content-Type",
+		s.fail(w, r, http.StatusUnsupportedMediaType, codeUnsupportedMediaType, "Content-Type",
 			"the body must be JSON sent with Content-Type: application/json")
 		return false
 	}
@@ -182,7 +182,7 @@ func (s *Server) decode(w http.ResponseWriter, r *http.Request, v any) bool {
 }
 
 func (s *Server) tooLarge(w http.ResponseWriter, r *http.Request) {
-	s.fail(w, r, http.StatusRequestEntityTooLarge, gdpr.CodeRequestEntityTooLarge, "",
+	s.fail(w, r, http.StatusRequestEntityTooLarge, codeRequestEntityTooLarge, "",
 		"the body is larger than %d bytes; a request names one term and is far smaller", s.maxBody)
 }
 

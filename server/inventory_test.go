@@ -33,7 +33,7 @@ func TestInventoryRoute(t *testing.T) {
 	resp, body = e.call(t, e.token(t, "acme-ro"), http.MethodGet, server.InventoryPath, nil)
 	wantError(t, resp, body, http.StatusForbidden, "app.not.authorized.for.scope", "")
 	resp, body = e.call(t, "", http.MethodGet, server.InventoryPath, nil)
-	wantError(t, resp, body, http.StatusUnauthorized, gdpr.CodeAuthenticationRequired, "")
+	wantError(t, resp, body, http.StatusUnauthorized, "authentication.required", "")
 	resp, body = e.call(t, e.token(t, "acme"), http.MethodPost, server.InventoryPath, "{}")
 	wantError(t, resp, body, http.StatusMethodNotAllowed, gdpr.CodeBadRequest, "")
 }

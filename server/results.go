@@ -49,7 +49,7 @@ func (s *Server) downloadResults(w http.ResponseWriter, r *http.Request) {
 	valid := err == nil && hmac.Equal(sig, s.sign("results", org, id, exp))
 	expires, err := strconv.ParseInt(exp, 10, 64)
 	if !valid || err != nil || !s.now().Before(time.Unix(expires, 0)) {
-		s.unauthorized(w, r, gdpr.CodeBadCredentials,
+		s.unauthorized(w, r, codeBadCredentials,
 			"this results URL is invalid or has expired; get the request again for a fresh resultsUrl")
 		return
 	}

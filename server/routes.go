@@ -164,7 +164,7 @@ func (s *Server) limited(w http.ResponseWriter, r *http.Request, key string) boo
 	}
 	secs := int(math.Max(1, math.Ceil(wait.Seconds())))
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	e := gdpr.NewError(http.StatusTooManyRequests, gdpr.CodeTooManyRequestsRetry,
+	e := gdpr.NewError(http.StatusTooManyRequests, codeTooManyRequestsRetry,
 		"Rate limit exceeded the maximum. Retry the request in [%d] seconds", secs)
 	e.Body.MessageWithParams = "Rate limit exceeded the maximum. Retry the request in [{0}] seconds"
 	e.Body.MessageParams = map[string]string{"0": strconv.Itoa(secs)}

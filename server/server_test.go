@@ -219,17 +219,17 @@ func TestErrorRows(t *testing.T) {
 		{"two terms", tok, "POST", "/api/v2/gdpr/requests", `{"requestType":"GDPR_EXPORT","subject":{"name":"x","emailAddresses":["a@example.com"]}}`, nil, 400, gdpr.CodeInvalidProperty, "subject"},
 		{"delete not confirmed", tok, "POST", "/api/v2/gdpr/requests", `{"requestType":"GDPR_DELETE","subject":{"name":"x"}}`, nil, 400, gdpr.CodeInvalidProperty, "deleteConfirmed"},
 		{"bad deleteConfirmed", tok, "POST", "/api/v2/gdpr/requests?deleteConfirmed=maybe", `{"requestType":"GDPR_DELETE","subject":{"name":"x"}}`, nil, 400, gdpr.CodeInvalidQueryParamValue, "deleteConfirmed"},
-		{"body over the limit", tok, "POST", "/api/v2/gdpr/requests", big, nil, 413, gdpr.CodeRequestEntityTooLarge, ""},
-		{"wrong content type", tok, "POST", "/api/v2/gdpr/requests", `{}`, []string{"Content-Type", "text/plain"}, 415, gdpr.CodeUnsupportedMediaType, ""},
+		{"body over the limit", tok, "POST", "/api/v2/gdpr/requests", big, nil, 413, "request.entity.too.large", ""},
+		{"wrong content type", tok, "POST", "/api/v2/gdpr/requests", `{}`, []string{"Content-Type", "text/plain"}, 415, "unsupported.media.type", ""},
 		{"bad pageSize", tok, "GET", "/api/v2/gdpr/requests?pageSize=ten", nil, nil, 400, gdpr.CodeInvalidQueryParamValue, "pageSize"},
 		{"pageSize too large", tok, "GET", "/api/v2/gdpr/requests?pageSize=100000", nil, nil, 400, gdpr.CodeInvalidQueryParamValue, "pageSize"},
 		{"bad pageNumber", tok, "GET", "/api/v2/gdpr/requests?pageNumber=-1", nil, nil, 400, gdpr.CodeInvalidQueryParamValue, "pageNumber"},
 		{"unknown id", tok, "GET", "/api/v2/gdpr/requests/9f0e0c1a-0000-4000-8000-000000000000", nil, nil, 404, gdpr.CodeNotFound, ""},
 		{"another organization's id", other, "GET", "/api/v2/gdpr/requests/" + made.ID, nil, nil, 404, gdpr.CodeNotFound, ""},
-		{"missing token", "", "GET", "/api/v2/gdpr/requests", nil, nil, 401, gdpr.CodeAuthenticationRequired, ""},
-		{"bad token", "not-a-token", "GET", "/api/v2/gdpr/requests", nil, nil, 401, gdpr.CodeBadCredentials, ""},
-		{"forged token", tok[:len(tok)-4] + "AAAA", "GET", "/api/v2/gdpr/requests", nil, nil, 401, gdpr.CodeBadCredentials, ""},
-		{"expired token", expired, "GET", "/api/v2/gdpr/requests", nil, nil, 401, gdpr.CodeBadCredentials, ""},
+		{"missing token", "", "GET", "/api/v2/gdpr/requests", nil, nil, 401, "authentication.required", ""},
+		{"bad token", "not-a-token", "GET", "/api/v2/gdpr/requests", nil, nil, 401, "bad.credentials", ""},
+		{"forged token", tok[:len(tok)-4] + "AAAA", "GET", "/api/v2/gdpr/requests", nil, nil, 401, "bad.credentials", ""},
+		{"expired token", expired, "GET", "/api/v2/gdpr/requests", nil, nil, 401, "bad.credentials", ""},
 		{"read-only token on POST", ro, "POST", "/api/v2/gdpr/requests", `{"requestType":"GDPR_EXPORT","subject":{"name":"x"}}`, nil, 403, "app.not.authorized.for.scope", ""},
 		{"unknown route", tok, "GET", "/api/v2/gdpr/other", nil, nil, 404, gdpr.CodeNotFound, ""},
 		{"wrong method", tok, "DELETE", "/api/v2/gdpr/requests", nil, nil, 405, gdpr.CodeBadRequest, ""},
@@ -270,11 +270,11 @@ func TestTokenUsedAgainIsCheckedAgain(t *testing.T) {
 	}
 	for _, f := range forged {
 		resp, body := e.call(t, f, "GET", "/api/v2/gdpr/requests", nil)
-		wantError(t, resp, body, 401, gdpr.CodeBadCredentials, "")
+		wantError(t, resp, body, 401, "bad.credentials", "")
 	}
 	e.clock.Advance(time.Hour + time.Second) // past the expiry, which is at most TTL + 1s away
 	resp, body := e.call(t, tok, "GET", "/api/v2/gdpr/requests", nil)
-	wantError(t, resp, body, 401, gdpr.CodeBadCredentials, "")
+	wantError(t, resp, body, 401, "bad.credentials", "")
 }
 
 func TestTokenEndpoint(t *testing.T) {
@@ -376,10 +376,10 @@ func TestWireFlow(t *testing.T) {
 	q := u.Query()
 	q.Set("org", "globex")
 	resp, body = e.call(t, "", "GET", u.Path+"?"+q.Encode(), nil)
-	wantError(t, resp, body, 401, gdpr.CodeBadCredentials, "")
+	wantError(t, resp, body, 401, "bad.credentials", "")
 	e.clock.Advance(server.DefaultResultsTTL + time.Second)
 	resp, body = e.call(t, "", "GET", strings.TrimPrefix(got.ResultsURL, e.srv.URL), nil)
-	wantError(t, resp, body, 401, gdpr.CodeBadCredentials, "")
+	wantError(t, resp, body, 401, "bad.credentials", "")
 
 	// The listing pages with every URI.
 	resp, body = e.call(t, e.token(t, "acme"), "GET", "/api/v2/gdpr/requests?pageSize=2&pageNumber=1", nil)
@@ -435,7 +435,7 @@ func TestRateLimitPerOrganization(t *testing.T) {
 		}
 	}
 	resp, body := e.call(t, acme, "GET", "/api/v2/gdpr/requests", nil)
-	eb := wantError(t, resp, body, 429, gdpr.CodeTooManyRequestsRetry, "")
+	eb := wantError(t, resp, body, 429, "too.many.requests.retry.after", "")
 	if resp.Header.Get("Retry-After") != "1" || eb.Message != "Rate limit exceeded the maximum. Retry the request in [1] seconds" {
 		t.Fatalf("429: Retry-After %q, message %q", resp.Header.Get("Retry-After"), eb.Message)
 	}

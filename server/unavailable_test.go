@@ -60,7 +60,7 @@ func TestUnavailableDataStoreIs503(t *testing.T) {
 			defer srv.Close()
 			other := &testEnv{srv: srv, p: e.p}
 			resp, body := other.call(t, other.token(t, "acme"), http.MethodGet, "/api/v2/gdpr/subjects?searchType=NAME&searchValue=x", nil)
-			eb := wantError(t, resp, body, http.StatusServiceUnavailable, gdpr.CodeServiceUnavailable, "")
+			eb := wantError(t, resp, body, http.StatusServiceUnavailable, "service.unavailable", "")
 			if !strings.Contains(eb.Message, c.want) {
 				t.Errorf("message %q, want it to say %q", eb.Message, c.want)
 			}
