@@ -30,6 +30,19 @@
 // erasure [Verification]) are extra JSON fields, ignored by clients that do
 // not know them.
 //
+// # Terms
+//
+// Every package of gdprkit speaks of what names a person with one
+// vocabulary: a [Term] is a value with its [Kind], one of the wire's
+// search kinds (name, address, phone, email, the social handles, external
+// id) or one of the ids a subject is named by (userId, externalContactId,
+// dialerContactId, journey customer), which are resolved rather than
+// searched ([Kind.IsID]). [Subject.Terms] walks every term a subject
+// carries with the wire field that holds it, [Term.Subject] makes the
+// subject of a request for one term, and [Subject.Key] and
+// [Subject.Merge] tell when two subjects are one person and join what
+// each knows.
+//
 // # Authentication
 //
 // A Client authenticates with OAuth client credentials
