@@ -18,54 +18,76 @@ import (
 func (r *run) advance(ctx context.Context) error {
 	defer r.closeParts(ctx)
 	req := &r.job.Request
-	var evs []store.Event
 	// A run before this one may have left export parts in the Store.
 	resumed := req.Status == gdpr.StatusFinalizing ||
 		slices.ContainsFunc(req.Steps, func(s gdpr.Step) bool { return s.Attempts > 0 })
-	if req.Status == gdpr.StatusInitiated {
-		if err := r.move(&evs, claimed, ""); err != nil {
-			return err
-		}
-	}
-	if req.Status == gdpr.StatusSearching {
-		if err := r.move(&evs, searched, ""); err != nil {
-			return err
-		}
-	}
+	var evs []store.Event
 	if req.Status != gdpr.StatusFinalizing {
-		if len(evs) > 0 {
-			if err := r.save(ctx, false, evs...); err != nil {
-				return err
-			}
-			evs = nil
-		}
-		failed, stepEvs := r.runSteps(ctx)
-		evs = append(evs, stepEvs...)
-		if ctx.Err() != nil {
-			// Shutting down or lease lost: keep what finished, let
-			// another worker resume the rest. The parts of an export's
-			// DONE steps go to the Store for the run that resumes it,
-			// maybe on another replica; when every step succeeds they
-			// never do, as the archive is packed from the spools.
-			evs = append(evs, r.keepParts(ctx)...)
-			if err := r.move(&evs, interrupted, ""); err != nil {
-				return err
-			}
-			return r.save(ctx, true, evs...)
-		}
-		if failed {
-			evs = append(evs, r.keepParts(ctx)...)
-			return r.fail(ctx, evs)
-		}
-		// FINALIZING is saved with the outcome in one write, so that a
-		// poll sees the request go from its steps to COMPLETED: packing
-		// an export, verifying an erasure and ending an update are
-		// short, and a crash before that write runs the steps again,
-		// which for an export changes nothing.
-		if err := r.move(&evs, stepsDone, ""); err != nil {
+		var ended bool
+		var err error
+		if evs, ended, err = r.work(ctx); ended || err != nil {
 			return err
 		}
 	}
+	return r.complete(ctx, evs, resumed)
+}
+
+// work runs the steps that are not DONE and moves the request to
+// FINALIZING, returning the events to save with the outcome. When the run
+// ends here instead (cut short, or steps failed), it saves the request
+// and returns ended true.
+func (r *run) work(ctx context.Context) (evs []store.Event, ended bool, err error) {
+	req := &r.job.Request
+	for _, m := range []struct {
+		from gdpr.Status
+		on   trigger
+	}{{gdpr.StatusInitiated, claimed}, {gdpr.StatusSearching, searched}} {
+		if req.Status != m.from {
+			continue
+		}
+		if err := r.move(&evs, m.on, ""); err != nil {
+			return nil, true, err
+		}
+	}
+	if len(evs) > 0 {
+		if err := r.save(ctx, false, evs...); err != nil {
+			return nil, true, err
+		}
+		evs = nil
+	}
+	failed, stepEvs := r.runSteps(ctx)
+	evs = append(evs, stepEvs...)
+	if ctx.Err() != nil {
+		// Shutting down or lease lost: keep what finished, let another
+		// worker resume the rest. The parts of an export's DONE steps go
+		// to the Store for the run that resumes it, maybe on another
+		// replica; when every step succeeds they never do, as the
+		// archive is packed from the spools.
+		evs = append(evs, r.keepParts(ctx)...)
+		if err := r.move(&evs, interrupted, ""); err != nil {
+			return nil, true, err
+		}
+		return nil, true, r.save(ctx, true, evs...)
+	}
+	if failed {
+		evs = append(evs, r.keepParts(ctx)...)
+		return nil, true, r.fail(ctx, evs)
+	}
+	// FINALIZING is saved with the outcome in one write, so that a poll
+	// sees the request go from its steps to COMPLETED: packing an export,
+	// verifying an erasure and ending an update are short, and a crash
+	// before that write runs the steps again, which for an export changes
+	// nothing.
+	if err := r.move(&evs, stepsDone, ""); err != nil {
+		return nil, true, err
+	}
+	return evs, false, nil
+}
+
+// complete finalizes the request (packs an export, verifies an erasure)
+// and saves it COMPLETED with evs, or saves why it could not.
+func (r *run) complete(ctx context.Context, evs []store.Event, resumed bool) error {
+	req := &r.job.Request
 	results, resultsURL := r.job.Results, req.ResultsURL
 	ok, err := r.finalize(ctx)
 	if err != nil {

@@ -1,9 +1,12 @@
 // Package processor is the reference GDPR engine: it implements
 // gdpr.Service in-process over the operator's own data.
 //
-// A Processor holds a set of Adapters, one per place where personal data
-// lives, and a Store, where requests, their audit log and export archives
-// live. SearchSubjects asks every adapter at once. CreateRequest validates a
+// A Processor holds a set of adapters (package adapter), one per place
+// where personal data lives, and a store (package store), where requests,
+// their audit log and export archives live; it depends on those two
+// contracts only, so any implementation that passes their conformance
+// suites plugs in. The statuses a request moves through, and on what, are
+// one table (lifecycle.go). SearchSubjects asks every adapter at once. CreateRequest validates a
 // request, resolves an id term into the record it names, stores the request
 // and returns it at INITIATED; workers started by Run then take it through
 // SEARCHING, UPDATING or DELETING and FINALIZING to COMPLETED, one step per
@@ -43,8 +46,9 @@
 // # Organizations
 //
 // Every call acts for the organization on its context
-// (gdpr.ContextWithOrganization). Adapters are shared by all organizations: run
-// one Processor per organization when their data lives apart.
+// (gdpr.ContextWithOrganization). Adapters are shared by all
+// organizations: run one Processor per organization when their data lives
+// apart.
 package processor
 
 import (
