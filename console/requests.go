@@ -123,29 +123,15 @@ func filterOptions(selected string) []filterOption {
 	return opts
 }
 
-// term returns the kind and the value of the one term a request is by.
+// term returns the kind and the value of the one term a request is by:
+// the first of its subject's terms, which is its id when an id term was
+// resolved into the subject's record.
 func term(s gdpr.Subject) (string, string) {
-	switch {
-	case s.UserID != "":
-		return "userId", s.UserID
-	case s.ExternalContactID != "":
-		return "externalContactId", s.ExternalContactID
-	case s.DialerContactID != nil:
-		return "dialerContactId", s.DialerContactID.ContactListID + "/" + s.DialerContactID.ID
-	case len(s.EmailAddresses) > 0:
-		return "EMAIL", s.EmailAddresses[0]
-	case len(s.PhoneNumbers) > 0:
-		return "PHONE", s.PhoneNumbers[0]
-	case s.SocialHandle != nil:
-		return string(s.SocialHandle.Type), s.SocialHandle.Value
-	case s.ExternalID != "":
-		return "EXTERNAL_ID", s.ExternalID
-	case s.Name != "":
-		return "NAME", s.Name
-	case len(s.Addresses) > 0:
-		return "ADDRESS", s.Addresses[0]
-	case s.JourneyCustomer != nil:
-		return "journeyCustomer", s.JourneyCustomer.ID
+	for _, t := range s.Terms() {
+		if t.Scope != "" {
+			return string(t.Kind), t.Scope + "/" + t.Value
+		}
+		return string(t.Kind), t.Value
 	}
 	return "", ""
 }

@@ -183,34 +183,16 @@ func (p *Processor) minimizeJob(ctx context.Context, m *minimization, job *store
 // of its normalized form (as typed when it does not normalize), in the
 // space of its term kind, so that it hashes as the same term does.
 func minimizeSubject(m *minimization, n adapter.Normalizer, s gdpr.Subject) gdpr.Subject {
-	h := func(kind gdpr.Kind, v string) string {
-		if t, err := n.Term(gdpr.Term{Kind: kind, Value: v}); err == nil {
-			v = t.Value
+	var out gdpr.Subject
+	for _, t := range s.Terms() {
+		// The value is hashed in normal form, so that a hash can be
+		// checked against any spelling; an id's scope stays as it is.
+		v := t.Value
+		if nt, err := n.Term(gdpr.Term{Kind: t.Kind, Value: v}); err == nil {
+			v = nt.Value
 		}
-		return m.hash(string(kind), v)
+		t.Value = m.hash(string(t.Kind), v)
+		out = out.Merge(t.Subject())
 	}
-	s = s.Clone()
-	s.Name = h(gdpr.KindName, s.Name)
-	s.UserID = h(gdpr.KindUserID, s.UserID)
-	s.ExternalContactID = h(gdpr.KindExternalContactID, s.ExternalContactID)
-	s.ExternalID = h(gdpr.KindExternalID, s.ExternalID)
-	if d := s.DialerContactID; d != nil {
-		d.ID = h(gdpr.KindDialerContactID, d.ID)
-	}
-	if j := s.JourneyCustomer; j != nil {
-		j.ID = h(gdpr.KindJourneyCustomer, j.ID)
-	}
-	if sh := s.SocialHandle; sh != nil {
-		sh.Value = h(gdpr.Kind(sh.Type), sh.Value)
-	}
-	for i, v := range s.Addresses {
-		s.Addresses[i] = h(gdpr.KindAddress, v)
-	}
-	for i, v := range s.PhoneNumbers {
-		s.PhoneNumbers[i] = h(gdpr.KindPhone, v)
-	}
-	for i, v := range s.EmailAddresses {
-		s.EmailAddresses[i] = h(gdpr.KindEmail, v)
-	}
-	return s
+	return out
 }

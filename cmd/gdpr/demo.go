@@ -90,7 +90,11 @@ func (d *demoRun) erasure(ctx context.Context) error {
 	}
 
 	d.say("\n3. Review: a subject is this person only if an identifier beyond the shared name matches.")
-	d.say("   %-56s %-11s %s", "subject", "matched by", "verdict")
+	width := len("subject")
+	for _, c := range cands {
+		width = max(width, len(subjectID(c.subject)))
+	}
+	d.say("   %-*s %-11s %s", width, "subject", "matched by", "verdict")
 	var matching []gdpr.Subject
 	for _, c := range cands {
 		verdict := "ambiguous: a namesake; left alone"
@@ -98,7 +102,7 @@ func (d *demoRun) erasure(ctx context.Context) error {
 			verdict = "confirmed: erase"
 			matching = append(matching, c.subject)
 		}
-		d.say("   %-56s %-11s %s", subjectID(c.subject), strings.Join(c.matched, "+"), verdict)
+		d.say("   %-*s %-11s %s", width, subjectID(c.subject), strings.Join(c.matched, "+"), verdict)
 	}
 
 	d.say("\n4. One confirmed GDPR_DELETE per matching subject, by its id (POST /api/v2/gdpr/requests):")
@@ -238,15 +242,10 @@ func (d *demoRun) report(r *gdpr.Request) {
 	}
 }
 
-// subjectID names a subject by its first id.
+// subjectID names a subject as gdpr.Subject.Key does: by its first id.
 func subjectID(s gdpr.Subject) string {
-	switch {
-	case s.UserID != "":
-		return "userId " + s.UserID
-	case s.ExternalContactID != "":
-		return "externalContactId " + s.ExternalContactID
-	case s.DialerContactID != nil:
-		return "dialerContactId " + s.DialerContactID.ID
+	if key := s.Key(); !strings.HasPrefix(key, "subject:") {
+		return key
 	}
 	return "subject"
 }
