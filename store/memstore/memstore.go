@@ -40,6 +40,8 @@ type Store struct {
 
 	blobMu sync.RWMutex
 	blobs  map[string][][]byte // key → the blob's chunks
+
+	cps checkpoints // signed checkpoints and tree hashes (checkpoint.go)
 }
 
 type jobKey struct{ org, id string }

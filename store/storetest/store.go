@@ -68,6 +68,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Finished", testFinished},
 		{"RequestEvents", testRequestEvents},
 		{"UpdateWithBlob", testUpdateWithBlob},
+		{"Checkpoints", testCheckpoints},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
