@@ -1,0 +1,37 @@
+// Package evidence makes gdprkit's audit log checkable by someone who does
+// not trust the operator: signed checkpoints of each organization's audit
+// chain, a signed receipt for every finished request, and a verifier that
+// needs only the store (or a copy of it) and the public key.
+//
+// Nothing here is a new format. The events of an organization, in Seq
+// order, are the records of an RFC 6962 Merkle tree
+// (golang.org/x/mod/sumdb/tlog; record n is event n+1's 32-byte hash). A
+// checkpoint is a signed note (golang.org/x/mod/sumdb/note, Ed25519) in
+// the checkpoint layout of transparency-dev — origin, tree size, root —
+// with extension lines naming its number, time, the chain's head and the
+// previous checkpoint (see Statement). A receipt is a signed note whose
+// text is JSON (see Receipt): the request's events with their inclusion
+// proofs in the tree a checkpoint signs.
+//
+// # What is detected
+//
+// Verify finds an edited event (its hash), an event removed or moved (the
+// chain's numbering and links), a chain edited and sealed again (it is not
+// the tree a checkpoint signed), a deleted tail (fewer events than a
+// checkpoint or the store's chain head counts), a checkpoint removed,
+// reordered or replaced (their numbers and links), and a checkpoint
+// signed by another key. Whoever holds the database but not the key cannot
+// sign a rewritten history. Whoever can delete the newest checkpoints
+// together with the events after them is caught by a copy of the
+// checkpoints kept outside the database: a Sink (FileSink, or your own on
+// object storage with a retention lock), checked with
+// VerifyOptions.External.
+//
+// # Keys
+//
+// A Key is an Ed25519 key in the note format: the private key
+// "PRIVATE+KEY+gdprkit-evidence+<hash>+<base64>" and the public
+// (verifier) key "gdprkit-evidence+<hash>+<base64>". gdpr serve creates
+// one beside its database on first start and serves the public key at
+// /api/v2/gdpr/evidence/key; log only Fingerprint.
+package evidence

@@ -1,0 +1,215 @@
+package evidence
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/store"
+)
+
+// ReceiptFormat names the format of a Receipt, on its format field.
+const ReceiptFormat = "gdprkit-receipt/1"
+
+// Receipt is the signed account of one finished request, free of personal
+// data: what was asked, when, what each data store did, the erasure
+// verification, and the request's audit events with proofs that each is
+// in the Merkle tree a signed checkpoint covers. Its file is a signed
+// note (golang.org/x/mod/sumdb/note) whose text is this JSON: anyone
+// with the public key checks it offline (VerifyReceipt, or
+// gdpr receipt verify), with no access to the server.
+type Receipt struct {
+	Format       string             `json:"format"`
+	Organization string             `json:"organization"`
+	RequestID    string             `json:"requestId"`
+	RequestType  gdpr.RequestType   `json:"requestType"`
+	Status       gdpr.Status        `json:"status"`
+	Created      time.Time          `json:"created"`
+	Due          time.Time          `json:"due,omitzero"`
+	Finished     time.Time          `json:"finished"`
+	Steps        []ReceiptStep      `json:"steps"`
+	Verification *gdpr.Verification `json:"verification,omitempty"`
+	// Events are the request's audit events, whole, so that their hashes
+	// can be recomputed, each with its inclusion proof.
+	Events []ReceiptEvent `json:"events"`
+	// Checkpoint is the signed checkpoint whose tree the proofs lead to.
+	Checkpoint string `json:"checkpoint"`
+}
+
+// ReceiptStep is one data store's part of the request.
+type ReceiptStep struct {
+	Adapter string         `json:"adapter"`
+	State   gdpr.StepState `json:"state"`
+	Records int            `json:"records"`
+	Outcome *gdpr.Outcome  `json:"outcome,omitempty"`
+}
+
+// ReceiptEvent is one audit event and its inclusion proof: the base64
+// hashes of tlog.ProveRecord for the event (record Seq-1) in the
+// checkpoint's tree.
+type ReceiptEvent struct {
+	store.Event
+	Proof []string `json:"proof"`
+}
+
+// ErrNotFinished is returned by Receipt for a request that is not yet
+// COMPLETED or ERROR.
+var ErrNotFinished = errors.New("evidence: the request is not finished; a receipt is made once it is COMPLETED or ERROR")
+
+// Receipt returns the signed receipt of the finished request job, signing
+// a checkpoint first if none covers its events yet.
+func (c *Checkpointer) Receipt(ctx context.Context, job *store.Job) ([]byte, error) {
+	req := &job.Request
+	if !req.Status.Done() {
+		return nil, ErrNotFinished
+	}
+	evs, err := requestEvents(ctx, c.Log, job.Org, req.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(evs) == 0 {
+		return nil, fmt.Errorf("evidence: receipt: request %s has no audit events", req.ID)
+	}
+	maxSeq := evs[len(evs)-1].Seq
+	cp, err := c.Log.LastCheckpoint(ctx, job.Org)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("evidence: receipt: %w", err)
+	}
+	if cp == nil || cp.Size < maxSeq {
+		if cp, err = c.Checkpoint(ctx, job.Org); err != nil {
+			return nil, err
+		}
+	}
+	r := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
+		hs, err := c.Log.TreeHashes(ctx, job.Org, idx)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]tlog.Hash, len(hs))
+		for i, h := range hs {
+			out[i] = h
+		}
+		return out, nil
+	})
+	rec := Receipt{Format: ReceiptFormat, Organization: job.Org, RequestID: req.ID, RequestType: req.RequestType,
+		Status: req.Status, Created: req.CreatedDate.Time.UTC(), Due: req.DueDate.Time.UTC(),
+		Finished: evs[len(evs)-1].Time, Verification: req.Verification, Checkpoint: string(cp.Note)}
+	for _, s := range req.Steps {
+		rec.Steps = append(rec.Steps, ReceiptStep{Adapter: s.Adapter, State: s.State, Records: s.Records, Outcome: s.Outcome})
+	}
+	for _, ev := range evs {
+		proof, err := tlog.ProveRecord(cp.Size, ev.Seq-1, r)
+		if err != nil {
+			return nil, fmt.Errorf("evidence: receipt: proof of event %d: %w", ev.Seq, err)
+		}
+		re := ReceiptEvent{Event: ev, Proof: make([]string, len(proof))}
+		for i, h := range proof {
+			re.Proof[i] = base64.StdEncoding.EncodeToString(h[:])
+		}
+		rec.Events = append(rec.Events, re)
+	}
+	text, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("evidence: receipt: %w", err)
+	}
+	signed, err := note.Sign(&note.Note{Text: string(text) + "\n"}, c.Key.signer)
+	if err != nil {
+		return nil, fmt.Errorf("evidence: sign receipt: %w", err)
+	}
+	return signed, nil
+}
+
+// requestEvents returns the request's events, through store.RequestEventer
+// when the log has it.
+func requestEvents(ctx context.Context, log Log, org, id string) ([]store.Event, error) {
+	if re, ok := log.(store.RequestEventer); ok {
+		evs, err := re.RequestEvents(ctx, org, id)
+		if err != nil {
+			return nil, fmt.Errorf("evidence: receipt: %w", err)
+		}
+		return evs, nil
+	}
+	var out []store.Event
+	for after := int64(0); ; {
+		evs, err := log.Events(ctx, org, after, pageSize)
+		if err != nil {
+			return nil, fmt.Errorf("evidence: receipt: %w", err)
+		}
+		for _, ev := range evs {
+			if ev.RequestID == id {
+				out = append(out, ev)
+			}
+		}
+		if len(evs) < pageSize {
+			return out, nil
+		}
+		after = evs[len(evs)-1].Seq
+	}
+}
+
+// VerifyReceipt checks a receipt offline against the public key: the
+// receipt's signature, the checkpoint's signature, that every event is the
+// request's and matches its hash, and that every event is in the tree the
+// checkpoint signs. It returns the receipt, or an error saying what does
+// not hold.
+func VerifyReceipt(signed []byte, public string) (*Receipt, error) {
+	v, err := Verifier(public)
+	if err != nil {
+		return nil, err
+	}
+	n, err := openNote(signed, v)
+	if err != nil {
+		return nil, errors.New("evidence: the receipt's signature does not verify with this public key (it was changed, or another key signed it)")
+	}
+	var rec Receipt
+	dec := json.NewDecoder(bytes.NewReader([]byte(n.Text)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&rec); err != nil {
+		return nil, fmt.Errorf("evidence: the receipt is not a receipt: %w", err)
+	}
+	if rec.Format != ReceiptFormat {
+		return nil, fmt.Errorf("evidence: receipt format %q, want %q", rec.Format, ReceiptFormat)
+	}
+	st, err := OpenCheckpoint([]byte(rec.Checkpoint), v)
+	if err != nil {
+		return nil, fmt.Errorf("evidence: receipt's checkpoint: %w", err)
+	}
+	if st.Org != rec.Organization {
+		return nil, fmt.Errorf("evidence: the receipt's checkpoint is of organization %q, not %q", st.Org, rec.Organization)
+	}
+	if len(rec.Events) == 0 {
+		return nil, errors.New("evidence: the receipt holds no events")
+	}
+	for _, re := range rec.Events {
+		ev := re.Event
+		switch {
+		case ev.Org != rec.Organization || ev.RequestID != rec.RequestID:
+			return nil, fmt.Errorf("evidence: receipt event %d is not of this request", ev.Seq)
+		case ev.Seq < 1 || ev.Seq > st.Size:
+			return nil, fmt.Errorf("evidence: receipt event %d is outside the %d events the checkpoint signs", ev.Seq, st.Size)
+		}
+		if err := store.VerifyChain(&store.Event{Seq: ev.Seq - 1, Hash: ev.PrevHash}, []store.Event{ev}); err != nil {
+			return nil, fmt.Errorf("evidence: receipt event %d does not match its hash", ev.Seq)
+		}
+		proof := make(tlog.RecordProof, len(re.Proof))
+		for i, p := range re.Proof {
+			b, err := base64.StdEncoding.DecodeString(p)
+			if err != nil || len(b) != tlog.HashSize {
+				return nil, fmt.Errorf("evidence: receipt event %d: proof hash %d is not base64 SHA-256", ev.Seq, i)
+			}
+			proof[i] = tlog.Hash(b)
+		}
+		if err := tlog.CheckRecord(proof, st.Size, st.Root, ev.Seq-1, LeafHash(ev.Hash)); err != nil {
+			return nil, fmt.Errorf("evidence: receipt event %d is not in the tree checkpoint %d signs", ev.Seq, st.Seq)
+		}
+	}
+	return &rec, nil
+}

@@ -1,0 +1,194 @@
+package evidence
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/gdprkit/gdpr/store"
+)
+
+// Report is what Verify checked.
+type Report struct {
+	Org string
+	// Events is how many events verified, from the first.
+	Events int64
+	// Checkpoints is how many checkpoints verified.
+	Checkpoints int64
+	// Covered is how many events the newest checkpoint signs; the events
+	// after it held together but no signature covers them yet.
+	Covered int64
+}
+
+// VerifyOptions adds what Verify checks the store against.
+type VerifyOptions struct {
+	// External are checkpoints kept outside the store (a Sink's copy);
+	// each of the organization's must be in the store, unchanged.
+	External []store.Checkpoint
+}
+
+// Verify checks the organization's audit chain in log against its
+// checkpoints and the public key's verifier: every event's hash and link,
+// every checkpoint's signature, number and link to the one before, the
+// Merkle root of the events each one covers, and that no event a
+// checkpoint or the store's chain head counts is gone. It reads the chain
+// in pages, holding a page and a logarithmic part of the tree in memory.
+//
+// It returns what it verified, with an *Error at the first thing that
+// does not hold, or ErrNoEvents when the store holds neither events nor
+// checkpoints of the organization.
+func Verify(ctx context.Context, log Log, v note.Verifier, org string, opt VerifyOptions) (Report, error) {
+	rep := Report{Org: org}
+	if err := verifyExternal(ctx, log, v, org, opt.External); err != nil {
+		return rep, err
+	}
+	headSeq, headHash, err := log.ChainHead(ctx, org)
+	if err != nil {
+		return rep, fmt.Errorf("evidence: verify: %w", err)
+	}
+	cps := &checkpoints{ctx: ctx, log: log, v: v, org: org}
+	next, err := cps.next()
+	if err != nil {
+		return rep, err
+	}
+	var (
+		f    frontier
+		prev *store.Event
+	)
+	for {
+		evs, err := log.Events(ctx, org, rep.Events, pageSize)
+		if err != nil {
+			return rep, fmt.Errorf("evidence: verify: %w", err)
+		}
+		for i := range evs {
+			ev := &evs[i]
+			if err := store.VerifyChain(prev, evs[i:i+1]); err != nil {
+				return rep, chainError(org, err)
+			}
+			f.add(LeafHash(ev.Hash))
+			rep.Events++
+			prev = ev
+			if next != nil && next.Size == rep.Events {
+				if f.root() != next.Root || next.Head != ev.Hash {
+					return rep, &Error{Org: org, Kind: KindRewritten, Seq: rep.Events, Checkpoint: next.Seq,
+						Reason: fmt.Sprintf("events 1 to %d are not the events checkpoint %d signed: one of them was changed and the chain sealed again", rep.Events, next.Seq)}
+				}
+				rep.Checkpoints++
+				rep.Covered = next.Size
+				if next, err = cps.next(); err != nil {
+					return rep, err
+				}
+			}
+		}
+		if len(evs) < pageSize {
+			break
+		}
+	}
+	switch {
+	case rep.Events == 0 && next == nil && rep.Checkpoints == 0 && headSeq == 0:
+		return rep, fmt.Errorf("%w of organization %q in this store", ErrNoEvents, org)
+	case next != nil:
+		return rep, &Error{Org: org, Kind: KindTail, Seq: rep.Events + 1, Checkpoint: next.Seq,
+			Reason: fmt.Sprintf("checkpoint %d signs %d events, the store has %d: events %d to %d were deleted", next.Seq, next.Size, rep.Events, rep.Events+1, next.Size)}
+	case headSeq > rep.Events:
+		return rep, &Error{Org: org, Kind: KindTail, Seq: rep.Events + 1,
+			Reason: fmt.Sprintf("the store's chain head records event %d, the events end at %d: events %d to %d were deleted", headSeq, rep.Events, rep.Events+1, headSeq)}
+	case headSeq < rep.Events || (prev != nil && headHash != prev.Hash):
+		return rep, &Error{Org: org, Kind: KindTail, Seq: headSeq,
+			Reason: fmt.Sprintf("the store's chain head (event %d) is not the last event (%d): the head was altered", headSeq, rep.Events)}
+	case rep.Checkpoints == 0:
+		return rep, &Error{Org: org, Kind: KindUnsigned, Seq: 1,
+			Reason: fmt.Sprintf("no checkpoint signs any of the %d events: all were deleted, or the chain was written without an evidence key", rep.Events)}
+	}
+	return rep, nil
+}
+
+// chainError turns a store.ChainError into an *Error.
+func chainError(org string, err error) error {
+	var ce *store.ChainError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	kind := KindEdited
+	if strings.Contains(ce.Reason, "missing or out of order") {
+		kind = KindMissing
+	}
+	return &Error{Org: org, Kind: kind, Seq: ce.Seq, Reason: ce.Reason}
+}
+
+// checkpoints reads an organization's checkpoints in order, checking each
+// one's signature and its link to the one before.
+type checkpoints struct {
+	ctx      context.Context
+	log      store.CheckpointStore
+	v        note.Verifier
+	org      string
+	page     []store.Checkpoint
+	last     int64  // Seq of the last read
+	lastSize int64  // its Size
+	lastNote []byte // its signed note
+	done     bool
+}
+
+// next returns the next checkpoint's statement, nil after the last.
+func (c *checkpoints) next() (*Statement, error) {
+	if len(c.page) == 0 && !c.done {
+		page, err := c.log.Checkpoints(c.ctx, c.org, c.last, 100)
+		if err != nil {
+			return nil, fmt.Errorf("evidence: verify: %w", err)
+		}
+		c.page, c.done = page, len(page) < 100
+	}
+	if len(c.page) == 0 {
+		return nil, nil
+	}
+	cp := c.page[0]
+	c.page = c.page[1:]
+	bad := func(kind Kind, format string, args ...any) (*Statement, error) {
+		return nil, &Error{Org: c.org, Kind: kind, Checkpoint: cp.Seq, Reason: fmt.Sprintf(format, args...)}
+	}
+	st, err := OpenCheckpoint(cp.Note, c.v)
+	switch {
+	case err != nil:
+		return bad(KindSignature, "%v", strings.TrimPrefix(err.Error(), "evidence: "))
+	case st.Org != c.org:
+		return bad(KindCheckpoints, "the checkpoint stored as %q's signs organization %q", c.org, st.Org)
+	case st.Seq != cp.Seq || st.Size != cp.Size:
+		return bad(KindCheckpoints, "stored as checkpoint %d of %d events, it signs checkpoint %d of %d events", cp.Seq, cp.Size, st.Seq, st.Size)
+	case st.Seq != c.last+1:
+		return bad(KindCheckpoints, "checkpoint %d follows checkpoint %d: checkpoints %d to %d are missing", st.Seq, c.last, c.last+1, st.Seq-1)
+	case c.last > 0 && st.Prev != NoteHash(c.lastNote), c.last == 0 && st.Prev != "":
+		return bad(KindCheckpoints, "it does not name checkpoint %d, as stored, as the one before it", c.last)
+	case st.Size <= c.lastSize:
+		return bad(KindCheckpoints, "it signs %d events, no more than checkpoint %d before it", st.Size, c.last)
+	}
+	c.last, c.lastSize, c.lastNote = st.Seq, st.Size, cp.Note
+	return &st, nil
+}
+
+// verifyExternal checks that each of the organization's checkpoints kept
+// outside the store is in the store, unchanged.
+func verifyExternal(ctx context.Context, log store.CheckpointStore, v note.Verifier, org string, ext []store.Checkpoint) error {
+	for _, e := range ext {
+		if e.Org != org {
+			continue
+		}
+		if _, err := OpenCheckpoint(e.Note, v); err != nil {
+			return &Error{Org: org, Kind: KindSignature, Checkpoint: e.Seq, Reason: "the external copy: " + strings.TrimPrefix(err.Error(), "evidence: ")}
+		}
+		got, err := log.Checkpoints(ctx, org, e.Seq-1, 1)
+		if err != nil {
+			return fmt.Errorf("evidence: verify: %w", err)
+		}
+		if len(got) == 0 || got[0].Seq != e.Seq {
+			return &Error{Org: org, Kind: KindCheckpoints, Checkpoint: e.Seq, Reason: "kept outside the store, it is missing from the store: deleted"}
+		}
+		if string(got[0].Note) != string(e.Note) {
+			return &Error{Org: org, Kind: KindCheckpoints, Checkpoint: e.Seq, Reason: "the store's copy differs from the one kept outside it: replaced"}
+		}
+	}
+	return nil
+}

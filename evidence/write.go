@@ -1,0 +1,195 @@
+package evidence
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/gdprkit/gdpr/store"
+)
+
+// Log is what evidence reads and writes: a Store that keeps checkpoints.
+// memstore and sqlstore are both.
+type Log interface {
+	store.Store
+	store.CheckpointStore
+}
+
+// Sink receives every checkpoint a Checkpointer stores, to keep it where
+// whoever can rewrite the database cannot also rewrite the proof: an
+// append-only file on another disk (FileSink), object storage with a
+// retention lock. Append is called after the Store took the checkpoint,
+// in Seq order per organization for one Checkpointer; it must be safe
+// for concurrent use and must not change what it already holds.
+type Sink interface {
+	Append(ctx context.Context, cp store.Checkpoint) error
+}
+
+// Checkpointer signs checkpoints of a Log's chains with a Key. It is safe
+// for concurrent use, also by several processes sharing one Log: of two
+// that sign at once, one stores its checkpoint and the other finds it.
+type Checkpointer struct {
+	Log  Log
+	Key  *Key
+	Sink Sink             // optional
+	Now  func() time.Time // optional; time.Now by default
+}
+
+// pageSize is how many events a Checkpointer or Verify reads at once.
+const pageSize = 1000
+
+// Checkpoint signs and stores a checkpoint of the organization's chain
+// as far as its head, unless the last checkpoint already covers it, and
+// returns the checkpoint that covers the head (nil when the chain is
+// empty). It first checks that the events it adds link onto what the last
+// checkpoint signed: it never signs over a broken chain.
+func (c *Checkpointer) Checkpoint(ctx context.Context, org string) (*store.Checkpoint, error) {
+	var err error
+	for range 3 {
+		var cp *store.Checkpoint
+		cp, err = c.checkpoint(ctx, org)
+		if !errors.Is(err, store.ErrCheckpointConflict) {
+			return cp, err
+		}
+	}
+	return nil, err
+}
+
+func (c *Checkpointer) checkpoint(ctx context.Context, org string) (*store.Checkpoint, error) {
+	last, err := c.Log.LastCheckpoint(ctx, org)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("evidence: checkpoint: %w", err)
+	}
+	headSeq, _, err := c.Log.ChainHead(ctx, org)
+	if err != nil {
+		return nil, fmt.Errorf("evidence: checkpoint: %w", err)
+	}
+	if headSeq == 0 || (last != nil && headSeq <= last.Size) {
+		return last, nil
+	}
+	v, err := Verifier(c.Key.PublicKey())
+	if err != nil {
+		return nil, err
+	}
+	next := Statement{Org: org, Size: headSeq, Seq: 1}
+	var prev *store.Event
+	r := newHashes(ctx, c.Log, org)
+	if last != nil {
+		st, err := OpenCheckpoint(last.Note, v)
+		if err != nil {
+			return nil, fmt.Errorf("evidence: checkpoint %d of %q: %w", last.Seq, org, err)
+		}
+		evs, err := c.Log.Events(ctx, org, last.Size-1, 1)
+		if err != nil {
+			return nil, fmt.Errorf("evidence: checkpoint: %w", err)
+		}
+		if len(evs) != 1 || evs[0].Hash != st.Head {
+			return nil, &Error{Org: org, Kind: KindEdited, Seq: last.Size,
+				Reason: fmt.Sprintf("event %d is not the head checkpoint %d signed; refusing to sign over it", last.Size, last.Seq)}
+		}
+		prev = &evs[0]
+		next.Seq, next.Prev = last.Seq+1, NoteHash(last.Note)
+	}
+	for after := int64(0); prev == nil || prev.Seq < headSeq; {
+		if prev != nil {
+			after = prev.Seq
+		}
+		evs, err := c.Log.Events(ctx, org, after, int(min(pageSize, headSeq-after)))
+		if err != nil {
+			return nil, fmt.Errorf("evidence: checkpoint: %w", err)
+		}
+		if len(evs) == 0 {
+			return nil, &Error{Org: org, Kind: KindTail, Seq: after + 1,
+				Reason: fmt.Sprintf("the chain head is event %d but the events end at %d; refusing to sign", headSeq, after)}
+		}
+		if err := store.VerifyChain(prev, evs); err != nil {
+			return nil, fmt.Errorf("evidence: refusing to sign a broken chain: %w", err)
+		}
+		for _, ev := range evs {
+			if err := r.add(ev.Seq-1, ev.Hash); err != nil {
+				return nil, err
+			}
+		}
+		prev = &evs[len(evs)-1]
+	}
+	root, err := tlog.TreeHash(headSeq, r)
+	if err != nil {
+		return nil, fmt.Errorf("evidence: checkpoint: tree hash: %w", err)
+	}
+	now := time.Now
+	if c.Now != nil {
+		now = c.Now
+	}
+	next.Root, next.Head, next.Time = root, prev.Hash, now().UTC()
+	signed, err := c.Key.Sign(next)
+	if err != nil {
+		return nil, err
+	}
+	cp := store.Checkpoint{Org: org, Seq: next.Seq, Size: next.Size, Time: next.Time, Note: signed}
+	if err := c.Log.AddCheckpoint(ctx, cp, r.pending); err != nil {
+		return nil, fmt.Errorf("evidence: checkpoint: %w", err)
+	}
+	if c.Sink != nil {
+		if err := c.Sink.Append(ctx, cp); err != nil {
+			return &cp, fmt.Errorf("evidence: checkpoint %d of %q stored, but not in the sink: %w", cp.Seq, org, err)
+		}
+	}
+	return &cp, nil
+}
+
+// hashes is a tlog.HashReader over the organization's stored tree hashes
+// and those computed since, which it keeps for AddCheckpoint.
+type hashes struct {
+	ctx     context.Context
+	log     store.CheckpointStore
+	org     string
+	pending []store.TreeHash
+	index   map[int64]tlog.Hash
+}
+
+func newHashes(ctx context.Context, log store.CheckpointStore, org string) *hashes {
+	return &hashes{ctx: ctx, log: log, org: org, index: map[int64]tlog.Hash{}}
+}
+
+// add computes the stored hashes of record n, the event with eventHash.
+func (h *hashes) add(n int64, eventHash string) error {
+	hs, err := tlog.StoredHashes(n, leafData(eventHash), h)
+	if err != nil {
+		return fmt.Errorf("evidence: tree hashes of event %d: %w", n+1, err)
+	}
+	x := tlog.StoredHashIndex(0, n)
+	for i, hash := range hs {
+		h.pending = append(h.pending, store.TreeHash{Index: x + int64(i), Hash: hash})
+		h.index[x+int64(i)] = hash
+	}
+	return nil
+}
+
+// ReadHashes implements tlog.HashReader.
+func (h *hashes) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(indexes))
+	var missing []int64
+	for _, x := range indexes {
+		if _, ok := h.index[x]; !ok {
+			missing = append(missing, x)
+		}
+	}
+	if len(missing) > 0 {
+		got, err := h.log.TreeHashes(h.ctx, h.org, missing)
+		if err != nil {
+			return nil, err
+		}
+		for i, x := range missing {
+			h.index[x] = got[i]
+		}
+	}
+	for i, x := range indexes {
+		out[i] = h.index[x]
+	}
+	return out, nil
+}
+
+var _ tlog.HashReader = (*hashes)(nil)
