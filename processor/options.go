@@ -30,6 +30,7 @@ type config struct {
 	resultsURL func(org, id string) string
 	minimize   *minimization
 	spoolDir   string
+	evidence   *evidenceConfig // nil: no checkpoints or receipts (evidence.go)
 }
 
 // Defaults of the options. The retry defaults are DefaultRetryPolicy.

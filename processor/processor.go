@@ -110,6 +110,11 @@ func New(st store.Store, adapters []adapter.Adapter, opts ...Option) (*Processor
 	if _, ok := st.(store.FinishedLister); cfg.minimize != nil && !ok {
 		return nil, fmt.Errorf("processor: minimization needs a store that can list finished requests (store.FinishedLister); %T cannot", st)
 	}
+	if e := cfg.evidence; e != nil {
+		if err := e.bind(st, cfg.clock); err != nil {
+			return nil, fmt.Errorf("processor: %w", err)
+		}
+	}
 	return &Processor{
 		store:    st,
 		adapters: append([]adapter.Adapter(nil), adapters...),

@@ -24,6 +24,9 @@ func (p *Processor) Run(ctx context.Context) error {
 	if m := p.cfg.minimize; m != nil {
 		wg.Go(func() { p.minimizeEvery(ctx, m.interval(p.cfg.storePoll)) })
 	}
+	if e := p.cfg.evidence; e != nil {
+		wg.Go(func() { e.checkpointEvery(ctx, p.log()) })
+	}
 	wg.Wait()
 	return nil
 }
@@ -95,6 +98,9 @@ func (p *Processor) RunOnce(ctx context.Context) (bool, error) {
 	defer r.stopLease()
 	if err := r.advance(ctx); err != nil {
 		return true, fmt.Errorf("processor: request %s: %w", job.Request.ID, err)
+	}
+	if e := p.cfg.evidence; e != nil && r.job.Request.Status.Done() {
+		e.finished(job.Org)
 	}
 	return true, nil
 }

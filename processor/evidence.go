@@ -1,0 +1,183 @@
+package processor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/evidence"
+	"github.com/gdprkit/gdpr/store"
+)
+
+// DefaultCheckpointInterval is how often, at most, a chain that grew
+// waits for its next checkpoint when no request finished.
+const DefaultCheckpointInterval = time.Minute
+
+// ErrNoEvidence is returned by Receipt and PublicKey of a Processor made
+// without WithEvidence.
+var ErrNoEvidence = errors.New("processor: no evidence key; receipts need WithEvidence")
+
+// WithEvidence signs checkpoints of every organization's audit chain with
+// key (package evidence): soon after a request reaches COMPLETED or ERROR,
+// and at least every DefaultCheckpointInterval while a chain grows (see
+// WithCheckpointInterval), for as long as Run runs. Each checkpoint is
+// stored by the Store, which must be a store.CheckpointStore, and then
+// appended to sink when sink is not nil. Receipt then gives a signed
+// receipt of every finished request.
+func WithEvidence(key *evidence.Key, sink evidence.Sink) Option {
+	return func(c *config) error {
+		if key == nil {
+			return errors.New("WithEvidence: the key is nil; load one with evidence.LoadOrCreateKey")
+		}
+		if c.evidence == nil {
+			c.evidence = &evidenceConfig{interval: DefaultCheckpointInterval}
+		}
+		c.evidence.key, c.evidence.sink = key, sink
+		return nil
+	}
+}
+
+// WithCheckpointInterval sets how often, at most, a growing chain waits
+// for a checkpoint (default DefaultCheckpointInterval). It applies with
+// WithEvidence.
+func WithCheckpointInterval(d time.Duration) Option {
+	return func(c *config) error {
+		if d <= 0 {
+			return fmt.Errorf("WithCheckpointInterval: the interval must be positive, got %v", d)
+		}
+		if c.evidence == nil {
+			c.evidence = &evidenceConfig{}
+		}
+		c.evidence.interval = d
+		return nil
+	}
+}
+
+// evidenceConfig is WithEvidence's configuration and the checkpoint
+// loop's state.
+type evidenceConfig struct {
+	key      *evidence.Key
+	sink     evidence.Sink
+	interval time.Duration
+	cp       *evidence.Checkpointer
+
+	mu      sync.Mutex
+	pending []string      // organizations whose requests finished since the last checkpoint
+	wake    chan struct{} // one token: pending has organizations
+}
+
+// bind checks st can keep checkpoints and makes the Checkpointer.
+func (e *evidenceConfig) bind(st store.Store, clock func() time.Time) error {
+	if e.key == nil {
+		return errors.New("WithCheckpointInterval needs WithEvidence")
+	}
+	log, ok := st.(evidence.Log)
+	if !ok {
+		return fmt.Errorf("WithEvidence needs a store that keeps checkpoints (store.CheckpointStore); %T does not", st)
+	}
+	e.cp = &evidence.Checkpointer{Log: log, Key: e.key, Sink: e.sink, Now: clock}
+	e.wake = make(chan struct{}, 1)
+	return nil
+}
+
+// finished notes that a request of org reached a final status.
+func (e *evidenceConfig) finished(org string) {
+	e.mu.Lock()
+	if !slices.Contains(e.pending, org) {
+		e.pending = append(e.pending, org)
+	}
+	e.mu.Unlock()
+	select {
+	case e.wake <- struct{}{}:
+	default:
+	}
+}
+
+// checkpointEvery signs the organizations whose requests finished as soon
+// as it hears of them, and every organization's grown chain each interval,
+// until ctx is done; then it signs what finished before, once more.
+func (e *evidenceConfig) checkpointEvery(ctx context.Context, log *slog.Logger) {
+	t := time.NewTicker(e.interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			// Sign what finished, so that a stopped server leaves it covered.
+			last, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			e.signPending(last, log)
+			cancel()
+			return
+		case <-e.wake:
+			e.signPending(ctx, log)
+		case <-t.C:
+			orgs, err := e.cp.Log.Organizations(ctx)
+			if err != nil && ctx.Err() == nil {
+				log.ErrorContext(ctx, "checkpoint: list organizations", "err", err)
+			}
+			for _, org := range orgs {
+				e.sign(ctx, log, org)
+			}
+		}
+	}
+}
+
+func (e *evidenceConfig) signPending(ctx context.Context, log *slog.Logger) {
+	e.mu.Lock()
+	orgs := e.pending
+	e.pending = nil
+	e.mu.Unlock()
+	for _, org := range orgs {
+		e.sign(ctx, log, org)
+	}
+}
+
+func (e *evidenceConfig) sign(ctx context.Context, log *slog.Logger, org string) {
+	if _, err := e.cp.Checkpoint(ctx, org); err != nil && ctx.Err() == nil {
+		// Organization names are the operator's, not personal data.
+		log.ErrorContext(ctx, "checkpoint failed", "org", org, "err", err)
+	}
+}
+
+// Checkpoint signs a checkpoint of the context organization's chain now,
+// unless the last one covers it, and returns the one that covers it.
+func (p *Processor) Checkpoint(ctx context.Context) (*store.Checkpoint, error) {
+	e := p.cfg.evidence
+	if e == nil {
+		return nil, ErrNoEvidence
+	}
+	return e.cp.Checkpoint(ctx, gdpr.OrganizationFromContext(ctx))
+}
+
+// Receipt returns the signed receipt (evidence.Receipt) of the context
+// organization's request id: a 404 *gdpr.APIError when there is no such
+// request, an error matching evidence.ErrNotFinished until it is
+// COMPLETED or ERROR, ErrNoEvidence without WithEvidence.
+func (p *Processor) Receipt(ctx context.Context, id string) ([]byte, error) {
+	e := p.cfg.evidence
+	if e == nil {
+		return nil, ErrNoEvidence
+	}
+	job, err := p.get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	b, err := e.cp.Receipt(ctx, job)
+	if err != nil {
+		return nil, fmt.Errorf("processor: receipt: %w", err)
+	}
+	return b, nil
+}
+
+// PublicKey returns the evidence key's public key, which checks
+// checkpoints and receipts, or ErrNoEvidence.
+func (p *Processor) PublicKey() (string, error) {
+	if p.cfg.evidence == nil {
+		return "", ErrNoEvidence
+	}
+	return p.cfg.evidence.key.PublicKey(), nil
+}
