@@ -155,8 +155,8 @@ func (p *Processor) Checkpoint(ctx context.Context) (*store.Checkpoint, error) {
 
 // Receipt returns the signed receipt (evidence.Receipt) of the context
 // organization's request id: a 404 *gdpr.APIError when there is no such
-// request, an error matching evidence.ErrNotFinished until it is
-// COMPLETED or ERROR, ErrNoEvidence without WithEvidence.
+// request, a 409 *gdpr.APIError (request.conflict) until it is COMPLETED
+// or ERROR, ErrNoEvidence without WithEvidence.
 func (p *Processor) Receipt(ctx context.Context, id string) ([]byte, error) {
 	e := p.cfg.evidence
 	if e == nil {
@@ -167,6 +167,10 @@ func (p *Processor) Receipt(ctx context.Context, id string) ([]byte, error) {
 		return nil, err
 	}
 	b, err := e.cp.Receipt(ctx, job)
+	if errors.Is(err, evidence.ErrNotFinished) {
+		return nil, gdpr.NewError(409, gdpr.CodeRequestConflict,
+			"the request is %s; its receipt is made once it is COMPLETED or ERROR", job.Request.Status)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("processor: receipt: %w", err)
 	}

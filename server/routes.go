@@ -74,6 +74,7 @@ func (s *Server) routes() {
 	mux.Handle("/api/v2/gdpr/requests/{requestId}", s.api(methods{http.MethodGet: s.getRequest}))
 	mux.Handle("/api/v2/gdpr/requests/{requestId}/results", s.open(methods{http.MethodGet: s.downloadResults}))
 	mux.Handle(InventoryPath, s.inventoryRoute())
+	s.evidenceRoutes(mux)
 	mux.Handle("/oauth/token", s.open(methods{http.MethodPost: s.token}))
 	mux.HandleFunc("/healthz", s.health)
 	mux.Handle("/", s.open(nil))

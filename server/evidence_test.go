@@ -1,0 +1,79 @@
+package server_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/evidence"
+	"github.com/gdprkit/gdpr/internal/testclock"
+	"github.com/gdprkit/gdpr/internal/testkit"
+	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/server"
+)
+
+func TestReceiptRoute(t *testing.T) {
+	k, _, err := evidence.LoadOrCreateKey(t.TempDir() + "/evidence.key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := testkit.Demo(t, processor.WithEvidence(k, nil))
+	hash := server.CheapHash(t, secret)
+	clients, err := server.NewClients(
+		server.Client{ID: "acme", SecretHash: hash, Organization: "acme", Scope: server.ScopeAll},
+		server.Client{ID: "acme-ro", SecretHash: hash, Organization: "acme", Scope: server.ScopeReadOnly},
+		server.Client{ID: "globex", SecretHash: hash, Organization: "globex", Scope: server.ScopeAll},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := server.New(p, clients, server.WithClock(testclock.New(time.Now()).Now), server.WithRate(0, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	e := &testEnv{srv: srv, p: p}
+
+	ctx := gdpr.ContextWithOrganization(context.Background(), "acme")
+	req, err := p.CreateRequest(ctx, gdpr.RequestSpec{Type: gdpr.RequestExport,
+		Subject: gdpr.Subject{EmailAddresses: []string{"sam.rivera@example.com"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := strings.Replace(server.ReceiptPath, "{requestId}", req.ID, 1)
+	testkit.WaitDone(ctx, t, p, req.ID)
+
+	resp, body := e.call(t, e.token(t, "acme-ro"), http.MethodGet, path, nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("receipt: %d %s", resp.StatusCode, body)
+	}
+	resp, pub := e.call(t, "", http.MethodGet, server.PublicKeyPath, nil)
+	if resp.StatusCode != http.StatusOK || strings.TrimSpace(string(pub)) != k.PublicKey() {
+		t.Fatalf("public key: %d %q, want %q", resp.StatusCode, pub, k.PublicKey())
+	}
+	rec, err := evidence.VerifyReceipt(body, string(pub))
+	if err != nil {
+		t.Fatalf("the served receipt does not verify with the served key: %v", err)
+	}
+	if rec.RequestID != req.ID || rec.RequestType != gdpr.RequestExport {
+		t.Errorf("receipt %+v", rec)
+	}
+	// Another organization's client, or none, gets no receipt.
+	resp, body = e.call(t, e.token(t, "globex"), http.MethodGet, path, nil)
+	wantError(t, resp, body, http.StatusNotFound, gdpr.CodeNotFound, "")
+	resp, body = e.call(t, "", http.MethodGet, path, nil)
+	wantError(t, resp, body, http.StatusUnauthorized, "authentication.required", "")
+}
+
+func TestReceiptRouteNotServed(t *testing.T) {
+	e := newEnv(t) // a processor without an evidence key
+	resp, body := e.call(t, e.token(t, "acme"), http.MethodGet, strings.Replace(server.ReceiptPath, "{requestId}", "x", 1), nil)
+	wantError(t, resp, body, http.StatusNotFound, gdpr.CodeNotFound, "")
+	resp, body = e.call(t, "", http.MethodGet, server.PublicKeyPath, nil)
+	wantError(t, resp, body, http.StatusNotFound, gdpr.CodeNotFound, "")
+}
