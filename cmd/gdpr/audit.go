@@ -6,48 +6,177 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strings"
 
-	"github.com/gdprkit/gdpr/processor"
-	"github.com/gdprkit/gdpr/store"
+	"github.com/gdprkit/gdpr/evidence"
+	"github.com/gdprkit/gdpr/store/sqlstore"
 )
 
-// cmdAudit: gdpr audit verify — checks the hash chain of a store's audit
-// log and reports the first broken link.
+const auditUsage = "Usage: gdpr audit verify [--store sqlite --db FILE | --store postgres --postgres DSN] (--org ORG | --all) [--public-key KEY] [--checkpoints FILE]"
+
+// cmdAudit: gdpr audit verify — checks organizations' audit chains against
+// their signed checkpoints and the evidence public key, opening the store
+// read-only. It exits 0 only when it checked something and all of it
+// held; 1 when something does not hold or there was nothing to check; 2
+// for a usage error.
 func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] != "verify" {
-		fmt.Fprintln(stderr, "Usage: gdpr audit verify [--store sqlite --db FILE | --store postgres --postgres DSN] [--org ORG]")
+		fmt.Fprintln(stderr, auditUsage)
 		return 2
 	}
 	fs := flag.NewFlagSet("gdpr audit verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	c := &serveConfig{}
 	fs.StringVar(&c.store, "store", env("GDPR_STORE", "sqlite"), "request store: sqlite or postgres (GDPR_STORE)")
-	fs.StringVar(&c.dbPath, "db", env("GDPR_DB", "gdpr.db"), "SQLite database file (GDPR_DB)")
+	fs.StringVar(&c.dbPath, "db", env("GDPR_DB", "gdpr.db"), "SQLite database file, opened read-only (GDPR_DB)")
 	fs.StringVar(&c.postgresDSN, "postgres", env("GDPR_POSTGRES_DSN", ""), "PostgreSQL DSN (GDPR_POSTGRES_DSN)")
 	org := fs.String("org", "", "the organization whose chain to check (each has its own)")
+	all := fs.Bool("all", false, "check every organization in the store")
+	pubFlag := fs.String("public-key", env("GDPR_EVIDENCE_PUBLIC_KEY", ""), "the evidence public key, or a file holding it, as gdpr serve prints it and serves it at "+
+		"/api/v2/gdpr/evidence/key; default: derived from --evidence-key, or the key file beside a SQLite database (GDPR_EVIDENCE_PUBLIC_KEY)")
+	fs.StringVar(&c.evidenceKey, "evidence-key", env("GDPR_EVIDENCE_KEY_FILE", ""), "the evidence key file of gdpr serve, read to derive the public key (GDPR_EVIDENCE_KEY_FILE)")
+	external := fs.String("checkpoints", "", "a file of checkpoints kept outside the store (gdpr serve --checkpoint-sink): each must be in the store, unchanged")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
-	if c.store == "memory" {
-		fmt.Fprintln(stderr, "gdpr audit verify: a memory store ends with its process; verify a sqlite or postgres store")
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "gdpr audit verify: unexpected arguments %q\n%s\n", fs.Args(), auditUsage)
 		return 2
 	}
-	st, closeStore, err := openStore(ctx, c)
+	if (*org == "") == !*all {
+		fmt.Fprintf(stderr, "gdpr audit verify: name the organization with --org ORG, or check them all with --all\n%s\n", auditUsage)
+		return 2
+	}
+	pub, err := auditPublicKey(c, *pubFlag)
+	if err != nil {
+		fmt.Fprintf(stderr, "gdpr audit verify: %v\n", err)
+		return 2
+	}
+	v, err := evidence.Verifier(pub)
+	if err != nil {
+		fmt.Fprintf(stderr, "gdpr audit verify: %v\n", err)
+		return 2
+	}
+	var opt evidence.VerifyOptions
+	if *external != "" {
+		if opt.External, err = evidence.ReadFileSink(*external); err != nil {
+			fmt.Fprintf(stderr, "gdpr audit verify: %v\n", err)
+			return 2
+		}
+	}
+	st, err := openStoreReadOnly(ctx, c)
 	if err != nil {
 		fmt.Fprintf(stderr, "gdpr audit verify: %v\n", err)
 		return 1
 	}
-	defer closeStore()
-	n, err := processor.VerifyStore(ctx, st, *org)
-	var ce *store.ChainError
-	switch {
-	case errors.As(err, &ce):
-		fmt.Fprintf(stdout, "BROKEN: %d events verified, then event %d: %s\n", n, ce.Seq, ce.Reason)
-		return 1
-	case err != nil:
-		fmt.Fprintf(stderr, "gdpr audit verify: %v\n", err)
-		return 1
+	defer st.Close()
+	orgs := []string{*org}
+	if *all {
+		if orgs, err = st.Organizations(ctx); err != nil {
+			fmt.Fprintf(stderr, "gdpr audit verify: %v\n", err)
+			return 1
+		}
+		if len(orgs) == 0 {
+			fmt.Fprintln(stderr, "gdpr audit verify: the store holds no audit events of any organization: nothing to verify")
+			return 1
+		}
 	}
-	fmt.Fprintf(stdout, "%d events of organization %q, hash chain verified\n", n, *org)
-	return 0
+	fmt.Fprintf(stdout, "checking against the evidence key %s\n", evidence.Fingerprint(pub))
+	code := 0
+	for _, o := range orgs {
+		rep, err := evidence.Verify(ctx, st, v, o, opt)
+		var ee *evidence.Error
+		switch {
+		case errors.As(err, &ee):
+			fmt.Fprintf(stdout, "BROKEN %q: %s", o, ee.Kind)
+			if ee.Seq > 0 {
+				fmt.Fprintf(stdout, " at event %d", ee.Seq)
+			}
+			if ee.Checkpoint > 0 {
+				fmt.Fprintf(stdout, ", checkpoint %d", ee.Checkpoint)
+			}
+			fmt.Fprintf(stdout, ": %s (%d events verified before it)\n", ee.Reason, rep.Events)
+			code = 1
+		case errors.Is(err, evidence.ErrNoEvents):
+			known, _ := st.Organizations(ctx)
+			fmt.Fprintf(stderr, "gdpr audit verify: organization %q has no audit events in this store: nothing to verify; organizations here: %s (or use --all)\n",
+				o, orDash(known))
+			code = 1
+		case err != nil:
+			fmt.Fprintf(stderr, "gdpr audit verify: %v\n", err)
+			code = 1
+		default:
+			fmt.Fprintf(stdout, "%q: %d events verified, %d checkpoints signed by the key, the newest signing events 1 to %d", o, rep.Events, rep.Checkpoints, rep.Covered)
+			if n := rep.Events - rep.Covered; n > 0 {
+				fmt.Fprintf(stdout, "; the %d events after it hold together but no checkpoint signs them yet", n)
+			}
+			fmt.Fprintln(stdout)
+		}
+	}
+	return code
+}
+
+func orDash(ss []string) string {
+	if len(ss) == 0 {
+		return "none"
+	}
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
+// auditPublicKey finds the public key gdpr audit verify checks against:
+// --public-key, else GDPR_EVIDENCE_KEY or --evidence-key's private key,
+// else the key file beside a SQLite database, if there is one (it is
+// never created).
+func auditPublicKey(c *serveConfig, flagValue string) (string, error) {
+	if flagValue != "" {
+		return readPublicKey(flagValue)
+	}
+	if v := os.Getenv(evidenceKeyEnv); v != "" {
+		k, err := evidence.ParseKey(v)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", evidenceKeyEnv, err)
+		}
+		return k.PublicKey(), nil
+	}
+	path := c.evidenceKey
+	if path == "" && c.store == "sqlite" {
+		path = defaultEvidenceKeyFile(c.dbPath)
+		if _, err := os.Stat(path); err != nil {
+			return "", errors.New("the evidence public key is needed: give --public-key KEY (gdpr serve prints it and serves it at /api/v2/gdpr/evidence/key)")
+		}
+	}
+	if path == "" {
+		return "", errors.New("the evidence public key is needed: give --public-key KEY (gdpr serve prints it and serves it at /api/v2/gdpr/evidence/key)")
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("--evidence-key: %w", err)
+	}
+	k, err := evidence.ParseKey(string(b))
+	if err != nil {
+		return "", fmt.Errorf("--evidence-key %s: %w", path, err)
+	}
+	return k.PublicKey(), nil
+}
+
+// openStoreReadOnly opens the store of c read-only: a SQLite file that
+// does not exist is refused, never created.
+func openStoreReadOnly(ctx context.Context, c *serveConfig) (*sqlstore.Store, error) {
+	switch c.store {
+	case "sqlite":
+		return sqlstore.OpenSQLiteReadOnly(ctx, c.dbPath)
+	case "postgres":
+		if c.postgresDSN == "" {
+			return nil, errors.New("--store postgres needs --postgres DSN (GDPR_POSTGRES_DSN)")
+		}
+		return sqlstore.OpenPostgresReadOnly(ctx, c.postgresDSN, "")
+	case "memory":
+		return nil, errors.New("a memory store ends with its process; verify a sqlite or postgres store")
+	}
+	return nil, fmt.Errorf("--store %q is not known; use sqlite or postgres", c.store)
 }

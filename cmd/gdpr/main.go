@@ -35,7 +35,10 @@ Usage:
                      the clients file of gdpr serve
   gdpr inventory     what each adapter holds (--markdown: an Art. 30 draft)
   gdpr scan          find personal data the SQL data maps miss (read-only)
-  gdpr audit verify  check the hash chain of a store's audit log
+  gdpr audit verify  check a store's audit chains against their signed
+                     checkpoints and the evidence public key (read-only)
+  gdpr receipt verify --key KEY FILE
+                     check a request's signed receipt offline
 
 One person's request, end to end (resolve, review, fulfil, report):
   gdpr dsar --type delete --name N --email E ...   (--demo to try it here)
@@ -80,6 +83,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return cmdDSAR(ctx, args[1:], stdin, stdout, stderr)
 	case "audit":
 		return cmdAudit(ctx, args[1:], stdout, stderr)
+	case "receipt":
+		return cmdReceipt(ctx, args[1:], stdout, stderr)
 	case "inventory":
 		return cmdInventory(ctx, args[1:], stdout, stderr)
 	case "scan":

@@ -38,6 +38,7 @@ type serveConfig struct {
 	minimizeAfter                                      time.Duration // 0: never
 	minimizeKeyHex                                     string
 	proxies                                            server.Proxies
+	evidenceKey, checkpointSink                        string // serve_evidence.go
 }
 
 // env returns the environment variable's value, or def.
@@ -74,6 +75,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 		c.proxies = p
 		return err
 	})
+	evidenceFlags(fs, c)
 	fs.StringVar(&c.minimizeKeyHex, "minimize-key", "", "hex key of 32+ bytes for the keyed hashes of minimization; derived from --signing-key if empty, random if both are (GDPR_MINIMIZE_KEY)")
 	return fs, c
 }
@@ -152,6 +154,11 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 		processor.WithPhoneRegion(c.region),
 		processor.WithWorkers(c.workers),
 		processor.WithLogger(log),
+	}
+	if eo, err := evidenceOptions(c, log); err != nil {
+		return err
+	} else {
+		popts = append(popts, eo)
 	}
 	if mo, err := minimization(c, log); err != nil {
 		return err
