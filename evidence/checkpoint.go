@@ -167,7 +167,6 @@ func leafData(eventHash string) []byte {
 // tlog.RecordHash of its 32 raw bytes (RFC 6962's SHA-256(0x00 || data)).
 func LeafHash(eventHash string) tlog.Hash { return tlog.RecordHash(leafData(eventHash)) }
 
-
 // openNote is note.Open that also refuses a signature whose base64 is not
 // canonical (padding bits set): such a note verifies, but is not the
 // bytes that were signed, and evidence changed by even one byte must not

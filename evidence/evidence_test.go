@@ -91,7 +91,7 @@ func TestCheckpointVerifyReceipt(t *testing.T) {
 			bad := bytes.Clone(signed)
 			bad[i] ^= 0x01
 			if _, err := evidence.VerifyReceipt(bad, k.PublicKey()); err == nil {
-				t.Fatalf("a receipt with byte %d changed verified: %q -> %q", i, signed[max(0,i-40):min(len(signed),i+10)], bad[max(0,i-40):min(len(bad),i+10)])
+				t.Fatalf("a receipt with byte %d changed verified: %q -> %q", i, signed[max(0, i-40):min(len(signed), i+10)], bad[max(0, i-40):min(len(bad), i+10)])
 			}
 		}
 		if _, err := evidence.VerifyReceipt(signed, newKey(t).PublicKey()); err == nil {

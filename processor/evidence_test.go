@@ -86,4 +86,3 @@ func TestEvidenceOptions(t *testing.T) {
 }
 
 func contains(b []byte, s string) bool { return strings.Contains(string(b), s) }
-

@@ -80,7 +80,7 @@ func (f *dsarFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.typ, "type", "", "export, update or delete (required)")
 	fs.BoolVar(&f.yes, "yes", false, "delete without asking for confirmation")
 	fs.Var(&f.incl, "include", "also act on the ambiguous subject with this `ID` (repeatable)")
-	fs.StringVar(&f.out, "out", "", "write the report as JSON to `FILE`")
+	fs.StringVar(&f.out, "out", "", "write the report as JSON to `FILE`, and each finished request's signed receipt beside it (FILE-receipt-REQUESTID.txt)")
 	fs.StringVar(&f.dir, "dir", "", "export: download the archives into `DIR`")
 	fs.StringVar(&f.id, "id", "", "the DSR id (a ticket number) the requests' idempotency keys derive from (default: derived from the identifiers, keyed with the client secret when there is one)")
 	fs.StringVar(&f.replace, "replace", "", "update: the `TYPE` of the value to replace (e.g. EMAIL)")
@@ -266,6 +266,9 @@ func runDSAR(ctx context.Context, c *gdpr.Client, f *dsarFlags, stdin io.Reader,
 	}
 	if f.out != "" {
 		if err := writeReport(f.out, rep); err != nil && ferr == nil {
+			ferr = err
+		}
+		if err := saveReceipts(ctx, c, rep, f.out, stderr); err != nil && ferr == nil {
 			ferr = err
 		}
 	}

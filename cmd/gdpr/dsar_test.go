@@ -13,6 +13,7 @@ import (
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/dsr"
+	"github.com/gdprkit/gdpr/evidence"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
 )
@@ -87,6 +88,21 @@ func TestDSARDeleteLeavesTheNamesake(t *testing.T) {
 	}
 	if fi, err := os.Stat(report); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("report mode: %v %v", fi.Mode(), err)
+	}
+	// --out saves each request's signed receipt beside the report.
+	pub, err := p.PublicKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range rep.Requests {
+		b, err := os.ReadFile(receiptFile(report, it.RequestID))
+		if err != nil {
+			t.Fatalf("receipt of %s: %v", it.RequestID, err)
+		}
+		rec, err := evidence.VerifyReceipt(b, pub)
+		if err != nil || rec.RequestID != it.RequestID || rec.Status != gdpr.StatusCompleted {
+			t.Errorf("receipt of %s: %+v, %v", it.RequestID, rec, err)
+		}
 	}
 }
 

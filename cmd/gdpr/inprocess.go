@@ -11,6 +11,7 @@ import (
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
+	"github.com/gdprkit/gdpr/evidence"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
@@ -47,10 +48,21 @@ func startInProcess(ctx context.Context, log *slog.Logger) (*inProcess, func(), 
 	for i, a := range mems {
 		adapters[i] = a
 	}
+	// An evidence key that lives as long as the memory store, so that
+	// the demo's requests have receipts too.
+	priv, _, err := evidence.GenerateKey()
+	if err != nil {
+		return nil, nil, err
+	}
+	ek, err := evidence.ParseKey(priv)
+	if err != nil {
+		return nil, nil, err
+	}
 	p, err := processor.New(memstore.New(), adapters,
 		processor.WithPolicy(processor.CurrentEmployees{}),
 		processor.WithStorePoll(10*time.Millisecond),
-		processor.WithLogger(log))
+		processor.WithLogger(log),
+		processor.WithEvidence(ek, nil))
 	if err != nil {
 		return nil, nil, err
 	}
