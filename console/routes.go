@@ -27,6 +27,7 @@ func (c *Console) routes() {
 	mux.HandleFunc("GET "+Path+"requests", c.page(c.requestList))
 	mux.HandleFunc("GET "+Path+"requests/{id}", c.page(c.requestDetail))
 	mux.HandleFunc("GET "+Path+"requests/{id}/export", c.page(c.exportDownload))
+	mux.HandleFunc("GET "+Path+"requests/{id}/receipt", c.page(c.receiptDownload))
 	mux.HandleFunc("POST "+Path+"requests/{id}/retry", c.action(true, c.retry))
 
 	mux.HandleFunc("GET "+Path+"dsr/new", c.page(c.dsrForm))
