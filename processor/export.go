@@ -148,6 +148,13 @@ func (p *Processor) writeZip(ctx context.Context, job *store.Job, m Manifest, pa
 			return err
 		}
 	}
+	iw, err := create(IndexFile)
+	if err != nil {
+		return err
+	}
+	if err := p.writeIndex(ctx, job, m, parts, iw); err != nil {
+		return err
+	}
 	return zw.Close()
 }
 

@@ -174,6 +174,9 @@ func archiveFiles(t *testing.T, e *env, id string) map[string]string {
 	if err := json.Unmarshal(raw["manifest.json"], &m); err != nil {
 		t.Fatal(err)
 	}
+	// The readable page names the request and date too.
+	page := strings.ReplaceAll(files[processor.IndexFile], m.RequestID, "REQUEST")
+	files[processor.IndexFile] = strings.ReplaceAll(page, m.Generated.Time.UTC().Format(time.RFC1123), "DATE")
 	m.RequestID, m.Generated = "", gdpr.Time{}
 	b, _ := json.Marshal(m)
 	files["manifest.json"] = string(b)
