@@ -9,14 +9,14 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 )
 
 // OriginPrefix begins the origin line of every checkpoint; the
-// organization follows it.
+// organization follows it, as a Go quoted string (so "" is the default
+// organization, and no name can break the line).
 const OriginPrefix = "gdprkit audit "
 
 // Statement is what a checkpoint says, in the checkpoint layout of
@@ -24,7 +24,7 @@ const OriginPrefix = "gdprkit audit "
 // line naming the log, the tree size, the base64 Merkle root, then
 // extension lines of this format, each "key value":
 //
-//	gdprkit audit <organization>
+//	gdprkit audit "<organization>"
 //	<size: events 1 to size>
 //	<base64 RFC 6962 root of the tree over the events' hashes>
 //	checkpoint <seq: the organization's checkpoints, numbered from 1>
@@ -46,29 +46,13 @@ type Statement struct {
 
 // Text returns the statement as the checkpoint's note text.
 func (s Statement) Text() (string, error) {
-	if err := checkOrg(s.Org); err != nil {
-		return "", err
-	}
 	prev := s.Prev
 	if prev == "" {
 		prev = "-"
 	}
 	return fmt.Sprintf("%s%s\n%d\n%s\ncheckpoint %d\ntime %s\nhead %s\nprev %s\n",
-		OriginPrefix, s.Org, s.Size, base64.StdEncoding.EncodeToString(s.Root[:]), s.Seq,
+		OriginPrefix, strconv.Quote(s.Org), s.Size, base64.StdEncoding.EncodeToString(s.Root[:]), s.Seq,
 		s.Time.UTC().Format(time.RFC3339Nano), s.Head, prev), nil
-}
-
-// checkOrg refuses an organization that cannot be one line of a note.
-func checkOrg(org string) error {
-	if org == "" {
-		return errors.New("evidence: the organization is empty")
-	}
-	for _, r := range org {
-		if unicode.IsControl(r) {
-			return errors.New("evidence: the organization has a control character, which no checkpoint line may hold")
-		}
-	}
-	return nil
 }
 
 // ParseStatement reads a checkpoint's note text.
@@ -76,10 +60,13 @@ func ParseStatement(text string) (Statement, error) {
 	var s Statement
 	lines := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 	if len(lines) != 7 || !strings.HasPrefix(lines[0], OriginPrefix) {
-		return s, errors.New("evidence: not a gdprkit checkpoint (want 7 lines, the first \"gdprkit audit ORG\")")
+		return s, errors.New(`evidence: not a gdprkit checkpoint (want 7 lines, the first: gdprkit audit "ORG")`)
 	}
-	s.Org = strings.TrimPrefix(lines[0], OriginPrefix)
-	var err error
+	org, err := strconv.Unquote(strings.TrimPrefix(lines[0], OriginPrefix))
+	if err != nil {
+		return s, errors.New("evidence: the checkpoint's organization is not a quoted string")
+	}
+	s.Org = org
 	if s.Size, err = strconv.ParseInt(lines[1], 10, 64); err != nil || s.Size < 1 {
 		return s, errors.New("evidence: checkpoint tree size is not a positive number")
 	}

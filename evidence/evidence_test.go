@@ -131,3 +131,25 @@ func TestKeyFile(t *testing.T) {
 		t.Error("a public key parsed as a signing key")
 	}
 }
+
+// The default organization "" and a name with a newline sign and verify
+// like any other: the origin line quotes the name.
+func TestOddOrganizations(t *testing.T) {
+	s := memstore.New()
+	k := newKey(t)
+	cp := &evidence.Checkpointer{Log: s, Key: k}
+	v, _ := evidence.Verifier(k.PublicKey())
+	for _, org := range []string{"", "two\nlines", `quote"d`} {
+		job := finished(t, s, org, "req-1")
+		signed, err := cp.Receipt(t.Context(), job)
+		if err != nil {
+			t.Fatalf("Receipt of %q: %v", org, err)
+		}
+		if rec, err := evidence.VerifyReceipt(signed, k.PublicKey()); err != nil || rec.Organization != org {
+			t.Errorf("VerifyReceipt of %q: %+v, %v", org, rec, err)
+		}
+		if rep, err := evidence.Verify(t.Context(), s, v, org, evidence.VerifyOptions{}); err != nil || rep.Covered != 4 {
+			t.Errorf("Verify(%q) = %+v, %v", org, rep, err)
+		}
+	}
+}

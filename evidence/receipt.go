@@ -84,32 +84,33 @@ func (c *Checkpointer) Receipt(ctx context.Context, job *store.Job) ([]byte, err
 		return nil, fmt.Errorf("evidence: receipt: %w", err)
 	}
 	if cp == nil || cp.Size < maxSeq {
-		if cp, err = c.Checkpoint(ctx, job.Org); err != nil {
+		if cp, err = c.covering(ctx, job.Org, maxSeq); err != nil {
 			return nil, err
 		}
 	}
-	r := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
-		hs, err := c.Log.TreeHashes(ctx, job.Org, idx)
-		if err != nil {
-			return nil, err
-		}
-		out := make([]tlog.Hash, len(hs))
-		for i, h := range hs {
-			out[i] = h
-		}
-		return out, nil
-	})
 	rec := Receipt{Format: ReceiptFormat, Organization: job.Org, RequestID: req.ID, RequestType: req.RequestType,
 		Status: req.Status, Created: req.CreatedDate.Time.UTC(), Due: req.DueDate.Time.UTC(),
 		Finished: evs[len(evs)-1].Time, Verification: req.Verification, Checkpoint: string(cp.Note)}
 	for _, s := range req.Steps {
 		rec.Steps = append(rec.Steps, ReceiptStep{Adapter: s.Adapter, State: s.State, Records: s.Records, Outcome: s.Outcome})
 	}
-	for _, ev := range evs {
-		proof, err := tlog.ProveRecord(cp.Size, ev.Seq-1, r)
-		if err != nil {
-			return nil, fmt.Errorf("evidence: receipt: proof of event %d: %w", ev.Seq, err)
+	r := newHashes(ctx, c.Log, job.Org)
+	proofs := make([]tlog.RecordProof, len(evs))
+	err = r.twice(func() error {
+		for i, ev := range evs {
+			p, err := tlog.ProveRecord(cp.Size, ev.Seq-1, r)
+			if err != nil {
+				return fmt.Errorf("evidence: receipt: proof of event %d: %w", ev.Seq, err)
+			}
+			proofs[i] = p
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, ev := range evs {
+		proof := proofs[i]
 		re := ReceiptEvent{Event: ev, Proof: make([]string, len(proof))}
 		for i, h := range proof {
 			re.Proof[i] = base64.StdEncoding.EncodeToString(h[:])

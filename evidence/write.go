@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"sync"
 	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
@@ -36,6 +38,8 @@ type Checkpointer struct {
 	Key  *Key
 	Sink Sink             // optional
 	Now  func() time.Time // optional; time.Now by default
+
+	mu sync.Mutex // one signing at a time in this process
 }
 
 // pageSize is how many events a Checkpointer or Verify reads at once.
@@ -47,6 +51,32 @@ const pageSize = 1000
 // empty). It first checks that the events it adds link onto what the last
 // checkpoint signed: it never signs over a broken chain.
 func (c *Checkpointer) Checkpoint(ctx context.Context, org string) (*store.Checkpoint, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.retry(ctx, org)
+}
+
+// covering returns a checkpoint that covers event seq of org, signing one
+// only when none does yet (receipts asked for at once sign once).
+func (c *Checkpointer) covering(ctx context.Context, org string, seq int64) (*store.Checkpoint, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	last, err := c.Log.LastCheckpoint(ctx, org)
+	if err == nil && last.Size >= seq {
+		return last, nil
+	}
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("evidence: checkpoint: %w", err)
+	}
+	cp, err := c.retry(ctx, org)
+	if err == nil && (cp == nil || cp.Size < seq) {
+		return nil, fmt.Errorf("evidence: no checkpoint of %q covers event %d", org, seq)
+	}
+	return cp, err
+}
+
+// retry is checkpoint, again when another process signed first.
+func (c *Checkpointer) retry(ctx context.Context, org string) (*store.Checkpoint, error) {
 	var err error
 	for range 3 {
 		var cp *store.Checkpoint
@@ -108,14 +138,25 @@ func (c *Checkpointer) checkpoint(ctx context.Context, org string) (*store.Check
 		if err := store.VerifyChain(prev, evs); err != nil {
 			return nil, fmt.Errorf("evidence: refusing to sign a broken chain: %w", err)
 		}
-		for _, ev := range evs {
-			if err := r.add(ev.Seq-1, ev.Hash); err != nil {
-				return nil, err
+		if err := r.twice(func() error {
+			start := len(r.pending)
+			for _, ev := range evs {
+				if err := r.add(ev.Seq-1, ev.Hash); err != nil {
+					r.pending = r.pending[:start]
+					return err
+				}
 			}
+			return nil
+		}); err != nil {
+			return nil, err
 		}
 		prev = &evs[len(evs)-1]
 	}
-	root, err := tlog.TreeHash(headSeq, r)
+	var root tlog.Hash
+	err = r.twice(func() (err error) {
+		root, err = tlog.TreeHash(headSeq, r)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("evidence: checkpoint: tree hash: %w", err)
 	}
@@ -141,17 +182,24 @@ func (c *Checkpointer) checkpoint(ctx context.Context, org string) (*store.Check
 }
 
 // hashes is a tlog.HashReader over the organization's stored tree hashes
-// and those computed since, which it keeps for AddCheckpoint.
+// and those computed since, which it keeps for AddCheckpoint. What tlog
+// will read depends only on the record numbers, not on the hashes, so
+// twice runs a computation dry first (reads of stored hashes answer zeros
+// and are noted), then, having read every noted hash in one query, for
+// real.
 type hashes struct {
-	ctx     context.Context
-	log     store.CheckpointStore
-	org     string
-	pending []store.TreeHash
-	index   map[int64]tlog.Hash
+	ctx      context.Context
+	log      store.CheckpointStore
+	org      string
+	pending  []store.TreeHash
+	computed map[int64]tlog.Hash
+	fetched  map[int64]tlog.Hash
+	dry      bool
+	wanted   []int64
 }
 
 func newHashes(ctx context.Context, log store.CheckpointStore, org string) *hashes {
-	return &hashes{ctx: ctx, log: log, org: org, index: map[int64]tlog.Hash{}}
+	return &hashes{ctx: ctx, log: log, org: org, computed: map[int64]tlog.Hash{}, fetched: map[int64]tlog.Hash{}}
 }
 
 // add computes the stored hashes of record n, the event with eventHash.
@@ -163,17 +211,23 @@ func (h *hashes) add(n int64, eventHash string) error {
 	x := tlog.StoredHashIndex(0, n)
 	for i, hash := range hs {
 		h.pending = append(h.pending, store.TreeHash{Index: x + int64(i), Hash: hash})
-		h.index[x+int64(i)] = hash
+		h.computed[x+int64(i)] = hash
 	}
 	return nil
 }
 
 // ReadHashes implements tlog.HashReader.
 func (h *hashes) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
-	out := make([]tlog.Hash, len(indexes))
 	var missing []int64
 	for _, x := range indexes {
-		if _, ok := h.index[x]; !ok {
+		_, c := h.computed[x]
+		_, f := h.fetched[x]
+		switch {
+		case c || f:
+		case h.dry:
+			h.wanted = append(h.wanted, x)
+			h.fetched[x] = tlog.Hash{} // noted once; prefetch replaces it
+		default:
 			missing = append(missing, x)
 		}
 	}
@@ -183,13 +237,40 @@ func (h *hashes) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 			return nil, err
 		}
 		for i, x := range missing {
-			h.index[x] = got[i]
+			h.fetched[x] = got[i]
 		}
 	}
+	out := make([]tlog.Hash, len(indexes))
 	for i, x := range indexes {
-		out[i] = h.index[x]
+		if v, ok := h.computed[x]; ok {
+			out[i] = v
+		} else {
+			out[i] = h.fetched[x]
+		}
 	}
 	return out, nil
+}
+
+// twice runs f dry, prefetches what it read, and runs it again for real.
+func (h *hashes) twice(f func() error) error {
+	keepPending, keepComputed := h.pending, h.computed
+	h.dry, h.computed = true, maps.Clone(keepComputed)
+	if err := f(); err != nil {
+		return err
+	}
+	h.pending, h.computed = keepPending, keepComputed
+	h.dry = false
+	if len(h.wanted) > 0 {
+		got, err := h.log.TreeHashes(h.ctx, h.org, h.wanted)
+		if err != nil {
+			return fmt.Errorf("evidence: tree hashes: %w", err)
+		}
+		for i, x := range h.wanted {
+			h.fetched[x] = got[i]
+		}
+		h.wanted = nil
+	}
+	return f()
 }
 
 var _ tlog.HashReader = (*hashes)(nil)
