@@ -145,6 +145,14 @@
 // DSR so that submitting again after a crash creates nothing twice, and
 // returns at once; dsr.Follow waits for them and reports.
 //
+// # Evidence
+//
+// A server that signs evidence (gdpr serve) serves each finished
+// request's signed receipt, which [Client.Receipt] fetches, and its public
+// key; package github.com/gdprkit/gdpr/evidence checks a receipt offline
+// with the public key alone, and an audit chain against its signed
+// checkpoints.
+//
 // # Testing code that uses gdprkit
 //
 // Code written against [Service] can be tested three ways, fastest first:

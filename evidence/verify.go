@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/gdprkit/gdpr/store"
 )
@@ -73,8 +74,13 @@ func Verify(ctx context.Context, log Log, v note.Verifier, org string, opt Verif
 			prev = ev
 			if next != nil && next.Size == rep.Events {
 				if f.root() != next.Root || next.Head != ev.Hash {
-					return rep, &Error{Org: org, Kind: KindRewritten, Seq: rep.Events, Checkpoint: next.Seq,
+					e := &Error{Org: org, Kind: KindRewritten, Seq: rep.Events, Checkpoint: next.Seq,
 						Reason: fmt.Sprintf("events 1 to %d are not the events checkpoint %d signed: one of them was changed and the chain sealed again", rep.Events, next.Seq)}
+					if seq := locateRewrite(ctx, log, org, next.Size); seq > 0 {
+						e.Seq = seq
+						e.Reason = fmt.Sprintf("event %d is not the event checkpoint %d signed (its hash differs from the tree's leaf): it was changed and the chain sealed again", seq, next.Seq)
+					}
+					return rep, e
 				}
 				rep.Checkpoints++
 				rep.Covered = next.Size
@@ -191,4 +197,31 @@ func verifyExternal(ctx context.Context, log store.CheckpointStore, v note.Verif
 		}
 	}
 	return nil
+}
+
+// locateRewrite returns the first of events 1 to size whose hash is not
+// the leaf the store's tree hashes hold for it, or 0 when none differs
+// (the tree hashes were rewritten too) or they cannot be read.
+func locateRewrite(ctx context.Context, log Log, org string, size int64) int64 {
+	for after := int64(0); after < size; {
+		evs, err := log.Events(ctx, org, after, int(min(pageSize, size-after)))
+		if err != nil || len(evs) == 0 {
+			return 0
+		}
+		idx := make([]int64, len(evs))
+		for i, ev := range evs {
+			idx[i] = tlog.StoredHashIndex(0, ev.Seq-1)
+		}
+		leaves, err := log.TreeHashes(ctx, org, idx)
+		if err != nil {
+			return 0
+		}
+		for i, ev := range evs {
+			if LeafHash(ev.Hash) != leaves[i] {
+				return ev.Seq
+			}
+		}
+		after = evs[len(evs)-1].Seq
+	}
+	return 0
 }

@@ -42,6 +42,10 @@
 //     RetentionPolicy keeps fail the request.
 //   - Every change of a request is an audit Event on a hash chain that
 //     VerifyAudit checks. Events and logs carry no personal data.
+//   - With WithEvidence, the chain is signed: a checkpoint soon after a
+//     request finishes and at least every interval while it grows, and
+//     Receipt gives every finished request a signed receipt that anyone
+//     checks offline with the public key (package evidence).
 //
 // # Organizations
 //

@@ -107,7 +107,7 @@ func sqlstoreArea() area {
 	procs := func(n, label string) measure {
 		return amount("BenchmarkReplicas/postgres/"+n+"processors", "requests/s", label, " requests/s")
 	}
-	return area{id: "sqlstore", rows: []row{
+	return area{id: "sqlstore", rows: append([]row{
 		{what: "GDPR_DELETE, SQLite (WAL, fully synced, one writer)", run: completed,
 			result: []measure{perSecond("sqlite/GDPR_DELETE")}, target: at("sqlite/GDPR_DELETE", 300, "≥ 300/s")},
 		{what: "GDPR_EXPORT, SQLite", run: completed,
@@ -119,7 +119,32 @@ func sqlstoreArea() area {
 		{what: "PostgreSQL, mixed types (export, update, delete in turn), 3 processors sharing the database", run: replicas,
 			result: []measure{procs("3", "")}, baseline: []measure{procs("1", "1 processor:")},
 			ratio: over(procs("3", ""), procs("1", ""))},
-	}}
+	}, evidenceRows()...)}
+}
+
+// evidenceRows are the costs of signed checkpoints and receipts, and of
+// checking a long chain.
+func evidenceRows() []row {
+	ev := run{pkg: "./store/sqlstore/", bench: "^BenchmarkEvidence$", benchtime: "2000x", quick: "400x", count: 3}
+	m := func(db, unit, label, suffix string) measure { return amount("BenchmarkEvidence/"+db, unit, label, suffix) }
+	without := func(db string) []measure {
+		return []measure{m(db, "without-req/s", "the same without evidence, in turns:", " requests/s")}
+	}
+	verify := run{pkg: "./bench/", bench: "^BenchmarkAuditVerify$", benchtime: "1x", quick: "1x", count: 1}
+	var rows []row
+	for _, db := range []struct{ name, label, needs string }{{"sqlite", "SQLite", ""}, {"postgres", "PostgreSQL", postgresEnv}} {
+		rows = append(rows,
+			row{what: "GDPR_DELETE with evidence (a checkpoint signed as requests finish), " + db.label + ", rounds of 200 in turns with a processor without",
+				run: ev, needs: db.needs, result: []measure{m(db.name, "with-req/s", "", " requests/s")}, baseline: without(db.name),
+				ratio: reported(m(db.name, "with/without", "", "")), target: ratioAtLeast(0.9)},
+			row{what: "the same, and each request's signed receipt made (on demand, by 16 callers, after each round)",
+				run: ev, needs: db.needs, result: []measure{m(db.name, "with+receipts-req/s", "", " requests/s"), m(db.name, "receipts/s", "receipts", "/s")},
+				baseline: without(db.name), ratio: reported(m(db.name, "with+receipts/without", "", "")), target: ratioAtLeast(0.9)},
+		)
+	}
+	return append(rows, row{what: "`gdpr audit verify` of 1,000,000 events of one organization, SQLite read-only, a checkpoint every 100,000",
+		run: verify, result: []measure{amount("BenchmarkAuditVerify", "events/s", "", " events/s"), amount("BenchmarkAuditVerify", "peak-MB", "peak", " MB")},
+		target: atMost(amount("BenchmarkAuditVerify", "peak-MB", "", ""), 64, "streams: peak ≤ 64 MB")})
 }
 
 func sqladapterArea() area {

@@ -178,7 +178,7 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 			}, false, []string{"edited event at event 3", "2 events verified"}},
 			{"edit and re-seal", func(t *testing.T, d auditDB, raw *sql.DB, _ *evidence.Key) {
 				reseal(t, d, raw, 3)
-			}, false, []string{"rewritten chain", "checkpoint 1"}},
+			}, false, []string{"rewritten chain at event 3", "checkpoint 1", "event 3 is not the event checkpoint 1 signed"}},
 			{"delete the newest events", func(t *testing.T, d auditDB, raw *sql.DB, _ *evidence.Key) {
 				exec(t, raw, d.q, `DELETE FROM events WHERE org = 'acme' AND seq > (SELECT MAX(seq) - 2 FROM events WHERE org = 'acme')`)
 			}, false, []string{"deleted events", "chain head records event"}},

@@ -48,23 +48,8 @@ func (s *Store) addCheckpoint(ctx context.Context, cp store.Checkpoint, hashes [
 	} else if n == 0 {
 		return store.ErrCheckpointConflict
 	}
-	for rest := hashes; len(rest) > 0; {
-		part := rest[:min(len(rest), 200)]
-		rest = rest[len(part):]
-		var b strings.Builder
-		args := []any{cp.Org}
-		for i, h := range part {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			n := len(args)
-			b.WriteString("($1, $" + strconv.Itoa(n+1) + ", $" + strconv.Itoa(n+2) + ")")
-			args = append(args, h.Index, h.Hash[:])
-		}
-		if _, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO tree_hashes (org, idx, hash) VALUES `+b.String()+
-			` ON CONFLICT (org, idx) DO NOTHING`), args...); err != nil {
-			return err
-		}
+	if err := insertTreeHashes(ctx, tx, s.d, cp.Org, hashes); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		if s.d.postgres && isUniqueViolation(err) {
@@ -133,16 +118,26 @@ func (s *Store) TreeHashes(ctx context.Context, org string, indexes []int64) ([]
 	if len(indexes) == 0 {
 		return nil, nil
 	}
-	var b strings.Builder
-	args := []any{org}
-	for i, x := range indexes {
-		if i > 0 {
-			b.WriteString(", ")
+	var (
+		rows *sql.Rows
+		err  error
+	)
+	if s.d.postgres {
+		// One statement text whatever the number of indexes, so that pgx
+		// prepares it once per connection.
+		rows, err = s.r.QueryContext(ctx, `SELECT idx, hash FROM tree_hashes WHERE org = $1 AND idx = ANY($2::bigint[])`, org, indexes)
+	} else {
+		var b strings.Builder
+		args := []any{org}
+		for i, x := range indexes {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("?" + strconv.Itoa(i+2))
+			args = append(args, x)
 		}
-		b.WriteString("$" + strconv.Itoa(i+2))
-		args = append(args, x)
+		rows, err = s.r.QueryContext(ctx, `SELECT idx, hash FROM tree_hashes WHERE org = ?1 AND idx IN (`+b.String()+`)`, args...)
 	}
-	rows, err := s.r.QueryContext(ctx, s.d.q(`SELECT idx, hash FROM tree_hashes WHERE org = $1 AND idx IN (`+b.String()+`)`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: tree hashes: %w", err)
 	}
@@ -212,4 +207,40 @@ func (s *Store) Organizations(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("sqlstore: organizations: %w", err)
 	}
 	return orgs, nil
+}
+
+// insertTreeHashes inserts hashes of org, keeping any hash already stored
+// at an index.
+func insertTreeHashes(ctx context.Context, tx *sql.Tx, d dialect, org string, hashes []store.TreeHash) error {
+	if len(hashes) == 0 {
+		return nil
+	}
+	if d.postgres {
+		idx, hs := make([]int64, len(hashes)), make([][]byte, len(hashes))
+		for i, h := range hashes {
+			idx[i], hs[i] = h.Index, h.Hash[:]
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO tree_hashes (org, idx, hash)
+			SELECT $1::text, * FROM unnest($2::bigint[], $3::bytea[]) ON CONFLICT (org, idx) DO NOTHING`, org, idx, hs)
+		return err
+	}
+	for rest := hashes; len(rest) > 0; {
+		part := rest[:min(len(rest), 200)]
+		rest = rest[len(part):]
+		var b strings.Builder
+		args := []any{org}
+		for i, h := range part {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			n := len(args)
+			b.WriteString("(?1, ?" + strconv.Itoa(n+1) + ", ?" + strconv.Itoa(n+2) + ")")
+			args = append(args, h.Index, h.Hash[:])
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tree_hashes (org, idx, hash) VALUES `+b.String()+
+			` ON CONFLICT (org, idx) DO NOTHING`, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }

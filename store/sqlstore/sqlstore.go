@@ -39,6 +39,11 @@
 //   - Claim never hands a job to two callers whose leases overlap, in one
 //     process or in several; the job of a holder that died is claimable
 //     once its lease has ended.
+//   - A Store is a [store.CheckpointStore]: it keeps signed checkpoints
+//     and their tree hashes, two processes never storing the same
+//     checkpoint number. [OpenSQLiteReadOnly] and [OpenPostgresReadOnly]
+//     open a database for an auditor: nothing is created, migrated or
+//     written.
 //   - Times are kept in UTC to the microsecond and read back as the same
 //     instants (the request's dates included, although the wire shows
 //     milliseconds).
