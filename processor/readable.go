@@ -33,9 +33,11 @@ type indexHead struct {
 	Systems   []indexSystem
 }
 
+// indexSystem is a ManifestAdapter as the page shows it.
 type indexSystem struct {
-	Name, File string
-	Records    int
+	Name    string
+	File    string
+	Records int
 }
 
 type indexRecord struct {
@@ -50,13 +52,13 @@ type indexField struct{ Name, Value string }
 func (p *Processor) writeIndex(ctx context.Context, job *store.Job, m Manifest, parts map[string]*spool, w io.Writer) error {
 	head := indexHead{RequestID: m.RequestID, Generated: m.Generated.Time.UTC().Format(time.RFC1123), Records: m.Records}
 	for _, a := range m.Adapters {
-		head.Systems = append(head.Systems, indexSystem{Name: a.Name, File: a.File, Records: a.Records})
+		head.Systems = append(head.Systems, indexSystem(a))
 	}
 	if err := indexPage.ExecuteTemplate(w, "head", head); err != nil {
 		return fmt.Errorf("index.html: %w", err)
 	}
 	for _, a := range m.Adapters {
-		if err := indexPage.ExecuteTemplate(w, "system", head.Systems[slices.IndexFunc(head.Systems, func(s indexSystem) bool { return s.Name == a.Name })]); err != nil {
+		if err := indexPage.ExecuteTemplate(w, "system", indexSystem(a)); err != nil {
 			return fmt.Errorf("index.html: %w", err)
 		}
 		if err := p.indexRecords(ctx, job, a, parts[a.Name], w); err != nil {

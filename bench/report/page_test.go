@@ -94,8 +94,8 @@ func TestRowSkippedWithoutDatabase(t *testing.T) {
 			skipped++
 		}
 	}
-	if skipped != 3 {
-		t.Errorf("%d sqlstore rows skipped for %s, want 3 (two single-processor rows, one replicas row)", skipped, postgresEnv)
+	if skipped != 5 {
+		t.Errorf("%d sqlstore rows skipped for %s, want 5 (two single-processor rows, one replicas row, two evidence rows)", skipped, postgresEnv)
 	}
 	for _, s := range p.NotMet {
 		if strings.Contains(s, "PostgreSQL") {

@@ -126,7 +126,9 @@ func sqlstoreArea() area {
 // checking a long chain.
 func evidenceRows() []row {
 	ev := run{pkg: "./store/sqlstore/", bench: "^BenchmarkEvidence$", benchtime: "2000x", quick: "400x", count: 3}
-	m := func(db, unit, label, suffix string) measure { return amount("BenchmarkEvidence/"+db, unit, label, suffix) }
+	m := func(db, unit, label, suffix string) measure {
+		return amount("BenchmarkEvidence/"+db, unit, label, suffix)
+	}
 	without := func(db string) []measure {
 		return []measure{m(db, "without-req/s", "the same without evidence, in turns:", " requests/s")}
 	}
