@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -123,6 +124,9 @@ func readable(rec adapter.Record) indexRecord {
 	return out
 }
 
+// fieldText returns v as a person reads it: a list as its items joined
+// by commas, an object as "name: value" pairs joined by semicolons, in
+// name order.
 func fieldText(v any) string {
 	switch v := v.(type) {
 	case nil:
@@ -136,10 +140,23 @@ func fieldText(v any) string {
 			return "yes"
 		}
 		return "no"
+	case []any:
+		items := make([]string, len(v))
+		for i, x := range v {
+			items[i] = fieldText(x)
+		}
+		return strings.Join(items, ", ")
+	case map[string]any:
+		names := slices.Sorted(maps.Keys(v))
+		pairs := make([]string, len(names))
+		for i, k := range names {
+			pairs[i] = k + ": " + fieldText(v[k])
+		}
+		return strings.Join(pairs, "; ")
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Sprint(v)
 	}
-	return strings.TrimSpace(string(b))
+	return string(b)
 }
