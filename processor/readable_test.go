@@ -111,13 +111,15 @@ func TestExportIndexShowsEveryRecord(t *testing.T) {
 			if s, ok := v.(string); ok && !strings.Contains(text, "<th>"+k+"</th><td>"+s+"</td>") {
 				t.Errorf("index.html lacks field %s = %q of record %s", k, s, rec.ID)
 			}
-			// A list reads as its items, joined by commas.
+			// A list of strings reads as its items, joined by commas.
 			if l, ok := v.([]any); ok && len(l) > 0 {
 				items := make([]string, len(l))
+				strs := true
 				for i, x := range l {
-					items[i], _ = x.(string)
+					items[i], ok = x.(string)
+					strs = strs && ok
 				}
-				if want := strings.Join(items, ", "); !strings.Contains(text, "<th>"+k+"</th><td>"+want+"</td>") {
+				if want := strings.Join(items, ", "); strs && !strings.Contains(text, "<th>"+k+"</th><td>"+want+"</td>") {
 					t.Errorf("index.html lacks list %s = %q of record %s", k, want, rec.ID)
 				}
 			}
