@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -22,6 +23,11 @@ type Report struct {
 	// Covered is how many events the newest checkpoint signs; the events
 	// after it held together but no signature covers them yet.
 	Covered int64
+	// UnsignedSince is the time of the first event no checkpoint signs,
+	// zero when every event is signed. A processor with WithEvidence signs
+	// within its checkpoint interval: older unsigned events mean it has
+	// stopped since, or that checkpoints were deleted.
+	UnsignedSince time.Time
 }
 
 // VerifyOptions adds what Verify checks the store against.
@@ -72,6 +78,9 @@ func Verify(ctx context.Context, log Log, v note.Verifier, org string, opt Verif
 			f.add(LeafHash(ev.Hash))
 			rep.Events++
 			prev = ev
+			if rep.UnsignedSince.IsZero() {
+				rep.UnsignedSince = ev.Time
+			}
 			if next != nil && next.Size == rep.Events {
 				if f.root() != next.Root || next.Head != ev.Hash {
 					e := &Error{Org: org, Kind: KindRewritten, Seq: rep.Events, Checkpoint: next.Seq,
@@ -84,6 +93,7 @@ func Verify(ctx context.Context, log Log, v note.Verifier, org string, opt Verif
 				}
 				rep.Checkpoints++
 				rep.Covered = next.Size
+				rep.UnsignedSince = time.Time{}
 				if next, err = cps.next(); err != nil {
 					return rep, err
 				}

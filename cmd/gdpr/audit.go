@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/gdprkit/gdpr/evidence"
 	"github.com/gdprkit/gdpr/store/sqlstore"
@@ -36,6 +37,7 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	pubFlag := fs.String("public-key", env("GDPR_EVIDENCE_PUBLIC_KEY", ""), "the evidence public key, or a file holding it, as gdpr serve prints it and serves it at "+
 		"/api/v2/gdpr/evidence/key; default: derived from --evidence-key, or the key file beside a SQLite database (GDPR_EVIDENCE_PUBLIC_KEY)")
 	fs.StringVar(&c.evidenceKey, "evidence-key", env("GDPR_EVIDENCE_KEY_FILE", ""), "the evidence key file of gdpr serve, read to derive the public key (GDPR_EVIDENCE_KEY_FILE)")
+	maxUnsigned := fs.Duration("max-unsigned", 0, "fail when an event older than this is signed by no checkpoint (gdpr serve signs within a minute of a change); 0 reports them only")
 	external := fs.String("checkpoints", "", "a file of checkpoints kept outside the store (gdpr serve --checkpoint-sink): each must be in the store, unchanged")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
@@ -109,9 +111,14 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		default:
 			fmt.Fprintf(stdout, "%q: %d events verified, %d checkpoints signed by the key, the newest signing events 1 to %d", o, rep.Events, rep.Checkpoints, rep.Covered)
 			if n := rep.Events - rep.Covered; n > 0 {
-				fmt.Fprintf(stdout, "; the %d events after it hold together but no checkpoint signs them yet", n)
+				fmt.Fprintf(stdout, "; the %d events after it, the first of %s, hold together but no checkpoint signs them yet", n, rep.UnsignedSince.UTC().Format(time.RFC3339))
 			}
 			fmt.Fprintln(stdout)
+			if old := time.Since(rep.UnsignedSince); !rep.UnsignedSince.IsZero() && *maxUnsigned > 0 && old > *maxUnsigned {
+				fmt.Fprintf(stdout, "BROKEN %q: %s at event %d: no checkpoint signs it %s after it was written, more than --max-unsigned %s: the server stopped signing, or checkpoints were deleted (compare with --checkpoints)\n",
+					o, evidence.KindUnsigned, rep.Covered+1, old.Round(time.Second), *maxUnsigned)
+				code = 1
+			}
 		}
 	}
 	return code
