@@ -2,6 +2,7 @@ package evidence_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"testing"
@@ -151,5 +152,34 @@ func TestOddOrganizations(t *testing.T) {
 		if rep, err := evidence.Verify(t.Context(), s, v, org, evidence.VerifyOptions{}); err != nil || rep.Covered != 4 {
 			t.Errorf("Verify(%q) = %+v, %v", org, rep, err)
 		}
+	}
+}
+
+// editedLog is a Log whose event 2 was edited after it was signed.
+type editedLog struct{ evidence.Log }
+
+func (l editedLog) Events(ctx context.Context, org string, after int64, limit int) ([]store.Event, error) {
+	evs, err := l.Log.Events(ctx, org, after, limit)
+	for i := range evs {
+		if evs[i].Seq == 2 {
+			evs[i].Detail = "edited"
+		}
+	}
+	return evs, err
+}
+
+// A receipt is never signed over events the store changed after they
+// were signed.
+func TestReceiptRefusesAnEditedEvent(t *testing.T) {
+	s := memstore.New()
+	k := newKey(t)
+	job := finished(t, s, "acme", "req-1")
+	if _, err := (&evidence.Checkpointer{Log: s, Key: k}).Checkpoint(t.Context(), "acme"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := (&evidence.Checkpointer{Log: editedLog{s}, Key: k}).Receipt(t.Context(), job)
+	var ee *evidence.Error
+	if !errors.As(err, &ee) || ee.Seq != 2 {
+		t.Fatalf("Receipt over an edited event = %v, want an *evidence.Error at event 2", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
@@ -79,9 +80,14 @@ func (c *Checkpointer) Receipt(ctx context.Context, job *store.Job) ([]byte, err
 		return nil, fmt.Errorf("evidence: receipt: request %s has no audit events", req.ID)
 	}
 	maxSeq := evs[len(evs)-1].Seq
-	cp, err := c.Log.LastCheckpoint(ctx, job.Org)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("evidence: receipt: %w", err)
+	// A checkpoint never changes once stored: the newest this Checkpointer
+	// saw covers the request if it is large enough, with no query.
+	cp := c.recent(job.Org)
+	if cp == nil || cp.Size < maxSeq {
+		if cp, err = c.Log.LastCheckpoint(ctx, job.Org); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("evidence: receipt: %w", err)
+		}
+		c.saw(cp)
 	}
 	if cp == nil || cp.Size < maxSeq {
 		if cp, err = c.covering(ctx, job.Org, maxSeq); err != nil {
@@ -108,6 +114,21 @@ func (c *Checkpointer) Receipt(ctx context.Context, job *store.Job) ([]byte, err
 	})
 	if err != nil {
 		return nil, err
+	}
+	// Sign only what would verify: an event edited in the store, or tree
+	// hashes that do not lead to the checkpoint, are the store's damage
+	// to report, not to put a signature on.
+	body, _, _ := strings.Cut(string(cp.Note), "\n\n")
+	st, err := ParseStatement(body + "\n")
+	if err != nil {
+		return nil, fmt.Errorf("evidence: receipt: checkpoint %d of %q: %w", cp.Seq, job.Org, err)
+	}
+	for i, ev := range evs {
+		if store.VerifyChain(&store.Event{Seq: ev.Seq - 1, Hash: ev.PrevHash}, []store.Event{ev}) != nil ||
+			tlog.CheckRecord(proofs[i], st.Size, st.Root, ev.Seq-1, LeafHash(ev.Hash)) != nil {
+			return nil, &Error{Org: job.Org, Kind: KindRewritten, Seq: ev.Seq, Checkpoint: cp.Seq,
+				Reason: "the store's event or tree hashes do not lead to the checkpoint; run gdpr audit verify"}
+		}
 	}
 	for i, ev := range evs {
 		proof := proofs[i]

@@ -40,6 +40,35 @@ type Checkpointer struct {
 	Now  func() time.Time // optional; time.Now by default
 
 	mu sync.Mutex // one signing at a time in this process
+
+	seenMu sync.Mutex
+	seen   map[string]store.Checkpoint // the newest checkpoint seen, by organization
+}
+
+// recent returns the newest checkpoint of org this Checkpointer stored or
+// read, nil when none.
+func (c *Checkpointer) recent(org string) *store.Checkpoint {
+	c.seenMu.Lock()
+	defer c.seenMu.Unlock()
+	if cp, ok := c.seen[org]; ok {
+		return &cp
+	}
+	return nil
+}
+
+// saw notes cp, when it is newer than the one noted for its organization.
+func (c *Checkpointer) saw(cp *store.Checkpoint) {
+	if cp == nil {
+		return
+	}
+	c.seenMu.Lock()
+	defer c.seenMu.Unlock()
+	if c.seen == nil {
+		c.seen = map[string]store.Checkpoint{}
+	}
+	if old, ok := c.seen[cp.Org]; !ok || cp.Seq > old.Seq {
+		c.seen[cp.Org] = *cp
+	}
 }
 
 // pageSize is how many events a Checkpointer or Verify reads at once.
@@ -82,6 +111,9 @@ func (c *Checkpointer) retry(ctx context.Context, org string) (*store.Checkpoint
 		var cp *store.Checkpoint
 		cp, err = c.checkpoint(ctx, org)
 		if !errors.Is(err, store.ErrCheckpointConflict) {
+			if err == nil {
+				c.saw(cp)
+			}
 			return cp, err
 		}
 	}
