@@ -4,6 +4,9 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
+	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -140,10 +143,24 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 			"grant_type must be client_credentials")
 		return
 	}
-	c, ok := s.clients.Authenticate(id, secret)
-	if !ok {
+	c, err := s.guard.Authenticate(r.Context(), s.clients, s.proxies.ClientAddr(r), id, secret)
+	var locked *LockedError
+	switch {
+	case errors.As(err, &locked):
+		secs := int(math.Max(1, math.Ceil(locked.RetryAfter.Seconds())))
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		writeOAuthError(w, http.StatusTooManyRequests, "invalid_client",
+			fmt.Sprintf("too many failed attempts from this address or at this client; try again in %d seconds", secs))
+		return
+	case errors.Is(err, ErrBusy):
+		w.Header().Set("Retry-After", "1")
+		writeOAuthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "too many token requests at once; try again in a second")
+		return
+	case errors.Is(err, ErrBadCredentials):
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "unknown client or wrong secret")
 		return
+	case err != nil:
+		return // the caller went away
 	}
 	tok, _ := s.issue(c)
 	w.Header().Set("Cache-Control", "no-store")

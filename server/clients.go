@@ -183,6 +183,6 @@ func verifySecret(hash, secret string) bool {
 	if err != nil {
 		return false
 	}
-	key, err := pbkdf2.Key(sha256.New, secret, p.salt, p.iter, len(p.key))
-	return err == nil && subtle.ConstantTimeCompare(key, p.key) == 1
+	key := pbkdf2SHA256(secret, p.salt, p.iter, len(p.key))
+	return subtle.ConstantTimeCompare(key, p.key) == 1
 }

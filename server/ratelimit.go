@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/hashicorp/golang-lru/v2/expirable"
 	"golang.org/x/time/rate"
 )
 
@@ -20,7 +21,7 @@ type limits struct {
 	now       func() time.Time
 
 	mu   sync.Mutex
-	keys map[string]*limit
+	keys *expirable.LRU[string, *limit]
 }
 
 type limit struct {
@@ -30,11 +31,19 @@ type limit struct {
 }
 
 func newLimits(perSecond float64, burst int, now func() time.Time) *limits {
+	return newLimitsSize(perSecond, burst, now, maxKeys)
+}
+
+// newLimitsSize is newLimits holding at most size keys.
+func newLimitsSize(perSecond float64, burst int, now func() time.Time, size int) *limits {
 	allowed := "2147483647" // no limit: the largest count a 32-bit client reads
 	if perSecond > 0 {
 		allowed = strconv.Itoa(int(math.Floor(perSecond * 60)))
 	}
-	return &limits{perSecond: perSecond, burst: burst, allowed: allowed, now: now, keys: map[string]*limit{}}
+	return &limits{perSecond: perSecond, burst: burst, allowed: allowed, now: now,
+		// No TTL, which would start a goroutine nobody can stop: each limit
+		// carries its own window and bucket.
+		keys: expirable.NewLRU[string, *limit](size, nil, 0)}
 }
 
 // The inin-ratelimit headers, in canonical form so that setting them
@@ -45,7 +54,10 @@ const (
 	resetHeader   = "Inin-Ratelimit-Reset"
 )
 
-// maxKeys bounds the memory limits hold; past it, idle keys are dropped.
+// maxKeys bounds the keys limits hold; past it, the least recently used
+// key is forgotten (its bucket was full again, unless it is the busiest of
+// maxKeys callers), so that a new caller is never refused for the table
+// and no request scans it.
 const maxKeys = 100_000
 
 // take counts a request of key, sets the inin-ratelimit headers, and
@@ -53,17 +65,14 @@ const maxKeys = 100_000
 func (l *limits) take(h http.Header, key string) (bool, time.Duration) {
 	now := l.now()
 	l.mu.Lock()
-	k := l.keys[key]
-	if k == nil {
-		if len(l.keys) >= maxKeys {
-			l.prune(now)
-		}
+	k, ok := l.keys.Get(key)
+	if !ok {
 		b := rate.NewLimiter(rate.Inf, 0)
 		if l.perSecond > 0 {
 			b = rate.NewLimiter(rate.Limit(l.perSecond), l.burst)
 		}
 		k = &limit{bucket: b}
-		l.keys[key] = k
+		l.keys.Add(key, k)
 	}
 	if now.Sub(k.window) >= time.Minute {
 		k.window, k.count = now.Truncate(time.Minute), 0
@@ -83,13 +92,4 @@ func (l *limits) take(h http.Header, key string) (bool, time.Duration) {
 	v := []string{strconv.Itoa(count), l.allowed, strconv.Itoa(int(math.Ceil(reset.Seconds())))}
 	h[countHeader], h[allowedHeader], h[resetHeader] = v[0:1:1], v[1:2:2], v[2:3:3]
 	return ok, wait
-}
-
-// prune drops keys idle for a whole window. The caller holds l.mu.
-func (l *limits) prune(now time.Time) {
-	for key, k := range l.keys {
-		if now.Sub(k.window) >= 2*time.Minute {
-			delete(l.keys, key)
-		}
-	}
 }

@@ -27,6 +27,8 @@ func clientArea() area {
 	}
 	server := run{pkg: "./bench/", bench: "^BenchmarkServerOverBare$", benchtime: "20000x", quick: "2000x", count: 3}
 	const s = "BenchmarkServerOverBare"
+	flood := run{pkg: "./bench/", bench: "^BenchmarkTokenFlood$", benchtime: "5000x", quick: "500x", count: 3}
+	const f = "BenchmarkTokenFlood"
 	return area{id: "client", rows: []row{
 		{
 			what:     "client SearchSubjects (retry, throttle and auth layers, typed decode), one request at a time",
@@ -52,6 +54,14 @@ func clientArea() area {
 				duration(s, "bare-p99-µs", "p99", 1e3)},
 			ratio:  reported(amount(s, "server/bare", "", "")),
 			target: ratioAtLeast(0.6),
+		},
+		{
+			what:     "authenticated subject searches from 8 readers beside 32 callers flooding POST /oauth/token with wrong secrets, each from a fresh address (production PBKDF2 cost)",
+			run:      flood,
+			result:   []measure{duration(f, "flood-p50-µs", "p50", 1e3), duration(f, "flood-p99-µs", "p99", 1e3), amount(f, "token-calls/s", "", " token calls/s")},
+			baseline: []measure{duration(f, "quiet-p50-µs", "the same readers without the flood: p50", 1e3), duration(f, "quiet-p99-µs", "p99", 1e3)},
+			ratio:    reported(amount(f, "flood/quiet-p99", "", "")),
+			target:   ratioAtMost(3),
 		},
 	}}
 }

@@ -123,8 +123,12 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 	if err != nil {
 		return err
 	}
-	opts := []server.Option{server.WithLogger(log), server.WithRate(c.rate, c.burst), server.WithTrustedProxies(c.proxies)}
-	copts := []console.Option{console.WithLogger(log), console.WithTrustedProxies(c.proxies)}
+	guard, err := server.NewGuard() // one lockout for the token endpoint and the console
+	if err != nil {
+		return err
+	}
+	opts := []server.Option{server.WithLogger(log), server.WithRate(c.rate, c.burst), server.WithTrustedProxies(c.proxies), server.WithGuard(guard)}
+	copts := []console.Option{console.WithLogger(log), console.WithTrustedProxies(c.proxies), console.WithGuard(guard)}
 	if c.keyHex != "" {
 		key, err := hex.DecodeString(c.keyHex)
 		if err != nil {
