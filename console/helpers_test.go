@@ -86,6 +86,8 @@ type rigConfig struct {
 	guard *server.Guard
 	// proxies are the API's trusted proxies.
 	proxies server.Proxies
+	// clients replace the test clients when set.
+	clients *server.Clients
 }
 
 func startRig(t testing.TB, cfg rigConfig, opts ...Option) *rig {
@@ -103,7 +105,10 @@ func startRig(t testing.TB, cfg rigConfig, opts ...Option) *rig {
 	}
 	logs := &testlog.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	clients := testClients(t)
+	clients := cfg.clients
+	if clients == nil {
+		clients = testClients(t)
+	}
 	sopts, copts := []server.Option{server.WithLogger(log), server.WithRate(0, 0), server.WithTrustedProxies(cfg.proxies)}, []Option{WithLogger(log)}
 	if cfg.guard != nil {
 		sopts, copts = append(sopts, server.WithGuard(cfg.guard)), append(copts, WithGuard(cfg.guard))

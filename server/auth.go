@@ -38,22 +38,29 @@ func (s *Server) issue(c Client) (string, time.Time) {
 }
 
 // verify returns the principal of a bearer token, checking its signature
-// in constant time and its expiry. A token that verified before is found
-// in s.tokens, which checks the same.
+// in constant time, its expiry, and that its client is still in the
+// clients set with the same organization and scope: a client removed or
+// changed has its tokens refused at once. A token that verified before is
+// found in s.tokens, which checks the signature and expiry the same.
 func (s *Server) verify(token string) (principal, bool) {
 	p64, sig64, ok := strings.Cut(token, ".")
 	if !ok || len(token) > 2048 {
 		return principal{}, false
 	}
 	now := s.now()
-	if p, ok := s.tokens.get(p64, sig64, now); ok {
-		return p, true
+	p, ok := s.tokens.get(p64, sig64, now)
+	if !ok {
+		if p, ok = s.verifySignature(p64, sig64, now); ok {
+			s.tokens.put(p64, sig64, p, now)
+		}
 	}
-	p, ok := s.verifySignature(p64, sig64, now)
-	if ok {
-		s.tokens.put(p64, sig64, p, now)
+	if !ok {
+		return principal{}, false
 	}
-	return p, ok
+	if c, ok := s.clients.Lookup(p.client); !ok || c.Organization != p.org || c.Scope != p.scope {
+		return principal{}, false
+	}
+	return p, true
 }
 
 // verifySignature returns the principal of the token p64.sig64, checking

@@ -119,7 +119,7 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 	if c.clients == "" {
 		return errors.New("--clients is required: a JSON file of OAuth clients (see 'gdpr hash-secret')")
 	}
-	clients, err := server.LoadClients(c.clients)
+	clients, err := server.LoadClients(c.clients, server.WithClientsLogger(log))
 	if err != nil {
 		return err
 	}
