@@ -146,7 +146,7 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 		return err
 	}
 	defer closeAdapters()
-	store, closeStore, err := openStore(ctx, c)
+	store, closeStore, err := openStore(ctx, c, sqlstore.WithLogger(log))
 	if err != nil {
 		return err
 	}
@@ -220,13 +220,13 @@ func runServer(ctx context.Context, ln net.Listener, h http.Handler, p *processo
 	return err
 }
 
-// openStore opens the request store --store names.
-func openStore(ctx context.Context, c *serveConfig) (store.Store, func(), error) {
+// openStore opens the request store --store names, with opts.
+func openStore(ctx context.Context, c *serveConfig, opts ...sqlstore.Option) (store.Store, func(), error) {
 	switch c.store {
 	case "memory":
 		return memstore.New(), func() {}, nil
 	case "sqlite":
-		s, err := sqlstore.OpenSQLite(ctx, c.dbPath)
+		s, err := sqlstore.OpenSQLite(ctx, c.dbPath, opts...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -235,7 +235,7 @@ func openStore(ctx context.Context, c *serveConfig) (store.Store, func(), error)
 		if c.postgresDSN == "" {
 			return nil, nil, errors.New("--store postgres needs --postgres DSN (GDPR_POSTGRES_DSN)")
 		}
-		s, err := sqlstore.OpenPostgres(ctx, c.postgresDSN)
+		s, err := sqlstore.OpenPostgres(ctx, c.postgresDSN, opts...)
 		if err != nil {
 			return nil, nil, err
 		}
