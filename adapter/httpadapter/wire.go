@@ -35,12 +35,18 @@ const (
 	codeUndecided    = "undecided"
 	codeNotDescribed = "not_described"
 	codeInternal     = "internal"
+	codeBusy         = "busy"
 )
 
 // Headers of a signed call.
 const (
 	headerTimestamp = "Gdpr-Timestamp"
 	headerSignature = "Gdpr-Signature"
+	// The headers of a signature over the headers (PROTOCOL.md,
+	// Authentication): a service checks it before it reads the body.
+	headerNonce       = "Gdpr-Nonce"
+	headerDigest      = "Gdpr-Content-Sha256"
+	headerSignatureV2 = "Gdpr-Signature-V2"
 )
 
 // contentNDJSON is the media type of export and candidate streams.
