@@ -18,11 +18,11 @@ func TestGuardBoundsChecksAtOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	release := make(chan struct{})
-	started := make(chan struct{}, 100)
+	total := 2 + int(g.maxWait)
+	started := make(chan struct{}, total)
 	var wg sync.WaitGroup
 	running, most := 0, 0
 	var mu sync.Mutex
-	total := 2 + int(g.maxWait)
 	for range total {
 		wg.Add(1)
 		go func() {

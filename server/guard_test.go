@@ -119,7 +119,7 @@ func TestGuardNeverRefusesANewcomerForAFullTable(t *testing.T) {
 	}
 	e := newEnv(t, server.WithTrustedProxies(loopbackProxy(t)), server.WithGuard(g))
 	for i := range 150 {
-		if got := e.tokenCall(t, "nobody", "guess", fmt.Sprintf("10.1.%d.%d", i/250, i%250)); got != http.StatusUnauthorized {
+		if got := e.tokenCall(t, "globex", "guess", fmt.Sprintf("10.1.%d.%d", i/250, i%250)); got != http.StatusUnauthorized {
 			t.Fatalf("attempt %d: %d, want 401", i, got)
 		}
 	}
