@@ -64,8 +64,9 @@ func (s *Server) downloadResults(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "application/zip")
 	h.Set("Content-Disposition", `attachment; filename="gdpr-export-`+id+`.zip"`)
 	h.Set("Cache-Control", "private, no-store")
+	dw := newDeadlineWriter(w, DefaultDownloadStall) // before the first byte: the server's WriteTimeout may have passed
 	w.WriteHeader(http.StatusOK)
-	if _, err := io.Copy(w, rc); err != nil && !errors.Is(err, r.Context().Err()) {
+	if _, err := io.Copy(dw, rc); err != nil && !errors.Is(err, r.Context().Err()) {
 		s.log.WarnContext(r.Context(), "results download broke off", "err", err, "correlation", correlation(r))
 	}
 }

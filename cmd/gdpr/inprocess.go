@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net"
+	"net/http"
 	"time"
 
 	"github.com/gdprkit/gdpr"
@@ -75,7 +76,9 @@ func startInProcess(ctx context.Context, log *slog.Logger) (*inProcess, func(), 
 	}
 	srvCtx, cancel := context.WithCancel(ctx)
 	served := make(chan error, 1)
-	go func() { served <- runServer(srvCtx, ln, h, p, log, nil) }()
+	go func() {
+		served <- runServer(srvCtx, ln, defaultTimeouts().apply(&http.Server{Handler: h}), p, log, nil)
+	}()
 	stop := func() { cancel(); <-served }
 
 	base := "http://" + ln.Addr().String()

@@ -38,6 +38,7 @@ type serveConfig struct {
 	minimizeAfter                                      time.Duration // 0: never
 	minimizeKeyHex                                     string
 	proxies                                            server.Proxies
+	timeouts                                           httpTimeouts
 }
 
 // env returns the environment variable's value, or def.
@@ -74,6 +75,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 		c.proxies = p
 		return err
 	})
+	timeoutFlags(fs, &c.timeouts)
 	fs.StringVar(&c.minimizeKeyHex, "minimize-key", "", "hex key of 32+ bytes for the keyed hashes of minimization; derived from --signing-key if empty, random if both are (GDPR_MINIMIZE_KEY)")
 	return fs, c
 }
@@ -118,6 +120,9 @@ func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- string) error {
 	if c.clients == "" {
 		return errors.New("--clients is required: a JSON file of OAuth clients (see 'gdpr hash-secret')")
+	}
+	if err := c.timeouts.check(); err != nil {
+		return err
 	}
 	clients, err := server.LoadClients(c.clients, server.WithClientsLogger(log))
 	if err != nil {
@@ -186,13 +191,13 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 	if err != nil {
 		return err
 	}
-	return runServer(ctx, ln, handler, p, log, ready)
+	return runServer(ctx, ln, c.timeouts.apply(&http.Server{Handler: handler}), p, log, ready)
 }
 
-// runServer serves h on ln and runs p's workers until ctx ends, then shuts down
+// runServer serves srv on ln and runs p's workers until ctx ends, then shuts down
 // in order: HTTP first (drained), then the workers.
-func runServer(ctx context.Context, ln net.Listener, h http.Handler, p *processor.Processor, log *slog.Logger, ready chan<- string) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+func runServer(ctx context.Context, ln net.Listener, srv *http.Server, p *processor.Processor, log *slog.Logger, ready chan<- string) error {
+	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	workDone := make(chan struct{})
 	go func() { p.Run(workCtx); close(workDone) }()
