@@ -61,11 +61,11 @@
 package sqlstore
 
 import (
-	"log/slog"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
