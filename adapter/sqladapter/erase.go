@@ -212,7 +212,7 @@ func (a *Adapter) update(ctx context.Context, tx *sql.Tx, r row, set map[int]any
 	q := "UPDATE " + t.qname + " SET " + strings.Join(parts, ", ") +
 		" WHERE " + a.d.ident(t.cols[t.key].Name) + " = " + ar.add(r.vals[t.key])
 	if _, err := tx.ExecContext(ctx, q, ar.vals...); err != nil {
-		return fmt.Errorf("table %q: update: %w", t.m.Name, err)
+		return fmt.Errorf("table %q: update: %w", t.m.Name, masked(err))
 	}
 	return nil
 }
@@ -225,7 +225,7 @@ func (a *Adapter) delete(ctx context.Context, tx *sql.Tx, t *table, keys []any) 
 		q := "DELETE FROM " + t.qname + " WHERE " + a.d.ident(t.cols[t.key].Name) + " IN (" + ar.list(keys[:n]) + ")"
 		keys = keys[n:]
 		if _, err := tx.ExecContext(ctx, q, ar.vals...); err != nil {
-			return fmt.Errorf("table %q: delete: %w", t.m.Name, err)
+			return fmt.Errorf("table %q: delete: %w", t.m.Name, masked(err))
 		}
 	}
 	return nil

@@ -123,6 +123,9 @@ func (a *Adapter) matchRows(ctx context.Context, q querier, t *table, terms []gd
 }
 
 func (a *Adapter) matchScoped(ctx context.Context, q querier, t *table, tc termCol, term gdpr.Term, lock bool, fn func(row) error) error {
+	if !a.d.fits(t.cols[tc.norm], term.Value) || !a.d.fits(t.cols[tc.scope], term.Scope) {
+		return nil // not a value of the columns' types: matches nothing
+	}
 	ar := args{d: a.d}
 	norm, scope := a.d.ident(t.cols[tc.norm].Name), a.d.ident(t.cols[tc.scope].Name)
 	query := "SELECT " + a.selectList(t) + " FROM " + t.qname +
@@ -187,17 +190,18 @@ func (a *Adapter) scan3(ctx context.Context, q querier, query string, vals []any
 	for rows.Next() {
 		var x, y, z any
 		if err := rows.Scan(&x, &y, &z); err != nil {
-			return err
+			return masked(err)
 		}
 		fn(x, y, z)
 	}
-	return rows.Err()
+	return masked(rows.Err())
 }
 
 // fetch calls fn for every live row of t whose column col holds one of
 // vals, ordered by key within each chunk of vals. Each chunk is read
 // completely before fn is called, so fn may use the database.
 func (a *Adapter) fetch(ctx context.Context, q querier, t *table, col int, vals []any, lock bool, fn func(row) error) error {
+	vals = a.d.fitting(t.cols[col], vals)
 	for len(vals) > 0 {
 		n := min(len(vals), chunk)
 		ar := args{d: a.d}
@@ -238,14 +242,14 @@ func (a *Adapter) readRows(ctx context.Context, q querier, t *table, query strin
 			ptrs[i] = &vs[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
+			return nil, masked(err)
 		}
 		for i, v := range vs {
 			vs[i] = value(v)
 		}
 		out = append(out, row{t: t, id: text(vs[t.key]), vals: vs})
 	}
-	return out, rows.Err()
+	return out, masked(rows.Err())
 }
 
 // walk calls visit for every live row that matches any of terms (rows of
