@@ -135,9 +135,10 @@ func (c *Console) fromRequest(r *http.Request) (*session, bool) {
 }
 
 // cookie returns a console cookie: HttpOnly, SameSite=Strict, Path=/console/,
-// Secure over TLS or with WithSecureCookies. maxAge < 0 deletes it; 0
+// Secure over TLS (a trusted proxy's X-Forwarded-Proto: https counts) or
+// with WithSecureCookies. maxAge < 0 deletes it; 0
 // makes a cookie that lasts until the browser closes.
 func (c *Console) cookie(r *http.Request, name, value string, maxAge int) *http.Cookie {
 	return &http.Cookie{Name: name, Value: value, Path: Path, MaxAge: maxAge,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: c.secure || r.TLS != nil}
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: c.secure || c.proxies.Scheme(r) == "https"}
 }

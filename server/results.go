@@ -24,11 +24,7 @@ func (s *Server) resultsURL(r *http.Request, org, id string) string {
 	}
 	base := s.publicURL
 	if base == nil {
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		base = &url.URL{Scheme: scheme, Host: r.Host}
+		base = &url.URL{Scheme: s.proxies.Scheme(r), Host: s.proxies.PublicHost(r)}
 	}
 	u := *base
 	u.Path += requestsPath + "/" + url.PathEscape(id) + "/results"

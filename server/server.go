@@ -197,7 +197,9 @@ func WithMaxBody(n int64) Option {
 }
 
 // WithPublicURL sets the base URL clients reach the server at, used in
-// resultsUrl. By default it comes from each request's Host.
+// resultsUrl. By default it comes from the Host and X-Forwarded-Proto of
+// a trusted proxy (WithTrustedProxies), or else from the address the
+// connection arrived at: never from a Host header a client wrote.
 func WithPublicURL(base string) Option {
 	return func(s *Server) error {
 		u, err := url.Parse(base)

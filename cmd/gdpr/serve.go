@@ -191,6 +191,7 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 	if err != nil {
 		return err
 	}
+	warnPublicURL(log, c.publicURL, ln.Addr())
 	return runServer(ctx, ln, c.timeouts.apply(&http.Server{Handler: handler}), p, log, ready)
 }
 
