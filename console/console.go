@@ -59,6 +59,8 @@ type Console struct {
 	audit    auditChecks
 	proxies  server.Proxies
 	dsrKey   []byte // keys the DSR ids derived from identifiers
+	budget   Budget // nil: searches and creates are not rate-limited
+	maxIDs   int    // identifiers one DSR form may hold
 }
 
 // Option configures a Console; options validate their arguments.
@@ -82,7 +84,7 @@ func New(proc Processor, clients *server.Clients, opts ...Option) (*Console, err
 	if clients == nil {
 		return nil, errors.New("console: no clients; load them with server.LoadClients")
 	}
-	c := &Console{proc: proc, clients: clients, log: slog.New(slog.DiscardHandler), clock: time.Now}
+	c := &Console{proc: proc, clients: clients, log: slog.New(slog.DiscardHandler), clock: time.Now, maxIDs: DefaultMaxIdentifiers}
 	c.sessions = newSessions(DefaultIdleTimeout, DefaultSessionLifetime, c.now)
 	for _, o := range opts {
 		if err := o(c); err != nil {

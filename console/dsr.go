@@ -2,6 +2,7 @@ package console
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -93,7 +94,11 @@ func (c *Console) dsrResolve(w http.ResponseWriter, r *http.Request, s *session)
 		again(http.StatusUnprocessableEntity, "Check the form: "+err.Error()+".")
 		return
 	}
-	res, err := dsr.Resolve(r.Context(), c.proc, ids)
+	if terms, _ := ids.Terms(); len(terms) > c.maxIDs {
+		again(http.StatusUnprocessableEntity, fmt.Sprintf("Check the form: it holds %d identifiers, and one DSR may hold at most %d. Split it into several DSRs.", len(terms), c.maxIDs))
+		return
+	}
+	res, err := dsr.Resolve(r.Context(), c.service(), ids)
 	if err != nil {
 		var apiErr *gdpr.APIError
 		if errors.As(err, &apiErr) && apiErr.Status() < 500 {

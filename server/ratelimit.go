@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"math"
 	"net/http"
 	"strconv"
@@ -65,19 +66,7 @@ const maxKeys = 100_000
 func (l *limits) take(h http.Header, key string) (bool, time.Duration) {
 	now := l.now()
 	l.mu.Lock()
-	k, ok := l.keys.Get(key)
-	if !ok {
-		b := rate.NewLimiter(rate.Inf, 0)
-		if l.perSecond > 0 {
-			b = rate.NewLimiter(rate.Limit(l.perSecond), l.burst)
-		}
-		k = &limit{bucket: b}
-		l.keys.Add(key, k)
-	}
-	if now.Sub(k.window) >= time.Minute {
-		k.window, k.count = now.Truncate(time.Minute), 0
-	}
-	k.count++
+	k := l.counted(key, now)
 	count, reset := k.count, k.window.Add(time.Minute).Sub(now)
 	ok, wait := true, time.Duration(0)
 	if l.perSecond > 0 {
@@ -92,4 +81,53 @@ func (l *limits) take(h http.Header, key string) (bool, time.Duration) {
 	v := []string{strconv.Itoa(count), l.allowed, strconv.Itoa(int(math.Ceil(reset.Seconds())))}
 	h[countHeader], h[allowedHeader], h[resetHeader] = v[0:1:1], v[1:2:2], v[2:3:3]
 	return ok, wait
+}
+
+// counted returns the limit of key, with this request counted in its
+// window. The caller holds l.mu.
+func (l *limits) counted(key string, now time.Time) *limit {
+	k, ok := l.keys.Get(key)
+	if !ok {
+		b := rate.NewLimiter(rate.Inf, 0)
+		if l.perSecond > 0 {
+			b = rate.NewLimiter(rate.Limit(l.perSecond), l.burst)
+		}
+		k = &limit{bucket: b}
+		l.keys.Add(key, k)
+	}
+	if now.Sub(k.window) >= time.Minute {
+		k.window, k.count = now.Truncate(time.Minute), 0
+	}
+	k.count++
+	return k
+}
+
+// wait takes a request from key's rate limit, waiting until the limit
+// allows it, or returns ctx's error (and gives the request back) if ctx
+// ends first.
+func (l *limits) wait(ctx context.Context, key string) error {
+	now := l.now()
+	l.mu.Lock()
+	k := l.counted(key, now)
+	var r *rate.Reservation
+	if l.perSecond > 0 {
+		r = k.bucket.ReserveN(now, 1)
+	}
+	l.mu.Unlock()
+	if r == nil {
+		return nil
+	}
+	d := r.DelayFrom(now)
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		r.CancelAt(l.now())
+		return ctx.Err()
+	}
 }

@@ -180,6 +180,7 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 		if strings.HasPrefix(c.publicURL, "https://") {
 			copts = append(copts, console.WithSecureCookies())
 		}
+		copts = append(copts, console.WithRateBudget(h)) // the console runs at the organizations' API rate
 		con, err := console.New(p, clients, copts...)
 		if err != nil {
 			return err
