@@ -20,7 +20,9 @@ type Budget interface {
 // creations draw on b, the organization's budget of the API (give the
 // *server.Server the console is mounted beside), so that a DSR with
 // many identifiers runs at the organization's rate, waiting its turn,
-// rather than past it. Without it the console is not rate-limited.
+// rather than past it; a DSR whose searches take longer than a moment
+// shows their progress until they end. Without it the console is not
+// rate-limited.
 func WithRateBudget(b Budget) Option {
 	return func(c *Console) error {
 		if b == nil {

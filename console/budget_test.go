@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gdprkit/gdpr/internal/demo"
 )
@@ -59,5 +60,48 @@ func TestDSRFormIdentifiersAreCapped(t *testing.T) {
 	}
 	if len(b.taken) != 0 {
 		t.Errorf("a refused form searched: %v", b.taken)
+	}
+}
+
+// gatedBudget lets calls through only once opened.
+type gatedBudget struct{ open chan struct{} }
+
+func (b gatedBudget) WaitBudget(ctx context.Context, org string) error {
+	select {
+	case <-b.open:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// A DSR whose searches wait for the organization's rate shows their
+// progress, refreshed, and then who they found.
+func TestDSRWaitingForTheRateShowsProgress(t *testing.T) {
+	t.Parallel()
+	b := gatedBudget{open: make(chan struct{})}
+	rg := newRig(t, false, WithRateBudget(b))
+	rg.con.resolveWait = 0
+	o := rg.officer(t)
+	csrf := o.mustSignIn(opsID, opsSecret)
+	page := o.resolve(csrf, url.Values{"emails": {demo.SamRiveraEmail + "\nnobody@example.com"}})
+	r := o.get(page)
+	if r.status != http.StatusOK || !strings.Contains(r.body, "0 of 2 identifiers searched") || !strings.Contains(r.body, "data-refresh") {
+		t.Fatalf("the draft while its searches wait: %d\n%s", r.status, r.body)
+	}
+	if r := o.post(page+"/plan", url.Values{"csrf": {csrf}, "type": {"GDPR_EXPORT"}}); r.status != http.StatusSeeOther || r.location != page {
+		t.Errorf("planning while searching: %d to %q, want back to the draft", r.status, r.location)
+	}
+	close(b.open)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		r = o.get(page)
+		if strings.Contains(r.body, "Who the identifiers found") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the searches did not end:\n%s", r.body)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -61,6 +61,9 @@ type Console struct {
 	dsrKey   []byte // keys the DSR ids derived from identifiers
 	budget   Budget // nil: searches and creates are not rate-limited
 	maxIDs   int    // identifiers one DSR form may hold
+	// resolveWait is how long the New DSR form waits for its searches
+	// before it shows their progress.
+	resolveWait time.Duration
 }
 
 // Option configures a Console; options validate their arguments.
@@ -84,7 +87,8 @@ func New(proc Processor, clients *server.Clients, opts ...Option) (*Console, err
 	if clients == nil {
 		return nil, errors.New("console: no clients; load them with server.LoadClients")
 	}
-	c := &Console{proc: proc, clients: clients, log: slog.New(slog.DiscardHandler), clock: time.Now, maxIDs: DefaultMaxIdentifiers}
+	c := &Console{proc: proc, clients: clients, log: slog.New(slog.DiscardHandler), clock: time.Now, maxIDs: DefaultMaxIdentifiers,
+		resolveWait: resolveWait}
 	c.sessions = newSessions(DefaultIdleTimeout, DefaultSessionLifetime, c.now)
 	for _, o := range opts {
 		if err := o(c); err != nil {
