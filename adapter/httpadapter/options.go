@@ -34,6 +34,7 @@ type config struct {
 	transport   http.RoundTripper
 	log         *slog.Logger
 	now         func() time.Time
+	tenant      bool
 }
 
 func defaultConfig() config {
