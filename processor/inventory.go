@@ -111,7 +111,8 @@ func mayRetain(p RetentionPolicy, adapter string, k adapter.RecordKind) bool {
 	return true
 }
 
-// Inventory describes what every adapter holds, in the processor's order,
+// Inventory describes what every adapter the organization on ctx reaches
+// holds (those given to New, then its own), in the processor's order,
 // and the retention policy. An adapter that does not implement Describer
 // is listed with Described false and Note "not described"; one whose
 // Describe fails is listed the same way with a note to see the log, where
@@ -119,7 +120,7 @@ func mayRetain(p RetentionPolicy, adapter string, k adapter.RecordKind) bool {
 // when ctx ends.
 func (p *Processor) Inventory(ctx context.Context) (Inventory, error) {
 	inv := Inventory{Generated: p.now(), Retention: describePolicy(p.cfg.policy)}
-	for _, a := range p.adapters {
+	for _, a := range p.adaptersFor(gdpr.OrganizationFromContext(ctx)) {
 		if err := ctx.Err(); err != nil {
 			return Inventory{}, err
 		}
