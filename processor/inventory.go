@@ -120,7 +120,8 @@ func mayRetain(p RetentionPolicy, adapter string, k adapter.RecordKind) bool {
 // when ctx ends.
 func (p *Processor) Inventory(ctx context.Context) (Inventory, error) {
 	inv := Inventory{Generated: p.now(), Retention: describePolicy(p.cfg.policy)}
-	for _, a := range p.adaptersFor(gdpr.OrganizationFromContext(ctx)) {
+	org := gdpr.OrganizationFromContext(ctx)
+	for _, a := range p.adaptersFor(org) {
 		if err := ctx.Err(); err != nil {
 			return Inventory{}, err
 		}
@@ -156,6 +157,7 @@ func (p *Processor) Inventory(ctx context.Context) (Inventory, error) {
 				rk.Retention = describePolicy(p.cfg.policy)
 			}
 		}
+		ai.Tenancy = p.tenancy(org, a)
 		inv.Adapters = append(inv.Adapters, ai)
 	}
 	return inv, nil

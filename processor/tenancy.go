@@ -3,6 +3,7 @@ package processor
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gdprkit/gdpr/adapter"
@@ -50,6 +51,20 @@ func (p *Processor) adaptersFor(org string) []adapter.Adapter {
 		return p.adapters
 	}
 	return append(p.adapters[:len(p.adapters):len(p.adapters)], own...)
+}
+
+// tenancy says how a, reached by org, keeps organizations apart, as
+// adapter.Description.Tenancy does; "" for a shared adapter that is not
+// tenant-scoped, which the processor cannot tell from one holding data
+// no organization owns.
+func (p *Processor) tenancy(org string, a adapter.Adapter) string {
+	if adapter.IsTenantScoped(a) {
+		return "tenant-scoped"
+	}
+	if slices.ContainsFunc(p.cfg.orgAdapters[org], func(x adapter.Adapter) bool { return x.Name() == a.Name() }) {
+		return "organization " + org
+	}
+	return ""
 }
 
 // checkNames refuses an empty adapter name, and a name used twice among

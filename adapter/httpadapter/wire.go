@@ -53,14 +53,14 @@ type callBody struct {
 	// Organization is the organization the call acts for (the one on the
 	// caller's context); the signature covers it with the rest of the
 	// body.
-	Organization string      `json:"organization,omitempty"`
-	RequestID   string       `json:"requestId,omitempty"`
-	OperationID string       `json:"operationId"`
-	Term        *gdpr.Term   `json:"term,omitempty"`
-	Terms       []gdpr.Term  `json:"terms,omitempty"`
-	Changes     []wireChange `json:"changes,omitempty"`
-	Phase       string       `json:"phase,omitempty"`
-	Decisions   []decision   `json:"decisions,omitempty"`
+	Organization string       `json:"organization,omitempty"`
+	RequestID    string       `json:"requestId,omitempty"`
+	OperationID  string       `json:"operationId"`
+	Term         *gdpr.Term   `json:"term,omitempty"`
+	Terms        []gdpr.Term  `json:"terms,omitempty"`
+	Changes      []wireChange `json:"changes,omitempty"`
+	Phase        string       `json:"phase,omitempty"`
+	Decisions    []decision   `json:"decisions,omitempty"`
 }
 
 // wireChange is a adapter.Change on the wire.

@@ -32,4 +32,3 @@ func (a *Adapter) orgDefect(org string) string {
 }
 
 var _ adapter.TenantScoped = (*Adapter)(nil)
-
