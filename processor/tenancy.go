@@ -1,7 +1,6 @@
 package processor
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -12,17 +11,19 @@ import (
 // WithOrganizationAdapters lists adapters that hold org's data alone (a
 // database per customer, say): org's requests and searches reach them,
 // besides the adapters given to New, and no other organization's ever
-// does. It may be given once per organization, for as many as there
-// are. An adapter's name must be unique among New's adapters and org's
-// own; two organizations may each have an adapter of the same name.
+// does. org "" is the default organization, that of calls whose context
+// names none. It may be given once per organization, for as many as
+// there are. An adapter's name must be unique among New's adapters and
+// org's own; two organizations may each have an adapter of the same
+// name.
 //
 // The adapters given to New are reached by every organization: each
 // must be tenant-scoped (adapter.TenantScoped: it keeps organizations
 // apart itself) or hold data no organization owns.
 func WithOrganizationAdapters(org string, adapters ...adapter.Adapter) Option {
 	return func(c *config) error {
-		if strings.TrimSpace(org) == "" {
-			return errors.New("WithOrganizationAdapters: the organization id is empty; the default organization uses the adapters given to New")
+		if strings.TrimSpace(org) != org {
+			return fmt.Errorf("WithOrganizationAdapters: organization %q has spaces around it", org)
 		}
 		if len(adapters) == 0 {
 			return fmt.Errorf("WithOrganizationAdapters: organization %q: no adapters", org)

@@ -134,7 +134,8 @@ func TestWithOrganizationAdaptersChecks(t *testing.T) {
 		opts   []processor.Option
 		want   string
 	}{
-		{"empty organization", []adapter.Adapter{a}, []processor.Option{processor.WithOrganizationAdapters("", c)}, "the organization id is empty"},
+		{"spaces", []adapter.Adapter{a}, []processor.Option{processor.WithOrganizationAdapters(" acme", c)}, `organization " acme" has spaces around it`},
+		{"default organization", []adapter.Adapter{a}, []processor.Option{processor.WithOrganizationAdapters("", c)}, ""},
 		{"no adapters", []adapter.Adapter{a}, []processor.Option{processor.WithOrganizationAdapters("acme")}, `organization "acme": no adapters`},
 		{"name of a shared adapter", []adapter.Adapter{a}, []processor.Option{processor.WithOrganizationAdapters("acme", b)}, `adapter "crm" has the name of an adapter every organization reaches`},
 		{"listed twice", nil, []processor.Option{processor.WithOrganizationAdapters("acme", c), processor.WithOrganizationAdapters("acme", b)}, `organization "acme" is listed twice`},
