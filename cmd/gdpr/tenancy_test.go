@@ -8,8 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -164,7 +168,7 @@ func TestServeKeepsOrganizationsApart(t *testing.T) {
 	dbPath := tenantDB(t, dir)
 	config := tenantAdapters(t, dir, dbPath, true, "")
 	clients := writeOrgClients(t, "acme", "globex")
-	addr, stop := runServe(t, &serveConfig{addr: "127.0.0.1:0", clients: clients, sqlAdapters: config, store: "memory", workers: 2, logLevel: "error"})
+	addr, stop := runServe(t, &serveConfig{addr: "127.0.0.1:0", clients: clients, sqlAdapters: config, store: "memory", workers: 2, logLevel: "error", console: true})
 	defer stop()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -238,6 +242,34 @@ func TestServeKeepsOrganizationsApart(t *testing.T) {
 		t.Errorf("globex getting acme's request: %v, want not found", err)
 	}
 
+	// The console, signed in as globex: its pages and downloads show its
+	// own requests and none of acme's.
+	browser := consoleSignIn(t, "http://"+addr, "ops-globex")
+	get := func(path string) (int, string) {
+		t.Helper()
+		resp, err := browser.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, page := get("/console/requests"); code != 200 || !strings.Contains(page, exp.ID) || strings.Contains(page, reqA.ID) {
+		t.Errorf("globex's console request list: %d, shows its export %t, shows acme's request %t", code, strings.Contains(page, exp.ID), strings.Contains(page, reqA.ID))
+	}
+	if code, _ := get("/console/requests/" + del.ID); code != 200 {
+		t.Errorf("globex's console detail of its erasure: %d", code)
+	}
+	if code, body := get("/console/requests/" + exp.ID + "/export"); code != 200 || strings.Contains(unzipText(t, []byte(body)), "o-a1") {
+		t.Errorf("globex's console export download: %d, or it holds acme's order", code)
+	}
+	for _, path := range []string{"/console/requests/" + reqA.ID, "/console/requests/" + reqA.ID + "/export"} {
+		if code, _ := get(path); code == 200 {
+			t.Errorf("globex's console reads acme's %s", path)
+		}
+	}
+
 	if after := dumpOrg(t, dbPath, "acme"); after != before {
 		t.Errorf("acme's rows changed by globex's workflow:\nbefore %s\nafter  %s", before, after)
 	}
@@ -303,4 +335,31 @@ func unzipText(t *testing.T, b []byte) string {
 		out.Write(data)
 	}
 	return out.String()
+}
+
+// consoleSignIn signs the client id into the console at base and returns
+// a browser holding the session.
+func consoleSignIn(t *testing.T, base, id string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar}
+	resp, err := browser.Get(base + "/console/signin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("no csrf field on the sign-in page:\n%s", page)
+	}
+	resp, err = browser.PostForm(base+"/console/signin", url.Values{"csrf": {string(m[1])}, "client_id": {id}, "client_secret": {"a-long-test-secret"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Request.URL.Path != "/console/requests" {
+		t.Fatalf("console sign-in of %s: %d at %s", id, resp.StatusCode, resp.Request.URL.Path)
+	}
+	return browser
 }
