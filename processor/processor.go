@@ -115,7 +115,9 @@ func New(st store.Store, adapters []adapter.Adapter, opts ...Option) (*Processor
 	}, nil
 }
 
-// Adapters returns the names of the processor's adapters, in order.
+// Adapters returns the names of the adapters every organization reaches
+// (those given to New), in order; WithOrganizationAdapters lists the
+// others.
 func (p *Processor) Adapters() []string {
 	names := make([]string, len(p.adapters))
 	for i, a := range p.adapters {
