@@ -98,6 +98,9 @@ func localInventory(ctx context.Context, c *serveConfig) (processor.Inventory, e
 	if err != nil {
 		return processor.Inventory{}, err
 	}
+	if c.demoData {
+		place = demoPlacement(place, nil)
+	}
 	defer closeAdapters()
 	p, err := processor.New(memstore.New(), adapters,
 		processor.WithPolicy(processor.CurrentEmployees{}), processor.WithPhoneRegion(c.region))

@@ -142,6 +142,9 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 		return err
 	}
 	defer closeAdapters()
+	if c.demoData {
+		place = demoPlacement(place, clients.Organizations())
+	}
 	adapters, own, err := placeAdapters(adapters, place, clients.Organizations())
 	if err != nil {
 		return err
@@ -268,6 +271,11 @@ func loadAdapters(ctx context.Context, c *serveConfig, log *slog.Logger) ([]adap
 		for _, a := range mems {
 			as = append(as, a)
 		}
+		nw, err := demo.NorthwindAdapter(opts...)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		as = append(as, nw)
 	}
 	for _, path := range strings.Split(c.data, ",") {
 		if path = strings.TrimSpace(path); path == "" {

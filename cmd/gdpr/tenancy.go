@@ -5,12 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/memadapter"
 	"github.com/gdprkit/gdpr/internal/adapterconfig"
+	"github.com/gdprkit/gdpr/internal/demo"
 )
 
 // placement tells how an adapter is placed among organizations; the
@@ -94,4 +96,24 @@ func loadDataFile(name, path string, opts []memadapter.Option) (*memadapter.Adap
 		return nil, err
 	}
 	return a, nil
+}
+
+// demoPlacement places the demo data of --demo: Northwind's store under
+// Northwind alone; the demo organization's three stores, when the
+// clients are of several organizations and one is the demo organization,
+// under it (so that a clients file of organizations demo and northwind
+// shows them kept apart), else where place puts them (shared by the
+// clients of one organization; refused with several others).
+func demoPlacement(place placement, orgs []string) placement {
+	return func(name string) adapterconfig.Tenancy {
+		switch name {
+		case demo.NorthwindCRM:
+			return adapterconfig.Tenancy{Organization: demo.Northwind}
+		case demo.Directory, demo.CRM, demo.Dialer:
+			if len(orgs) > 1 && slices.Contains(orgs, demo.Organization) {
+				return adapterconfig.Tenancy{Organization: demo.Organization}
+			}
+		}
+		return place(name)
+	}
 }

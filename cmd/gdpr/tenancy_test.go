@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/server"
 )
 
@@ -362,4 +363,32 @@ func consoleSignIn(t *testing.T, base, id string) *http.Client {
 		t.Fatalf("console sign-in of %s: %d at %s", id, resp.StatusCode, resp.Request.URL.Path)
 	}
 	return browser
+}
+
+// TestServeDemoTwoOrganizations: gdpr serve --demo with clients of the
+// demo organization and Northwind serves each its own data: both hold an
+// Alex Morgan under one email, and each finds only its own.
+func TestServeDemoTwoOrganizations(t *testing.T) {
+	clients := writeOrgClients(t, demo.Organization, demo.Northwind)
+	addr, stop := runServe(t, &serveConfig{addr: "127.0.0.1:0", clients: clients, demoData: true, store: "memory", workers: 1, logLevel: "error"})
+	defer stop()
+	for org, want := range map[string]string{demo.Organization: "994b0bfd-7c88-4aeb-af99-6b3ebf2dd357", demo.Northwind: "5f0c2d7e-9a41-4c1e-8d8b-2f3a6c9e1b70"} {
+		c, err := gdpr.New(gdpr.WithBaseURL("http://"+addr), gdpr.WithClientCredentials("ops-"+org, "a-long-test-secret"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		found, err := c.SearchSubjects(t.Context(), gdpr.KindEmail, demo.AlexMorganSeattleEmail)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, s := range found {
+			if s.ExternalContactID != "" {
+				ids = append(ids, s.ExternalContactID)
+			}
+		}
+		if len(ids) != 1 || ids[0] != want {
+			t.Errorf("%s finds external contacts %v, want only its own %s", org, ids, want)
+		}
+	}
 }
