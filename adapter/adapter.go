@@ -37,6 +37,14 @@ import (
 //     asks about those records again.
 //   - A term an adapter cannot search (it holds no such field) matches
 //     nothing; it is not an error.
+//   - Every call acts for the organization on its context
+//     (gdpr.OrganizationFromContext). An adapter that holds several
+//     organizations' data (tenant-scoped) searches, resolves, exports,
+//     rectifies and erases only that organization's records, linked
+//     records included, and refuses a call whose context names no
+//     organization with an error matching ErrNoOrganization: never does
+//     it treat a missing organization as "all". An adapter that holds one
+//     organization's data, or data shared by all, may ignore it.
 type Adapter interface {
 	// Name identifies the adapter in steps, errors and audit events. It is
 	// stable and unique within a processor.

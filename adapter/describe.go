@@ -50,6 +50,12 @@ type Description struct {
 	Terms []gdpr.Kind `json:"terms"`
 	// Records are the kinds of record the adapter returns.
 	Records []RecordKind `json:"records"`
+	// Tenancy says how the adapter keeps organizations apart:
+	// "tenant-scoped" (by the organization on each call),
+	// "organization ORG" (it holds ORG's data alone, and only ORG
+	// reaches it), "shared" (no organization owns its data), "not
+	// scoped", or "" when not said. The processor's Inventory sets it.
+	Tenancy string `json:"tenancy,omitempty"`
 	// Note is a remark without personal data, such as "not described".
 	Note string `json:"note,omitempty"`
 }

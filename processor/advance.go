@@ -216,7 +216,7 @@ func (r *run) runSteps(ctx context.Context) (failed bool, evs []store.Event) {
 		if req.Steps[i].State == gdpr.StepDone {
 			continue
 		}
-		a := r.p.adapterNamed(req.Steps[i].Adapter)
+		a := r.p.adapterNamed(r.job.Org, req.Steps[i].Adapter)
 		if a == nil {
 			// The adapter was removed from the configuration since the
 			// request was created: its step cannot run.
@@ -312,8 +312,8 @@ func (p *Processor) keep(name string) adapter.KeepFunc {
 	}
 }
 
-func (p *Processor) adapterNamed(name string) adapter.Adapter {
-	for _, a := range p.adapters {
+func (p *Processor) adapterNamed(org, name string) adapter.Adapter {
+	for _, a := range p.adaptersFor(org) {
 		if a.Name() == name {
 			return a
 		}

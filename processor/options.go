@@ -30,6 +30,9 @@ type config struct {
 	resultsURL func(org, id string) string
 	minimize   *minimization
 	spoolDir   string
+	// orgAdapters are the adapters of one organization alone, by
+	// organization (WithOrganizationAdapters).
+	orgAdapters map[string][]adapter.Adapter
 }
 
 // Defaults of the options. The retry defaults are DefaultRetryPolicy.

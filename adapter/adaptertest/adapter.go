@@ -50,6 +50,19 @@ import (
 // what holds for both: every record matched is reported once as deleted,
 // anonymized or retained, and afterwards no term of an erased person finds
 // anything.
+//
+// Isolation: the subtests under "Isolation/" hand newAdapter the data set
+// of [NewTenantFixture], whose people each name their Organization.
+// newAdapter must then return a tenant-scoped adapter holding both
+// organizations' data (a tenant column in SQL, an organization per
+// document, ...), which the suite calls with gdpr.ContextWithOrganization.
+// Every call without an organization must fail with an error matching
+// adapter.ErrNoOrganization and change nothing; search, resolve, export,
+// rectify and erase for one organization must never return or touch the
+// other's records, linked records included; and once one organization's
+// Jordan Blake is erased, no term finds anything for it (so that the
+// erasure verifies) while the other's identical data is untouched.
+// Fixture.Organizations tells the two data sets apart.
 func TestAdapter(t *testing.T, newAdapter func(t *testing.T, fx Fixture) adapter.Adapter) {
 	suites := []struct {
 		name string
@@ -77,6 +90,12 @@ func TestAdapter(t *testing.T, newAdapter func(t *testing.T, fx Fixture) adapter
 		t.Run(s.name, func(t *testing.T) {
 			t.Parallel()
 			s.run(&adapterFixture{t: t, fx: NewFixture(), a: newAdapter(t, NewFixture())})
+		})
+	}
+	for _, s := range isolationSuites {
+		t.Run("Isolation/"+s.name, func(t *testing.T) {
+			t.Parallel()
+			s.run(&adapterFixture{t: t, fx: NewTenantFixture(), a: newAdapter(t, NewTenantFixture())})
 		})
 	}
 }

@@ -238,6 +238,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, route, http.StatusBadRequest, codeBadRequest, msg)
 		return
 	}
+	if c.Organization != "" {
+		r = r.WithContext(gdpr.ContextWithOrganization(r.Context(), c.Organization))
+	}
 	h.cfg.log.DebugContext(r.Context(), "httpadapter: call", "route", route, "phase", c.Phase,
 		"request", c.RequestID, "operation", c.OperationID)
 	switch route {
@@ -328,6 +331,11 @@ func (h *handler) failChanged(w http.ResponseWriter, r *http.Request, route stri
 	}
 	// An adapter refusing what the call carried (a replacement value that
 	// is no email, say) is the caller's mistake, not the service's.
+	if errors.Is(err, adapter.ErrNoOrganization) {
+		eb.Error.Code = codeNoOrg
+		h.failWith(w, r, route, http.StatusBadRequest, eb)
+		return
+	}
 	if errors.Is(err, gdpr.ErrBadRequest) {
 		eb.Error.Code = codeBadRequest
 		h.failWith(w, r, route, http.StatusBadRequest, eb)

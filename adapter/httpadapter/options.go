@@ -35,6 +35,7 @@ type config struct {
 	log         *slog.Logger
 	now         func() time.Time
 	maxRecord   int
+	tenant      bool
 }
 
 func defaultConfig() config {

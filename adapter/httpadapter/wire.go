@@ -34,6 +34,7 @@ const (
 	codeTooLarge     = "too_large"
 	codeUndecided    = "undecided"
 	codeNotDescribed = "not_described"
+	codeNoOrg        = "no_organization"
 	codeInternal     = "internal"
 	codeBusy         = "busy"
 )
@@ -55,13 +56,17 @@ const contentNDJSON = "application/x-ndjson"
 // callBody is the JSON body of every call. Fields an operation does not
 // use are omitted.
 type callBody struct {
-	RequestID   string       `json:"requestId,omitempty"`
-	OperationID string       `json:"operationId"`
-	Term        *gdpr.Term   `json:"term,omitempty"`
-	Terms       []gdpr.Term  `json:"terms,omitempty"`
-	Changes     []wireChange `json:"changes,omitempty"`
-	Phase       string       `json:"phase,omitempty"`
-	Decisions   []decision   `json:"decisions,omitempty"`
+	// Organization is the organization the call acts for (the one on the
+	// caller's context); the signature covers it with the rest of the
+	// body.
+	Organization string       `json:"organization,omitempty"`
+	RequestID    string       `json:"requestId,omitempty"`
+	OperationID  string       `json:"operationId"`
+	Term         *gdpr.Term   `json:"term,omitempty"`
+	Terms        []gdpr.Term  `json:"terms,omitempty"`
+	Changes      []wireChange `json:"changes,omitempty"`
+	Phase        string       `json:"phase,omitempty"`
+	Decisions    []decision   `json:"decisions,omitempty"`
 }
 
 // wireChange is a adapter.Change on the wire.

@@ -129,7 +129,7 @@ func (a *Adapter) matchScoped(ctx context.Context, q querier, t *table, tc termC
 	ar := args{d: a.d}
 	norm, scope := a.d.ident(t.cols[tc.norm].Name), a.d.ident(t.cols[tc.scope].Name)
 	query := "SELECT " + a.selectList(t) + " FROM " + t.qname +
-		" WHERE " + norm + " = " + ar.add(term.Value) + " AND " + scope + " = " + ar.add(term.Scope) + a.live(t) +
+		" WHERE " + norm + " = " + ar.add(term.Value) + " AND " + scope + " = " + ar.add(term.Scope) + a.live(t) + a.tenantCond(ctx, t, &ar) +
 		" ORDER BY " + a.d.ident(t.cols[t.key].Name) + a.lockSuffix(lock)
 	rows, err := a.readRows(ctx, q, t, query, ar.vals)
 	if err != nil {
@@ -171,9 +171,10 @@ func (a *Adapter) matchScan(ctx context.Context, q querier, t *table, tc termCol
 		set[term.Value] = true
 	}
 	col := a.d.ident(t.cols[tc.col].Name)
+	ar := args{d: a.d}
 	query := "SELECT " + a.d.ident(t.cols[t.key].Name) + ", " + col + ", NULL FROM " + t.qname +
-		" WHERE " + col + " IS NOT NULL" + a.live(t) + a.lockSuffix(lock)
-	return a.scan3(ctx, q, query, nil, func(k, v, _ any) {
+		" WHERE " + col + " IS NOT NULL" + a.live(t) + a.tenantCond(ctx, t, &ar) + a.lockSuffix(lock)
+	return a.scan3(ctx, q, query, ar.vals, func(k, v, _ any) {
 		if n, err := a.norm.Value(tc.kind, text(v)); err == nil && set[n] {
 			keys[text(k)] = value(k)
 		}
@@ -213,7 +214,7 @@ func (a *Adapter) fetch(ctx context.Context, q querier, t *table, col int, vals 
 			cond = c + " IN (" + ar.list(vals[:n]) + ")"
 		}
 		vals = vals[n:]
-		query := "SELECT " + a.selectList(t) + " FROM " + t.qname + " WHERE " + cond + a.live(t) +
+		query := "SELECT " + a.selectList(t) + " FROM " + t.qname + " WHERE " + cond + a.live(t) + a.tenantCond(ctx, t, &ar) +
 			" ORDER BY " + a.d.ident(t.cols[t.key].Name) + a.lockSuffix(lock)
 		got, err := a.readRows(ctx, q, t, query, ar.vals)
 		if err != nil {

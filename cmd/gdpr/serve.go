@@ -146,11 +146,18 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 		opts = append(opts, server.WithPublicURL(c.publicURL))
 	}
 
-	adapters, closeAdapters, err := loadAdapters(ctx, c, log)
+	adapters, place, closeAdapters, err := loadAdapters(ctx, c, log)
 	if err != nil {
 		return err
 	}
 	defer closeAdapters()
+	if c.demoData {
+		place = demoPlacement(place, clients.Organizations())
+	}
+	adapters, own, err := placeAdapters(adapters, place, clients.Organizations())
+	if err != nil {
+		return err
+	}
 	store, closeStore, err := openStore(ctx, c, sqlstore.WithLogger(log))
 	if err != nil {
 		return err
@@ -166,6 +173,9 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 		return err
 	} else if mo != nil {
 		popts = append(popts, mo)
+	}
+	for org, as := range own {
+		popts = append(popts, processor.WithOrganizationAdapters(org, as...))
 	}
 	p, err := processor.New(store, adapters, popts...)
 	if err != nil {
@@ -251,10 +261,12 @@ func openStore(ctx context.Context, c *serveConfig, opts ...sqlstore.Option) (st
 	return nil, nil, fmt.Errorf("--store %q is not known; use sqlite, postgres or memory", c.store)
 }
 
-// loadAdapters builds the adapters of --demo, --data and --adapters, and
-// a function that closes what they opened.
-func loadAdapters(ctx context.Context, c *serveConfig, log *slog.Logger) ([]adapter.Adapter, func(), error) {
+// loadAdapters builds the adapters of --demo, --data and --adapters, how
+// the adapters file places them among organizations, and a function that
+// closes what they opened.
+func loadAdapters(ctx context.Context, c *serveConfig, log *slog.Logger) ([]adapter.Adapter, placement, func(), error) {
 	var as []adapter.Adapter
+	place := placement(func(string) adapterconfig.Tenancy { return adapterconfig.Tenancy{} })
 	closers := []io.Closer{}
 	closeAll := func() {
 		for _, cl := range closers {
@@ -265,45 +277,46 @@ func loadAdapters(ctx context.Context, c *serveConfig, log *slog.Logger) ([]adap
 	if c.demoData {
 		mems, err := demo.Adapters(opts...)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		for _, a := range mems {
 			as = append(as, a)
 		}
+		nw, err := demo.NorthwindAdapter(opts...)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		as = append(as, nw)
 	}
 	for _, path := range strings.Split(c.data, ",") {
 		if path = strings.TrimSpace(path); path == "" {
 			continue
 		}
 		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-		a, err := memadapter.New(name, opts...)
+		a, err := loadDataFile(name, path, opts)
 		if err != nil {
-			return nil, nil, err
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, nil, err
-		}
-		err = a.LoadJSON(f)
-		f.Close()
-		if err != nil {
-			return nil, nil, fmt.Errorf("--data %s: %w", path, err)
+			return nil, nil, nil, fmt.Errorf("--data %s: %w", path, err)
 		}
 		as = append(as, a)
 	}
 	if c.sqlAdapters != "" {
-		configured, closer, err := adapterconfig.Load(ctx, c.sqlAdapters, log)
+		f, err := adapterconfig.Read(c.sqlAdapters)
 		if err != nil {
-			return nil, nil, fmt.Errorf("--adapters: %w", err)
+			return nil, nil, nil, fmt.Errorf("--adapters: %w", err)
 		}
+		configured, closer, err := f.Open(ctx, log)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("--adapters: %s: %w", c.sqlAdapters, err)
+		}
+		place = f.Tenancy
 		closers = append(closers, closer)
 		as = append(as, configured...)
 	}
 	if len(as) == 0 {
 		closeAll()
-		return nil, nil, errors.New("no data to serve: give --demo, --data FILE[,FILE...] or --adapters FILE")
+		return nil, nil, nil, errors.New("no data to serve: give --demo, --data FILE[,FILE...] or --adapters FILE")
 	}
-	return as, closeAll, nil
+	return as, place, closeAll, nil
 }
 
 // cmdHashSecret prints the hash of the secret read from stdin, for a

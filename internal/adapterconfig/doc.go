@@ -26,6 +26,17 @@
 //	    timeout: 30s                   # optional: each attempt of a call
 //	    retries: 3                     # optional: tries again per call (0: never)
 //	    concurrency: 8                 # optional: calls in flight at once
+//	    tenantScoped: true             # optional: the service keeps organizations apart by the call's organization
+//
+// # Organizations
+//
+// When the server has clients of several organizations, every adapter
+// must say how it keeps them apart ([Tenancy]): its data map names tenant
+// columns (tenant-scoped; see package sqladapter), or a remote entry says
+// tenantScoped: true; or the entry is listed under the one organization
+// whose data it holds (organization: acme); or it is marked shared
+// (shared: true) because no organization owns its data. gdpr serve
+// refuses to start otherwise, naming the adapter.
 //
 // Secrets are never written in the file: a DSN may come from an
 // environment variable, a remote adapter's shared secret must. Errors

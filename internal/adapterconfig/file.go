@@ -50,6 +50,9 @@ func (c *File) Open(ctx context.Context, log *slog.Logger) ([]adapter.Adapter, i
 	var out []adapter.Adapter
 	for i, s := range c.SQL {
 		a, err := s.open(ctx, c.Dir, &cl)
+		if err == nil {
+			err = Tenancy{Organization: s.Organization, Shared: s.Shared}.check(a.TenantScoped())
+		}
 		if err != nil {
 			cl.Close()
 			return nil, nil, fmt.Errorf("adapter %d (%q): %w", i, s.Name, err)
@@ -58,6 +61,9 @@ func (c *File) Open(ctx context.Context, log *slog.Logger) ([]adapter.Adapter, i
 	}
 	for i, r := range c.Remote {
 		a, err := r.open(c.Dir, log)
+		if err == nil {
+			err = Tenancy{Organization: r.Organization, Shared: r.Shared}.check(r.TenantScoped)
+		}
 		if err != nil {
 			cl.Close()
 			return nil, nil, fmt.Errorf("remote adapter %d (%q): %w", i, r.Name, err)
