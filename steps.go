@@ -8,13 +8,17 @@ const (
 	StepPending StepState = "PENDING" // not run yet
 	StepDone    StepState = "DONE"    // finished; never run again
 	StepFailed  StepState = "FAILED"  // failed; retried with backoff
+	// StepWaiting: the data store accepted the work and does it in its
+	// own time (a hosted API's erasure may take 14 days); the step holds
+	// no worker meanwhile and is looked at again at Waiting.Next.
+	StepWaiting StepState = "WAITING"
 )
 
 // Step is one data store's (adapter's) part of a request.
 type Step struct {
 	// Adapter names the data store.
 	Adapter string `json:"adapter"`
-	// State is PENDING, DONE or FAILED.
+	// State is PENDING, WAITING, DONE or FAILED.
 	State StepState `json:"state"`
 	// Records is how many records of the subject the data store held.
 	Records int `json:"records"`
@@ -23,10 +27,35 @@ type Step struct {
 	// Error is the last failure, kept until the step succeeds.
 	Error string `json:"error,omitempty"`
 	// Attempts counts runs of the step, the successful one included.
+	// Looks at a WAITING step are not attempts.
 	Attempts int `json:"attempts"`
+	// Waiting is what a WAITING step waits on; it is kept while a failed
+	// step is retried, so that the retry looks at the same remote work,
+	// and cleared when the step is DONE.
+	Waiting *Wait `json:"waiting,omitempty"`
+}
+
+// Wait is what a step waits on: work a data store accepted and does
+// asynchronously, such as the requests of a remote GDPR API.
+type Wait struct {
+	// On lists the remote ids of the work waited on (remote request ids).
+	On []string `json:"on"`
+	// Detail says, without personal data, where the remote work stands.
+	Detail string `json:"detail,omitempty"`
+	// Since is when the step first waited.
+	Since Time `json:"since,omitzero"`
+	// Next is when the step is looked at again.
+	Next Time `json:"next,omitzero"`
+	// Looks counts the times the step was looked at while waiting.
+	Looks int `json:"looks"`
 }
 
 func (s Step) clone() Step {
+	if s.Waiting != nil {
+		w := *s.Waiting
+		w.On = append([]string(nil), s.Waiting.On...)
+		s.Waiting = &w
+	}
 	if s.Outcome != nil {
 		o := *s.Outcome
 		o.Retained = append([]Retention(nil), s.Outcome.Retained...)
@@ -44,6 +73,9 @@ type Outcome struct {
 	Updated    int `json:"updated,omitempty"`
 	Deleted    int `json:"deleted,omitempty"`
 	Anonymized int `json:"anonymized,omitempty"`
+	// Erased counts subjects a remote service erased that does not say
+	// whether it deleted or anonymized them (a hosted GDPR API).
+	Erased int `json:"erased,omitempty"`
 	// Retained lists the records kept by the retention policy, grouped by
 	// their legal basis.
 	Retained []Retention `json:"retained,omitempty"`
