@@ -1,0 +1,201 @@
+package apiadapter
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
+)
+
+// retry runs f until it returns anything but a rate limit, waiting out
+// each 429's Retry-After (at least a second): a rate limit never fails a
+// step. ctx ends it.
+func (a *Adapter) retry(ctx context.Context, f func() error) error {
+	for {
+		err := f()
+		var rl *gdpr.RateLimitError
+		if !errors.As(err, &rl) {
+			return err
+		}
+		t := time.NewTimer(max(rl.RetryAfter, time.Second))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// namePrefix starts the name of every remote request the adapter creates.
+const namePrefix = "gdprkit "
+
+// maxGenerations bounds how many times the remote request of one subject
+// is created again after ending in ERROR within one step.
+const maxGenerations = 5
+
+// keyOf is the name and idempotency key of the remote request of type typ
+// for the subject remote key rk, in generation gen: the same for every
+// attempt of the step, so that a retry finds the request made before.
+func (a *Adapter) keyOf(op adapter.Op, typ gdpr.RequestType, rk string, gen int) string {
+	h := sha256.Sum256([]byte(op.RequestID + "\x00" + a.name + "\x00" + string(typ) + "\x00" + rk))
+	return namePrefix + hex.EncodeToString(h[:12]) + " g" + strconv.Itoa(gen)
+}
+
+// generation reads the generation from a remote request's name, -1 when
+// the adapter did not name it.
+func generation(name string) int {
+	i := strings.LastIndex(name, " g")
+	if !strings.HasPrefix(name, namePrefix) || i < 0 {
+		return -1
+	}
+	n, err := strconv.Atoi(name[i+2:])
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// create makes the remote request of type typ for remote subject s, or
+// finds the one made for it before; from starts the generations tried.
+// A request found in ERROR is passed over for the next generation.
+func (a *Adapter) create(ctx context.Context, op adapter.Op, typ gdpr.RequestType, s gdpr.Subject, repl []gdpr.ReplacementTerm, from int) (*gdpr.Request, error) {
+	rk := remoteKey(s)
+	if rk == "" {
+		return nil, fmt.Errorf("apiadapter %s: a remote subject has no user, external contact or dialer contact id; it cannot be named in a request, and a request by a bare name could reach other people", a.name)
+	}
+	for gen := from; gen < maxGenerations; gen++ {
+		key := a.keyOf(op, typ, rk, gen)
+		spec := gdpr.RequestSpec{Name: key, Type: typ, Subject: byID(s), ReplacementTerms: repl,
+			DeleteConfirmed: typ == gdpr.RequestDelete, IdempotencyKey: key}
+		var req *gdpr.Request
+		var err error
+		if a.lookup {
+			req, err = a.find(ctx, key)
+		}
+		if req == nil && err == nil {
+			err = a.retry(ctx, func() error {
+				req, err = a.remote.CreateRequest(ctx, spec)
+				return err
+			})
+		}
+		if err != nil {
+			return nil, fmt.Errorf("apiadapter %s: create %s: %w", a.name, typ, err)
+		}
+		if req.Status != gdpr.StatusError {
+			return req, nil
+		}
+	}
+	return nil, fmt.Errorf("apiadapter %s: the remote %s request of one subject ended in ERROR %d times", a.name, typ, maxGenerations)
+}
+
+// lookupPages bounds how many pages of the remote's request list find
+// reads, newest first.
+const lookupPages = 20
+
+// find returns the remote request named name, or nil when the newest
+// lookupPages pages of the remote's list hold none.
+func (a *Adapter) find(ctx context.Context, name string) (*gdpr.Request, error) {
+	for page := 1; page <= lookupPages; page++ {
+		var l *gdpr.RequestEntityListing
+		err := a.retry(ctx, func() error {
+			var err error
+			l, err = a.remote.ListRequests(ctx, gdpr.ListOptions{PageSize: 100, PageNumber: page})
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("list requests: %w", err)
+		}
+		for i := range l.Entities {
+			if l.Entities[i].Name == name {
+				return &l.Entities[i], nil
+			}
+		}
+		if len(l.Entities) < 100 {
+			return nil, nil
+		}
+	}
+	return nil, nil
+}
+
+// get returns the remote request id.
+func (a *Adapter) get(ctx context.Context, id string) (*gdpr.Request, error) {
+	var req *gdpr.Request
+	err := a.retry(ctx, func() error {
+		var err error
+		req, err = a.remote.GetRequest(ctx, id)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("apiadapter %s: get request: %w", a.name, err)
+	}
+	return req, nil
+}
+
+// look gets the remote requests ids, creating again, for its subject, each
+// that ended in ERROR. It returns them (in the order of ids) and how many
+// are COMPLETED.
+func (a *Adapter) look(ctx context.Context, op adapter.Op, ids []string) ([]*gdpr.Request, int, error) {
+	reqs := make([]*gdpr.Request, len(ids))
+	done := 0
+	for i, id := range ids {
+		req, err := a.get(ctx, id)
+		if err != nil {
+			return nil, 0, err
+		}
+		if req.Status == gdpr.StatusError {
+			gen := generation(req.Name)
+			if gen < 0 {
+				return nil, 0, fmt.Errorf("apiadapter %s: remote request %s ended in ERROR and was not made by this adapter", a.name, id)
+			}
+			if req, err = a.create(ctx, op, req.RequestType, req.Subject, req.ReplacementTerms, gen+1); err != nil {
+				return nil, 0, err
+			}
+		}
+		if req.Status == gdpr.StatusCompleted {
+			done++
+		}
+		reqs[i] = req
+	}
+	return reqs, done, nil
+}
+
+// await looks at the remote requests until all are COMPLETED, or, when
+// WithInlineWait passes first, returns an adapter.WaitError naming them
+// with settled as the Outcome settled so far.
+func (a *Adapter) await(ctx context.Context, op adapter.Op, ids []string, settled gdpr.Outcome) ([]*gdpr.Request, error) {
+	deadline := time.Now().Add(a.inline)
+	wait := 20 * time.Millisecond
+	for {
+		reqs, done, err := a.look(ctx, op, ids)
+		if err != nil {
+			return nil, err
+		}
+		if done == len(reqs) {
+			return reqs, nil
+		}
+		for i, r := range reqs {
+			ids[i] = r.ID // a request made again replaces its predecessor
+		}
+		if time.Now().Add(wait).After(deadline) {
+			return nil, &adapter.WaitError{On: ids, After: a.poll, Outcome: settled,
+				Detail: fmt.Sprintf("%d of %d remote requests completed", done, len(reqs))}
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, &adapter.WaitError{On: ids, After: a.poll, Outcome: settled,
+				Detail: fmt.Sprintf("%d of %d remote requests completed", done, len(reqs))}
+		case <-t.C:
+		}
+		wait = min(2*wait, time.Second)
+	}
+}

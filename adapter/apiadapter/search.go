@@ -1,0 +1,136 @@
+package apiadapter
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
+)
+
+// Search returns the remote's subjects for term, with their remote ids;
+// a term of a kind not sent to the remote (WithKinds) matches nothing.
+func (a *Adapter) Search(ctx context.Context, term gdpr.Term) ([]gdpr.Subject, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(a.kinds, term.Kind) {
+		return nil, nil
+	}
+	var ss []gdpr.Subject
+	err := a.retry(ctx, func() error {
+		var err error
+		ss, err = a.remote.SearchSubjects(ctx, term.Kind, term.Value)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("apiadapter %s: search %s: %w", a.name, term.Kind, err)
+	}
+	return ss, nil
+}
+
+// Resolve returns an error matching gdpr.ErrNotFound: a GDPR API resolves
+// ids only inside its own requests, and the ids a processor resolves are
+// its own data stores', not the remote's.
+func (a *Adapter) Resolve(ctx context.Context, term gdpr.Term) (gdpr.Subject, error) {
+	if err := ctx.Err(); err != nil {
+		return gdpr.Subject{}, err
+	}
+	return gdpr.Subject{}, fmt.Errorf("apiadapter %s: resolve %s: the remote resolves no ids: %w", a.name, term.Kind, gdpr.ErrNotFound)
+}
+
+// subjects searches every term the remote takes and returns the distinct
+// remote subjects found, in the order found.
+func (a *Adapter) subjects(ctx context.Context, terms []gdpr.Term) ([]gdpr.Subject, error) {
+	var out []gdpr.Subject
+	seen := map[string]bool{}
+	for _, t := range terms {
+		ss, err := a.Search(ctx, t)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range ss {
+			k := remoteKey(s)
+			if k == "" {
+				k = "?" + s.Key()
+			}
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, s)
+			}
+		}
+	}
+	return out, nil
+}
+
+// remoteKey identifies a remote subject by its remote id ("" when it has
+// none): "USER_ID:...", "EXTERNAL_CONTACT_ID:..." or
+// "DIALER_CONTACT_ID:list/id".
+func remoteKey(s gdpr.Subject) string {
+	switch {
+	case s.UserID != "":
+		return string(gdpr.KindUserID) + ":" + s.UserID
+	case s.ExternalContactID != "":
+		return string(gdpr.KindExternalContactID) + ":" + s.ExternalContactID
+	case s.DialerContactID != nil && s.DialerContactID.ID != "":
+		return string(gdpr.KindDialerContactID) + ":" + s.DialerContactID.ContactListID + "/" + s.DialerContactID.ID
+	}
+	return ""
+}
+
+// byID is the request subject naming s by its remote id alone: a request
+// never goes out by a bare name.
+func byID(s gdpr.Subject) gdpr.Subject {
+	switch {
+	case s.UserID != "":
+		return gdpr.Subject{UserID: s.UserID}
+	case s.ExternalContactID != "":
+		return gdpr.Subject{ExternalContactID: s.ExternalContactID}
+	default:
+		d := *s.DialerContactID
+		return gdpr.Subject{DialerContactID: &d}
+	}
+}
+
+// Record kinds of remote subjects, as the retention policy sees them.
+const (
+	KindUser            = "user"
+	KindExternalContact = "externalContact"
+	KindDialerContact   = "dialerContact"
+)
+
+// record is remote subject s as the retention policy sees it: a Record of
+// the kind its id names, whose fields are the subject's.
+func record(s gdpr.Subject) adapter.Record {
+	kind, id := KindDialerContact, ""
+	switch {
+	case s.UserID != "":
+		kind, id = KindUser, s.UserID
+	case s.ExternalContactID != "":
+		kind, id = KindExternalContact, s.ExternalContactID
+	case s.DialerContactID != nil:
+		id = s.DialerContactID.ContactListID + "/" + s.DialerContactID.ID
+	}
+	fields := map[string]any{}
+	for name, t := range s.Terms() {
+		fields[name] = t.Value
+	}
+	return adapter.Record{Kind: kind, ID: id, Fields: fields}
+}
+
+// Check emits, as the Record Erase shows the retention policy, each remote
+// subject the terms still find: an erasure is verified by the subjects
+// search, without an export.
+func (a *Adapter) Check(ctx context.Context, terms []gdpr.Term, emit func(adapter.Record) error) error {
+	ss, err := a.subjects(ctx, terms)
+	if err != nil {
+		return err
+	}
+	for _, s := range ss {
+		if err := emit(record(s)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
