@@ -31,6 +31,7 @@ type Adapter struct {
 	lookup bool
 	// maxArchive caps the size of one downloaded export archive.
 	maxArchive int64
+	done       memo
 }
 
 var (

@@ -2,6 +2,7 @@ package apiadapter
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -20,6 +21,17 @@ func (a *Adapter) Erase(ctx context.Context, op adapter.Op, terms []gdpr.Term, k
 	if err := ctx.Err(); err != nil {
 		return gdpr.Outcome{}, err
 	}
+	if o, ok := a.done.get(op.ID); ok {
+		return o, nil
+	}
+	out, err := a.erase(ctx, op, terms, keep)
+	if err == nil {
+		a.done.put(op.ID, out)
+	}
+	return out, err
+}
+
+func (a *Adapter) erase(ctx context.Context, op adapter.Op, terms []gdpr.Term, keep adapter.KeepFunc) (gdpr.Outcome, error) {
 	if len(op.Waiting) > 0 {
 		reqs, err := a.await(ctx, op, slices.Clone(op.Waiting), gdpr.Outcome{})
 		if err != nil {
@@ -75,11 +87,15 @@ func retain(rs []gdpr.Retention, basis string) []gdpr.Retention {
 }
 
 // createAll creates (or finds) the remote request of type typ for each
-// subject, and returns their ids.
+// subject, and returns their ids. A subject the remote no longer knows
+// (erased since it was found) is passed over.
 func (a *Adapter) createAll(ctx context.Context, op adapter.Op, typ gdpr.RequestType, subjects []gdpr.Subject, repl []gdpr.ReplacementTerm) ([]string, error) {
 	var ids []string
 	for _, s := range subjects {
 		req, err := a.create(ctx, op, typ, s, repl, 0)
+		if errors.Is(err, errGone) {
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -22,8 +22,9 @@ import (
 // archive and emits its records; or it returns an adapter.WaitError naming
 // them (see the package documentation).
 //
-// An archive of another gdpr serve gives its records as they are, each ID
-// prefixed by the remote data store's name ("crm/c-1"). Any other archive
+// An archive of another gdpr serve gives its records as the remote's data
+// stores exported them (a record of the same kind and id found through
+// several remote subjects is emitted once). Any other archive
 // gives one Record of kind "remoteFile" per file, with the file's name and
 // content (base64 when it is not text).
 func (a *Adapter) Export(ctx context.Context, op adapter.Op, terms []gdpr.Term, emit func(adapter.Record) error) error {
@@ -47,8 +48,9 @@ func (a *Adapter) Export(ctx context.Context, op adapter.Op, terms []gdpr.Term, 
 	if err != nil {
 		return err
 	}
+	seen := map[[2]string]bool{}
 	for _, req := range reqs {
-		if err := a.emitArchive(ctx, req, emit); err != nil {
+		if err := a.emitArchive(ctx, req, seen, emit); err != nil {
 			return err
 		}
 	}
@@ -72,7 +74,7 @@ func (c *capped) Write(b []byte) (int, error) {
 
 // emitArchive downloads the archive of the completed export req and emits
 // its records.
-func (a *Adapter) emitArchive(ctx context.Context, req *gdpr.Request, emit func(adapter.Record) error) error {
+func (a *Adapter) emitArchive(ctx context.Context, req *gdpr.Request, seen map[[2]string]bool, emit func(adapter.Record) error) error {
 	w := &capped{max: a.maxArchive}
 	if _, err := a.remote.DownloadResults(ctx, req, w); err != nil {
 		if errors.Is(err, errTooLarge) {
@@ -90,7 +92,7 @@ func (a *Adapter) emitArchive(ctx context.Context, req *gdpr.Request, emit func(
 		files[f.Name] = f
 	}
 	if m, ok := files["manifest.json"]; ok {
-		if err := emitParts(m, files, emit); err == nil || !errors.Is(err, errNotOurs) {
+		if err := emitParts(m, files, seen, emit); err == nil || !errors.Is(err, errNotOurs) {
 			if err != nil {
 				return fmt.Errorf("apiadapter %s: results of %s: %w", a.name, req.ID, err)
 			}
@@ -130,9 +132,9 @@ type manifest struct {
 	} `json:"adapters"`
 }
 
-// emitParts emits the records of a gdpr serve archive, each ID prefixed by
-// its data store's name.
-func emitParts(mf *zip.File, files map[string]*zip.File, emit func(adapter.Record) error) error {
+// emitParts emits the records of a gdpr serve archive, except those seen
+// already.
+func emitParts(mf *zip.File, files map[string]*zip.File, seen map[[2]string]bool, emit func(adapter.Record) error) error {
 	b, err := readFile(mf)
 	if err != nil {
 		return err
@@ -155,7 +157,11 @@ func emitParts(mf *zip.File, files map[string]*zip.File, emit func(adapter.Recor
 			return fmt.Errorf("%s: %w", ad.File, err)
 		}
 		for _, r := range recs {
-			r.ID = ad.Name + "/" + r.ID
+			k := [2]string{r.Kind, r.ID}
+			if seen[k] {
+				continue
+			}
+			seen[k] = true
 			if err := emit(r); err != nil {
 				return err
 			}

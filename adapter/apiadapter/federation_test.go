@@ -176,7 +176,7 @@ func TestRectify(t *testing.T) {
 	l := newLocal(t, 3, newAPI(t, rem.client(t)))
 	const newEmail = "someone.new@example.com"
 	req, err := l.p.CreateRequest(t.Context(), gdpr.RequestSpec{Type: gdpr.RequestUpdate,
-		Subject: gdpr.Subject{EmailAddresses: []string{demo.GeneratedEmail(1)}},
+		Subject:          gdpr.Subject{EmailAddresses: []string{demo.GeneratedEmail(1)}},
 		ReplacementTerms: []gdpr.ReplacementTerm{{Type: gdpr.KindEmail, ExistingValue: demo.GeneratedEmail(1), UpdatedValue: newEmail}}})
 	if err != nil {
 		t.Fatal(err)

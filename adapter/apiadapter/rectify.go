@@ -16,6 +16,17 @@ func (a *Adapter) Rectify(ctx context.Context, op adapter.Op, terms []gdpr.Term,
 	if err := ctx.Err(); err != nil {
 		return gdpr.Outcome{}, err
 	}
+	if o, ok := a.done.get(op.ID); ok {
+		return o, nil
+	}
+	out, err := a.rectify(ctx, op, terms, changes)
+	if err == nil {
+		a.done.put(op.ID, out)
+	}
+	return out, err
+}
+
+func (a *Adapter) rectify(ctx context.Context, op adapter.Op, terms []gdpr.Term, changes []adapter.Change) (gdpr.Outcome, error) {
 	ids := slices.Clone(op.Waiting)
 	if len(ids) == 0 {
 		subjects, err := a.subjects(ctx, terms)

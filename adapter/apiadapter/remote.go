@@ -86,6 +86,9 @@ func (a *Adapter) create(ctx context.Context, op adapter.Op, typ gdpr.RequestTyp
 				return err
 			})
 		}
+		if gone(err) {
+			return nil, errGone
+		}
 		if err != nil {
 			return nil, fmt.Errorf("apiadapter %s: create %s: %w", a.name, typ, err)
 		}
@@ -94,6 +97,20 @@ func (a *Adapter) create(ctx context.Context, op adapter.Op, typ gdpr.RequestTyp
 		}
 	}
 	return nil, fmt.Errorf("apiadapter %s: the remote %s request of one subject ended in ERROR %d times", a.name, typ, maxGenerations)
+}
+
+// errGone is a remote subject that the remote no longer knows when the
+// request naming it is created: erased since it was found, by another
+// request. There is nothing of it to export, update or erase.
+var errGone = errors.New("apiadapter: the remote no longer knows the subject")
+
+// gone reports whether err is the remote's answer to a request naming a
+// subject by an id it does not know (400 invalid.value on the subject's
+// id field).
+func gone(err error) bool {
+	var ae *gdpr.APIError
+	return errors.As(err, &ae) && ae.Status() == 400 && ae.Code() == gdpr.CodeInvalidValue &&
+		strings.HasPrefix(ae.Field(), "subject.") && strings.HasSuffix(strings.ToLower(ae.Field()), "id")
 }
 
 // lookupPages bounds how many pages of the remote's request list find
@@ -140,12 +157,13 @@ func (a *Adapter) get(ctx context.Context, id string) (*gdpr.Request, error) {
 }
 
 // look gets the remote requests ids, creating again, for its subject, each
-// that ended in ERROR. It returns them (in the order of ids) and how many
+// that ended in ERROR; one whose subject the remote no longer knows is
+// dropped (nothing is left of it). It returns the requests and how many
 // are COMPLETED.
 func (a *Adapter) look(ctx context.Context, op adapter.Op, ids []string) ([]*gdpr.Request, int, error) {
-	reqs := make([]*gdpr.Request, len(ids))
+	reqs := make([]*gdpr.Request, 0, len(ids))
 	done := 0
-	for i, id := range ids {
+	for _, id := range ids {
 		req, err := a.get(ctx, id)
 		if err != nil {
 			return nil, 0, err
@@ -155,14 +173,18 @@ func (a *Adapter) look(ctx context.Context, op adapter.Op, ids []string) ([]*gdp
 			if gen < 0 {
 				return nil, 0, fmt.Errorf("apiadapter %s: remote request %s ended in ERROR and was not made by this adapter", a.name, id)
 			}
-			if req, err = a.create(ctx, op, req.RequestType, req.Subject, req.ReplacementTerms, gen+1); err != nil {
+			req, err = a.create(ctx, op, req.RequestType, req.Subject, req.ReplacementTerms, gen+1)
+			if errors.Is(err, errGone) {
+				continue
+			}
+			if err != nil {
 				return nil, 0, err
 			}
 		}
 		if req.Status == gdpr.StatusCompleted {
 			done++
 		}
-		reqs[i] = req
+		reqs = append(reqs, req)
 	}
 	return reqs, done, nil
 }
@@ -181,8 +203,9 @@ func (a *Adapter) await(ctx context.Context, op adapter.Op, ids []string, settle
 		if done == len(reqs) {
 			return reqs, nil
 		}
-		for i, r := range reqs {
-			ids[i] = r.ID // a request made again replaces its predecessor
+		ids = ids[:0] // a request made again replaces its predecessor
+		for _, r := range reqs {
+			ids = append(ids, r.ID)
 		}
 		if time.Now().Add(wait).After(deadline) {
 			return nil, &adapter.WaitError{On: ids, After: a.poll, Outcome: settled,
