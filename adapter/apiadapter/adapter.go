@@ -98,7 +98,12 @@ func WithPollAfter(d time.Duration) Option {
 
 // WithLookup makes the adapter look for a request it may have created
 // before in the remote's request list (by its name) before creating one:
-// for remotes that do not honour Idempotency-Key. It costs list calls.
+// for remotes that do not honour Idempotency-Key. Give such a remote a
+// client that does not resend a request: made with
+// gdpr.WithRetry(gdpr.RetryPolicy{Attempts: 1}) and
+// gdpr.WithTransport(NoKeys(nil)). A create whose answer was lost then
+// fails the step, and the step's retry finds the request in the list. A rate limit is still waited out here. Lookups
+// cost list calls (up to 20 pages of 100, newest first).
 func WithLookup() Option {
 	return func(a *Adapter) error {
 		a.lookup = true

@@ -13,7 +13,7 @@ import (
 // holding the fixture.
 func TestConformance(t *testing.T) {
 	adaptertest.TestRemoteAdapter(t, func(t *testing.T, fx adaptertest.Fixture) adapter.Adapter {
-		rem := serveRemote(t, testkit.Memory(t, "fixture", testkit.Dataset(fx)), nil).start(t)
+		rem := serveRemote(t, testkit.Memory(t, "fixture", testkit.Dataset(fx)), nil, nil).start(t)
 		return newAPI(t, rem.client(t))
 	})
 }

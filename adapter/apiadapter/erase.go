@@ -2,7 +2,6 @@ package apiadapter
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 
@@ -60,7 +59,7 @@ func (a *Adapter) erase(ctx context.Context, op adapter.Op, terms []gdpr.Term, k
 		}
 		erase = append(erase, s)
 	}
-	ids, err := a.createAll(ctx, op, gdpr.RequestDelete, erase, nil)
+	ids, err := a.begin(ctx, op, gdpr.RequestDelete, erase, nil)
 	if err != nil {
 		return gdpr.Outcome{}, err
 	}
@@ -84,22 +83,4 @@ func retain(rs []gdpr.Retention, basis string) []gdpr.Retention {
 		}
 	}
 	return append(rs, gdpr.Retention{Basis: basis, Records: 1})
-}
-
-// createAll creates (or finds) the remote request of type typ for each
-// subject, and returns their ids. A subject the remote no longer knows
-// (erased since it was found) is passed over.
-func (a *Adapter) createAll(ctx context.Context, op adapter.Op, typ gdpr.RequestType, subjects []gdpr.Subject, repl []gdpr.ReplacementTerm) ([]string, error) {
-	var ids []string
-	for _, s := range subjects {
-		req, err := a.create(ctx, op, typ, s, repl, 0)
-		if errors.Is(err, errGone) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		ids = append(ids, req.ID)
-	}
-	return ids, nil
 }

@@ -37,7 +37,7 @@ func (a *Adapter) Export(ctx context.Context, op adapter.Op, terms []gdpr.Term, 
 		if err != nil {
 			return err
 		}
-		if ids, err = a.createAll(ctx, op, gdpr.RequestExport, subjects, nil); err != nil {
+		if ids, err = a.begin(ctx, op, gdpr.RequestExport, subjects, nil); err != nil {
 			return err
 		}
 	}

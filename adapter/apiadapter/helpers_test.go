@@ -35,15 +35,16 @@ type remote struct {
 // until start. wrap, when set, wraps its handler (to inject faults).
 func newRemote(t testing.TB, n int, wrap func(http.Handler) http.Handler, opts ...server.Option) *remote {
 	t.Helper()
-	return serveRemote(t, testkit.Memory(t, "contacts", demo.Generated("g", 0, n)), wrap, opts...)
+	return serveRemote(t, testkit.Memory(t, "contacts", demo.Generated("g", 0, n)), wrap, nil, opts...)
 }
 
-// serveRemote serves a remote over the data store a.
-func serveRemote(t testing.TB, a adapter.Adapter, wrap func(http.Handler) http.Handler, opts ...server.Option) *remote {
+// serveRemote serves a remote over the data store a, its processor made
+// with popts.
+func serveRemote(t testing.TB, a adapter.Adapter, wrap func(http.Handler) http.Handler, popts []processor.Option, opts ...server.Option) *remote {
 	t.Helper()
 	st := memstore.New()
 	p, err := processor.New(st, []adapter.Adapter{a},
-		processor.WithStorePoll(2*time.Millisecond), processor.WithWorkers(4))
+		append([]processor.Option{processor.WithStorePoll(2 * time.Millisecond), processor.WithWorkers(4)}, popts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

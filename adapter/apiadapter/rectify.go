@@ -37,7 +37,7 @@ func (a *Adapter) rectify(ctx context.Context, op adapter.Op, terms []gdpr.Term,
 		for i, c := range changes {
 			repl[i] = gdpr.ReplacementTerm{Type: c.Kind, ExistingValue: c.Existing, UpdatedValue: c.Updated}
 		}
-		if ids, err = a.createAll(ctx, op, gdpr.RequestUpdate, subjects, repl); err != nil {
+		if ids, err = a.begin(ctx, op, gdpr.RequestUpdate, subjects, repl); err != nil {
 			return gdpr.Outcome{}, err
 		}
 	}

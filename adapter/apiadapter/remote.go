@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,8 +17,8 @@ import (
 )
 
 // retry runs f until it returns anything but a rate limit, waiting out
-// each 429's Retry-After (at least a second): a rate limit never fails a
-// step. ctx ends it.
+// each 429's Retry-After (a second when it has none): a rate limit never
+// fails a step. ctx ends it.
 func (a *Adapter) retry(ctx context.Context, f func() error) error {
 	for {
 		err := f()
@@ -24,7 +26,11 @@ func (a *Adapter) retry(ctx context.Context, f func() error) error {
 		if !errors.As(err, &rl) {
 			return err
 		}
-		t := time.NewTimer(max(rl.RetryAfter, time.Second))
+		wait := rl.RetryAfter
+		if wait <= 0 {
+			wait = time.Second
+		}
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
@@ -41,12 +47,19 @@ const namePrefix = "gdprkit "
 // is created again after ending in ERROR within one step.
 const maxGenerations = 5
 
+// stepPrefix starts the names of the remote requests of type typ made for
+// op's step: the same for every attempt of the step.
+func (a *Adapter) stepPrefix(op adapter.Op, typ gdpr.RequestType) string {
+	h := sha256.Sum256([]byte(op.RequestID + "\x00" + a.name + "\x00" + string(typ)))
+	return namePrefix + hex.EncodeToString(h[:8]) + " "
+}
+
 // keyOf is the name and idempotency key of the remote request of type typ
 // for the subject remote key rk, in generation gen: the same for every
 // attempt of the step, so that a retry finds the request made before.
 func (a *Adapter) keyOf(op adapter.Op, typ gdpr.RequestType, rk string, gen int) string {
-	h := sha256.Sum256([]byte(op.RequestID + "\x00" + a.name + "\x00" + string(typ) + "\x00" + rk))
-	return namePrefix + hex.EncodeToString(h[:12]) + " g" + strconv.Itoa(gen)
+	h := sha256.Sum256([]byte(rk))
+	return a.stepPrefix(op, typ) + hex.EncodeToString(h[:8]) + " g" + strconv.Itoa(gen)
 }
 
 // generation reads the generation from a remote request's name, -1 when
@@ -63,10 +76,60 @@ func generation(name string) int {
 	return n
 }
 
+// begin returns the remote requests of type typ of op's step: with
+// WithLookup, those earlier runs made (found in the remote's list by the
+// step's names, whose subjects the remote may have erased since), and one
+// for each subject that has none, created or found by its key.
+func (a *Adapter) begin(ctx context.Context, op adapter.Op, typ gdpr.RequestType, subjects []gdpr.Subject, repl []gdpr.ReplacementTerm) ([]string, error) {
+	var ids []string
+	var known map[string]*gdpr.Request
+	have := map[string]bool{}
+	if a.lookup {
+		var err error
+		if known, err = a.findStep(ctx, a.stepPrefix(op, typ)); err != nil {
+			return nil, fmt.Errorf("apiadapter %s: %w", a.name, err)
+		}
+		for _, r := range latest(known) {
+			ids = append(ids, r.ID)
+			have[remoteKey(r.Subject)] = true
+		}
+	}
+	for _, s := range subjects {
+		if have[remoteKey(s)] {
+			continue
+		}
+		req, err := a.create(ctx, op, typ, s, repl, 0, known)
+		if errors.Is(err, errGone) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, req.ID)
+	}
+	return ids, nil
+}
+
+// latest returns, of the requests by name, the latest generation of each
+// subject's, in name order.
+func latest(byName map[string]*gdpr.Request) []*gdpr.Request {
+	names := slices.Sorted(maps.Keys(byName))
+	var out []*gdpr.Request
+	for i, n := range names {
+		base := n[:strings.LastIndex(n, " g")]
+		if i+1 < len(names) && strings.HasPrefix(names[i+1], base+" g") && generation(names[i+1]) > generation(n) {
+			continue
+		}
+		out = append(out, byName[n])
+	}
+	return out
+}
+
 // create makes the remote request of type typ for remote subject s, or
-// finds the one made for it before; from starts the generations tried.
-// A request found in ERROR is passed over for the next generation.
-func (a *Adapter) create(ctx context.Context, op adapter.Op, typ gdpr.RequestType, s gdpr.Subject, repl []gdpr.ReplacementTerm, from int) (*gdpr.Request, error) {
+// finds the one made for it before (in known, with WithLookup; else by its
+// idempotency key); from starts the generations tried. A request found in
+// ERROR is passed over for the next generation.
+func (a *Adapter) create(ctx context.Context, op adapter.Op, typ gdpr.RequestType, s gdpr.Subject, repl []gdpr.ReplacementTerm, from int, known map[string]*gdpr.Request) (*gdpr.Request, error) {
 	rk := remoteKey(s)
 	if rk == "" {
 		return nil, fmt.Errorf("apiadapter %s: a remote subject has no user, external contact or dialer contact id; it cannot be named in a request, and a request by a bare name could reach other people", a.name)
@@ -75,12 +138,8 @@ func (a *Adapter) create(ctx context.Context, op adapter.Op, typ gdpr.RequestTyp
 		key := a.keyOf(op, typ, rk, gen)
 		spec := gdpr.RequestSpec{Name: key, Type: typ, Subject: byID(s), ReplacementTerms: repl,
 			DeleteConfirmed: typ == gdpr.RequestDelete, IdempotencyKey: key}
-		var req *gdpr.Request
-		var err error
-		if a.lookup {
-			req, err = a.find(ctx, key)
-		}
-		if req == nil && err == nil {
+		req, err := known[key], error(nil)
+		if req == nil {
 			err = a.retry(ctx, func() error {
 				req, err = a.remote.CreateRequest(ctx, spec)
 				return err
@@ -117,9 +176,10 @@ func gone(err error) bool {
 // reads, newest first.
 const lookupPages = 20
 
-// find returns the remote request named name, or nil when the newest
-// lookupPages pages of the remote's list hold none.
-func (a *Adapter) find(ctx context.Context, name string) (*gdpr.Request, error) {
+// findStep returns the requests in the newest lookupPages pages of the
+// remote's list whose names start with prefix, by name.
+func (a *Adapter) findStep(ctx context.Context, prefix string) (map[string]*gdpr.Request, error) {
+	found := map[string]*gdpr.Request{}
 	for page := 1; page <= lookupPages; page++ {
 		var l *gdpr.RequestEntityListing
 		err := a.retry(ctx, func() error {
@@ -131,15 +191,15 @@ func (a *Adapter) find(ctx context.Context, name string) (*gdpr.Request, error) 
 			return nil, fmt.Errorf("list requests: %w", err)
 		}
 		for i := range l.Entities {
-			if l.Entities[i].Name == name {
-				return &l.Entities[i], nil
+			if r := &l.Entities[i]; strings.HasPrefix(r.Name, prefix) && generation(r.Name) >= 0 {
+				found[r.Name] = r
 			}
 		}
 		if len(l.Entities) < 100 {
-			return nil, nil
+			break
 		}
 	}
-	return nil, nil
+	return found, nil
 }
 
 // get returns the remote request id.
@@ -173,7 +233,13 @@ func (a *Adapter) look(ctx context.Context, op adapter.Op, ids []string) ([]*gdp
 			if gen < 0 {
 				return nil, 0, fmt.Errorf("apiadapter %s: remote request %s ended in ERROR and was not made by this adapter", a.name, id)
 			}
-			req, err = a.create(ctx, op, req.RequestType, req.Subject, req.ReplacementTerms, gen+1)
+			var known map[string]*gdpr.Request
+			if a.lookup {
+				if known, err = a.findStep(ctx, a.stepPrefix(op, req.RequestType)); err != nil {
+					return nil, 0, fmt.Errorf("apiadapter %s: %w", a.name, err)
+				}
+			}
+			req, err = a.create(ctx, op, req.RequestType, req.Subject, req.ReplacementTerms, gen+1, known)
 			if errors.Is(err, errGone) {
 				continue
 			}
