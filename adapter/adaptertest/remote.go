@@ -20,8 +20,10 @@ import (
 // asks no more of the adapter than that:
 //
 //   - The subjects search takes the search kinds (gdpr.SearchKinds) only:
-//     an id term matches nothing, and Resolve of any id returns an error
-//     matching gdpr.ErrNotFound.
+//     an id term matches nothing. Resolve answers only the ids of subjects
+//     the adapter's own searches returned (a request by id follows a
+//     search, in the hosted procedure), and not once they are erased;
+//     any other id is an error matching gdpr.ErrNotFound.
 //   - Erase asks keep about each remote subject, as a Record of the
 //     person's Kind whose ID is the subject's remote id and whose Fields
 //     hold the subject's terms by their wire field names (such as
@@ -47,7 +49,7 @@ func TestRemoteAdapter(t *testing.T, newAdapter func(t *testing.T, fx Fixture) a
 		{"SearchNoMatch", testAdapterSearchNoMatch},
 		{"Namesakes", testAdapterNamesakes},
 		{"SearchCopies", testRemoteSearchCopies},
-		{"ResolveNotFound", testRemoteResolve},
+		{"Resolve", testRemoteResolve},
 		{"Export", testRemoteExport},
 		{"ExportEmitError", testAdapterExportEmitError},
 		{"Rectify", testRemoteRectify},
@@ -116,6 +118,7 @@ func testRemoteSearchCopies(f *adapterFixture) {
 }
 
 func testRemoteResolve(f *adapterFixture) {
+	// Ids no search returned are not found.
 	for _, p := range f.fx.People {
 		for _, t := range f.terms(p.Key) {
 			if !t.Kind.IsID() {
@@ -124,6 +127,19 @@ func testRemoteResolve(f *adapterFixture) {
 			if _, err := f.a.Resolve(f.t.Context(), t); !errors.Is(err, gdpr.ErrNotFound) {
 				f.t.Errorf("Resolve %s: error %v, want one matching gdpr.ErrNotFound", t, err)
 			}
+		}
+	}
+	// The ids of a subject a search returned are resolved to it.
+	f.wantFound(f.term(gdpr.KindEmail, "sam.rivera@example.com", ""), "sam")
+	for _, t := range []gdpr.Term{f.term(gdpr.KindUserID, "u-sam", ""), f.term(gdpr.KindExternalContactID, "u-sam", "")} {
+		got, err := f.a.Resolve(f.t.Context(), t)
+		switch {
+		case t.Kind == gdpr.KindUserID && err != nil:
+			f.t.Errorf("Resolve %s after a search found it: %v", t, err)
+		case t.Kind == gdpr.KindUserID:
+			f.diff("Resolve of sam's user id after a search", f.subject("sam"), got)
+		case !errors.Is(err, gdpr.ErrNotFound):
+			f.t.Errorf("Resolve %s (a user id given as another kind): error %v, want one matching gdpr.ErrNotFound", t, err)
 		}
 	}
 }

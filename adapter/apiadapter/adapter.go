@@ -32,6 +32,7 @@ type Adapter struct {
 	// maxArchive caps the size of one downloaded export archive.
 	maxArchive int64
 	done       memo
+	seen       seen
 }
 
 var (

@@ -36,6 +36,7 @@ func (a *Adapter) erase(ctx context.Context, op adapter.Op, terms []gdpr.Term, k
 		if err != nil {
 			return gdpr.Outcome{}, err
 		}
+		a.forget(reqs)
 		return gdpr.Outcome{Erased: len(reqs)}, nil
 	}
 	subjects, err := a.subjects(ctx, terms)
@@ -70,8 +71,17 @@ func (a *Adapter) erase(ctx context.Context, op adapter.Op, terms []gdpr.Term, k
 	if err != nil {
 		return gdpr.Outcome{}, err
 	}
+	a.forget(reqs)
 	settled.Erased = len(reqs)
 	return settled, nil
+}
+
+// forget drops the subjects of completed erasures from what Resolve
+// answers.
+func (a *Adapter) forget(reqs []*gdpr.Request) {
+	for _, r := range reqs {
+		a.seen.drop(r.Subject)
+	}
 }
 
 // retain counts one more record kept under basis.

@@ -27,26 +27,36 @@ func (a *Adapter) Search(ctx context.Context, term gdpr.Term) ([]gdpr.Subject, e
 	if err != nil {
 		return nil, fmt.Errorf("apiadapter %s: search %s: %w", a.name, term.Kind, err)
 	}
+	for _, s := range ss {
+		a.seen.add(s)
+	}
 	return ss, nil
 }
 
-// Resolve returns an error matching gdpr.ErrNotFound: a GDPR API resolves
-// ids only inside its own requests, and the ids a processor resolves are
-// its own data stores', not the remote's.
+// Resolve returns the remote subject of an id (userId, externalContactId,
+// dialerContactId) that a search of this adapter returned, or an error
+// matching gdpr.ErrNotFound: a GDPR API searches no ids, so the adapter
+// answers from what its searches found (the last 10,000 subjects, in this
+// process), as the hosted procedure goes: search each identifier, then
+// request by the ids found. A subject the remote erased is not found.
 func (a *Adapter) Resolve(ctx context.Context, term gdpr.Term) (gdpr.Subject, error) {
 	if err := ctx.Err(); err != nil {
 		return gdpr.Subject{}, err
 	}
-	return gdpr.Subject{}, fmt.Errorf("apiadapter %s: resolve %s: the remote resolves no ids: %w", a.name, term.Kind, gdpr.ErrNotFound)
+	if s, ok := a.seen.get(termKey(term)); ok {
+		return s, nil
+	}
+	return gdpr.Subject{}, fmt.Errorf("apiadapter %s: resolve %s: no search found this id: %w", a.name, term.Kind, gdpr.ErrNotFound)
 }
 
-// subjects searches every term the remote takes and returns the distinct
+// subjects searches every term the remote takes, and resolves every id
+// term a search found before (see Resolve), and returns the distinct
 // remote subjects found, in the order found.
 func (a *Adapter) subjects(ctx context.Context, terms []gdpr.Term) ([]gdpr.Subject, error) {
 	var out []gdpr.Subject
 	seen := map[string]bool{}
 	for _, t := range terms {
-		ss, err := a.Search(ctx, t)
+		ss, err := a.find(ctx, t)
 		if err != nil {
 			return nil, err
 		}
@@ -62,6 +72,15 @@ func (a *Adapter) subjects(ctx context.Context, terms []gdpr.Term) ([]gdpr.Subje
 		}
 	}
 	return out, nil
+}
+
+// find returns the remote subjects term finds: a search, or the subject
+// of an id a search found.
+func (a *Adapter) find(ctx context.Context, term gdpr.Term) ([]gdpr.Subject, error) {
+	if s, ok := a.seen.get(termKey(term)); ok {
+		return []gdpr.Subject{s}, nil
+	}
+	return a.Search(ctx, term)
 }
 
 // remoteKey identifies a remote subject by its remote id ("" when it has
