@@ -1,6 +1,9 @@
 package gdpr
 
-// StepState is where one data store's part of a request stands.
+// StepState is where one data store's part of a request stands. Beside
+// the constants below, the reference engine sets "WAITING"
+// (processor.StepWaiting) while the data store does work it accepted in
+// its own time; Step.WaitingOn says what.
 type StepState string
 
 // Step states.
@@ -8,10 +11,6 @@ const (
 	StepPending StepState = "PENDING" // not run yet
 	StepDone    StepState = "DONE"    // finished; never run again
 	StepFailed  StepState = "FAILED"  // failed; retried with backoff
-	// StepWaiting: the data store accepted the work and does it in its
-	// own time (a hosted API's erasure may take 14 days); the step holds
-	// no worker meanwhile and is looked at again at Waiting.Next.
-	StepWaiting StepState = "WAITING"
 )
 
 // Step is one data store's (adapter's) part of a request.
@@ -29,32 +28,29 @@ type Step struct {
 	// Attempts counts runs of the step, the successful one included.
 	// Looks at a WAITING step are not attempts.
 	Attempts int `json:"attempts"`
-	// Waiting is what a WAITING step waits on; it is kept while a failed
-	// step is retried, so that the retry looks at the same remote work,
-	// and cleared when the step is DONE.
-	Waiting *Wait `json:"waiting,omitempty"`
-}
 
-// Wait is what a step waits on: work a data store accepted and does
-// asynchronously, such as the requests of a remote GDPR API.
-type Wait struct {
-	// On lists the remote ids of the work waited on (remote request ids).
-	On []string `json:"on"`
-	// Detail says, without personal data, where the remote work stands.
-	Detail string `json:"detail,omitempty"`
-	// Since is when the step first waited.
-	Since Time `json:"since,omitzero"`
-	// Next is when the step is looked at again.
-	Next Time `json:"next,omitzero"`
-	// Looks counts the times the step was looked at while waiting.
-	Looks int `json:"looks"`
+	// The fields below say what a WAITING step waits on: work its data
+	// store accepted and does in its own time, such as the requests of a
+	// remote GDPR API (a hosted erasure may take 14 days). They are kept
+	// while a failed step is retried, so that the retry looks at the same
+	// remote work, and cleared when the step is DONE.
+
+	// WaitingOn lists the remote ids of the work waited on (remote
+	// request ids); empty when the step waits on nothing.
+	WaitingOn []string `json:"waitingOn,omitempty"`
+	// WaitDetail says, without personal data, where that work stands.
+	WaitDetail string `json:"waitDetail,omitempty"`
+	// WaitingSince is when the step began to wait.
+	WaitingSince Time `json:"waitingSince,omitzero"`
+	// NextLook is when the step is looked at again.
+	NextLook Time `json:"nextLook,omitzero"`
+	// Looks counts the times the step was looked at while it waited.
+	Looks int `json:"looks,omitempty"`
 }
 
 func (s Step) clone() Step {
-	if s.Waiting != nil {
-		w := *s.Waiting
-		w.On = append([]string(nil), s.Waiting.On...)
-		s.Waiting = &w
+	if s.WaitingOn != nil {
+		s.WaitingOn = append([]string(nil), s.WaitingOn...)
 	}
 	if s.Outcome != nil {
 		o := *s.Outcome

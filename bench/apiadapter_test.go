@@ -238,7 +238,7 @@ func BenchmarkParkedSteps(b *testing.B) {
 		b.Fatalf("%d steps ran, want %d", got, n)
 	}
 	parked, _, err := st.List(ctx, "", store.Filter{Statuses: []gdpr.Status{gdpr.StatusDeleting}, Limit: 1})
-	if err != nil || len(parked) != 1 || parked[0].Request.Steps[0].State != gdpr.StepWaiting {
+	if err != nil || len(parked) != 1 || parked[0].Request.Steps[0].State != processor.StepWaiting {
 		b.Fatalf("requests are not parked: %v %v", parked, err)
 	}
 	heap := heapInUse() - before

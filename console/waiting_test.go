@@ -9,6 +9,7 @@ import (
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/internal/demo"
+	"github.com/gdprkit/gdpr/processor"
 )
 
 // remoteExport is a data store whose exports wait on a remote request.
@@ -40,7 +41,7 @@ func TestWaitingStepShowsWhatItWaitsOn(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Steps[1].State == gdpr.StepWaiting {
+		if r.Steps[1].State == processor.StepWaiting {
 			break
 		}
 		if time.Now().After(deadline) {

@@ -20,7 +20,7 @@ func (r *run) advance(ctx context.Context) error {
 	req := &r.job.Request
 	// A run before this one may have left export parts in the Store.
 	resumed := req.Status == gdpr.StatusFinalizing ||
-		slices.ContainsFunc(req.Steps, func(s gdpr.Step) bool { return s.Attempts > 0 || s.Waiting != nil })
+		slices.ContainsFunc(req.Steps, func(s gdpr.Step) bool { return s.Attempts > 0 || len(s.WaitingOn) > 0 })
 	var evs []store.Event
 	if req.Status != gdpr.StatusFinalizing {
 		var ended bool
@@ -234,9 +234,7 @@ func (r *run) runSteps(ctx context.Context) (failed bool, evs []store.Event) {
 			continue
 		}
 		op := adapter.Op{RequestID: req.ID, ID: fmt.Sprintf("%s/%s/r%d/a%d", req.ID, a.Name(), r.job.Retries, req.Steps[i].Attempts)}
-		if w := req.Steps[i].Waiting; w != nil {
-			op.Waiting = slices.Clone(w.On)
-		}
+		op.Waiting = slices.Clone(req.Steps[i].WaitingOn)
 		wg.Go(func() {
 			out, records, part, err := r.runStep(ctx, a, op)
 			mu.Lock()
@@ -261,12 +259,13 @@ func (r *run) runSteps(ctx context.Context) (failed bool, evs []store.Event) {
 			s.Attempts++
 			if err != nil {
 				failed = true
-				if req.RequestType != gdpr.RequestExport && s.Waiting == nil {
+				waited := len(s.WaitingOn) > 0
+				if req.RequestType != gdpr.RequestExport && !waited {
 					s.Outcome = carried(s.Outcome, out)
 				}
-				if s.Waiting != nil {
+				if waited {
 					// The retry looks at the remote work waited on.
-					s.Waiting.Next = gdpr.Time{}
+					s.NextLook = gdpr.Time{}
 				}
 				s.State, s.Error = gdpr.StepFailed, err.Error()
 				evs = append(evs, r.p.event(r.job, "step",
@@ -274,7 +273,7 @@ func (r *run) runSteps(ctx context.Context) (failed bool, evs []store.Event) {
 				r.p.log().WarnContext(ctx, "step failed", "request", req.ID, "adapter", s.Adapter, "attempt", s.Attempts, "err", err)
 				return
 			}
-			if c := s.Outcome; c != nil && s.Waiting != nil {
+			if c := s.Outcome; c != nil && len(s.WaitingOn) > 0 {
 				// What was settled when the step began to wait, such as
 				// the records the retention policy kept.
 				out, records = settled(*c, out, records)
@@ -286,7 +285,8 @@ func (r *run) runSteps(ctx context.Context) (failed bool, evs []store.Event) {
 				out.Anonymized += c.Anonymized
 				records += c.Updated + c.Deleted + c.Anonymized
 			}
-			s.State, s.Error, s.Records, s.Outcome, s.Waiting = gdpr.StepDone, "", records, &out, nil
+			s.State, s.Error, s.Records, s.Outcome = gdpr.StepDone, "", records, &out
+			s.WaitingOn, s.WaitDetail, s.WaitingSince, s.NextLook, s.Looks = nil, "", gdpr.Time{}, gdpr.Time{}, 0
 			evs = append(evs, r.p.event(r.job, "step", fmt.Sprintf("%s: DONE, %s", s.Adapter, describe(records, out))))
 		})
 	}

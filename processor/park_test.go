@@ -41,17 +41,17 @@ func TestParkedStep(t *testing.T) {
 		t.Fatalf("parked request: status %s due %v, want DELETING due %v", got.Status, got.DueDate, req.DueDate)
 	}
 	s := stepOf(t, got, "crm")
-	if s.State != gdpr.StepWaiting || s.Waiting == nil || len(s.Waiting.On) != 1 || s.Attempts != 0 {
+	if s.State != processor.StepWaiting || len(s.WaitingOn) != 1 || s.Attempts != 0 {
 		t.Fatalf("crm step = %+v, want WAITING on one remote request, no attempt counted", s)
 	}
-	if want := e.clock.Now().Add(time.Hour); !s.Waiting.Next.Equal(want) {
-		t.Errorf("next look at %v, want %v", s.Waiting.Next, want)
+	if want := e.clock.Now().Add(time.Hour); !s.NextLook.Equal(want) {
+		t.Errorf("next look at %v, want %v", s.NextLook, want)
 	}
 	job, err := e.store.Get(ctx, "", req.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !job.LeaseUntil.IsZero() || !job.NextRun.Equal(s.Waiting.Next.Time) {
+	if !job.LeaseUntil.IsZero() || !job.NextRun.Equal(s.NextLook.Time) {
 		t.Errorf("parked job: lease until %v, next run %v; want no lease, next run at the step's next look", job.LeaseUntil, job.NextRun)
 	}
 	if found, err := e.p.RunOnce(ctx); found || err != nil {
@@ -71,7 +71,7 @@ func TestParkedStep(t *testing.T) {
 		t.Fatalf("status %s, want COMPLETED; steps %+v", got.Status, got.Steps)
 	}
 	s = stepOf(t, got, "crm")
-	if s.State != gdpr.StepDone || s.Waiting != nil || s.Outcome == nil || s.Outcome.Erased == 0 || s.Records != s.Outcome.Erased {
+	if s.State != gdpr.StepDone || len(s.WaitingOn) != 0 || s.Outcome == nil || s.Outcome.Erased == 0 || s.Records != s.Outcome.Erased {
 		t.Errorf("crm step = %+v (outcome %+v), want DONE with the remote's erasures", s, s.Outcome)
 	}
 	if n := remote.Creates(); n != 1 {

@@ -11,6 +11,11 @@ import (
 	"github.com/gdprkit/gdpr/store"
 )
 
+// StepWaiting is the state of a step whose adapter waits on its data
+// store (adapter.WaitError): it holds no worker and no lease, and is looked
+// at again at its NextLook. Step.WaitingOn lists what it waits on.
+const StepWaiting gdpr.StepState = "WAITING"
+
 // Defaults of WithWaitPolling.
 const (
 	DefaultWaitMin = time.Minute
@@ -57,12 +62,12 @@ func WithWaitPolling(min, max time.Duration) Option {
 // due reports whether step s is to run at now: every step not WAITING,
 // and a WAITING one once its next look has come.
 func due(s gdpr.Step, now time.Time) bool {
-	return s.State != gdpr.StepWaiting || s.Waiting == nil || !s.Waiting.Next.After(now)
+	return s.State != StepWaiting || !s.NextLook.After(now)
 }
 
 // waiting reports whether a step is WAITING.
 func waiting(steps []gdpr.Step) bool {
-	return slices.ContainsFunc(steps, func(s gdpr.Step) bool { return s.State == gdpr.StepWaiting })
+	return slices.ContainsFunc(steps, func(s gdpr.Step) bool { return s.State == StepWaiting })
 }
 
 // wait records on s that its adapter waits on we, with its next look
@@ -70,24 +75,24 @@ func waiting(steps []gdpr.Step) bool {
 // waits on other work: looks that change nothing are not audit events.
 func (r *run) wait(s *gdpr.Step, we *adapter.WaitError) []store.Event {
 	now := r.p.now()
-	first := s.Waiting == nil
+	first := len(s.WaitingOn) == 0
 	if first {
-		s.Waiting = &gdpr.Wait{Since: gdpr.NewTime(now)}
+		s.WaitingSince, s.Looks = gdpr.NewTime(now), 0
 		o := we.Outcome
 		if c := s.Outcome; c != nil {
 			o, _ = settled(*c, o, 0)
 		}
 		s.Outcome = &o
 	} else {
-		s.Waiting.Looks++
+		s.Looks++
 	}
-	changed := !slices.Equal(s.Waiting.On, we.On)
-	d := max(we.After, r.p.cfg.wait.backoff(s.Waiting.Looks))
+	changed := !slices.Equal(s.WaitingOn, we.On)
+	d := max(we.After, r.p.cfg.wait.backoff(s.Looks))
 	// The wire keeps milliseconds: round up, so that the step is due
 	// when its request is.
 	next := now.Add(d + time.Millisecond - 1).Truncate(time.Millisecond)
-	s.Waiting.On, s.Waiting.Detail, s.Waiting.Next = slices.Clone(we.On), we.Detail, gdpr.NewTime(next)
-	s.State, s.Error = gdpr.StepWaiting, ""
+	s.WaitingOn, s.WaitDetail, s.NextLook = slices.Clone(we.On), we.Detail, gdpr.NewTime(next)
+	s.State, s.Error = StepWaiting, ""
 	if !first && !changed {
 		return nil
 	}
@@ -100,8 +105,8 @@ func (r *run) wait(s *gdpr.Step, we *adapter.WaitError) []store.Event {
 func (r *run) park(ctx context.Context, evs []store.Event) error {
 	var next time.Time
 	for _, s := range r.job.Request.Steps {
-		if s.State == gdpr.StepWaiting && (next.IsZero() || s.Waiting.Next.Before(next)) {
-			next = s.Waiting.Next.Time
+		if s.State == StepWaiting && (next.IsZero() || s.NextLook.Before(next)) {
+			next = s.NextLook.Time
 		}
 	}
 	r.job.NextRun = next

@@ -154,7 +154,7 @@ func TestParked(t *testing.T) {
 	}
 	s := step(t, got, "genesys")
 	rs := rem.requests(t)
-	if s.State != gdpr.StepWaiting || s.Waiting == nil || len(rs) != 1 || len(s.Waiting.On) != 1 || s.Waiting.On[0] != rs[0].ID {
+	if s.State != processor.StepWaiting || len(rs) != 1 || len(s.WaitingOn) != 1 || s.WaitingOn[0] != rs[0].ID {
 		t.Fatalf("genesys step %+v; want WAITING on the remote's one request %v", s, rs)
 	}
 	rem.start(t)

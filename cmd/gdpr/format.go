@@ -39,13 +39,13 @@ func outcomeText(o *gdpr.Outcome) string {
 // stepText says what one data store did for a request.
 func stepText(s gdpr.Step) string {
 	line := fmt.Sprintf("%s, %s%s", s.State, records(s.Records), outcomeText(s.Outcome))
-	if w := s.Waiting; w != nil && s.State != gdpr.StepDone {
-		line += fmt.Sprintf("; waiting on the remote service for %d requests %v", len(w.On), w.On)
-		if w.Detail != "" {
-			line += " (" + w.Detail + ")"
+	if len(s.WaitingOn) > 0 && s.State != gdpr.StepDone {
+		line += fmt.Sprintf("; waiting on the remote service for %d requests %v", len(s.WaitingOn), s.WaitingOn)
+		if s.WaitDetail != "" {
+			line += " (" + s.WaitDetail + ")"
 		}
-		if !w.Next.IsZero() {
-			line += ", next look " + w.Next.String()
+		if !s.NextLook.IsZero() {
+			line += ", next look " + s.NextLook.String()
 		}
 	}
 	if s.Error != "" {

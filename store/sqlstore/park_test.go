@@ -71,7 +71,7 @@ func testParkedRestart(t *testing.T, s store.Store, reopen func() store.Store) {
 		t.Fatal(err)
 	}
 	st := job.Request.Steps[0]
-	if job.Request.Status != gdpr.StatusDeleting || st.State != gdpr.StepWaiting || st.Waiting == nil {
+	if job.Request.Status != gdpr.StatusDeleting || st.State != processor.StepWaiting || len(st.WaitingOn) == 0 {
 		t.Fatalf("after the first run: %s, step %+v; want DELETING with the step WAITING", job.Request.Status, st)
 	}
 	if !job.LeaseUntil.IsZero() || !job.NextRun.After(clock.Now()) {
