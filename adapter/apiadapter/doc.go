@@ -12,6 +12,9 @@
 //
 //   - Search sends each term of a kind the remote supports (WithKinds) to
 //     the subjects search; the subjects come back with their remote ids.
+//     Resolve answers the ids those searches returned (a GDPR API searches
+//     no ids), so that a request by a remote subject's id, as the
+//     procedure makes after its searches, reaches that subject.
 //   - Erase searches every term, asks the retention policy about each
 //     remote subject (as a Record of kind "user", "externalContact" or
 //     "dialerContact" whose fields are the subject's), and creates one
@@ -37,12 +40,14 @@
 // # Never two remote requests
 //
 // Every remote request is named by a key derived from the request id, the
-// adapter's name and the remote subject (never the attempt), sent as its
-// Idempotency-Key and kept as its name. A retry after a crash, a failure
-// or a lost lease therefore finds the request it created before: the
-// remote answers the same key with the same request (gdpr serve does), and
-// with WithLookup the adapter first looks for the name in the remote's
-// request list, for remotes that do not honour idempotency keys.
+// adapter's name, the request type and the remote subject (never the
+// attempt), sent as its Idempotency-Key and kept as its name. A retry
+// after a crash, a failure or a lost lease therefore finds the request it
+// created before: the remote answers the same key with the same request
+// (gdpr serve does), and with WithLookup the adapter first looks for the
+// step's names in the remote's request list, for remotes that do not
+// honour idempotency keys (see WithLookup and NoKeys). The remote request
+// ids are on the step (gdpr.Step.WaitingOn) before it waits.
 //
 // # Rate limits
 //
