@@ -39,6 +39,13 @@ func (a *Adapter) Search(ctx context.Context, term gdpr.Term) ([]gdpr.Subject, e
 // answers from what its searches found (the last 10,000 subjects, in this
 // process), as the hosted procedure goes: search each identifier, then
 // request by the ids found. A subject the remote erased is not found.
+//
+// Processes do not share what their searches found. Behind several
+// replicas, a request by a remote subject's id that reaches a replica
+// whose adapter did not search it finds nothing of it in the remote: an
+// export or update by that id is refused (400), an erasure by it erases
+// nothing there. Route the search and the requests of one person to one
+// replica, or request by the person's identifiers as well.
 func (a *Adapter) Resolve(ctx context.Context, term gdpr.Term) (gdpr.Subject, error) {
 	if err := ctx.Err(); err != nil {
 		return gdpr.Subject{}, err
