@@ -147,3 +147,7 @@ func (a *Adapter) Name() string { return a.name }
 
 // Kinds returns the term kinds the adapter sends to the remote.
 func (a *Adapter) Kinds() []gdpr.Kind { return slices.Clone(a.kinds) }
+
+// InlineWait returns how long an operation waits for its remote requests
+// before the step parks (WithInlineWait).
+func (a *Adapter) InlineWait() time.Duration { return a.inline }

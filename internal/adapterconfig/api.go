@@ -26,7 +26,7 @@ type API struct {
 	Rate       float64       `yaml:"rate"`
 	Burst      int           `yaml:"burst"`
 	Kinds      []gdpr.Kind   `yaml:"kinds"`
-	InlineWait time.Duration `yaml:"inlineWait"`
+	InlineWait *time.Duration `yaml:"inlineWait"`
 	Lookup     bool          `yaml:"lookup"`
 }
 
@@ -91,11 +91,16 @@ func (ac API) open(dir string, log *slog.Logger) (*apiadapter.Adapter, error) {
 		}
 	}
 	aopts = append(aopts, apiadapter.WithKinds(kinds...))
-	if ac.InlineWait < 0 {
-		return nil, fmt.Errorf("inlineWait is %v; give 0 (park at once) or more", ac.InlineWait)
-	}
-	if ac.InlineWait > 0 {
-		aopts = append(aopts, apiadapter.WithInlineWait(ac.InlineWait))
+	// The hosted API takes hours to days: a step parks at once rather
+	// than spend the rate limit on looks. Another gdpr serve answers in
+	// seconds: the adapter's default wait.
+	switch {
+	case ac.InlineWait != nil && *ac.InlineWait < 0:
+		return nil, fmt.Errorf("inlineWait is %v; give 0 (park at once) or more", *ac.InlineWait)
+	case ac.InlineWait != nil:
+		aopts = append(aopts, apiadapter.WithInlineWait(*ac.InlineWait))
+	case ac.Region != "":
+		aopts = append(aopts, apiadapter.WithInlineWait(0))
 	}
 	return apiadapter.New(ac.Name, c, aopts...)
 }

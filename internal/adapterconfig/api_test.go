@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter/apiadapter"
@@ -50,8 +51,9 @@ func TestLoadAPIErrors(t *testing.T) {
 }
 
 // TestLoadAPI opens api entries: a region sends the hosted API's four
-// kinds unless told otherwise, a URL every searchable kind; the secret may
-// come from a file beside the adapters file.
+// kinds unless told otherwise, a URL every searchable kind; a region's
+// steps park at once, a URL's after the adapter's inline wait; the secret
+// may come from a file beside the adapters file.
 func TestLoadAPI(t *testing.T) {
 	dir := t.TempDir()
 	write(t, dir, "genesys.secret", apiSecret+"\n")
@@ -69,6 +71,7 @@ func TestLoadAPI(t *testing.T) {
     burst: 10
     kinds: [EMAIL, PHONE]
     lookup: true
+    inlineWait: 0s
   - name: apac
     url: http://127.0.0.1:8080
     clientId: c3
@@ -85,6 +88,7 @@ func TestLoadAPI(t *testing.T) {
 		"emea":    {gdpr.KindPhone, gdpr.KindEmail},
 		"apac":    gdpr.SearchKinds(),
 	}
+	wait := map[string]time.Duration{"genesys": 0, "emea": 0, "apac": apiadapter.DefaultInlineWait}
 	if len(as) != 3 {
 		t.Fatalf("%d adapters, want 3", len(as))
 	}
@@ -95,6 +99,9 @@ func TestLoadAPI(t *testing.T) {
 		}
 		if got := api.Kinds(); !slices.Equal(got, want[a.Name()]) {
 			t.Errorf("%s sends %v, want %v", a.Name(), got, want[a.Name()])
+		}
+		if got := api.InlineWait(); got != wait[a.Name()] {
+			t.Errorf("%s waits %v before parking, want %v (a region parks at once)", a.Name(), got, wait[a.Name()])
 		}
 	}
 }

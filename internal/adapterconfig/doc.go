@@ -34,7 +34,7 @@
 //	    rate: 5                        # the remote's limit, requests per second
 //	    burst: 5                       # optional: default the rate
 //	    kinds: [EMAIL, PHONE, NAME]    # optional: term kinds sent (region: NAME, ADDRESS, PHONE, EMAIL; url: all)
-//	    inlineWait: 10s                # optional: wait for remote requests before parking the step
+//	    inlineWait: 10s                # optional: wait for remote requests before parking the step (region: 0, url: 10s)
 //	    lookup: false                  # optional: the remote ignores Idempotency-Key; look requests up instead
 //
 // Secrets are never written in the file: a DSN may come from an
