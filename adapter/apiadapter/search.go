@@ -19,6 +19,7 @@ func (a *Adapter) Search(ctx context.Context, term gdpr.Term) ([]gdpr.Subject, e
 		return nil, nil
 	}
 	var ss []gdpr.Subject
+	mark := a.seen.mark()
 	err := a.retry(ctx, func() error {
 		var err error
 		ss, err = a.remote.SearchSubjects(ctx, term.Kind, term.Value)
@@ -28,7 +29,7 @@ func (a *Adapter) Search(ctx context.Context, term gdpr.Term) ([]gdpr.Subject, e
 		return nil, fmt.Errorf("apiadapter %s: search %s: %w", a.name, term.Kind, err)
 	}
 	for _, s := range ss {
-		a.seen.add(s)
+		a.seen.add(s, mark)
 	}
 	return ss, nil
 }

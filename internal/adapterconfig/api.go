@@ -17,17 +17,17 @@ import (
 // region) or another gdpr serve (by URL), reached with OAuth client
 // credentials. The client secret is never written in the file.
 type API struct {
-	Name       string        `yaml:"name"`
-	Region     string        `yaml:"region"`
-	URL        string        `yaml:"url"`
-	ClientID   string        `yaml:"clientId"`
-	SecretEnv  string        `yaml:"secretEnv"`
-	SecretFile string        `yaml:"secretFile"`
-	Rate       float64       `yaml:"rate"`
-	Burst      int           `yaml:"burst"`
-	Kinds      []gdpr.Kind   `yaml:"kinds"`
+	Name       string         `yaml:"name"`
+	Region     string         `yaml:"region"`
+	URL        string         `yaml:"url"`
+	ClientID   string         `yaml:"clientId"`
+	SecretEnv  string         `yaml:"secretEnv"`
+	SecretFile string         `yaml:"secretFile"`
+	Rate       float64        `yaml:"rate"`
+	Burst      int            `yaml:"burst"`
+	Kinds      []gdpr.Kind    `yaml:"kinds"`
 	InlineWait *time.Duration `yaml:"inlineWait"`
-	Lookup     bool          `yaml:"lookup"`
+	Lookup     bool           `yaml:"lookup"`
 }
 
 // hostedKinds are the term kinds the hosted API's subjects search takes.
