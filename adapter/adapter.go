@@ -35,6 +35,9 @@ import (
 //     adds those counts to the step's, so that the request tells what was
 //     done. Retained counts of a failed run are not carried: the retry
 //     asks about those records again.
+//   - Export, Rectify and Erase may return a *WaitError when the data
+//     store does the work asynchronously; the processor then calls again
+//     later with Op.Waiting set (see WaitError).
 //   - A term an adapter cannot search (it holds no such field) matches
 //     nothing; it is not an error.
 //   - Every call acts for the organization on its context
@@ -82,8 +85,14 @@ type Op struct {
 	RequestID string
 	// ID is unique across requests, and the same for every run of one
 	// attempt of a step (a run interrupted by a crash is repeated with the
-	// same ID; a retry after a failure gets a new one).
+	// same ID; a retry after a failure gets a new one). A run that
+	// follows a wait (see WaitError) has the same ID as the run that
+	// began to wait.
 	ID string
+	// Waiting is what an earlier run of the step waited on (see
+	// WaitError): the remote ids to look at instead of starting the work
+	// again. It is nil when nothing was waited on.
+	Waiting []string
 }
 
 // Change is one replacement of a GDPR_UPDATE request.

@@ -32,6 +32,9 @@ var ErrNotDescribed = errors.New("not described")
 const (
 	EraseDeletes    = "delete"
 	EraseAnonymizes = "anonymize"
+	// EraseRemote: a remote service erases the records and decides
+	// itself whether it deletes or anonymizes (a hosted GDPR API).
+	EraseRemote = "remote decides"
 )
 
 // Description is what one adapter says it holds: the Art. 30 inventory

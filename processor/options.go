@@ -30,6 +30,7 @@ type config struct {
 	resultsURL func(org, id string) string
 	minimize   *minimization
 	spoolDir   string
+	wait       waitPolling
 	// orgAdapters are the adapters of one organization alone, by
 	// organization (WithOrganizationAdapters).
 	orgAdapters map[string][]adapter.Adapter

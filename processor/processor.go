@@ -28,6 +28,19 @@
 // this processor or another sharing the Store, runs only the failed steps
 // and packs the rest from there.
 //
+// # Waiting steps
+//
+// An adapter whose data store works asynchronously (a hosted GDPR API
+// erases within 14 days; package apiadapter) returns an adapter.WaitError
+// naming the remote work. Its step becomes WAITING (StepWaiting), with
+// what it waits on and its next look (gdpr.Step's WaitingOn and
+// NextLook), and the request is released to the Store with its next run
+// at the earliest look: it holds no worker and no lease, its status and
+// due date stay as they were, and any processor sharing the Store, after
+// a restart too, runs the same operation again then, with Op.Waiting set. Looks back off from WithWaitPolling's min to
+// its max; only the start of a wait, and a change in what is waited on,
+// are audit events.
+//
 // # Guarantees
 //
 //   - A request accepted by CreateRequest is in the Store before it returns.

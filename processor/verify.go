@@ -20,7 +20,11 @@ func (r *run) verify(ctx context.Context) (bool, error) {
 	err := r.p.fanOut(ctx, "verify", as, func(ctx context.Context, i int, a adapter.Adapter) error {
 		keep := r.p.keep(a.Name())
 		op := adapter.Op{RequestID: job.Request.ID, ID: job.Request.ID + "/" + a.Name() + "/verify"}
-		return a.Export(ctx, op, job.Terms, func(rec adapter.Record) error {
+		export := func(emit func(adapter.Record) error) error { return a.Export(ctx, op, job.Terms, emit) }
+		if c, ok := a.(adapter.Checker); ok {
+			export = func(emit func(adapter.Record) error) error { return c.Check(ctx, job.Terms, emit) }
+		}
+		return export(func(rec adapter.Record) error {
 			_, ok, err := keep(ctx, rec)
 			switch {
 			case err != nil:

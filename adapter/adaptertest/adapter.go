@@ -105,6 +105,9 @@ type adapterFixture struct {
 	t  *testing.T
 	fx Fixture
 	a  adapter.Adapter
+	// remote is set by TestRemoteAdapter: id terms are neither searched
+	// nor resolved.
+	remote bool
 }
 
 // adapterRecID names a record in exports.
@@ -273,6 +276,9 @@ func (f *adapterFixture) wantIntact(keys ...string) {
 	for _, key := range keys {
 		want := f.subject(key)
 		for _, t := range f.terms(key) {
+			if f.remote && t.Kind.IsID() {
+				continue
+			}
 			if !slices.ContainsFunc(f.search(t), func(s gdpr.Subject) bool { return cmp.Equal(want, s, adapterCmp) }) {
 				f.t.Errorf("Search by %s no longer finds %s as loaded", t, key)
 			}

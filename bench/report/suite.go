@@ -15,7 +15,7 @@ const (
 // suite returns every row of the report, by area. Rows that share a run
 // are measured by one go test invocation.
 func suite() []area {
-	return []area{clientArea(), engineArea(), sqlstoreArea(), sqladapterArea(), componentsArea()}
+	return []area{clientArea(), engineArea(), sqlstoreArea(), sqladapterArea(), componentsArea(), apiArea()}
 }
 
 func clientArea() area {

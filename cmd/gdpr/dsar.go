@@ -400,7 +400,8 @@ func printReport(w io.Writer, rep *dsr.Report) {
 	for _, part := range []struct {
 		n    int
 		what string
-	}{{s.Exported, "exported"}, {s.Updated, "updated"}, {s.Deleted, "deleted"}, {s.Anonymized, "anonymized"}} {
+	}{{s.Exported, "exported"}, {s.Updated, "updated"}, {s.Deleted, "deleted"}, {s.Anonymized, "anonymized"},
+		{s.Erased, "erased by a remote service"}} {
 		if part.n > 0 {
 			fmt.Fprintf(w, ", %d %s", part.n, part.what)
 		}

@@ -40,6 +40,11 @@ func (c *File) Tenancy(name string) Tenancy {
 			return Tenancy{Organization: r.Organization, Shared: r.Shared}
 		}
 	}
+	for _, r := range c.API {
+		if r.Name == name {
+			return Tenancy{Organization: r.Organization, Shared: r.Shared}
+		}
+	}
 	return Tenancy{}
 }
 
