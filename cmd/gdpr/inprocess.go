@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net"
+	"net/http"
 	"time"
 
 	"github.com/gdprkit/gdpr"
@@ -26,6 +27,10 @@ type inProcess struct {
 	proc   *processor.Processor  // the engine behind the server
 	base   string                // the server's base URL
 	client *gdpr.Client          // a client of the server, with credentials
+	// northwind is a client of the demo's other organization, whose own
+	// data store is northwindCRM: it shares no data with client.
+	northwind    *gdpr.Client
+	northwindCRM *memadapter.Adapter
 }
 
 // inProcessPoll is how often the in-process server's requests are read
@@ -58,7 +63,17 @@ func startInProcess(ctx context.Context, log *slog.Logger) (*inProcess, func(), 
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := processor.New(memstore.New(), adapters,
+	nw, err := demo.NorthwindAdapter()
+	if err != nil {
+		return nil, nil, err
+	}
+	// The demo stores hold the demo organization's data (and the default
+	// organization's, for callers of the processor without one);
+	// Northwind's store holds Northwind's alone.
+	p, err := processor.New(memstore.New(), nil,
+		processor.WithOrganizationAdapters("", adapters...),
+		processor.WithOrganizationAdapters(demo.Organization, adapters...),
+		processor.WithOrganizationAdapters(demo.Northwind, nw),
 		processor.WithPolicy(processor.CurrentEmployees{}),
 		processor.WithStorePoll(10*time.Millisecond),
 		processor.WithLogger(log),
@@ -73,7 +88,9 @@ func startInProcess(ctx context.Context, log *slog.Logger) (*inProcess, func(), 
 	if err != nil {
 		return nil, nil, err
 	}
-	clients, err := server.NewClients(server.Client{ID: "demo", SecretHash: hash, Organization: "demo", Scope: server.ScopeAll})
+	clients, err := server.NewClients(
+		server.Client{ID: "demo", SecretHash: hash, Organization: demo.Organization, Scope: server.ScopeAll},
+		server.Client{ID: demo.Northwind, SecretHash: hash, Organization: demo.Northwind, Scope: server.ScopeAll})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -87,7 +104,9 @@ func startInProcess(ctx context.Context, log *slog.Logger) (*inProcess, func(), 
 	}
 	srvCtx, cancel := context.WithCancel(ctx)
 	served := make(chan error, 1)
-	go func() { served <- runServer(srvCtx, ln, h, p, log, nil) }()
+	go func() {
+		served <- runServer(srvCtx, ln, defaultTimeouts().apply(&http.Server{Handler: h}), p, log, nil)
+	}()
 	stop := func() { cancel(); <-served }
 
 	base := "http://" + ln.Addr().String()
@@ -97,5 +116,11 @@ func startInProcess(ctx context.Context, log *slog.Logger) (*inProcess, func(), 
 		stop()
 		return nil, nil, err
 	}
-	return &inProcess{stores: mems, proc: p, base: base, client: c}, stop, nil
+	nc, err := gdpr.New(gdpr.WithBaseURL(base), gdpr.WithClientCredentials(demo.Northwind, hex.EncodeToString(secret)),
+		gdpr.WithPolling(inProcessPoll, 100*time.Millisecond), gdpr.WithLogger(log))
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return &inProcess{stores: mems, proc: p, base: base, client: c, northwind: nc, northwindCRM: nw}, stop, nil
 }
