@@ -264,6 +264,13 @@ func (a *Adapter) await(ctx context.Context, op adapter.Op, ids []string, settle
 	for {
 		reqs, done, err := a.look(ctx, op, ids)
 		if err != nil {
+			if transient(err) && ctx.Err() == nil {
+				// The remote requests exist; only their progress is not
+				// known. Failing the step would lose their ids, and a retry
+				// no longer finds the subjects they erased: wait on them.
+				return nil, &adapter.WaitError{On: ids, After: a.poll, Outcome: settled,
+					Detail: "the remote did not answer; its requests are looked at again later"}
+			}
 			return nil, err
 		}
 		if done == len(reqs) {
@@ -287,4 +294,16 @@ func (a *Adapter) await(ctx context.Context, op adapter.Op, ids []string, settle
 		}
 		wait = min(2*wait, time.Second)
 	}
+}
+
+// transient reports whether err is one the remote may not give again: a
+// server error, a rate limit outlasting the client's retries, or a
+// network failure — not a refusal of the call itself.
+func transient(err error) bool {
+	for _, refused := range []error{gdpr.ErrBadRequest, gdpr.ErrUnauthorized, gdpr.ErrForbidden, gdpr.ErrNotFound, gdpr.ErrConflict, gdpr.ErrTooLarge} {
+		if errors.Is(err, refused) {
+			return false
+		}
+	}
+	return !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
 }
