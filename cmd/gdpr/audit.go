@@ -14,19 +14,32 @@ import (
 // cmdAudit: gdpr audit verify — checks the hash chain of a store's audit
 // log and reports the first broken link.
 func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	const usage = "Usage: gdpr audit verify [--store sqlite --db FILE | --store postgres --postgres DSN] [--org ORG]\n"
 	if len(args) == 0 || args[0] != "verify" {
-		fmt.Fprintln(stderr, "Usage: gdpr audit verify [--store sqlite --db FILE | --store postgres --postgres DSN] [--org ORG]")
-		return 2
+		return subUsage(args, stdout, stderr, usage+"  check the hash chain of a store's audit log (gdpr audit verify -h for flags)\n")
 	}
 	fs := flag.NewFlagSet("gdpr audit verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	c := &serveConfig{}
-	fs.StringVar(&c.store, "store", env("GDPR_STORE", "sqlite"), "request store: sqlite or postgres (GDPR_STORE)")
-	fs.StringVar(&c.dbPath, "db", env("GDPR_DB", "gdpr.db"), "SQLite database file (GDPR_DB)")
-	fs.StringVar(&c.postgresDSN, "postgres", env("GDPR_POSTGRES_DSN", ""), "PostgreSQL DSN (GDPR_POSTGRES_DSN)")
+	fs.StringVar(&c.store, "store", "sqlite", "request store: sqlite or postgres (GDPR_STORE)")
+	fs.StringVar(&c.dbPath, "db", "gdpr.db", "SQLite database file (GDPR_DB)")
+	fs.StringVar(&c.postgresDSN, "postgres", "", "PostgreSQL DSN (GDPR_POSTGRES_DSN)")
 	org := fs.String("org", "", "the organization whose chain to check (each has its own)")
-	if err := fs.Parse(args[1:]); err != nil {
-		return 2
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fs.PrintDefaults()
+	}
+	if err := applyEnv(fs); err != nil {
+		fmt.Fprintf(stderr, "gdpr audit verify: %v\n", err)
+		return exitUsage
+	}
+	pos, code, ok := parseFlags(fs, args[1:], stdout)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		fmt.Fprintf(stderr, "gdpr audit verify: unexpected arguments %q (gdpr audit verify -h)\n", pos)
+		return exitUsage
 	}
 	if c.store == "memory" {
 		fmt.Fprintln(stderr, "gdpr audit verify: a memory store ends with its process; verify a sqlite or postgres store")

@@ -87,12 +87,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "gdpr serve: %v\n", err)
 		return 2
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	pos, code, ok := parseFlags(fs, args, stdout)
+	if !ok {
+		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "gdpr serve: unexpected arguments %q\n", fs.Args())
-		return 2
+	if len(pos) > 0 {
+		fmt.Fprintf(stderr, "gdpr serve: unexpected arguments %q; everything is a flag (gdpr serve -h)\n", pos)
+		return exitUsage
 	}
 	log, err := newLogger(stderr, c.logLevel)
 	if err != nil {
@@ -128,7 +129,7 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 	if c.keyHex != "" {
 		key, err := hex.DecodeString(c.keyHex)
 		if err != nil {
-			return fmt.Errorf("--signing-key is not hex: %w", err)
+			return errNotHex("--signing-key", "GDPR_SIGNING_KEY")
 		}
 		opts = append(opts, server.WithSigningKey(key))
 		copts = append(copts, console.WithDSRKey(deriveKey(key, "gdprkit console dsr id key")))

@@ -33,6 +33,17 @@ type SQL struct {
 // opens its database; the caller closes the database. Errors name the
 // field at fault, never the DSN.
 func (s SQL) Connect(dir string) (*sql.DB, *sqladapter.Map, error) {
+	return s.connect(dir, false)
+}
+
+// ConnectReadOnly is Connect for readers (gdpr scan): a SQLite database
+// is opened read-only. Neither ever creates a SQLite file: a missing one
+// is an error naming the path it was resolved to.
+func (s SQL) ConnectReadOnly(dir string) (*sql.DB, *sqladapter.Map, error) {
+	return s.connect(dir, true)
+}
+
+func (s SQL) connect(dir string, readOnly bool) (*sql.DB, *sqladapter.Map, error) {
 	driver, ok := drivers[s.Dialect]
 	if !ok {
 		return nil, nil, fmt.Errorf("dialect %q is not postgres, mysql or sqlite", s.Dialect)
@@ -62,6 +73,11 @@ func (s SQL) Connect(dir string) (*sql.DB, *sqladapter.Map, error) {
 	m, err := ReadMap(mp)
 	if err != nil {
 		return nil, nil, fmt.Errorf("map: %w", err)
+	}
+	if s.Dialect == sqladapter.SQLite {
+		if dsn, err = sqliteDSN(dir, dsn, readOnly); err != nil {
+			return nil, nil, err
+		}
 	}
 	db, err := sql.Open(driver, dsn)
 	if err != nil {
