@@ -60,7 +60,7 @@ type dsarFlags struct {
 	journeyIDs                                    multiFlag
 	typ, out, dir, id, replace, from, to          string
 	yes, demo                                     bool
-	addr                                          string // --addr of the --demo server
+	addr                                          string        // --addr of the --demo server
 	poll                                          time.Duration // first interval of dsr.FollowOptions
 	reqType                                       gdpr.RequestType
 	ids                                           dsr.Identifiers

@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"fmt"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net"
 	"time"

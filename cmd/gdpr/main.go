@@ -52,7 +52,7 @@ Add --json for output to scripts.
   gdpr version       the version and revision of this binary (also --version)
   gdpr help          show this help; gdpr COMMAND -h for a command's flags
 
-`+exitCodesHelp
+` + exitCodesHelp
 
 // run executes the command line args and returns the exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {

@@ -168,7 +168,9 @@ func TestInterruptedWaitSaysTheRequestCarriesOn(t *testing.T) {
 	var out bytes.Buffer
 	errOut := &syncBuffer{}
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"request", "create", "--type", "GDPR_EXPORT", "--term", "EMAIL=jane@example.com", "--wait"}, nil, &out, errOut) }()
+	go func() {
+		done <- run(ctx, []string{"request", "create", "--type", "GDPR_EXPORT", "--term", "EMAIL=jane@example.com", "--wait"}, nil, &out, errOut)
+	}()
 	deadline := time.Now().Add(10 * time.Second)
 	for !strings.Contains(errOut.String(), "request r1: waiting for the server") {
 		if time.Now().After(deadline) {
