@@ -30,6 +30,7 @@ type config struct {
 	resultsURL func(org, id string) string
 	minimize   *minimization
 	spoolDir   string
+	observer   Observer
 }
 
 // Defaults of the options. The retry defaults are DefaultRetryPolicy.

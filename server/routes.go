@@ -99,6 +99,7 @@ func (s *Server) base(next func(w http.ResponseWriter, r *http.Request) string) 
 				}
 			}
 			s.logRequest(r, sw.status, org)
+			s.observed(r, sw.status, org)
 		}()
 		org = next(sw, r)
 	})

@@ -38,6 +38,7 @@ type serveConfig struct {
 	minimizeAfter                                      time.Duration // 0: never
 	minimizeKeyHex                                     string
 	proxies                                            server.Proxies
+	metricsAddr, logFormat                             string // metrics.go, logformat.go
 }
 
 // env returns the environment variable's value, or def.
@@ -65,6 +66,8 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.StringVar(&c.region, "region", "", "region for phone numbers without a country code, e.g. GB (GDPR_REGION)")
 	fs.StringVar(&c.keyHex, "signing-key", "", "hex key of 32+ bytes signing tokens and results URLs; random if empty (GDPR_SIGNING_KEY)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error (GDPR_LOG_LEVEL)")
+	fs.StringVar(&c.logFormat, "log-format", "text", "text, or json for one JSON object a line (GDPR_LOG_FORMAT)")
+	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this address, apart from the API, e.g. 127.0.0.1:9090; off when empty (GDPR_METRICS_ADDR)")
 	fs.Float64Var(&c.rate, "rate", server.DefaultRate, "requests per second per organization, 0 for no limit (GDPR_RATE)")
 	fs.IntVar(&c.burst, "burst", server.DefaultBurst, "requests at once per organization (GDPR_BURST)")
 	fs.IntVar(&c.workers, "workers", processor.DefaultWorkers, "requests processed at once (GDPR_WORKERS)")
@@ -95,16 +98,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "gdpr serve: unexpected arguments %q; everything is a flag (gdpr serve -h)\n", pos)
 		return exitUsage
 	}
-	log, err := newLogger(stderr, c.logLevel)
+	log, err := newLogFormat(stderr, c.logLevel, c.logFormat)
 	if err != nil {
 		fmt.Fprintf(stderr, "gdpr serve: %v\n", err)
-		return 2
+		return exitUsage
 	}
 	if err := serve(ctx, c, log, nil); err != nil {
 		fmt.Fprintf(stderr, "gdpr serve: %v\n", err)
-		return 1
+		return exitCode(ctx, err)
 	}
-	return 0
+	return exitOK
 }
 
 func newLogger(w io.Writer, level string) (*slog.Logger, error) {
@@ -120,7 +123,7 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 	if c.clients == "" {
 		return errors.New("--clients is required: a JSON file of OAuth clients (see 'gdpr hash-secret')")
 	}
-	clients, err := server.LoadClients(c.clients)
+	clients, err := loadClients(c.clients)
 	if err != nil {
 		return err
 	}
@@ -148,6 +151,12 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 		return err
 	}
 	defer closeStore()
+	ms, err := setupMetrics(c, store, log)
+	if err != nil {
+		return err
+	}
+	defer ms.run(ctx, log)()
+	opts = append(opts, ms.srv...)
 	popts := []processor.Option{
 		processor.WithPolicy(processor.CurrentEmployees{}),
 		processor.WithPhoneRegion(c.region),
@@ -159,7 +168,7 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 	} else if mo != nil {
 		popts = append(popts, mo)
 	}
-	p, err := processor.New(store, adapters, popts...)
+	p, err := processor.New(store, adapters, append(popts, ms.proc...)...)
 	if err != nil {
 		return err
 	}
@@ -179,6 +188,7 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 		handler = console.Mount(h, con)
 		log.Info("serving the privacy console", "path", console.Path)
 	}
+	handler = withReadiness(handler, store)
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
