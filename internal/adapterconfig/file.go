@@ -35,7 +35,7 @@ func Read(path string) (*File, error) {
 	dec.KnownFields(true)
 	var c File
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fileError(path, err)
 	}
 	c.Dir = filepath.Dir(path)
 	return &c, nil
