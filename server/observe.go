@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 )
@@ -35,4 +36,13 @@ func (s *Server) observed(r *http.Request, status int, org string) {
 	if s.observe != nil {
 		s.observe(Response{Method: r.Method, Path: r.URL.Path, Status: status, Org: org})
 	}
+}
+
+// CorrelationID returns the correlation id of the API request whose
+// context ctx is (the ININ-Correlation-Id it answers with), or "" outside
+// one. A logger can add it to every line logged under that context, such
+// as the processor's "request created".
+func CorrelationID(ctx context.Context) string {
+	id, _ := ctx.Value(correlationKey).(string)
+	return id
 }

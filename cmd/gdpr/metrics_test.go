@@ -116,6 +116,11 @@ func TestMetricsAfterADemoWorkload(t *testing.T) {
 	if !limited {
 		t.Errorf("no 429 in a burst over the limit")
 	}
+	// --log-format json: the processor's line about a created request
+	// carries its id and the correlation id of the API call.
+	if logged(t, logs, "request created", "request") == "" || logged(t, logs, "request created", "correlation") == "" {
+		t.Error("request created: no request or correlation id")
+	}
 	for k := range m {
 		if strings.Contains(k, "@") || strings.Contains(k, demo.SamRivera) {
 			t.Errorf("personal data in a metric: %s", k)
