@@ -72,6 +72,7 @@ func (s *Server) routes() {
 	mux.Handle("/api/v2/gdpr/subjects", s.api(methods{http.MethodGet: s.searchSubjects}))
 	mux.Handle("/api/v2/gdpr/requests", s.api(methods{http.MethodGet: s.listRequests, http.MethodPost: s.createRequest}))
 	mux.Handle("/api/v2/gdpr/requests/{requestId}", s.api(methods{http.MethodGet: s.getRequest}))
+	mux.Handle("/api/v2/gdpr/requests/{requestId}/retry", s.api(methods{http.MethodPost: s.retryRequest}))
 	mux.Handle("/api/v2/gdpr/requests/{requestId}/results", s.open(methods{http.MethodGet: s.downloadResults}))
 	mux.Handle(InventoryPath, s.inventoryRoute())
 	mux.Handle("/oauth/token", s.open(methods{http.MethodPost: s.token}))

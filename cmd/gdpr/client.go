@@ -263,6 +263,21 @@ func cmdRequest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			func(ctx context.Context, c *gdpr.Client, a *apiFlags, args []string) error {
 				return followRequest(ctx, c, args[0], stdout, stderr, a.json)
 			})
+	case "retry":
+		var wait bool
+		return clientCommand(ctx, "request retry", args[1:], stdout, stderr, func(fs *flag.FlagSet) {
+			fs.BoolVar(&wait, "wait", false, "wait until the request is COMPLETED or ERROR again")
+		}, 1, "ID", func(ctx context.Context, c *gdpr.Client, a *apiFlags, args []string) error {
+			r, err := c.RetryRequest(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			if wait {
+				fmt.Fprintf(stderr, "retrying request %s (%s)\n", r.ID, r.Status)
+				return followRequest(ctx, c, r.ID, stdout, stderr, a.json)
+			}
+			return printRequest(stdout, r, a.json)
+		})
 	case "list":
 		var size, page int
 		return clientCommand(ctx, "request list", args[1:], stdout, stderr, func(fs *flag.FlagSet) {
@@ -288,7 +303,7 @@ func cmdRequest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			return nil
 		})
 	}
-	fmt.Fprintf(stderr, "gdpr request: unknown subcommand %q; use create, get, list or wait (gdpr request -h)\n", args[0])
+	fmt.Fprintf(stderr, "gdpr request: unknown subcommand %q; use create, get, list, wait or retry (gdpr request -h)\n", args[0])
 	return exitUsage
 }
 

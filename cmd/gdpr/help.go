@@ -11,6 +11,8 @@ const requestUsage = `Usage: gdpr request COMMAND [flags]
   gdpr request get ID                              show a request
   gdpr request wait ID                             wait for a request's end
   gdpr request list                                list requests, newest first
+  gdpr request retry ID                            run a request in ERROR again from
+                                                   its failed steps (--wait to follow it)
 
 Run gdpr request COMMAND -h for its flags.
 `

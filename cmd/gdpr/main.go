@@ -46,6 +46,7 @@ GDPR_API_REGION, and GDPR_CLIENT_ID with GDPR_CLIENT_SECRET, or GDPR_TOKEN):
   gdpr request create --type T --term K=V create a request (--wait to follow it)
   gdpr request get|wait ID                show a request, or wait for its end
   gdpr request list                       list requests, newest first
+  gdpr request retry ID                   run a request in ERROR again (gdpr serve)
   gdpr results download ID                save an export's zip
 Add --json for output to scripts.
 
