@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/store"
@@ -44,6 +45,14 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if c.store == "memory" {
 		fmt.Fprintln(stderr, "gdpr audit verify: a memory store ends with its process; verify a sqlite or postgres store")
 		return 2
+	}
+	if c.store == "sqlite" {
+		// Verifying reads: it never creates the database it was asked
+		// to check.
+		if _, err := os.Stat(c.dbPath); err != nil {
+			fmt.Fprintf(stderr, "gdpr audit verify: SQLite store %s does not exist; give --db the file gdpr serve writes (GDPR_DB)\n", c.dbPath)
+			return exitUsage
+		}
 	}
 	st, closeStore, err := openStore(ctx, c)
 	if err != nil {

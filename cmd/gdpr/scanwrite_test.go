@@ -86,3 +86,25 @@ func stat(t *testing.T, path string) os.FileInfo {
 	}
 	return fi
 }
+
+func TestAuditVerifyNeverCreatesTheStore(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "gdpr.db")
+	code, _, errOut := runCmd(t, context.Background(), "audit", "verify", "--db", db)
+	if code != exitUsage || !strings.Contains(errOut, "does not exist") {
+		t.Errorf("exit %d, %s", code, errOut)
+	}
+	if _, err := os.Stat(db); err == nil {
+		t.Error("audit verify created the store")
+	}
+}
+
+func TestDemoAddr(t *testing.T) {
+	code, _, errOut := runCmd(t, context.Background(), "demo", "--addr", "256.0.0.1:1")
+	if code != exitFailed || !strings.Contains(errOut, "listen on --addr 256.0.0.1:1") {
+		t.Errorf("demo: exit %d, %s", code, errOut)
+	}
+	code, _, errOut = runCmd(t, context.Background(), "dsar", "--demo", "--addr", "256.0.0.1:1", "--type", "export", "--email", "x@example.com")
+	if code != exitFailed || !strings.Contains(errOut, "listen on --addr 256.0.0.1:1") {
+		t.Errorf("dsar --demo: exit %d, %s", code, errOut)
+	}
+}
