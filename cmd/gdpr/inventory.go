@@ -15,6 +15,7 @@ import (
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter"
+	"github.com/gdprkit/gdpr/internal/adapterconfig"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
 	"github.com/gdprkit/gdpr/store/memstore"
@@ -95,12 +96,35 @@ func cmdInventory(ctx context.Context, args []string, stdout, stderr io.Writer) 
 
 // localInventory builds the adapters of c and a processor over them, with
 // gdpr serve's retention policy, and returns its inventory.
+//
+// It writes nothing: the adapters of --adapters are opened read-only
+// (SQLite databases read-only, never created; no operations table).
 func localInventory(ctx context.Context, c *serveConfig) (processor.Inventory, error) {
-	adapters, closeAdapters, err := loadAdapters(ctx, c, slog.New(slog.DiscardHandler))
-	if err != nil {
-		return processor.Inventory{}, err
+	log := slog.New(slog.DiscardHandler)
+	var adapters []adapter.Adapter
+	if c.demoData || c.data != "" {
+		mem := *c
+		mem.sqlAdapters = ""
+		as, closeAdapters, err := loadAdapters(ctx, &mem, log)
+		if err != nil {
+			return processor.Inventory{}, err
+		}
+		defer closeAdapters()
+		adapters = as
 	}
-	defer closeAdapters()
+	if c.sqlAdapters != "" {
+		f, err := adapterconfig.Read(c.sqlAdapters)
+		if err != nil {
+			return processor.Inventory{}, fmt.Errorf("--adapters: %w", err)
+		}
+		f.ReadOnly = true
+		as, closer, err := f.Open(ctx, log)
+		if err != nil {
+			return processor.Inventory{}, fmt.Errorf("--adapters: %s: %w", c.sqlAdapters, err)
+		}
+		defer closer.Close()
+		adapters = append(adapters, as...)
+	}
 	p, err := processor.New(memstore.New(), adapters,
 		processor.WithPolicy(processor.CurrentEmployees{}), processor.WithPhoneRegion(c.region))
 	if err != nil {

@@ -108,3 +108,17 @@ func TestDemoAddr(t *testing.T) {
 		t.Errorf("dsar --demo: exit %d, %s", code, errOut)
 	}
 }
+
+// TestInventoryNeverWrites: listing a SQLite database's adapter leaves
+// the database as it was (no operations table).
+func TestInventoryNeverWrites(t *testing.T) {
+	cfg := sqliteConfig(t)
+	db := filepath.Join(filepath.Dir(cfg), "crm.db")
+	before := mustRead(t, db)
+	if code, out, errOut := runCmd(t, context.Background(), "inventory", "--adapters", cfg); code != 0 {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	if mustRead(t, db) != before {
+		t.Error("inventory changed the database")
+	}
+}

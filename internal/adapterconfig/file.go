@@ -22,6 +22,9 @@ type File struct {
 	Remote []Remote `yaml:"remote"`
 	// Dir is the directory relative paths are read from: the file's own.
 	Dir string `yaml:"-"`
+	// ReadOnly opens every SQL adapter for reading only (gdpr inventory):
+	// SQLite databases read-only, no operations table created.
+	ReadOnly bool `yaml:"-"`
 }
 
 // Read reads the adapters file at path. An empty file lists no adapter.
@@ -49,7 +52,7 @@ func (c *File) Open(ctx context.Context, log *slog.Logger) ([]adapter.Adapter, i
 	var cl closers
 	var out []adapter.Adapter
 	for i, s := range c.SQL {
-		a, err := s.open(ctx, c.Dir, &cl)
+		a, err := s.open(ctx, c.Dir, c.ReadOnly, &cl)
 		if err != nil {
 			cl.Close()
 			return nil, nil, fmt.Errorf("adapter %d (%q): %w", i, s.Name, err)

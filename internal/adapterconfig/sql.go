@@ -36,8 +36,8 @@ func (s SQL) Connect(dir string) (*sql.DB, *sqladapter.Map, error) {
 	return s.connect(dir, false)
 }
 
-// ConnectReadOnly is Connect for readers (gdpr scan): a SQLite database
-// is opened read-only. Neither ever creates a SQLite file: a missing one
+// ConnectReadOnly is Connect for readers (gdpr scan, gdpr inventory): a
+// SQLite database is opened read-only. Neither ever creates a SQLite file: a missing one
 // is an error naming the path it was resolved to.
 func (s SQL) ConnectReadOnly(dir string) (*sql.DB, *sqladapter.Map, error) {
 	return s.connect(dir, true)
@@ -87,13 +87,16 @@ func (s SQL) connect(dir string, readOnly bool) (*sql.DB, *sqladapter.Map, error
 }
 
 // open connects s and opens its adapter, adding both to cl.
-func (s SQL) open(ctx context.Context, dir string, cl *closers) (*sqladapter.Adapter, error) {
-	db, m, err := s.Connect(dir)
+func (s SQL) open(ctx context.Context, dir string, readOnly bool, cl *closers) (*sqladapter.Adapter, error) {
+	db, m, err := s.connect(dir, readOnly)
 	if err != nil {
 		return nil, err
 	}
 	cl.add(db)
 	var opts []sqladapter.Option
+	if readOnly {
+		opts = append(opts, sqladapter.WithReadOnly())
+	}
 	if s.Region != "" {
 		opts = append(opts, sqladapter.WithPhoneRegion(s.Region))
 	}
