@@ -1,6 +1,9 @@
 package gdpr
 
-// StepState is where one data store's part of a request stands.
+// StepState is where one data store's part of a request stands. Beside
+// the constants below, the reference engine sets "WAITING"
+// (processor.StepWaiting) while the data store does work it accepted in
+// its own time; Step.WaitingOn says what.
 type StepState string
 
 // Step states.
@@ -14,7 +17,7 @@ const (
 type Step struct {
 	// Adapter names the data store.
 	Adapter string `json:"adapter"`
-	// State is PENDING, DONE or FAILED.
+	// State is PENDING, WAITING, DONE or FAILED.
 	State StepState `json:"state"`
 	// Records is how many records of the subject the data store held.
 	Records int `json:"records"`
@@ -23,10 +26,32 @@ type Step struct {
 	// Error is the last failure, kept until the step succeeds.
 	Error string `json:"error,omitempty"`
 	// Attempts counts runs of the step, the successful one included.
+	// Looks at a WAITING step are not attempts.
 	Attempts int `json:"attempts"`
+
+	// The fields below say what a WAITING step waits on: work its data
+	// store accepted and does in its own time, such as the requests of a
+	// remote GDPR API (a hosted erasure may take 14 days). They are kept
+	// while a failed step is retried, so that the retry looks at the same
+	// remote work, and cleared when the step is DONE.
+
+	// WaitingOn lists the remote ids of the work waited on (remote
+	// request ids); empty when the step waits on nothing.
+	WaitingOn []string `json:"waitingOn,omitempty"`
+	// WaitDetail says, without personal data, where that work stands.
+	WaitDetail string `json:"waitDetail,omitempty"`
+	// WaitingSince is when the step began to wait.
+	WaitingSince Time `json:"waitingSince,omitzero"`
+	// NextLook is when the step is looked at again.
+	NextLook Time `json:"nextLook,omitzero"`
+	// Looks counts the times the step was looked at while it waited.
+	Looks int `json:"looks,omitempty"`
 }
 
 func (s Step) clone() Step {
+	if s.WaitingOn != nil {
+		s.WaitingOn = append([]string(nil), s.WaitingOn...)
+	}
 	if s.Outcome != nil {
 		o := *s.Outcome
 		o.Retained = append([]Retention(nil), s.Outcome.Retained...)
@@ -44,6 +69,9 @@ type Outcome struct {
 	Updated    int `json:"updated,omitempty"`
 	Deleted    int `json:"deleted,omitempty"`
 	Anonymized int `json:"anonymized,omitempty"`
+	// Erased counts subjects a remote service erased that does not say
+	// whether it deleted or anonymized them (a hosted GDPR API).
+	Erased int `json:"erased,omitempty"`
 	// Retained lists the records kept by the retention policy, grouped by
 	// their legal basis.
 	Retained []Retention `json:"retained,omitempty"`

@@ -35,8 +35,19 @@ import (
 //     adds those counts to the step's, so that the request tells what was
 //     done. Retained counts of a failed run are not carried: the retry
 //     asks about those records again.
+//   - Export, Rectify and Erase may return a *WaitError when the data
+//     store does the work asynchronously; the processor then calls again
+//     later with Op.Waiting set (see WaitError).
 //   - A term an adapter cannot search (it holds no such field) matches
 //     nothing; it is not an error.
+//   - Every call acts for the organization on its context
+//     (gdpr.OrganizationFromContext). An adapter that holds several
+//     organizations' data (tenant-scoped) searches, resolves, exports,
+//     rectifies and erases only that organization's records, linked
+//     records included, and refuses a call whose context names no
+//     organization with an error matching ErrNoOrganization: never does
+//     it treat a missing organization as "all". An adapter that holds one
+//     organization's data, or data shared by all, may ignore it.
 type Adapter interface {
 	// Name identifies the adapter in steps, errors and audit events. It is
 	// stable and unique within a processor.
@@ -74,8 +85,14 @@ type Op struct {
 	RequestID string
 	// ID is unique across requests, and the same for every run of one
 	// attempt of a step (a run interrupted by a crash is repeated with the
-	// same ID; a retry after a failure gets a new one).
+	// same ID; a retry after a failure gets a new one). A run that
+	// follows a wait (see WaitError) has the same ID as the run that
+	// began to wait.
 	ID string
+	// Waiting is what an earlier run of the step waited on (see
+	// WaitError): the remote ids to look at instead of starting the work
+	// again. It is nil when nothing was waited on.
+	Waiting []string
 }
 
 // Change is one replacement of a GDPR_UPDATE request.

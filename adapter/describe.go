@@ -32,6 +32,9 @@ var ErrNotDescribed = errors.New("not described")
 const (
 	EraseDeletes    = "delete"
 	EraseAnonymizes = "anonymize"
+	// EraseRemote: a remote service erases the records and decides
+	// itself whether it deletes or anonymizes (a hosted GDPR API).
+	EraseRemote = "remote decides"
 )
 
 // Description is what one adapter says it holds: the Art. 30 inventory
@@ -50,6 +53,12 @@ type Description struct {
 	Terms []gdpr.Kind `json:"terms"`
 	// Records are the kinds of record the adapter returns.
 	Records []RecordKind `json:"records"`
+	// Tenancy says how the adapter keeps organizations apart:
+	// "tenant-scoped" (by the organization on each call),
+	// "organization ORG" (it holds ORG's data alone, and only ORG
+	// reaches it), "shared" (no organization owns its data), "not
+	// scoped", or "" when not said. The processor's Inventory sets it.
+	Tenancy string `json:"tenancy,omitempty"`
 	// Note is a remark without personal data, such as "not described".
 	Note string `json:"note,omitempty"`
 }

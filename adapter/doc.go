@@ -10,6 +10,19 @@
 // same way. An adapter may also say what it holds ([Describer]), for the
 // Art. 30 inventory.
 //
+// # Organizations
+//
+// Every call acts for the organization on its context
+// ([gdpr.OrganizationFromContext]). An adapter over data of several
+// organizations is tenant-scoped: it touches only the records of the
+// organization on the context, and a call without one is refused with
+// [ErrNoOrganization] rather than read as "every organization". An
+// adapter over one organization's data (a database per customer, say) is
+// listed under that organization by whoever builds the engine, and one
+// whose data no organization owns (a shared reference list) is marked
+// shared there; such adapters ignore the organization. An adapter says
+// which it is by implementing [TenantScoped].
+//
 // Package adaptertest beside this one is the conformance suite every
 // Adapter runs; memadapter, sqladapter and httpadapter are the adapters of
 // the module. The engine (package processor) depends on this package,

@@ -53,12 +53,17 @@ type Console struct {
 	clock    func() time.Time
 	secure   bool
 	sessions *sessions
-	signin   *signinGuard
+	guard    *server.Guard
 	pages    *pages
 	mux      *http.ServeMux
 	audit    auditChecks
 	proxies  server.Proxies
 	dsrKey   []byte // keys the DSR ids derived from identifiers
+	budget   Budget // nil: searches and creates are not rate-limited
+	maxIDs   int    // identifiers one DSR form may hold
+	// resolveWait is how long the New DSR form waits for its searches
+	// before it shows their progress.
+	resolveWait time.Duration
 }
 
 // Option configures a Console; options validate their arguments.
@@ -82,13 +87,20 @@ func New(proc Processor, clients *server.Clients, opts ...Option) (*Console, err
 	if clients == nil {
 		return nil, errors.New("console: no clients; load them with server.LoadClients")
 	}
-	c := &Console{proc: proc, clients: clients, log: slog.New(slog.DiscardHandler), clock: time.Now}
+	c := &Console{proc: proc, clients: clients, log: slog.New(slog.DiscardHandler), clock: time.Now, maxIDs: DefaultMaxIdentifiers,
+		resolveWait: resolveWait}
 	c.sessions = newSessions(DefaultIdleTimeout, DefaultSessionLifetime, c.now)
-	c.signin = newSigninGuard(DefaultSignInFailures, DefaultSignInWindow, c.now)
 	for _, o := range opts {
 		if err := o(c); err != nil {
 			return nil, fmt.Errorf("console: %w", err)
 		}
+	}
+	if c.guard == nil {
+		g, err := server.NewGuard(server.WithFailureLimit(DefaultSignInFailures, DefaultSignInWindow), server.WithGuardClock(c.now))
+		if err != nil {
+			return nil, fmt.Errorf("console: %w", err)
+		}
+		c.guard = g
 	}
 	if c.dsrKey == nil {
 		c.dsrKey = make([]byte, 32)
@@ -179,18 +191,37 @@ func WithSecureCookies() Option {
 }
 
 // WithSignInLimit sets how many failed sign-ins one address (an IPv6
-// address: its /64) may make in a window before its sign-ins are refused
-// until the window has passed (defaults 10 in 15 minutes). Attempts are
+// address: its /64), or one client id, may make in a window before its
+// sign-ins are refused until the window has passed (defaults 10 in 15
+// minutes; see server.Guard, which also lets an officer at an address that
+// has not failed sign in to a client id others failed at). Attempts are
 // counted before their secret is checked, so attempts sent at once cannot
 // pass the limit together, and a successful sign-in does not clear the
 // failures before it. Behind a proxy every officer has the proxy's
-// address and shares its limit.
+// address and shares its limit, unless WithTrustedProxies names it. It
+// gives the console a Guard of its own; WithGuard shares one instead.
 func WithSignInLimit(failures int, window time.Duration) Option {
 	return func(c *Console) error {
-		if failures < 1 || window < time.Second {
-			return fmt.Errorf("sign-in limit: %d failures in %v: give 1 or more in a second or more", failures, window)
+		g, err := server.NewGuard(server.WithFailureLimit(failures, window), server.WithGuardClock(c.now))
+		if err != nil {
+			return fmt.Errorf("sign-in limit: %w", err)
 		}
-		c.signin.limit, c.signin.window = failures, window
+		c.guard = g
+		return nil
+	}
+}
+
+// WithGuard sets the Guard of the sign-in's secret checks. Give the API
+// server the same one (server.WithGuard), as gdpr serve does, so that
+// failures at the console and at the token endpoint count in one lockout
+// and the secret checks of both share one bound. By default the console
+// has a Guard of its own.
+func WithGuard(g *server.Guard) Option {
+	return func(c *Console) error {
+		if g == nil {
+			return errors.New("guard is nil")
+		}
+		c.guard = g
 		return nil
 	}
 }

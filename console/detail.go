@@ -90,7 +90,8 @@ func did(o *gdpr.Outcome) string {
 	for _, part := range []struct {
 		n    int
 		what string
-	}{{o.Exported, "exported"}, {o.Updated, "updated"}, {o.Deleted, "deleted"}, {o.Anonymized, "anonymized"}} {
+	}{{o.Exported, "exported"}, {o.Updated, "updated"}, {o.Deleted, "deleted"}, {o.Anonymized, "anonymized"},
+		{o.Erased, "erased by the remote service"}} {
 		if part.n > 0 {
 			if out != "" {
 				out += ", "

@@ -49,8 +49,12 @@
 // and changes that organization's requests only. A client of scope
 // gdpr:readonly may look people up and read requests, but every POST that
 // would create or retry a request is refused with 403 on the server, not
-// only hidden. Repeated sign-in failures from one address are refused for
-// a while (see [WithSignInLimit]).
+// only hidden. Repeated sign-in failures from one address, or at one
+// client id, are refused for a while (see [WithSignInLimit], and
+// [WithGuard] to share the lockout with the API's token endpoint); a
+// session ends as soon as its client leaves the clients file or changes
+// organization or scope. With [WithRateBudget], the console's searches and
+// creations draw on the organization's API rate.
 //
 // # Sessions
 //

@@ -25,6 +25,8 @@ type draft struct {
 	opts      dsr.Options
 	plan      *dsr.Plan
 	report    *dsr.Report // set once submitted
+	form      dsrForm     // as the officer sent it, to show again
+	pending   *resolving  // the searches, until they end well
 }
 
 // addDraft keeps d in the session, forgetting the oldest draft past

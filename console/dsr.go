@@ -2,10 +2,12 @@ package console
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/dsr"
@@ -93,19 +95,29 @@ func (c *Console) dsrResolve(w http.ResponseWriter, r *http.Request, s *session)
 		again(http.StatusUnprocessableEntity, "Check the form: "+err.Error()+".")
 		return
 	}
-	res, err := dsr.Resolve(r.Context(), c.proc, ids)
-	if err != nil {
-		var apiErr *gdpr.APIError
-		if errors.As(err, &apiErr) && apiErr.Status() < 500 {
-			again(http.StatusUnprocessableEntity, "The search refused an identifier: "+apiErr.Body.Message)
-			return
-		}
-		// The error may quote an identifier: it is shown, not logged.
-		c.log.ErrorContext(r.Context(), "console: resolve failed", "org", s.org)
-		again(http.StatusBadGateway, "The search failed, so nothing was resolved: "+err.Error())
+	terms, _ := ids.Terms()
+	if len(terms) > c.maxIDs {
+		again(http.StatusUnprocessableEntity, fmt.Sprintf("Check the form: it holds %d identifiers, and one DSR may hold at most %d. Split it into several DSRs.", len(terms), c.maxIDs))
 		return
 	}
-	d := &draft{id: randomToken(), reference: form.Reference, res: res, typ: gdpr.RequestExport}
+	d := &draft{id: randomToken(), reference: form.Reference, typ: gdpr.RequestExport, form: form}
+	d.mu.Lock()
+	p := c.startResolve(r, d, ids, len(terms))
+	d.mu.Unlock()
+	t := time.NewTimer(c.resolveWait)
+	defer t.Stop()
+	select {
+	case <-p.finished:
+		d.mu.Lock()
+		err := p.err
+		d.mu.Unlock()
+		if err != nil {
+			again(c.resolveFailure(r, s, err))
+			return
+		}
+	case <-t.C: // the draft's page shows the progress
+	case <-r.Context().Done():
+	}
 	s.addDraft(d)
 	http.Redirect(w, r, draftPath(d, ""), http.StatusSeeOther)
 }
@@ -125,9 +137,13 @@ func (c *Console) openDraft(w http.ResponseWriter, r *http.Request, s *session) 
 		return nil, false
 	}
 	d.mu.Lock()
-	if d.report != nil {
+	if d.report != nil || d.pending != nil {
 		d.mu.Unlock()
-		http.Redirect(w, r, draftPath(d, "/submitted"), http.StatusSeeOther)
+		to := draftPath(d, "/submitted")
+		if d.report == nil {
+			to = draftPath(d, "") // still searching
+		}
+		http.Redirect(w, r, to, http.StatusSeeOther)
 		return nil, false
 	}
 	return d, true

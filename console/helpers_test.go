@@ -81,6 +81,13 @@ type rigConfig struct {
 	// adapters replace the demo data stores when set.
 	adapters []adapter.Adapter
 	procOpts []processor.Option
+	// guard, when set, is shared by the API's token endpoint and the
+	// console's sign-in, as gdpr serve shares one.
+	guard *server.Guard
+	// proxies are the API's trusted proxies.
+	proxies server.Proxies
+	// clients replace the test clients when set.
+	clients *server.Clients
 }
 
 func startRig(t testing.TB, cfg rigConfig, opts ...Option) *rig {
@@ -98,12 +105,19 @@ func startRig(t testing.TB, cfg rigConfig, opts ...Option) *rig {
 	}
 	logs := &testlog.Buffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	clients := testClients(t)
-	api, err := server.New(p, clients, server.WithLogger(log), server.WithRate(0, 0))
+	clients := cfg.clients
+	if clients == nil {
+		clients = testClients(t)
+	}
+	sopts, copts := []server.Option{server.WithLogger(log), server.WithRate(0, 0), server.WithTrustedProxies(cfg.proxies)}, []Option{WithLogger(log)}
+	if cfg.guard != nil {
+		sopts, copts = append(sopts, server.WithGuard(cfg.guard)), append(copts, WithGuard(cfg.guard))
+	}
+	api, err := server.New(p, clients, sopts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	con, err := New(p, clients, append([]Option{WithLogger(log)}, opts...)...)
+	con, err := New(p, clients, append(copts, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ type pages struct {
 // parsePages parses every page's template, each inside layout.html.
 func parsePages() (*pages, error) {
 	p := &pages{byName: map[string]*template.Template{}}
-	for _, name := range []string{"signin", "error", "requests", "request", "dsr_new", "dsr_resolution", "dsr_plan", "dsr_submitted"} {
+	for _, name := range []string{"signin", "error", "requests", "request", "dsr_new", "dsr_resolving", "dsr_resolution", "dsr_plan", "dsr_submitted"} {
 		t, err := template.New("layout.html").Funcs(templateFuncs()).ParseFS(assets, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)

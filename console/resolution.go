@@ -86,6 +86,10 @@ func (c *Console) dsrResolution(w http.ResponseWriter, r *http.Request, s *sessi
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.pending != nil {
+		c.showResolving(w, r, s, d)
+		return
+	}
 	c.render(w, r, s, http.StatusOK, "dsr_resolution", view{Title: "Who the identifiers found", Nav: "new", Data: resolutionData(d)})
 }
 

@@ -106,7 +106,7 @@ func (c *Console) dsrSubmit(w http.ResponseWriter, r *http.Request, s *session) 
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), submitTimeout)
 	defer cancel()
-	rep, err := submit(ctx, c.proc, p)
+	rep, err := submit(ctx, c.service(), p)
 	if err != nil {
 		c.failErr(w, r, s, err)
 		return

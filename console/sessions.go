@@ -114,19 +114,31 @@ func (s *session) seen() time.Time {
 	return s.lastSeen
 }
 
-// fromRequest returns the live session of the request's cookie, or false.
+// fromRequest returns the live session of the request's cookie, or false;
+// the session's client must still be in the clients set as it signed in.
 func (c *Console) fromRequest(r *http.Request) (*session, bool) {
 	ck, err := r.Cookie(sessionCookie)
 	if err != nil || ck.Value == "" {
 		return nil, false
 	}
-	return c.sessions.get(ck.Value)
+	s, ok := c.sessions.get(ck.Value)
+	if !ok {
+		return nil, false
+	}
+	// A client removed from the clients file, or moved to another
+	// organization or scope, is signed out at once.
+	if cl, ok := c.clients.Lookup(s.client); !ok || cl.Organization != s.org || cl.Scope != s.scope {
+		c.sessions.end(s.id)
+		return nil, false
+	}
+	return s, true
 }
 
 // cookie returns a console cookie: HttpOnly, SameSite=Strict, Path=/console/,
-// Secure over TLS or with WithSecureCookies. maxAge < 0 deletes it; 0
+// Secure over TLS (a trusted proxy's X-Forwarded-Proto: https counts) or
+// with WithSecureCookies. maxAge < 0 deletes it; 0
 // makes a cookie that lasts until the browser closes.
 func (c *Console) cookie(r *http.Request, name, value string, maxAge int) *http.Cookie {
 	return &http.Cookie{Name: name, Value: value, Path: Path, MaxAge: maxAge,
-		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: c.secure || r.TLS != nil}
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: c.secure || c.proxies.Scheme(r) == "https"}
 }

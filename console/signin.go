@@ -1,6 +1,7 @@
 package console
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -51,25 +52,26 @@ func (c *Console) signinPost(w http.ResponseWriter, r *http.Request) {
 			"This sign-in form was refused: it had expired or did not come from this console. Sign in again on this page.")
 		return
 	}
-	addr := remoteHost(r, c.proxies)
-	if ok, wait := c.signin.attempt(addr); !ok {
-		mins := int(math.Ceil(wait.Minutes()))
-		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(wait.Seconds()))))
+	cl, err := c.guard.Authenticate(r.Context(), c.clients, c.proxies.ClientAddr(r), id, secret)
+	var locked *server.LockedError
+	switch {
+	case errors.As(err, &locked):
+		mins := int(math.Ceil(locked.RetryAfter.Minutes()))
+		w.Header().Set("Retry-After", fmt.Sprint(int(math.Ceil(locked.RetryAfter.Seconds()))))
 		c.renderSignin(w, r, http.StatusTooManyRequests, id,
-			fmt.Sprintf("Too many failed sign-ins from your address. Try again in %d minutes.", mins))
+			fmt.Sprintf("Too many failed sign-ins from your address or to this client. Try again in %d minutes.", mins))
 		return
-	}
-	var cl server.Client
-	ok := false
-	if !c.signin.check(r.Context(), func() { cl, ok = c.clients.Authenticate(id, secret) }) {
-		return // the browser went away
-	}
-	if !ok || id == "" {
+	case errors.Is(err, server.ErrBusy):
+		w.Header().Set("Retry-After", "1")
+		c.renderSignin(w, r, http.StatusServiceUnavailable, id, "Too many sign-ins at once. Try again in a moment.")
+		return
+	case errors.Is(err, server.ErrBadCredentials):
 		c.log.InfoContext(r.Context(), "console sign-in failed")
 		c.renderSignin(w, r, http.StatusUnauthorized, id, "Unknown client or wrong secret. Check both and try again.")
 		return
+	case err != nil:
+		return // the browser went away
 	}
-	c.signin.succeeded(addr)
 	if old, ok := c.fromRequest(r); ok {
 		c.sessions.end(old.id)
 	}

@@ -105,6 +105,9 @@ type Summary struct {
 	Updated    int `json:"updated,omitempty"`
 	Deleted    int `json:"deleted,omitempty"`
 	Anonymized int `json:"anonymized,omitempty"`
+	// Erased counts subjects a remote service erased without saying
+	// whether it deleted or anonymized them.
+	Erased int `json:"erased,omitempty"`
 	// Retained groups the records kept by a retention policy by their
 	// legal basis.
 	Retained []gdpr.Retention `json:"retained,omitempty"`
@@ -150,6 +153,7 @@ func (r *Report) summarize() {
 				s.Updated += o.Updated
 				s.Deleted += o.Deleted
 				s.Anonymized += o.Anonymized
+				s.Erased += o.Erased
 				for _, ret := range o.Retained {
 					basis[ret.Basis] += ret.Records
 				}

@@ -20,7 +20,7 @@ func (r *run) advance(ctx context.Context) error {
 	req := &r.job.Request
 	// A run before this one may have left export parts in the Store.
 	resumed := req.Status == gdpr.StatusFinalizing ||
-		slices.ContainsFunc(req.Steps, func(s gdpr.Step) bool { return s.Attempts > 0 })
+		slices.ContainsFunc(req.Steps, func(s gdpr.Step) bool { return s.Attempts > 0 || len(s.WaitingOn) > 0 })
 	var evs []store.Event
 	if req.Status != gdpr.StatusFinalizing {
 		var ended bool
@@ -72,6 +72,10 @@ func (r *run) work(ctx context.Context) (evs []store.Event, ended bool, err erro
 	if failed {
 		evs = append(evs, r.keepParts(ctx)...)
 		return nil, true, r.fail(ctx, evs)
+	}
+	if waiting(req.Steps) {
+		evs = append(evs, r.keepParts(ctx)...)
+		return nil, true, r.park(ctx, evs)
 	}
 	// FINALIZING is saved with the outcome in one write, so that a poll
 	// sees the request go from its steps to COMPLETED: packing an export,
@@ -212,11 +216,12 @@ func (r *run) runSteps(ctx context.Context) (failed bool, evs []store.Event) {
 	req := &r.job.Request
 	var mu sync.Mutex
 	var wg sync.WaitGroup
+	now := r.p.now()
 	for i := range req.Steps {
-		if req.Steps[i].State == gdpr.StepDone {
+		if req.Steps[i].State == gdpr.StepDone || !due(req.Steps[i], now) {
 			continue
 		}
-		a := r.p.adapterNamed(req.Steps[i].Adapter)
+		a := r.p.adapterNamed(r.job.Org, req.Steps[i].Adapter)
 		if a == nil {
 			// The adapter was removed from the configuration since the
 			// request was created: its step cannot run.
@@ -229,6 +234,7 @@ func (r *run) runSteps(ctx context.Context) (failed bool, evs []store.Event) {
 			continue
 		}
 		op := adapter.Op{RequestID: req.ID, ID: fmt.Sprintf("%s/%s/r%d/a%d", req.ID, a.Name(), r.job.Retries, req.Steps[i].Attempts)}
+		op.Waiting = slices.Clone(req.Steps[i].WaitingOn)
 		wg.Go(func() {
 			called := r.p.adapterCall(a.Name())
 			out, records, part, err := r.runStep(ctx, a, op)
@@ -241,15 +247,27 @@ func (r *run) runSteps(ctx context.Context) (failed bool, evs []store.Event) {
 				}
 				r.parts[a.Name()] = part
 			}
+			s := &req.Steps[i]
+			var we *adapter.WaitError
+			if errors.As(err, &we) && len(we.On) > 0 {
+				// Recorded even when the run is cut short: the remote
+				// work exists, and the next run must look at it.
+				evs = append(evs, r.wait(s, we)...)
+				return
+			}
 			if ctx.Err() != nil && err != nil {
 				return // not the step's fault: it runs again, not counted
 			}
-			s := &req.Steps[i]
 			s.Attempts++
 			if err != nil {
 				failed = true
-				if req.RequestType != gdpr.RequestExport {
+				waited := len(s.WaitingOn) > 0
+				if req.RequestType != gdpr.RequestExport && !waited {
 					s.Outcome = carried(s.Outcome, out)
+				}
+				if waited {
+					// The retry looks at the remote work waited on.
+					s.NextLook = gdpr.Time{}
 				}
 				s.State, s.Error = gdpr.StepFailed, err.Error()
 				evs = append(evs, r.p.event(r.job, "step",
@@ -257,7 +275,11 @@ func (r *run) runSteps(ctx context.Context) (failed bool, evs []store.Event) {
 				r.p.log().WarnContext(ctx, "step failed", "request", req.ID, "adapter", s.Adapter, "attempt", s.Attempts, "err", err)
 				return
 			}
-			if c := s.Outcome; c != nil && req.RequestType != gdpr.RequestExport {
+			if c := s.Outcome; c != nil && len(s.WaitingOn) > 0 {
+				// What was settled when the step began to wait, such as
+				// the records the retention policy kept.
+				out, records = settled(*c, out, records)
+			} else if c != nil && req.RequestType != gdpr.RequestExport {
 				// What failed attempts changed before failing, which this
 				// one no longer found.
 				out.Updated += c.Updated
@@ -266,6 +288,7 @@ func (r *run) runSteps(ctx context.Context) (failed bool, evs []store.Event) {
 				records += c.Updated + c.Deleted + c.Anonymized
 			}
 			s.State, s.Error, s.Records, s.Outcome = gdpr.StepDone, "", records, &out
+			s.WaitingOn, s.WaitDetail, s.WaitingSince, s.NextLook, s.Looks = nil, "", gdpr.Time{}, gdpr.Time{}, 0
 			evs = append(evs, r.p.event(r.job, "step", fmt.Sprintf("%s: DONE, %s", s.Adapter, describe(records, out))))
 		})
 	}
@@ -303,7 +326,7 @@ func (r *run) runStep(ctx context.Context, a adapter.Adapter, op adapter.Op) (gd
 		return out, out.Updated, nil, err
 	default:
 		out, err := a.Erase(ctx, op, job.Terms, r.p.keep(a.Name()))
-		return out, out.Deleted + out.Anonymized + out.RetainedCount(), nil, err
+		return out, out.Deleted + out.Anonymized + out.Erased + out.RetainedCount(), nil, err
 	}
 }
 
@@ -314,8 +337,8 @@ func (p *Processor) keep(name string) adapter.KeepFunc {
 	}
 }
 
-func (p *Processor) adapterNamed(name string) adapter.Adapter {
-	for _, a := range p.adapters {
+func (p *Processor) adapterNamed(org, name string) adapter.Adapter {
+	for _, a := range p.adaptersFor(org) {
 		if a.Name() == name {
 			return a
 		}
@@ -352,6 +375,7 @@ func describe(records int, o gdpr.Outcome) string {
 	add(o.Updated, "updated")
 	add(o.Deleted, "deleted")
 	add(o.Anonymized, "anonymized")
+	add(o.Erased, "erased by the remote service")
 	add(o.RetainedCount(), "retained")
 	s := fmt.Sprintf("%d records", records)
 	if records == 1 {

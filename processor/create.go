@@ -76,12 +76,12 @@ func (p *Processor) CreateRequest(ctx context.Context, spec gdpr.RequestSpec) (*
 		Status:           gdpr.StatusInitiated,
 		Subject:          subject,
 		SelfURI:          "/api/v2/gdpr/requests/" + id,
-		Steps:            make([]gdpr.Step, len(p.adapters)),
+		Steps:            make([]gdpr.Step, len(p.adaptersFor(org))),
 	}
 	if len(spec.ReplacementTerms) == 0 {
 		req.ReplacementTerms = nil
 	}
-	for i, a := range p.adapters {
+	for i, a := range p.adaptersFor(org) {
 		req.Steps[i] = gdpr.Step{Adapter: a.Name(), State: gdpr.StepPending}
 	}
 	job := &store.Job{
@@ -93,7 +93,7 @@ func (p *Processor) CreateRequest(ctx context.Context, spec gdpr.RequestSpec) (*
 		Changes:        changes,
 		NextRun:        now,
 	}
-	ev := p.event(job, "created", fmt.Sprintf("%s by %s term, %d data stores", spec.Type, term.Kind, len(p.adapters)))
+	ev := p.event(job, "created", fmt.Sprintf("%s by %s term, %d data stores", spec.Type, term.Kind, len(req.Steps)))
 	stored, created, err := p.store.Create(ctx, job, ev)
 	if err != nil {
 		return nil, fmt.Errorf("processor: create: %w", err)
@@ -138,8 +138,9 @@ var errUnknownID = errors.New("processor: no adapter knows the id")
 // resolve asks every adapter for the subject an id term names, and merges
 // what they know.
 func (p *Processor) resolve(ctx context.Context, term gdpr.Term) (gdpr.Subject, error) {
-	found := make([][]gdpr.Subject, len(p.adapters))
-	err := p.fanOut(ctx, "resolve", func(ctx context.Context, i int, a adapter.Adapter) error {
+	as := p.adaptersFor(gdpr.OrganizationFromContext(ctx))
+	found := make([][]gdpr.Subject, len(as))
+	err := p.fanOut(ctx, "resolve", as, func(ctx context.Context, i int, a adapter.Adapter) error {
 		s, err := a.Resolve(ctx, term)
 		if errors.Is(err, gdpr.ErrNotFound) {
 			return nil

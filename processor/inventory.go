@@ -111,7 +111,8 @@ func mayRetain(p RetentionPolicy, adapter string, k adapter.RecordKind) bool {
 	return true
 }
 
-// Inventory describes what every adapter holds, in the processor's order,
+// Inventory describes what every adapter the organization on ctx reaches
+// holds (those given to New, then its own), in the processor's order,
 // and the retention policy. An adapter that does not implement Describer
 // is listed with Described false and Note "not described"; one whose
 // Describe fails is listed the same way with a note to see the log, where
@@ -119,7 +120,8 @@ func mayRetain(p RetentionPolicy, adapter string, k adapter.RecordKind) bool {
 // when ctx ends.
 func (p *Processor) Inventory(ctx context.Context) (Inventory, error) {
 	inv := Inventory{Generated: p.now(), Retention: describePolicy(p.cfg.policy)}
-	for _, a := range p.adapters {
+	org := gdpr.OrganizationFromContext(ctx)
+	for _, a := range p.adaptersFor(org) {
 		if err := ctx.Err(); err != nil {
 			return Inventory{}, err
 		}
@@ -155,6 +157,7 @@ func (p *Processor) Inventory(ctx context.Context) (Inventory, error) {
 				rk.Retention = describePolicy(p.cfg.policy)
 			}
 		}
+		ai.Tenancy = p.tenancy(org, a)
 		inv.Adapters = append(inv.Adapters, ai)
 	}
 	return inv, nil

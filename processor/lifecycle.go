@@ -16,10 +16,11 @@ const (
 	interrupted                  // the run was cut short: shutdown or a lost lease
 	partsLost                    // cut short while finalizing, with an export part not stored
 	retried                      // Retry was called
+	parked                       // steps wait on a data store; none failed, none runs
 )
 
 var triggerNames = [...]string{"claimed", "searched", "stepsDone", "stepsFailed",
-	"attemptsSpent", "finalized", "interrupted", "partsLost", "retried"}
+	"attemptsSpent", "finalized", "interrupted", "partsLost", "retried", "parked"}
 
 func (t trigger) String() string { return triggerNames[t] }
 
@@ -40,6 +41,7 @@ var lifecycle = []struct {
 	{working, stepsFailed, working}, // the failed steps run again after a backoff
 	{working, attemptsSpent, gdpr.StatusError},
 	{working, interrupted, working}, // the next claim runs the steps not DONE
+	{working, parked, working},      // released, holding nothing, until its earliest look
 	{gdpr.StatusFinalizing, finalized, gdpr.StatusCompleted},
 	{gdpr.StatusFinalizing, stepsFailed, working}, // verification or packing failed: after a backoff
 	{gdpr.StatusFinalizing, attemptsSpent, gdpr.StatusError},

@@ -34,6 +34,7 @@ func TestLifecycle(t *testing.T) {
 			{work, stepsFailed}:         work,       // failed steps run again after a backoff
 			{work, attemptsSpent}:       failed,     // retries spent
 			{work, interrupted}:         work,       // resumed by the next claim
+			{work, parked}:              work,       // waiting steps looked at later
 			{finalizing, finalized}:     completed,  // packed, verified or ended
 			{finalizing, stepsFailed}:   work,       // verification or packing failed
 			{finalizing, attemptsSpent}: failed,     // ... with retries spent

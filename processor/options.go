@@ -31,6 +31,10 @@ type config struct {
 	minimize   *minimization
 	spoolDir   string
 	observer   Observer
+	wait       waitPolling
+	// orgAdapters are the adapters of one organization alone, by
+	// organization (WithOrganizationAdapters).
+	orgAdapters map[string][]adapter.Adapter
 }
 
 // Defaults of the options. The retry defaults are DefaultRetryPolicy.

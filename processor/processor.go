@@ -28,6 +28,19 @@
 // this processor or another sharing the Store, runs only the failed steps
 // and packs the rest from there.
 //
+// # Waiting steps
+//
+// An adapter whose data store works asynchronously (a hosted GDPR API
+// erases within 14 days; package apiadapter) returns an adapter.WaitError
+// naming the remote work. Its step becomes WAITING (StepWaiting), with
+// what it waits on and its next look (gdpr.Step's WaitingOn and
+// NextLook), and the request is released to the Store with its next run
+// at the earliest look: it holds no worker and no lease, its status and
+// due date stay as they were, and any processor sharing the Store, after
+// a restart too, runs the same operation again then, with Op.Waiting set. Looks back off from WithWaitPolling's min to
+// its max; only the start of a wait, and a change in what is waited on,
+// are audit events.
+//
 // # Guarantees
 //
 //   - A request accepted by CreateRequest is in the Store before it returns.
@@ -46,9 +59,15 @@
 // # Organizations
 //
 // Every call acts for the organization on its context
-// (gdpr.ContextWithOrganization). Adapters are shared by all
-// organizations: run one Processor per organization when their data lives
-// apart.
+// (gdpr.ContextWithOrganization), and so does every adapter call made for
+// it: searches, the resolving of ids, a request's steps and its erasure
+// verification carry the request's organization to the adapters. The
+// adapters given to New are reached by every organization, so each must
+// be tenant-scoped (it keeps organizations apart by the organization on
+// the context: see package adapter) or hold data no organization owns;
+// adapters holding one organization's data are listed under it with
+// WithOrganizationAdapters, and no other organization's request reaches
+// them.
 package processor
 
 import (
@@ -78,34 +97,25 @@ type Processor struct {
 
 var _ gdpr.Service = (*Processor)(nil)
 
-// New returns a Processor over store and adapters. Adapter names must be
-// unique and non-empty. No goroutine runs until Run is called.
+// New returns a Processor over store and adapters, which every
+// organization's requests reach (WithOrganizationAdapters adds adapters
+// of one organization alone). Adapter names must be unique and
+// non-empty. No goroutine runs until Run is called.
 func New(st store.Store, adapters []adapter.Adapter, opts ...Option) (*Processor, error) {
 	if st == nil {
 		return nil, fmt.Errorf("processor: store is nil; pass a Store such as memstore.New()")
-	}
-	if len(adapters) == 0 {
-		return nil, fmt.Errorf("processor: no adapters; pass at least one Adapter where personal data lives")
-	}
-	seen := map[string]bool{}
-	for i, a := range adapters {
-		if a == nil {
-			return nil, fmt.Errorf("processor: adapter %d is nil", i)
-		}
-		n := a.Name()
-		if n == "" {
-			return nil, fmt.Errorf("processor: adapter %d has an empty name", i)
-		}
-		if seen[n] {
-			return nil, fmt.Errorf("processor: two adapters are named %q; names must be unique", n)
-		}
-		seen[n] = true
 	}
 	cfg := defaults()
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {
 			return nil, fmt.Errorf("processor: %w", err)
 		}
+	}
+	if len(adapters) == 0 && len(cfg.orgAdapters) == 0 {
+		return nil, fmt.Errorf("processor: no adapters; pass at least one Adapter where personal data lives")
+	}
+	if err := checkNames(adapters, cfg.orgAdapters); err != nil {
+		return nil, fmt.Errorf("processor: %w", err)
 	}
 	if _, ok := st.(store.FinishedLister); cfg.minimize != nil && !ok {
 		return nil, fmt.Errorf("processor: minimization needs a store that can list finished requests (store.FinishedLister); %T cannot", st)
@@ -118,7 +128,9 @@ func New(st store.Store, adapters []adapter.Adapter, opts ...Option) (*Processor
 	}, nil
 }
 
-// Adapters returns the names of the processor's adapters, in order.
+// Adapters returns the names of the adapters every organization reaches
+// (those given to New), in order; WithOrganizationAdapters lists the
+// others.
 func (p *Processor) Adapters() []string {
 	names := make([]string, len(p.adapters))
 	for i, a := range p.adapters {

@@ -53,8 +53,9 @@ func (p *Processor) SearchSubjects(ctx context.Context, t gdpr.Kind, value strin
 	if err != nil {
 		return nil, asField(err, "searchValue")
 	}
-	results := make([][]gdpr.Subject, len(p.adapters))
-	err = p.fanOut(ctx, "search", func(ctx context.Context, i int, a adapter.Adapter) error {
+	as := p.adaptersFor(gdpr.OrganizationFromContext(ctx))
+	results := make([][]gdpr.Subject, len(as))
+	err = p.fanOut(ctx, "search", as, func(ctx context.Context, i int, a adapter.Adapter) error {
 		var err error
 		results[i], err = a.Search(ctx, term)
 		return err
@@ -65,26 +66,29 @@ func (p *Processor) SearchSubjects(ctx context.Context, t gdpr.Kind, value strin
 	return mergeSubjects(results), nil
 }
 
-// fanOut runs f for every adapter, concurrently when there are several,
-// and returns the first failure as an *AdapterError. The first adapter runs
-// on the calling goroutine.
-func (p *Processor) fanOut(ctx context.Context, op string, f func(context.Context, int, adapter.Adapter) error) error {
+// fanOut runs f for every adapter of as, concurrently when there are
+// several, and returns the first failure as an *AdapterError. The first
+// adapter runs on the calling goroutine.
+func (p *Processor) fanOut(ctx context.Context, op string, as []adapter.Adapter, f func(context.Context, int, adapter.Adapter) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	errs := make([]error, len(p.adapters))
-	var wg sync.WaitGroup
-	for i := 1; i < len(p.adapters); i++ {
-		wg.Go(func() { errs[i] = f(ctx, i, p.adapters[i]) })
+	if len(as) == 0 {
+		return nil
 	}
-	errs[0] = f(ctx, 0, p.adapters[0])
+	errs := make([]error, len(as))
+	var wg sync.WaitGroup
+	for i := 1; i < len(as); i++ {
+		wg.Go(func() { errs[i] = f(ctx, i, as[i]) })
+	}
+	errs[0] = f(ctx, 0, as[0])
 	wg.Wait()
 	for i, err := range errs {
 		if err != nil {
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				return ctxErr
 			}
-			return &AdapterError{Adapter: p.adapters[i].Name(), Op: op, Err: err}
+			return &AdapterError{Adapter: as[i].Name(), Op: op, Err: err}
 		}
 	}
 	return nil

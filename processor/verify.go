@@ -14,12 +14,17 @@ import (
 // fails the adapter's step. It reports whether the erasure passed.
 func (r *run) verify(ctx context.Context) (bool, error) {
 	job := r.job
-	retained := make([]int, len(r.p.adapters))
-	remaining := make([]int, len(r.p.adapters))
-	err := r.p.fanOut(ctx, "verify", func(ctx context.Context, i int, a adapter.Adapter) error {
+	as := r.p.adaptersFor(job.Org)
+	retained := make([]int, len(as))
+	remaining := make([]int, len(as))
+	err := r.p.fanOut(ctx, "verify", as, func(ctx context.Context, i int, a adapter.Adapter) error {
 		keep := r.p.keep(a.Name())
 		op := adapter.Op{RequestID: job.Request.ID, ID: job.Request.ID + "/" + a.Name() + "/verify"}
-		return a.Export(ctx, op, job.Terms, func(rec adapter.Record) error {
+		export := func(emit func(adapter.Record) error) error { return a.Export(ctx, op, job.Terms, emit) }
+		if c, ok := a.(adapter.Checker); ok {
+			export = func(emit func(adapter.Record) error) error { return c.Check(ctx, job.Terms, emit) }
+		}
+		return export(func(rec adapter.Record) error {
 			_, ok, err := keep(ctx, rec)
 			switch {
 			case err != nil:
@@ -43,7 +48,7 @@ func (r *run) verify(ctx context.Context) (bool, error) {
 		return false, err
 	}
 	v := &gdpr.Verification{Passed: true, Date: gdpr.NewTime(r.p.now())}
-	for i, a := range r.p.adapters {
+	for i, a := range as {
 		v.Retained += retained[i]
 		if remaining[i] > 0 {
 			v.Passed = false

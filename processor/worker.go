@@ -89,6 +89,8 @@ func (p *Processor) RunOnce(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("processor: claim: %w", err)
 	}
 	r := &run{p: p, job: job, until: job.LeaseUntil}
+	// Every adapter call of the run acts for the request's organization.
+	ctx = gdpr.ContextWithOrganization(ctx, job.Org)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	r.keepLease(ctx, cancel)

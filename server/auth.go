@@ -4,6 +4,9 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
+	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -35,22 +38,29 @@ func (s *Server) issue(c Client) (string, time.Time) {
 }
 
 // verify returns the principal of a bearer token, checking its signature
-// in constant time and its expiry. A token that verified before is found
-// in s.tokens, which checks the same.
+// in constant time, its expiry, and that its client is still in the
+// clients set with the same organization and scope: a client removed or
+// changed has its tokens refused at once. A token that verified before is
+// found in s.tokens, which checks the signature and expiry the same.
 func (s *Server) verify(token string) (principal, bool) {
 	p64, sig64, ok := strings.Cut(token, ".")
 	if !ok || len(token) > 2048 {
 		return principal{}, false
 	}
 	now := s.now()
-	if p, ok := s.tokens.get(p64, sig64, now); ok {
-		return p, true
+	p, ok := s.tokens.get(p64, sig64, now)
+	if !ok {
+		if p, ok = s.verifySignature(p64, sig64, now); ok {
+			s.tokens.put(p64, sig64, p, now)
+		}
 	}
-	p, ok := s.verifySignature(p64, sig64, now)
-	if ok {
-		s.tokens.put(p64, sig64, p, now)
+	if !ok {
+		return principal{}, false
 	}
-	return p, ok
+	if c, ok := s.clients.Lookup(p.client); !ok || c.Organization != p.org || c.Scope != p.scope {
+		return principal{}, false
+	}
+	return p, true
 }
 
 // verifySignature returns the principal of the token p64.sig64, checking
@@ -140,10 +150,24 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 			"grant_type must be client_credentials")
 		return
 	}
-	c, ok := s.clients.Authenticate(id, secret)
-	if !ok {
+	c, err := s.guard.Authenticate(r.Context(), s.clients, s.proxies.ClientAddr(r), id, secret)
+	var locked *LockedError
+	switch {
+	case errors.As(err, &locked):
+		secs := int(math.Max(1, math.Ceil(locked.RetryAfter.Seconds())))
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+		writeOAuthError(w, http.StatusTooManyRequests, "invalid_client",
+			fmt.Sprintf("too many failed attempts from this address or at this client; try again in %d seconds", secs))
+		return
+	case errors.Is(err, ErrBusy):
+		w.Header().Set("Retry-After", "1")
+		writeOAuthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", "too many token requests at once; try again in a second")
+		return
+	case errors.Is(err, ErrBadCredentials):
 		writeOAuthError(w, http.StatusUnauthorized, "invalid_client", "unknown client or wrong secret")
 		return
+	case err != nil:
+		return // the caller went away
 	}
 	tok, _ := s.issue(c)
 	w.Header().Set("Cache-Control", "no-store")

@@ -10,10 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"log/slog"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // Scopes a client may hold.
@@ -35,10 +36,12 @@ type Client struct {
 }
 
 // Clients is the set of OAuth clients a server accepts. It is safe for
-// concurrent use.
+// concurrent use. A set read by LoadClients follows its file (see
+// LoadClients).
 type Clients struct {
 	mu   sync.RWMutex
 	byID map[string]Client
+	file *clientsWatch // nil unless read from a file
 }
 
 // clientsFile is the JSON form of a clients file.
@@ -65,13 +68,29 @@ func NewClients(cs ...Client) (*Clients, error) {
 //	]}
 //
 // Write secret hashes with HashSecret (gdpr hash-secret).
-func LoadClients(path string) (*Clients, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("server: clients file: %w", err)
+//
+// The set follows the file: at most once a second (ClientsCheckEvery), a
+// use of the set looks whether the file changed and, if it did, reads it
+// again, so that a client added, removed or changed takes effect without
+// a restart, and the tokens of a removed or changed client are refused at
+// once (the server checks every token's client). A file that cannot be
+// read again, or is not valid, leaves the clients read before in use, with
+// a warning on the logger of WithClientsLogger.
+func LoadClients(path string, opts ...ClientsOption) (*Clients, error) {
+	w := &clientsWatch{path: path, now: time.Now, log: slog.New(slog.DiscardHandler)}
+	for _, o := range opts {
+		if err := o(w); err != nil {
+			return nil, fmt.Errorf("server: clients file: %w", err)
+		}
 	}
-	defer f.Close()
-	return ReadClients(f)
+	c, st, err := w.read()
+	if err != nil {
+		return nil, err
+	}
+	w.stat = st
+	w.checked.Store(w.now().UnixNano())
+	c.file = w
+	return c, nil
 }
 
 // ReadClients reads a clients file's JSON from r.
@@ -110,6 +129,7 @@ func (c *Clients) add(cl Client) error {
 // unknown id and a wrong secret take the same time and give the same
 // error.
 func (c *Clients) Authenticate(id, secret string) (Client, bool) {
+	c.follow()
 	c.mu.RLock()
 	cl, ok := c.byID[id]
 	c.mu.RUnlock()
@@ -183,6 +203,6 @@ func verifySecret(hash, secret string) bool {
 	if err != nil {
 		return false
 	}
-	key, err := pbkdf2.Key(sha256.New, secret, p.salt, p.iter, len(p.key))
-	return err == nil && subtle.ConstantTimeCompare(key, p.key) == 1
+	key := pbkdf2SHA256(secret, p.salt, p.iter, len(p.key))
+	return subtle.ConstantTimeCompare(key, p.key) == 1
 }

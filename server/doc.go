@@ -27,6 +27,16 @@
 // the token on the request's context (gdpr.ContextWithOrganization) into the
 // service, so no route reads or changes another organization's requests.
 // Scope "gdpr" may use every route, "gdpr:readonly" only the GETs.
+// Every token check confirms that its client is still in the clients
+// set with the same organization and scope, and a set read by
+// LoadClients follows its file, so removing a client revokes its tokens
+// at once.
+//
+// Secret checks go through a [Guard], which bounds how many run at once
+// and locks out an address (an IPv6 address: its /64) or a client id
+// after repeated failures; share one with the console ([WithGuard]) so
+// that both count in one lockout. Other front ends over the same service
+// draw on an organization's rate with [Server.WaitBudget].
 //
 // # Errors and limits
 //

@@ -107,3 +107,48 @@ func parseHop(s string) (netip.Addr, error) {
 	}
 	return ap.Addr().Unmap(), nil
 }
+
+// fromTrusted reports whether r's connection comes from a trusted proxy.
+func (p Proxies) fromTrusted(r *http.Request) bool {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && len(p.nets) > 0 && p.trusts(a.Unmap())
+}
+
+// Scheme returns "https" when r came over TLS, or from a trusted proxy
+// whose X-Forwarded-Proto says https (a proxy that terminates TLS), and
+// "http" otherwise. What a client that is not a trusted proxy writes in
+// X-Forwarded-Proto is not believed.
+func (p Proxies) Scheme(r *http.Request) string {
+	if r.TLS != nil {
+		return "https"
+	}
+	if p.fromTrusted(r) {
+		proto := r.Header.Get("X-Forwarded-Proto")
+		if i := strings.IndexByte(proto, ','); i >= 0 {
+			proto = proto[:i] // the first proxy's word: the client's own connection
+		}
+		if strings.EqualFold(strings.TrimSpace(proto), "https") {
+			return "https"
+		}
+	}
+	return "http"
+}
+
+// PublicHost returns the host a client reached the server at, for URLs
+// the server hands out: the Host header when r came from a trusted proxy
+// (which sets it), else the local address the connection arrived at,
+// never a Host header a client wrote itself. Give the server a public URL
+// (WithPublicURL) to name it outright.
+func (p Proxies) PublicHost(r *http.Request) string {
+	if p.fromTrusted(r) && r.Host != "" {
+		return r.Host
+	}
+	if a, ok := r.Context().Value(http.LocalAddrContextKey).(net.Addr); ok {
+		return a.String()
+	}
+	return r.Host
+}

@@ -24,11 +24,7 @@ func (s *Server) resultsURL(r *http.Request, org, id string) string {
 	}
 	base := s.publicURL
 	if base == nil {
-		scheme := "http"
-		if r.TLS != nil {
-			scheme = "https"
-		}
-		base = &url.URL{Scheme: scheme, Host: r.Host}
+		base = &url.URL{Scheme: s.proxies.Scheme(r), Host: s.proxies.PublicHost(r)}
 	}
 	u := *base
 	u.Path += requestsPath + "/" + url.PathEscape(id) + "/results"
@@ -64,8 +60,9 @@ func (s *Server) downloadResults(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Type", "application/zip")
 	h.Set("Content-Disposition", `attachment; filename="gdpr-export-`+id+`.zip"`)
 	h.Set("Cache-Control", "private, no-store")
+	dw := newDeadlineWriter(w, DefaultDownloadStall) // before the first byte: the server's WriteTimeout may have passed
 	w.WriteHeader(http.StatusOK)
-	if _, err := io.Copy(w, rc); err != nil && !errors.Is(err, r.Context().Err()) {
+	if _, err := io.Copy(dw, rc); err != nil && !errors.Is(err, r.Context().Err()) {
 		s.log.WarnContext(r.Context(), "results download broke off", "err", err, "correlation", correlation(r))
 	}
 }

@@ -112,14 +112,14 @@ func (s *Server) api(m methods) http.Handler {
 	return s.base(func(w http.ResponseWriter, r *http.Request) string {
 		h := m[r.Method]
 		if h == nil {
-			if s.limited(w, r, "addr:"+s.proxies.ClientAddr(r)) {
+			if s.limited(w, r, "addr:"+addrKey(s.proxies.ClientAddr(r))) {
 				s.methodNotAllowed(w, r, m)
 			}
 			return ""
 		}
 		p, code, msg := s.authenticate(r)
 		if code != "" {
-			if s.limited(w, r, "addr:"+s.proxies.ClientAddr(r)) {
+			if s.limited(w, r, "addr:"+addrKey(s.proxies.ClientAddr(r))) {
 				s.unauthorized(w, r, code, msg)
 			}
 			return ""
@@ -140,7 +140,7 @@ func (s *Server) api(m methods) http.Handler {
 // open serves a path that needs no bearer token, rate-limited by address.
 func (s *Server) open(m methods) http.Handler {
 	return s.base(func(w http.ResponseWriter, r *http.Request) string {
-		if !s.limited(w, r, "addr:"+s.proxies.ClientAddr(r)) {
+		if !s.limited(w, r, "addr:"+addrKey(s.proxies.ClientAddr(r))) {
 			return ""
 		}
 		if m == nil {

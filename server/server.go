@@ -43,6 +43,7 @@ type Server struct {
 	tokens     *tokenCache
 	proxies    Proxies
 	observe    func(Response)
+	guard      *Guard
 
 	mux *http.ServeMux
 }
@@ -94,8 +95,28 @@ func New(svc gdpr.Service, clients *Clients, opts ...Option) (*Server, error) {
 			return nil, fmt.Errorf("server: signing key: %w", err)
 		}
 	}
+	if s.guard == nil {
+		g, err := NewGuard(WithGuardClock(s.now))
+		if err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
+		s.guard = g
+	}
 	s.routes()
 	return s, nil
+}
+
+// WithGuard sets the Guard of the token endpoint's secret checks: give
+// the console the same one, so that both share one lockout and one bound
+// on checks at once. By default the server has a Guard of its own.
+func WithGuard(g *Guard) Option {
+	return func(s *Server) error {
+		if g == nil {
+			return errors.New("guard is nil")
+		}
+		s.guard = g
+		return nil
+	}
 }
 
 // WithSigningKey sets the key (32 bytes or more) that signs bearer tokens
@@ -177,7 +198,9 @@ func WithMaxBody(n int64) Option {
 }
 
 // WithPublicURL sets the base URL clients reach the server at, used in
-// resultsUrl. By default it comes from each request's Host.
+// resultsUrl. By default it comes from the Host and X-Forwarded-Proto of
+// a trusted proxy (WithTrustedProxies), or else from the address the
+// connection arrived at: never from a Host header a client wrote.
 func WithPublicURL(base string) Option {
 	return func(s *Server) error {
 		u, err := url.Parse(base)

@@ -1,6 +1,10 @@
 package adaptertest
 
-import "github.com/gdprkit/gdpr"
+import (
+	"slices"
+
+	"github.com/gdprkit/gdpr"
+)
 
 // Fixture is the data set the suite runs on: people who carry every kind
 // of term between them, and records linked to them. TestAdapter hands a
@@ -47,6 +51,10 @@ type Person struct {
 	Key string
 	// Kind is KindUser, KindExternalContact or KindDialerContact.
 	Kind string
+	// Organization is the organization that owns the person and its
+	// linked records; "" in the data set of NewFixture, set on everyone
+	// in that of NewTenantFixture.
+	Organization string
 	// Employment is EmploymentCurrent, EmploymentFormer or "". Export
 	// reports it as Record.Fields["employment"], where retention reads it.
 	Employment string
@@ -83,6 +91,20 @@ type Linked struct {
 	// Fields is the record's data. Erasure must delete the record or
 	// change every one of these values.
 	Fields map[string]string
+}
+
+// Organizations returns the organizations that own people of fx, each
+// once, in the order of fx.People; none for the data set of NewFixture.
+// An adapter loaded with a data set that has organizations must be
+// tenant-scoped (see TestAdapter).
+func (fx Fixture) Organizations() []string {
+	var orgs []string
+	for _, p := range fx.People {
+		if p.Organization != "" && !slices.Contains(orgs, p.Organization) {
+			orgs = append(orgs, p.Organization)
+		}
+	}
+	return orgs
 }
 
 // Subject returns the subject that Search and Resolve must answer for p:

@@ -180,6 +180,9 @@ func (a *Adapter) ready(ctx context.Context, route string) error {
 	if err := ctx.Err(); err != nil {
 		return &Error{Adapter: a.name, Op: route, Err: err, url: a.shown}
 	}
+	if a.cfg.tenant && gdpr.OrganizationFromContext(ctx) == "" {
+		return &Error{Adapter: a.name, Op: route, Err: adapter.ErrNoOrganization, url: a.shown}
+	}
 	return nil
 }
 

@@ -2,6 +2,7 @@ package httpadapter_test
 
 import (
 	"crypto/hmac"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -29,7 +30,8 @@ func people() memadapter.Dataset {
 }
 
 // signed builds a call to route as PROTOCOL.md describes it, signed with
-// secret at ts.
+// secret at ts, with a new nonce: both signatures, v1 over the body and v2
+// over the headers with the body's SHA-256.
 func signed(t *testing.T, base, route, secret string, ts time.Time, body string) *http.Request {
 	t.Helper()
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, base+"/"+route, strings.NewReader(body))
@@ -42,6 +44,15 @@ func signed(t *testing.T, base, route, secret string, ts time.Time, body string)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Gdpr-Timestamp", stamp)
 	req.Header.Set("Gdpr-Signature", "v1="+hex.EncodeToString(m.Sum(nil)))
+	var n [16]byte
+	rand.Read(n[:])
+	nonce, sum := hex.EncodeToString(n[:]), sha256.Sum256([]byte(body))
+	digest := hex.EncodeToString(sum[:])
+	m = hmac.New(sha256.New, []byte(secret))
+	io.WriteString(m, "POST\n/"+route+"\n"+stamp+"\n"+nonce+"\n"+digest+"\n")
+	req.Header.Set("Gdpr-Nonce", nonce)
+	req.Header.Set("Gdpr-Content-Sha256", digest)
+	req.Header.Set("Gdpr-Signature-V2", "v2="+hex.EncodeToString(m.Sum(nil)))
 	return req
 }
 
@@ -79,7 +90,15 @@ func TestAuthentication(t *testing.T) {
 	restamped := signed(t, base, "erase", testSecret, now.Add(-time.Hour), eraseCall)
 	restamped.Header.Set("Gdpr-Timestamp", strconv.FormatInt(now.Unix(), 10))
 	badSig := signed(t, base, "erase", testSecret, now, eraseCall)
-	badSig.Header.Set("Gdpr-Signature", "v1=00")
+	badSig.Header.Set("Gdpr-Signature-V2", "v2=00")
+	v1Only := signed(t, base, "erase", testSecret, now, eraseCall)
+	v1Only.Header.Del("Gdpr-Signature-V2")
+	noNonce := signed(t, base, "erase", testSecret, now, eraseCall)
+	noNonce.Header.Del("Gdpr-Nonce")
+	otherNonce := signed(t, base, "erase", testSecret, now, eraseCall)
+	otherNonce.Header.Set("Gdpr-Nonce", strings.Repeat("0", 32))
+	otherDigest := signed(t, base, "erase", testSecret, now, eraseCall)
+	otherDigest.Header.Set("Gdpr-Content-Sha256", strings.Repeat("0", 64))
 
 	cases := []struct {
 		name string
@@ -91,6 +110,10 @@ func TestAuthentication(t *testing.T) {
 		{"signed for another route", otherRoute},
 		{"timestamp changed after signing", restamped},
 		{"signature not hex", badSig},
+		{"only the body signature of v1", v1Only},
+		{"no nonce", noNonce},
+		{"nonce changed after signing", otherNonce},
+		{"digest changed after signing", otherDigest},
 		{"replayed after the window", signed(t, base, "erase", testSecret, now.Add(-6*time.Minute), eraseCall)},
 		{"stamped beyond the window ahead", signed(t, base, "erase", testSecret, now.Add(6*time.Minute), eraseCall)},
 	}
@@ -102,9 +125,16 @@ func TestAuthentication(t *testing.T) {
 	if m.Len() != 1 {
 		t.Fatalf("a rejected call erased data: %d people left, want 1", m.Len())
 	}
-	// The same call, signed and within the window, goes through.
-	if s, code := status(t, signed(t, base, "erase", testSecret, now.Add(-4*time.Minute), eraseCall)); s != http.StatusOK {
+	// The same call, signed and within the window, goes through; sent
+	// again as it was, it is refused as a replay.
+	good := signed(t, base, "erase", testSecret, now.Add(-4*time.Minute), eraseCall)
+	replay := good.Clone(t.Context())
+	replay.Body = io.NopCloser(strings.NewReader(eraseCall))
+	if s, code := status(t, good); s != http.StatusOK {
 		t.Fatalf("a signed call within the window: %d %q, want 200", s, code)
+	}
+	if s, code := status(t, replay); s != http.StatusUnauthorized || code != "unauthorized" {
+		t.Errorf("the same signed call sent again within the window: %d %q, want 401 unauthorized", s, code)
 	}
 	if m.Len() != 0 {
 		t.Errorf("the signed erasure left %d people, want 0", m.Len())
@@ -153,7 +183,7 @@ func TestWrongSecret(t *testing.T) {
 }
 
 // TestBodyLimit: a call larger than the handler's limit is refused with
-// 413 before it is authenticated or decoded.
+// 413 before it is decoded.
 func TestBodyLimit(t *testing.T) {
 	t.Parallel()
 	base := serve(t, memory(t, "crm", people()), httpadapter.WithMaxBody(4<<10))

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
+
+	"github.com/gdprkit/gdpr"
 )
 
 // maxAnswer bounds the JSON answer of a search, resolve, rectify or
@@ -39,6 +41,7 @@ func (a *Adapter) do(ctx context.Context, route string, body *callBody, out any)
 // concurrency limit. It returns a 2xx response and a function that closes
 // it and frees the slot, or an *Error.
 func (a *Adapter) send(ctx context.Context, route string, body *callBody) (*http.Response, func(), error) {
+	body.Organization = gdpr.OrganizationFromContext(ctx)
 	b, err := json.Marshal(body)
 	if err != nil {
 		return nil, nil, &Error{Adapter: a.name, Op: route, Err: fmt.Errorf("encode the call: %w", err), url: a.shown}

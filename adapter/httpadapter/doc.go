@@ -11,6 +11,13 @@
 //	h, err := httpadapter.Handler(crm, os.Getenv("GDPR_REMOTE_SECRET"))
 //	...
 //	mux.Handle("/gdpr/", h)
+//	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
+//		ReadTimeout: 30 * time.Second, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
+//
+// The Handler refuses an unsigned or replayed call from its headers, before
+// it reads the body, and serves a bounded number of calls at once
+// ([WithMaxConcurrent]); the server's timeouts cut a caller that trickles
+// its call or holds its connection open.
 //
 // PROTOCOL.md, beside this file, describes the protocol for services
 // written in other languages. In brief:

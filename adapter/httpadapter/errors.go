@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
 )
 
 // Error is a call to a remote service that failed: the service answered
@@ -99,9 +100,13 @@ func (e *Error) hint() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Is matches gdpr.ErrNotFound (a resolve of an id the service does not
-// hold), gdpr.ErrUnauthorized (401) and gdpr.ErrServer (5xx).
+// hold), gdpr.ErrUnauthorized (401), gdpr.ErrServer (5xx) and
+// adapter.ErrNoOrganization (a tenant-scoped service called without an
+// organization).
 func (e *Error) Is(target error) bool {
 	switch target {
+	case adapter.ErrNoOrganization:
+		return e.Status == http.StatusBadRequest && e.Code == codeNoOrg
 	case gdpr.ErrNotFound:
 		return e.Status == http.StatusNotFound && e.Code == codeNotFound
 	case gdpr.ErrUnauthorized:

@@ -21,11 +21,13 @@ const DefaultMaxBody = 4 << 20
 type HandlerOption func(*handlerConfig) error
 
 type handlerConfig struct {
-	window  time.Duration
-	maxBody int64
-	log     *slog.Logger
-	now     func() time.Time
-	secrets [][]byte // accepted besides the secret given to Handler
+	window     time.Duration
+	maxBody    int64
+	log        *slog.Logger
+	now        func() time.Time
+	secrets    [][]byte // accepted besides the secret given to Handler
+	concurrent int
+	replay     int
 }
 
 // WithSecrets makes the handler accept calls signed with any of more as
@@ -73,6 +75,39 @@ func WithMaxBody(n int64) HandlerOption {
 	}
 }
 
+// DefaultMaxConcurrent is how many calls a Handler serves at once by
+// default.
+const DefaultMaxConcurrent = 64
+
+// WithMaxConcurrent sets how many calls the handler serves at once
+// (default DefaultMaxConcurrent); a signed call past it is answered 503
+// (code busy) with Retry-After at once, and the processor tries again.
+// With the largest body (WithMaxBody), it bounds the memory calls take.
+func WithMaxConcurrent(n int) HandlerOption {
+	return func(c *handlerConfig) error {
+		if n < 1 {
+			return fmt.Errorf("httpadapter: WithMaxConcurrent: %d is under 1", n)
+		}
+		c.concurrent = n
+		return nil
+	}
+}
+
+// WithReplayCache sets how many nonces of signed calls the handler
+// remembers, to refuse a call sent again within its window (default
+// DefaultReplayCache). When it holds that many calls still within their
+// window, new calls are answered 503 (code busy) until the oldest leave
+// it: a nonce is never forgotten while its call could be replayed.
+func WithReplayCache(n int) HandlerOption {
+	return func(c *handlerConfig) error {
+		if n < 1 {
+			return fmt.Errorf("httpadapter: WithReplayCache: %d is under 1", n)
+		}
+		c.replay = n
+		return nil
+	}
+}
+
 // WithHandlerLogger makes the handler log every call (route, request id,
 // operation id, status) at debug level, rejected calls at warn and
 // failures at error. Nothing logged carries a term, a record or the
@@ -89,6 +124,8 @@ type handler struct {
 	a       adapter.Adapter
 	secrets [][]byte // any of them verifies a call
 	cfg     handlerConfig
+	slots   chan struct{} // one per call being served
+	seen    *replayCache
 }
 
 // Handler returns an http.Handler that serves the protocol (see the
@@ -115,7 +152,8 @@ func Handler(a adapter.Adapter, secret string, opts ...HandlerOption) (http.Hand
 	if len(secret) < MinSecretLen {
 		return nil, fmt.Errorf("httpadapter: Handler: the secret must be %d bytes or more", MinSecretLen)
 	}
-	c := handlerConfig{window: DefaultWindow, maxBody: DefaultMaxBody, now: time.Now}
+	c := handlerConfig{window: DefaultWindow, maxBody: DefaultMaxBody, now: time.Now,
+		concurrent: DefaultMaxConcurrent, replay: DefaultReplayCache}
 	for _, o := range opts {
 		if o == nil {
 			continue
@@ -128,7 +166,8 @@ func Handler(a adapter.Adapter, secret string, opts ...HandlerOption) (http.Hand
 		c.log = slog.New(slog.DiscardHandler)
 	}
 	secrets := append([][]byte{[]byte(secret)}, c.secrets...)
-	return &handler{a: a, secrets: secrets, cfg: c}, nil
+	return &handler{a: a, secrets: secrets, cfg: c,
+		slots: make(chan struct{}, c.concurrent), seen: newReplayCache(c.replay)}, nil
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -144,6 +183,37 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, route, http.StatusMethodNotAllowed, codeMethod, "use POST")
 		return
 	}
+	// The headers are checked before the body is read: an unsigned caller
+	// gets nothing of the service's memory.
+	now := h.cfg.now()
+	sh, err := verifyHeaders(r.Header, h.secrets, r.Method, route, now, h.cfg.window)
+	if err == nil {
+		err = h.seen.add(sh.nonce, time.Unix(sh.ts, 0), h.cfg.window, now)
+	}
+	if errors.Is(err, errReplayFull) {
+		w.Header().Set("Retry-After", "1")
+		h.fail(w, r, route, http.StatusServiceUnavailable, codeBusy, err.Error())
+		return
+	}
+	if err != nil {
+		h.cfg.log.WarnContext(r.Context(), "httpadapter: call rejected", "route", route, "reason", err.Error())
+		h.fail(w, r, route, http.StatusUnauthorized, codeUnauthorized, err.Error())
+		return
+	}
+	select {
+	case h.slots <- struct{}{}:
+		defer func() { <-h.slots }()
+	default:
+		w.Header().Set("Retry-After", "1")
+		h.fail(w, r, route, http.StatusServiceUnavailable, codeBusy,
+			fmt.Sprintf("the service is serving %d calls, its limit; try again shortly", cap(h.slots)))
+		return
+	}
+	if r.ContentLength > h.cfg.maxBody {
+		h.fail(w, r, route, http.StatusRequestEntityTooLarge, codeTooLarge,
+			fmt.Sprintf("the body is larger than the service's limit of %d bytes", h.cfg.maxBody))
+		return
+	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.maxBody))
 	if err != nil {
 		if mb := (*http.MaxBytesError)(nil); errors.As(err, &mb) {
@@ -154,9 +224,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, route, http.StatusBadRequest, codeBadRequest, "the body could not be read")
 		return
 	}
-	if err := verify(r.Header, h.secrets, r.Method, route, body, h.cfg.now(), h.cfg.window); err != nil {
-		h.cfg.log.WarnContext(r.Context(), "httpadapter: call rejected", "route", route, "reason", err.Error())
-		h.fail(w, r, route, http.StatusUnauthorized, codeUnauthorized, err.Error())
+	if bodyDigest(body) != sh.digest {
+		h.cfg.log.WarnContext(r.Context(), "httpadapter: call rejected", "route", route, "reason", errBadDigest.Error())
+		h.fail(w, r, route, http.StatusUnauthorized, codeUnauthorized, errBadDigest.Error())
 		return
 	}
 	var c callBody
@@ -167,6 +237,9 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if msg := c.check(route); msg != "" {
 		h.fail(w, r, route, http.StatusBadRequest, codeBadRequest, msg)
 		return
+	}
+	if c.Organization != "" {
+		r = r.WithContext(gdpr.ContextWithOrganization(r.Context(), c.Organization))
 	}
 	h.cfg.log.DebugContext(r.Context(), "httpadapter: call", "route", route, "phase", c.Phase,
 		"request", c.RequestID, "operation", c.OperationID)
@@ -258,6 +331,11 @@ func (h *handler) failChanged(w http.ResponseWriter, r *http.Request, route stri
 	}
 	// An adapter refusing what the call carried (a replacement value that
 	// is no email, say) is the caller's mistake, not the service's.
+	if errors.Is(err, adapter.ErrNoOrganization) {
+		eb.Error.Code = codeNoOrg
+		h.failWith(w, r, route, http.StatusBadRequest, eb)
+		return
+	}
 	if errors.Is(err, gdpr.ErrBadRequest) {
 		eb.Error.Code = codeBadRequest
 		h.failWith(w, r, route, http.StatusBadRequest, eb)

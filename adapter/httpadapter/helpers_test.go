@@ -42,6 +42,9 @@ func memory(t testing.TB, name string, ds memadapter.Dataset, opts ...memadapter
 // remote returns an Adapter calling a service that holds ds.
 func remote(t testing.TB, ds memadapter.Dataset, opts ...httpadapter.Option) *httpadapter.Adapter {
 	t.Helper()
+	if testkit.Tenanted(ds) {
+		opts = append(opts[:len(opts):len(opts)], httpadapter.WithTenantScope())
+	}
 	a, err := httpadapter.New("remote", serve(t, memory(t, "remote", ds)), testSecret, opts...)
 	if err != nil {
 		t.Fatal(err)

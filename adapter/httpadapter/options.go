@@ -34,6 +34,8 @@ type config struct {
 	transport   http.RoundTripper
 	log         *slog.Logger
 	now         func() time.Time
+	maxRecord   int
+	tenant      bool
 }
 
 func defaultConfig() config {
@@ -43,6 +45,21 @@ func defaultConfig() config {
 		concurrency: DefaultConcurrency,
 		transport:   http.DefaultTransport,
 		now:         time.Now,
+		maxRecord:   DefaultMaxRecord,
+	}
+}
+
+// WithMaxRecord sets the longest line of a stream (one record, as JSON)
+// the Adapter reads (default DefaultMaxRecord): a longer one fails the
+// call, so that a broken or hostile service cannot take the processor's
+// memory with an endless record.
+func WithMaxRecord(n int) Option {
+	return func(c *config) error {
+		if n < 1<<10 {
+			return fmt.Errorf("httpadapter: WithMaxRecord: %d bytes is too small for a record", n)
+		}
+		c.maxRecord = n
+		return nil
 	}
 }
 

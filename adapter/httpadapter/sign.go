@@ -36,40 +36,11 @@ func sign(h http.Header, secret []byte, method, route string, now time.Time, bod
 	h.Set(headerSignature, signature(secret, method, route, ts, body))
 }
 
-// Reasons a call is not authenticated. They go to the handler's log and,
-// without detail, to the caller.
+// Reasons a call is not authenticated. They go to the handler's log and
+// to the caller.
 var (
 	errNoSignature = errors.New("the call is not signed (Gdpr-Timestamp and Gdpr-Signature headers)")
 	errBadStamp    = errors.New("the Gdpr-Timestamp header is not a Unix time in seconds")
 	errStale       = errors.New("the call's timestamp is outside the window: replayed, or the clocks differ")
 	errBadSig      = errors.New("the signature does not match: another secret (or one the service no longer accepts), or the call was altered")
 )
-
-// verify checks that a call's headers sign method, route and body with
-// one of secrets, at a time within window of now. It compares the
-// signature with that of every secret, in constant time, whichever
-// matches.
-func verify(h http.Header, secrets [][]byte, method, route string, body []byte, now time.Time, window time.Duration) error {
-	stamp, sig := h.Get(headerTimestamp), h.Get(headerSignature)
-	if stamp == "" || sig == "" {
-		return errNoSignature
-	}
-	ts, err := strconv.ParseInt(stamp, 10, 64)
-	if err != nil {
-		return errBadStamp
-	}
-	if d := now.Sub(time.Unix(ts, 0)); d > window || d < -window {
-		return errStale
-	}
-	ok := false
-	for _, secret := range secrets {
-		want := signature(secret, method, route, ts, body)
-		if hmac.Equal([]byte(sig), []byte(want)) {
-			ok = true
-		}
-	}
-	if !ok {
-		return errBadSig
-	}
-	return nil
-}

@@ -21,7 +21,7 @@ func (a *Adapter) stream(ctx context.Context, route string, body *callBody, emit
 		return err
 	}
 	defer done()
-	dec := json.NewDecoder(resp.Body)
+	dec := json.NewDecoder(&lineLimit{r: resp.Body, max: a.cfg.maxRecord})
 	n := 0
 	for {
 		var line streamLine

@@ -57,7 +57,7 @@ func (t *attemptTransport) RoundTrip(req *http.Request) (*http.Response, error) 
 	r.ContentLength = int64(len(body))
 	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	route := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
-	sign(r.Header, t.secret(), r.Method, route, t.now(), body)
+	signBoth(r.Header, t.secret(), r.Method, route, t.now(), body)
 	resp, err := t.base.RoundTrip(r)
 	if err != nil {
 		timer.Stop()

@@ -34,13 +34,20 @@ const (
 	codeTooLarge     = "too_large"
 	codeUndecided    = "undecided"
 	codeNotDescribed = "not_described"
+	codeNoOrg        = "no_organization"
 	codeInternal     = "internal"
+	codeBusy         = "busy"
 )
 
 // Headers of a signed call.
 const (
 	headerTimestamp = "Gdpr-Timestamp"
 	headerSignature = "Gdpr-Signature"
+	// The headers of a signature over the headers (PROTOCOL.md,
+	// Authentication): a service checks it before it reads the body.
+	headerNonce       = "Gdpr-Nonce"
+	headerDigest      = "Gdpr-Content-Sha256"
+	headerSignatureV2 = "Gdpr-Signature-V2"
 )
 
 // contentNDJSON is the media type of export and candidate streams.
@@ -49,13 +56,17 @@ const contentNDJSON = "application/x-ndjson"
 // callBody is the JSON body of every call. Fields an operation does not
 // use are omitted.
 type callBody struct {
-	RequestID   string       `json:"requestId,omitempty"`
-	OperationID string       `json:"operationId"`
-	Term        *gdpr.Term   `json:"term,omitempty"`
-	Terms       []gdpr.Term  `json:"terms,omitempty"`
-	Changes     []wireChange `json:"changes,omitempty"`
-	Phase       string       `json:"phase,omitempty"`
-	Decisions   []decision   `json:"decisions,omitempty"`
+	// Organization is the organization the call acts for (the one on the
+	// caller's context); the signature covers it with the rest of the
+	// body.
+	Organization string       `json:"organization,omitempty"`
+	RequestID    string       `json:"requestId,omitempty"`
+	OperationID  string       `json:"operationId"`
+	Term         *gdpr.Term   `json:"term,omitempty"`
+	Terms        []gdpr.Term  `json:"terms,omitempty"`
+	Changes      []wireChange `json:"changes,omitempty"`
+	Phase        string       `json:"phase,omitempty"`
+	Decisions    []decision   `json:"decisions,omitempty"`
 }
 
 // wireChange is a adapter.Change on the wire.

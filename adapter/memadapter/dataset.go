@@ -34,7 +34,11 @@ type Person struct {
 	// Key names the person within the adapter: unique, not personal.
 	Key string `json:"key"`
 	// Kind is KindUser, KindExternalContact or KindDialerContact.
-	Kind              string                `json:"kind"`
+	Kind string `json:"kind"`
+	// Organization is the organization that owns the person and its
+	// linked records: required by an adapter made WithTenantScope,
+	// refused by any other.
+	Organization      string                `json:"organization,omitempty"`
 	UserID            string                `json:"userId,omitempty"`
 	ExternalContactID string                `json:"externalContactId,omitempty"`
 	DialerContactID   *gdpr.DialerContactID `json:"dialerContactId,omitempty"`

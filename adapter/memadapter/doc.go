@@ -69,6 +69,16 @@
 // Attributes and record fields are free JSON; "person" is reserved in
 // record fields.
 //
+// # Organizations
+//
+// An adapter made [WithTenantScope] holds several organizations' data:
+// every person names the organization that owns it ("organization":
+// "acme"), its linked records belong to the same, and every call sees
+// and changes only the records of the organization on its context; a
+// call without one fails with [adapter.ErrNoOrganization]. Ids stay
+// unique across the adapter. Without the option, a person naming an
+// organization is refused by Load.
+//
 // # Records
 //
 // [Adapter.Export] and the keep function of [Adapter.Erase] see a person as

@@ -43,7 +43,11 @@ func (a *Adapter) Erase(ctx context.Context, op adapter.Op, terms []gdpr.Term, k
 	if keep == nil {
 		keep = func(context.Context, adapter.Record) (string, bool, error) { return "", false, nil }
 	}
-	key := opKey{"erase", op.RequestID, op.ID}
+	org, err := a.org(ctx, "erase")
+	if err != nil {
+		return gdpr.Outcome{}, err
+	}
+	key := opKey{org, "erase", op.RequestID, op.ID}
 	for range maxEraseAttempts {
 		p, out, done := a.planErase(key, terms)
 		if done {
@@ -97,7 +101,7 @@ func (a *Adapter) planErase(key opKey, terms []gdpr.Term) (p erasePlan, out gdpr
 	if out, ok := a.done[key]; ok {
 		return p, cloneOutcome(out), true
 	}
-	p.entries = a.match(terms)
+	p.entries = a.match(key.org, terms)
 	for _, e := range p.entries {
 		p.versions = append(p.versions, e.version)
 		ls := make([]*linked, 0, len(e.links))
@@ -126,7 +130,7 @@ func (a *Adapter) applyErase(ctx context.Context, key opKey, terms []gdpr.Term, 
 	if err := ctx.Err(); err != nil {
 		return out, false, err
 	}
-	if !slices.Equal(a.match(terms), p.entries) {
+	if !slices.Equal(a.match(key.org, terms), p.entries) {
 		return out, false, nil
 	}
 	for i, e := range p.entries {

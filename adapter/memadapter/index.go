@@ -76,12 +76,17 @@ func (ix index) remove(e *entry) {
 
 func (ix index) has(t termKey) bool { return len(ix[t.kind][t.key]) > 0 }
 
-// match returns the people matching any of terms, each once, by key.
-func (a *Adapter) match(terms []gdpr.Term) []*entry {
+// match returns the people of org matching any of terms, each once, by
+// key. org is "" for an adapter that is not tenant-scoped.
+func (a *Adapter) match(org string, terms []gdpr.Term) []*entry {
 	var es []*entry
 	for _, t := range terms {
 		k := keyOf(t)
-		es = append(es, a.index[k.kind][k.key]...)
+		for _, e := range a.index[k.kind][k.key] {
+			if e.p.Organization == org {
+				es = append(es, e)
+			}
+		}
 	}
 	slices.SortFunc(es, func(x, y *entry) int { return strings.Compare(x.p.Key, y.p.Key) })
 	return slices.Compact(es)

@@ -24,6 +24,7 @@ type Adapter struct {
 	name      string
 	norm      adapter.Normalizer
 	anonymize bool
+	tenant    bool // records belong to organizations; see WithTenantScope
 
 	mu      sync.RWMutex
 	people  map[string]*entry      // by key; anonymized people included
@@ -33,7 +34,7 @@ type Adapter struct {
 }
 
 type opKey struct {
-	method, requestID, id string
+	org, method, requestID, id string
 }
 
 // Option configures an Adapter. Options are validated by New.
@@ -42,6 +43,7 @@ type Option func(*config) error
 type config struct {
 	region    string
 	anonymize bool
+	tenant    bool
 }
 
 // WithPhoneRegion sets the ISO 3166 region (such as "GB"; any case) that
@@ -68,6 +70,21 @@ func WithAnonymize() Option {
 	}
 }
 
+// WithTenantScope makes the adapter hold several organizations' data:
+// every person names the organization that owns it (Person.Organization,
+// required), its linked records belong to the same, and every call sees
+// and changes only the records of the organization on its context
+// (gdpr.OrganizationFromContext). A call whose context names no
+// organization fails with an error matching adapter.ErrNoOrganization.
+// Without this option the adapter holds one organization's data, and a
+// person naming an organization is refused by Load.
+func WithTenantScope() Option {
+	return func(c *config) error {
+		c.tenant = true
+		return nil
+	}
+}
+
 // New returns an empty Adapter named name, the name it reports in steps,
 // errors and audit events. It fails when name is empty or an option is
 // not valid.
@@ -88,6 +105,7 @@ func New(name string, opts ...Option) (*Adapter, error) {
 		name:      name,
 		norm:      adapter.Normalizer{Region: c.region},
 		anonymize: c.anonymize,
+		tenant:    c.tenant,
 		people:    make(map[string]*entry),
 		records:   make(map[string]*linked),
 		index:     make(index),
@@ -188,6 +206,11 @@ func (a *Adapter) stagePeople(people []Person, report func(*DataError) bool) ([]
 		case KindUser, KindExternalContact, KindDialerContact:
 		default:
 			if !at(&DataError{Field: "kind", Reason: "is not user, externalContact or dialerContact"}) {
+				return nil, false
+			}
+		}
+		if why := a.orgDefect(p.Organization); why != "" {
+			if !at(&DataError{Field: "organization", Reason: why}) {
 				return nil, false
 			}
 		}

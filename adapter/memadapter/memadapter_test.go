@@ -28,7 +28,11 @@ func TestConformance(t *testing.T) {
 // loaded from JSON.
 func TestConformanceAnonymize(t *testing.T) {
 	adaptertest.TestAdapter(t, func(t *testing.T, fx adaptertest.Fixture) adapter.Adapter {
-		a, err := memadapter.New("memory-anonymizing", memadapter.WithAnonymize())
+		opts := []memadapter.Option{memadapter.WithAnonymize()}
+		if len(fx.Organizations()) > 0 {
+			opts = append(opts, memadapter.WithTenantScope())
+		}
+		a, err := memadapter.New("memory-anonymizing", opts...)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -34,9 +34,13 @@ func (a *Adapter) Rectify(ctx context.Context, op adapter.Op, terms []gdpr.Term,
 			return gdpr.Outcome{}, fmt.Errorf("memadapter: rectify: change %d: updated value: %w", i, err)
 		}
 	}
+	org, err := a.org(ctx, "rectify")
+	if err != nil {
+		return gdpr.Outcome{}, err
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	key := opKey{"rectify", op.RequestID, op.ID}
+	key := opKey{org, "rectify", op.RequestID, op.ID}
 	if out, ok := a.done[key]; ok {
 		return cloneOutcome(out), nil
 	}
@@ -44,7 +48,7 @@ func (a *Adapter) Rectify(ctx context.Context, op adapter.Op, terms []gdpr.Term,
 		return gdpr.Outcome{}, fmt.Errorf("memadapter: rectify: %w", err)
 	}
 	var out gdpr.Outcome
-	for _, e := range a.match(terms) {
+	for _, e := range a.match(org, terms) {
 		if a.rectify(e, changes) {
 			out.Updated++
 		}

@@ -27,9 +27,13 @@ func (a *Adapter) Search(ctx context.Context, term gdpr.Term) ([]gdpr.Subject, e
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("memadapter: search: %w", err)
 	}
+	org, err := a.org(ctx, "search")
+	if err != nil {
+		return nil, err
+	}
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	es := a.match([]gdpr.Term{term})
+	es := a.match(org, []gdpr.Term{term})
 	if len(es) == 0 {
 		return nil, nil
 	}
@@ -57,10 +61,13 @@ func (a *Adapter) Resolve(ctx context.Context, term gdpr.Term) (gdpr.Subject, er
 	if !term.Kind.IsID() {
 		return gdpr.Subject{}, fmt.Errorf("memadapter: resolve: a %s is not an id", term)
 	}
+	org, err := a.org(ctx, "resolve")
+	if err != nil {
+		return gdpr.Subject{}, err
+	}
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	k := keyOf(term)
-	es := a.index[k.kind][k.key]
+	es := a.match(org, []gdpr.Term{term})
 	if len(es) == 0 {
 		return gdpr.Subject{}, fmt.Errorf("memadapter: resolve %s: %w", term, gdpr.ErrNotFound)
 	}
@@ -78,7 +85,11 @@ func (a *Adapter) Export(ctx context.Context, op adapter.Op, terms []gdpr.Term, 
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("memadapter: export: %w", err)
 	}
-	recs, err := a.collect(ctx, terms)
+	org, err := a.org(ctx, "export")
+	if err != nil {
+		return err
+	}
+	recs, err := a.collect(ctx, org, terms)
 	if err != nil {
 		return fmt.Errorf("memadapter: export: %w", err)
 	}
@@ -97,11 +108,11 @@ func (a *Adapter) Export(ctx context.Context, op adapter.Op, terms []gdpr.Term, 
 
 // collect copies the records of the people matching terms and the records
 // linked to them.
-func (a *Adapter) collect(ctx context.Context, terms []gdpr.Term) ([]adapter.Record, error) {
+func (a *Adapter) collect(ctx context.Context, org string, terms []gdpr.Term) ([]adapter.Record, error) {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	var recs []adapter.Record
-	for i, e := range a.match(terms) {
+	for i, e := range a.match(org, terms) {
 		if i%checkEvery == checkEvery-1 {
 			if err := ctx.Err(); err != nil {
 				return nil, err

@@ -3,6 +3,7 @@ package sqladapter_test
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -153,6 +154,25 @@ func loadFixture(t *testing.T, tdb testDB, fx adaptertest.Fixture, v variant) ad
 		erase, marker = sqladapter.EraseAnonymize, "anonymized_at"
 	}
 
+	// Tenancy: the data set of the isolation section names organizations.
+	// They are held as they are in a text column; in the anonymizing
+	// layout, as numbers in an integer column, through the map's tenants.
+	tenanted := len(fx.Organizations()) > 0
+	tenantType := keyType(d)
+	tenantOf := func(org string) any { return org }
+	if tenanted && v.anonymize {
+		tenantType = "INTEGER"
+		m.Tenants = map[string]string{}
+		for i, org := range fx.Organizations() {
+			m.Tenants[org] = fmt.Sprint(i + 1)
+		}
+		tenantOf = func(org string) any { return int64(slices.Index(fx.Organizations(), org) + 1) }
+	}
+	personOrg := map[string]string{}
+	for _, p := range fx.People {
+		personOrg[p.Key] = p.Organization
+	}
+
 	// People.
 	cols := peopleColumns(fx)
 	people := sqladapter.Table{Name: "people", Key: "key", KindColumn: "kind", Subject: true,
@@ -161,6 +181,11 @@ func loadFixture(t *testing.T, tdb testDB, fx adaptertest.Fixture, v variant) ad
 		q(d, "employment") + " VARCHAR(64)", q(d, "attributes") + " TEXT"}
 	var index []string
 	names := []string{"key", "kind", "employment", "attributes"}
+	if tenanted {
+		people.Tenant = "org"
+		ddl = append(ddl, q(d, "org")+" "+tenantType+" NOT NULL")
+		names = append(names, "org")
+	}
 	for _, c := range cols {
 		ddl = append(ddl, q(d, c.name)+" "+keyType(d))
 		names = append(names, c.name)
@@ -184,7 +209,11 @@ func loadFixture(t *testing.T, tdb testDB, fx adaptertest.Fixture, v variant) ad
 	ptable := qt(d, schema, "people")
 	mustExec(t, db, "CREATE TABLE "+ptable+" ("+strings.Join(ddl, ", ")+")")
 	for i, c := range index {
-		mustExec(t, db, fmt.Sprintf("CREATE INDEX %s ON %s (%s)", q(d, fmt.Sprintf("people_i%d", i)), ptable, q(d, c)))
+		on := q(d, c)
+		if tenanted {
+			on = q(d, "org") + ", " + on // the tenant column first
+		}
+		mustExec(t, db, fmt.Sprintf("CREATE INDEX %s ON %s (%s)", q(d, fmt.Sprintf("people_i%d", i)), ptable, on))
 	}
 	m.Tables = append(m.Tables, people)
 	for i := range fx.People {
@@ -193,6 +222,9 @@ func loadFixture(t *testing.T, tdb testDB, fx adaptertest.Fixture, v variant) ad
 		if len(p.Attributes) > 0 {
 			b, _ := json.Marshal(p.Attributes)
 			vals[3] = string(b)
+		}
+		if tenanted {
+			vals = append(vals, tenantOf(p.Organization))
 		}
 		names := names
 		for _, c := range cols {
@@ -248,6 +280,10 @@ func loadFixture(t *testing.T, tdb testDB, fx adaptertest.Fixture, v variant) ad
 		if v.anonymize {
 			ddl = append(ddl, q(d, marker)+" VARCHAR(40)")
 		}
+		if tenanted {
+			mt.Tenant = "org"
+			ddl = append(ddl, q(d, "org")+" "+tenantType+" NOT NULL")
+		}
 		mustExec(t, db, "CREATE TABLE "+tbl+" ("+strings.Join(ddl, ", ")+")")
 		mustExec(t, db, fmt.Sprintf("CREATE INDEX %s ON %s (%s)", q(d, name+"_person"), tbl, q(d, "person")))
 		m.Tables = append(m.Tables, mt)
@@ -257,6 +293,10 @@ func loadFixture(t *testing.T, tdb testDB, fx adaptertest.Fixture, v variant) ad
 			}
 			names := []string{"id", "person"}
 			vals := []any{r.ID, r.Person}
+			if tenanted {
+				names = append(names, "org")
+				vals = append(vals, tenantOf(personOrg[r.Person]))
+			}
 			for _, f := range fields[kind] {
 				names = append(names, f)
 				if v, ok := r.Fields[f]; ok {

@@ -31,6 +31,13 @@ type Map struct {
 	// Operations names the table that remembers operation ids; default
 	// "gdpr_operations".
 	Operations string `yaml:"operations,omitempty" json:"operations,omitempty"`
+	// Tenants maps each organization (gdpr.OrganizationFromContext) to
+	// the value its rows hold in the tables' tenant columns, for data
+	// that names its tenants otherwise than by organization id (a numeric
+	// customer id, say). An organization it does not list holds nothing
+	// here. Without it, the tenant columns hold organization ids. Needs
+	// tenant columns.
+	Tenants map[string]string `yaml:"tenants,omitempty" json:"tenants,omitempty"`
 	// Tables lists the tables, in any order.
 	Tables []Table `yaml:"tables" json:"tables"`
 }
@@ -70,6 +77,12 @@ type Table struct {
 	References []Reference `yaml:"references,omitempty" json:"references,omitempty"`
 	// Exclude names columns that Export leaves out (password hashes, say).
 	Exclude []string `yaml:"exclude,omitempty" json:"exclude,omitempty"`
+	// Tenant names the column holding the organization (or, with
+	// Map.Tenants, the tenant value) that owns each row. When one table
+	// names a tenant column every table must: the adapter is then
+	// tenant-scoped, and every statement it runs is filtered by the
+	// organization on the call's context.
+	Tenant string `yaml:"tenant,omitempty" json:"tenant,omitempty"`
 }
 
 // Anonymization strategies of a Column.
@@ -203,6 +216,7 @@ func (m *Map) Check() error {
 	for i := range m.Tables {
 		checkTable(&m.Tables[i], names, m.HashKeyEnv, bad)
 	}
+	m.checkTenancy(bad)
 	if len(errs) == 0 {
 		if err := m.cycle(names); err != nil {
 			errs = append(errs, err)

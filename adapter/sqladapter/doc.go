@@ -99,6 +99,44 @@
 // strings. Retention policies read these fields, so a "user" table with an
 // "employment" column works with [processor.CurrentEmployees].
 //
+// # Organizations (tenancy)
+//
+// Tables that hold several organizations' rows name, each, the column
+// that says whose a row is:
+//
+//	tenants: {acme: "17", globex: "42"}  # optional: organization → value in the tenant columns
+//	tables:
+//	  - name: contacts
+//	    tenant: org_id                    # this row belongs to the organization org_id names
+//	    ...
+//	  - name: orders
+//	    tenant: org_id
+//	    ...
+//
+// The adapter is then tenant-scoped ([Adapter.TenantScoped]): every
+// statement it runs, the search of subject tables, the reads of linked
+// tables (references are followed within the organization), the re-reads,
+// updates and deletes of rectify and erase, carries "AND tenant = ?" with
+// the value bound as a parameter; the value is the organization on the
+// call's context ([gdpr.OrganizationFromContext]), or its entry in
+// tenants. A call without an organization fails with
+// [adapter.ErrNoOrganization]; an organization that tenants does not list
+// holds nothing here (its searches find nothing, its erasures erase
+// nothing). Remembered operations are kept apart per tenant.
+//
+// [Map.Check] refuses a map where some tables name a tenant column and
+// others do not (a linked table without one would be reached across
+// organizations), tenant values without tenant columns, two organizations
+// with the same tenant value, and a tenant column that holds a term, is
+// anonymized, or is the key or a reference. [Open] refuses a tenant
+// column that is missing, or that is not text while tenants is not given
+// (organization ids are text), or a tenant value its type cannot hold.
+//
+// Index the tenant column first: CREATE INDEX ON contacts (org_id,
+// email_norm), one per normalized or id column, so that a tenant's search
+// is one index lookup (BenchmarkSearchPostgres measures it over a million
+// rows in a hundred tenants).
+//
 // # Loading checks
 //
 // [Open] checks the map on its own ([Map.Check]) and against the live

@@ -34,6 +34,10 @@ func (a *Adapter) Erase(ctx context.Context, op adapter.Op, terms []gdpr.Term, k
 	if err := ctx.Err(); err != nil {
 		return gdpr.Outcome{}, fmt.Errorf("sqladapter: erase: %w", err)
 	}
+	ctx, holds, err := a.scope(ctx, "erase")
+	if err != nil || !holds {
+		return gdpr.Outcome{}, err
+	}
 	if keep == nil {
 		keep = func(context.Context, adapter.Record) (string, bool, error) { return "", false, nil }
 	}
@@ -210,9 +214,9 @@ func (a *Adapter) update(ctx context.Context, tx *sql.Tx, r row, set map[int]any
 		parts = append(parts, a.d.ident(t.cols[ci].Name)+" = "+ar.add(set[ci]))
 	}
 	q := "UPDATE " + t.qname + " SET " + strings.Join(parts, ", ") +
-		" WHERE " + a.d.ident(t.cols[t.key].Name) + " = " + ar.add(r.vals[t.key])
+		" WHERE " + a.d.ident(t.cols[t.key].Name) + " = " + ar.add(r.vals[t.key]) + a.tenantCond(ctx, t, &ar)
 	if _, err := tx.ExecContext(ctx, q, ar.vals...); err != nil {
-		return fmt.Errorf("table %q: update: %w", t.m.Name, err)
+		return fmt.Errorf("table %q: update: %w", t.m.Name, masked(err))
 	}
 	return nil
 }
@@ -222,10 +226,10 @@ func (a *Adapter) delete(ctx context.Context, tx *sql.Tx, t *table, keys []any) 
 	for len(keys) > 0 {
 		n := min(len(keys), chunk)
 		ar := args{d: a.d}
-		q := "DELETE FROM " + t.qname + " WHERE " + a.d.ident(t.cols[t.key].Name) + " IN (" + ar.list(keys[:n]) + ")"
+		q := "DELETE FROM " + t.qname + " WHERE " + a.d.ident(t.cols[t.key].Name) + " IN (" + ar.list(keys[:n]) + ")" + a.tenantCond(ctx, t, &ar)
 		keys = keys[n:]
 		if _, err := tx.ExecContext(ctx, q, ar.vals...); err != nil {
-			return fmt.Errorf("table %q: delete: %w", t.m.Name, err)
+			return fmt.Errorf("table %q: delete: %w", t.m.Name, masked(err))
 		}
 	}
 	return nil

@@ -123,10 +123,13 @@ func (a *Adapter) matchRows(ctx context.Context, q querier, t *table, terms []gd
 }
 
 func (a *Adapter) matchScoped(ctx context.Context, q querier, t *table, tc termCol, term gdpr.Term, lock bool, fn func(row) error) error {
+	if !a.d.fits(t.cols[tc.norm], term.Value) || !a.d.fits(t.cols[tc.scope], term.Scope) {
+		return nil // not a value of the columns' types: matches nothing
+	}
 	ar := args{d: a.d}
 	norm, scope := a.d.ident(t.cols[tc.norm].Name), a.d.ident(t.cols[tc.scope].Name)
 	query := "SELECT " + a.selectList(t) + " FROM " + t.qname +
-		" WHERE " + norm + " = " + ar.add(term.Value) + " AND " + scope + " = " + ar.add(term.Scope) + a.live(t) +
+		" WHERE " + norm + " = " + ar.add(term.Value) + " AND " + scope + " = " + ar.add(term.Scope) + a.live(t) + a.tenantCond(ctx, t, &ar) +
 		" ORDER BY " + a.d.ident(t.cols[t.key].Name) + a.lockSuffix(lock)
 	rows, err := a.readRows(ctx, q, t, query, ar.vals)
 	if err != nil {
@@ -168,9 +171,10 @@ func (a *Adapter) matchScan(ctx context.Context, q querier, t *table, tc termCol
 		set[term.Value] = true
 	}
 	col := a.d.ident(t.cols[tc.col].Name)
+	ar := args{d: a.d}
 	query := "SELECT " + a.d.ident(t.cols[t.key].Name) + ", " + col + ", NULL FROM " + t.qname +
-		" WHERE " + col + " IS NOT NULL" + a.live(t) + a.lockSuffix(lock)
-	return a.scan3(ctx, q, query, nil, func(k, v, _ any) {
+		" WHERE " + col + " IS NOT NULL" + a.live(t) + a.tenantCond(ctx, t, &ar) + a.lockSuffix(lock)
+	return a.scan3(ctx, q, query, ar.vals, func(k, v, _ any) {
 		if n, err := a.norm.Value(tc.kind, text(v)); err == nil && set[n] {
 			keys[text(k)] = value(k)
 		}
@@ -187,17 +191,18 @@ func (a *Adapter) scan3(ctx context.Context, q querier, query string, vals []any
 	for rows.Next() {
 		var x, y, z any
 		if err := rows.Scan(&x, &y, &z); err != nil {
-			return err
+			return masked(err)
 		}
 		fn(x, y, z)
 	}
-	return rows.Err()
+	return masked(rows.Err())
 }
 
 // fetch calls fn for every live row of t whose column col holds one of
 // vals, ordered by key within each chunk of vals. Each chunk is read
 // completely before fn is called, so fn may use the database.
 func (a *Adapter) fetch(ctx context.Context, q querier, t *table, col int, vals []any, lock bool, fn func(row) error) error {
+	vals = a.d.fitting(t.cols[col], vals)
 	for len(vals) > 0 {
 		n := min(len(vals), chunk)
 		ar := args{d: a.d}
@@ -209,7 +214,7 @@ func (a *Adapter) fetch(ctx context.Context, q querier, t *table, col int, vals 
 			cond = c + " IN (" + ar.list(vals[:n]) + ")"
 		}
 		vals = vals[n:]
-		query := "SELECT " + a.selectList(t) + " FROM " + t.qname + " WHERE " + cond + a.live(t) +
+		query := "SELECT " + a.selectList(t) + " FROM " + t.qname + " WHERE " + cond + a.live(t) + a.tenantCond(ctx, t, &ar) +
 			" ORDER BY " + a.d.ident(t.cols[t.key].Name) + a.lockSuffix(lock)
 		got, err := a.readRows(ctx, q, t, query, ar.vals)
 		if err != nil {
@@ -238,14 +243,14 @@ func (a *Adapter) readRows(ctx context.Context, q querier, t *table, query strin
 			ptrs[i] = &vs[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
+			return nil, masked(err)
 		}
 		for i, v := range vs {
 			vs[i] = value(v)
 		}
 		out = append(out, row{t: t, id: text(vs[t.key]), vals: vs})
 	}
-	return out, rows.Err()
+	return out, masked(rows.Err())
 }
 
 // walk calls visit for every live row that matches any of terms (rows of

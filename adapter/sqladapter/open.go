@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"strings"
 
@@ -26,8 +27,10 @@ type Adapter struct {
 	d       Dialect
 	norm    adapter.Normalizer
 	hashKey []byte
-	ops     string   // quoted table of remembered operations
-	tables  []*table // parents before the tables that reference them
+	ops     string            // quoted table of remembered operations
+	scoped  bool              // the tables name tenant columns
+	tenants map[string]string // Map.Tenants, nil when the columns hold organization ids
+	tables  []*table          // parents before the tables that reference them
 	stmts   stmts
 }
 
@@ -45,6 +48,7 @@ type table struct {
 	fields  []string // export name per column; "" when excluded
 	anon    map[int]anonSpec
 	targets []int // columns that references of other tables point to
+	tenant  int   // -1 without a tenant column
 }
 
 // termCol is a column holding a term.
@@ -148,7 +152,10 @@ func Open(ctx context.Context, name string, db *sql.DB, d Dialect, m *Map, opts 
 	if err := m.Check(); err != nil {
 		return nil, err
 	}
-	a := &Adapter{name: name, db: db, d: d, hashKey: c.hashKey}
+	a := &Adapter{name: name, db: db, d: d, hashKey: c.hashKey, scoped: m.Scoped()}
+	if len(m.Tenants) > 0 {
+		a.tenants = m.Tenants
+	}
 	region := m.Region
 	if c.region != nil {
 		region = *c.region
@@ -187,6 +194,7 @@ func (a *Adapter) Name() string { return a.name }
 func (m *Map) clone() *Map {
 	c := *m
 	c.Tables = make([]Table, len(m.Tables))
+	c.Tenants = maps.Clone(m.Tenants)
 	for i, t := range m.Tables {
 		t.Columns = append([]Column(nil), t.Columns...)
 		t.References = append([]Reference(nil), t.References...)
@@ -305,6 +313,7 @@ func (a *Adapter) compileTable(m *Map, mt *Table, cols []column) (*table, []erro
 		return i
 	}
 	t.key = find(mt.Key)
+	a.compileTenant(m, t, bad)
 	if mt.KindColumn != "" {
 		t.kindCol = find(mt.KindColumn)
 	}

@@ -20,10 +20,13 @@ const maxAttempts = 8
 
 // opKey identifies an operation in the operations table: a hash, so that
 // long ids fit the key column.
-func (a *Adapter) opKey(method string, op adapter.Op) string {
+func (a *Adapter) opKey(ctx context.Context, method string, op adapter.Op) string {
 	h := sha256.New()
 	for _, s := range []string{a.name, method, op.RequestID, op.ID} {
 		fmt.Fprintf(h, "%d:%s", len(s), s)
+	}
+	if v, ok := ctx.Value(tenantKey{}).(string); ok {
+		fmt.Fprintf(h, "tenant %d:%s", len(v), v) // one tenant's operation is not another's
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
@@ -106,7 +109,7 @@ func (a *Adapter) runOp(ctx context.Context, method string, op adapter.Op,
 	before func() error, fn func(tx *sql.Tx) (gdpr.Outcome, error)) (gdpr.Outcome, error) {
 	var key string
 	if op.ID != "" {
-		key = a.opKey(method, op)
+		key = a.opKey(ctx, method, op)
 	}
 	var last error
 	for attempt := range maxAttempts {

@@ -26,6 +26,10 @@ func (a *Adapter) Rectify(ctx context.Context, op adapter.Op, terms []gdpr.Term,
 	if err := ctx.Err(); err != nil {
 		return gdpr.Outcome{}, fmt.Errorf("sqladapter: rectify: %w", err)
 	}
+	ctx, holds, err := a.scope(ctx, "rectify")
+	if err != nil || !holds {
+		return gdpr.Outcome{}, err
+	}
 	norms := make([]string, len(changes))
 	for i, c := range changes {
 		if c.Kind.IsID() {

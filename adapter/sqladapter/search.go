@@ -18,6 +18,10 @@ func (a *Adapter) Search(ctx context.Context, term gdpr.Term) ([]gdpr.Subject, e
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqladapter: search: %w", err)
 	}
+	ctx, holds, err := a.scope(ctx, "search")
+	if err != nil || !holds {
+		return nil, err
+	}
 	var out []gdpr.Subject
 	for _, t := range a.tables {
 		if !t.m.Subject {
@@ -48,6 +52,9 @@ func (a *Adapter) Resolve(ctx context.Context, term gdpr.Term) (gdpr.Subject, er
 	if !term.Kind.IsID() {
 		return gdpr.Subject{}, fmt.Errorf("sqladapter: resolve: a %s is not an id", term)
 	}
+	if _, _, err := a.scope(ctx, "resolve"); err != nil {
+		return gdpr.Subject{}, err
+	}
 	ss, err := a.Search(ctx, term)
 	if err != nil {
 		return gdpr.Subject{}, err
@@ -70,8 +77,12 @@ func (a *Adapter) Export(ctx context.Context, op adapter.Op, terms []gdpr.Term, 
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqladapter: export: %w", err)
 	}
+	ctx, holds, err := a.scope(ctx, "export")
+	if err != nil || !holds {
+		return err
+	}
 	var emitErr error
-	err := a.walk(ctx, a.db, terms, false, func(r row) error {
+	err = a.walk(ctx, a.db, terms, false, func(r row) error {
 		if err := emit(r.record()); err != nil {
 			emitErr = err
 			return err

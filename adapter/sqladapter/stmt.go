@@ -26,12 +26,14 @@ type stmts struct {
 func (a *Adapter) query(ctx context.Context, q querier, query string, vals []any) (*sql.Rows, error) {
 	st := a.stmt(ctx, query)
 	if st == nil {
-		return q.QueryContext(ctx, query, vals...)
+		rows, err := q.QueryContext(ctx, query, vals...)
+		return rows, masked(err)
 	}
 	if tx, ok := q.(*sql.Tx); ok {
 		st = tx.StmtContext(ctx, st) // closed with the transaction
 	}
-	return st.QueryContext(ctx, vals...)
+	rows, err := st.QueryContext(ctx, vals...)
+	return rows, masked(err)
 }
 
 // stmt returns the cached statement of query, preparing it if need be,

@@ -15,7 +15,7 @@ const (
 // suite returns every row of the report, by area. Rows that share a run
 // are measured by one go test invocation.
 func suite() []area {
-	return []area{clientArea(), engineArea(), sqlstoreArea(), sqladapterArea(), componentsArea()}
+	return []area{clientArea(), engineArea(), sqlstoreArea(), sqladapterArea(), componentsArea(), apiArea()}
 }
 
 func clientArea() area {
@@ -27,6 +27,8 @@ func clientArea() area {
 	}
 	server := run{pkg: "./bench/", bench: "^BenchmarkServerOverBare$", benchtime: "20000x", quick: "2000x", count: 3}
 	const s = "BenchmarkServerOverBare"
+	flood := run{pkg: "./bench/", bench: "^BenchmarkTokenFlood$", benchtime: "5000x", quick: "500x", count: 3}
+	const f = "BenchmarkTokenFlood"
 	return area{id: "client", rows: []row{
 		{
 			what:     "client SearchSubjects (retry, throttle and auth layers, typed decode), one request at a time",
@@ -52,6 +54,14 @@ func clientArea() area {
 				duration(s, "bare-p99-µs", "p99", 1e3)},
 			ratio:  reported(amount(s, "server/bare", "", "")),
 			target: ratioAtLeast(0.6),
+		},
+		{
+			what:     "authenticated subject searches from 8 readers beside 32 callers flooding POST /oauth/token with wrong secrets, each from a fresh address (production PBKDF2 cost)",
+			run:      flood,
+			result:   []measure{duration(f, "flood-p50-µs", "p50", 1e3), duration(f, "flood-p99-µs", "p99", 1e3), amount(f, "token-calls/s", "", " token calls/s")},
+			baseline: []measure{duration(f, "quiet-p50-µs", "the same readers without the flood: p50", 1e3), duration(f, "quiet-p99-µs", "p99", 1e3)},
+			ratio:    reported(amount(f, "flood/quiet-p99", "", "")),
+			target:   ratioAtMost(3),
 		},
 	}}
 }
@@ -134,6 +144,9 @@ func sqladapterArea() area {
 		{what: "Search by email over 1,000,000 PostgreSQL rows, through the documented index on the normalized column",
 			run: search, result: []measure{p50("indexed", "p50")}, baseline: []measure{p50("unindexed", "the same column without the index: p50")},
 			ratio: over(p50("indexed", ""), p50("unindexed", ""))},
+		{what: "Search by email over the same 1,000,000 rows spread over 100 tenants, as one tenant, through the documented index (tenant column first)",
+			run: search, result: []measure{p50("tenant-scoped", "p50")}, baseline: []measure{p50("indexed", "unscoped indexed search, same run: p50")},
+			ratio: over(p50("tenant-scoped", ""), p50("indexed", "")), target: ratioAtMost(1.2)},
 		{what: "Erase one subject with 100 linked rows, SQLite", run: erase, result: erased("SQLite")},
 		{what: "Erase one subject with 100 linked rows, PostgreSQL", run: erase, result: erased("Postgres"), needs: postgresEnv},
 		{what: "Erase one subject with 100 linked rows, MariaDB", run: erase, result: erased("MySQL"), needs: mysqlEnv},

@@ -351,7 +351,11 @@ func cmdResults(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			return err
 		}
 		if out == "" {
-			out = "gdpr-export-" + r.ID + ".zip"
+			id, err := safeNamePart("the request id the server returned", r.ID)
+			if err != nil {
+				return err
+			}
+			out = "gdpr-export-" + id + ".zip"
 		}
 		var w io.Writer = stdout
 		if out != "-" {

@@ -13,7 +13,7 @@ import (
 
 // loadClients reads the clients file of --clients, saying in one line
 // what is wrong with it and where.
-func loadClients(path string) (*server.Clients, error) {
+func loadClients(path string, opts ...server.ClientsOption) (*server.Clients, error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("clients file %s does not exist; give --clients the JSON file of OAuth clients (see 'gdpr hash-secret')", path)
@@ -25,7 +25,7 @@ func loadClients(path string) (*server.Clients, error) {
 	if err := json.Unmarshal(b, &probe); err != nil {
 		return nil, clientsFileError(path, b, err)
 	}
-	cs, err := server.LoadClients(path)
+	cs, err := server.LoadClients(path, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("--clients %s: %w", path, err)
 	}

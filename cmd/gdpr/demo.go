@@ -37,23 +37,24 @@ func runDemoAt(ctx context.Context, addr string, w io.Writer, log *slog.Logger) 
 	}
 	fmt.Fprintf(w, "Server: %s (in this process, over HTTP from here on)\n", srv.base)
 	c, p := srv.client, srv.proc
-	d := &demoRun{w: w, c: c}
-	for _, step := range []func(context.Context) error{d.erasure, d.employee, d.export} {
+	d := &demoRun{w: w, c: c, nw: srv.northwind}
+	for _, step := range []func(context.Context) error{d.erasure, d.employee, d.export, d.organizations} {
 		if err := step(ctx); err != nil {
 			return err
 		}
 	}
-	n, err := p.VerifyAudit(gdpr.ContextWithOrganization(ctx, "demo"))
+	n, err := p.VerifyAudit(gdpr.ContextWithOrganization(ctx, demo.Organization))
 	if err != nil {
 		return err
 	}
-	d.say("\n8. Audit log: %d events, hash chain verified.", n)
+	d.say("\n9. Audit log: %d events, hash chain verified.", n)
 	return nil
 }
 
 type demoRun struct {
-	w io.Writer
-	c *gdpr.Client
+	w  io.Writer
+	c  *gdpr.Client
+	nw *gdpr.Client // a client of Northwind, the demo's other organization
 }
 
 func (d *demoRun) say(format string, args ...any) { fmt.Fprintf(d.w, format+"\n", args...) }

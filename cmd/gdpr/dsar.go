@@ -404,7 +404,8 @@ func printReport(w io.Writer, rep *dsr.Report) {
 	for _, part := range []struct {
 		n    int
 		what string
-	}{{s.Exported, "exported"}, {s.Updated, "updated"}, {s.Deleted, "deleted"}, {s.Anonymized, "anonymized"}} {
+	}{{s.Exported, "exported"}, {s.Updated, "updated"}, {s.Deleted, "deleted"}, {s.Anonymized, "anonymized"},
+		{s.Erased, "erased by a remote service"}} {
 		if part.n > 0 {
 			fmt.Fprintf(w, ", %d %s", part.n, part.what)
 		}
@@ -445,29 +446,40 @@ func writeReport(file string, rep *dsr.Report) error {
 }
 
 // downloadAll saves the archive of each completed export into dir, as
-// DSRID-N-REQUESTID.zip.
+// DSRID-N-REQUESTID.zip. A DSR or request id that is not a safe file name
+// part is refused, nothing is written outside dir, and a file already
+// there is kept, not replaced.
 func downloadAll(ctx context.Context, c *gdpr.Client, rep *dsr.Report, dir string, stderr io.Writer) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return err
+	}
+	defer root.Close()
+	dsrID, err := safeNamePart("the DSR id", rep.DSRID)
+	if err != nil {
 		return err
 	}
 	for i, it := range rep.Requests {
 		if it.Status != gdpr.StatusCompleted || (it.ResultsURL == "" && len(it.ResultsURLs) == 0) {
 			continue
 		}
-		name := filepath.Join(dir, fmt.Sprintf("%s-%d-%s.zip", rep.DSRID, i+1, it.RequestID))
-		f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		reqID, err := safeNamePart("the request id the server returned", it.RequestID)
 		if err != nil {
 			return err
 		}
-		n, err := c.DownloadResults(ctx, it.Request(), f)
-		if cerr := f.Close(); err == nil {
-			err = cerr
+		name := fmt.Sprintf("%s-%d-%s.zip", dsrID, i+1, reqID)
+		n, err := writeNewFile(root, name, func(w io.Writer) (int64, error) { return c.DownloadResults(ctx, it.Request(), w) })
+		if errors.Is(err, errFileExists) {
+			fmt.Fprintf(stderr, "kept %s: it exists already\n", filepath.Join(dir, name))
+			continue
 		}
 		if err != nil {
-			os.Remove(name)
 			return err
 		}
-		fmt.Fprintf(stderr, "wrote %d bytes to %s\n", n, name)
+		fmt.Fprintf(stderr, "wrote %d bytes to %s\n", n, filepath.Join(dir, name))
 	}
 	return nil
 }

@@ -24,7 +24,8 @@ func outcomeText(o *gdpr.Outcome) string {
 	for _, part := range []struct {
 		n    int
 		what string
-	}{{o.Exported, "exported"}, {o.Updated, "updated"}, {o.Deleted, "deleted"}, {o.Anonymized, "anonymized"}} {
+	}{{o.Exported, "exported"}, {o.Updated, "updated"}, {o.Deleted, "deleted"}, {o.Anonymized, "anonymized"},
+		{o.Erased, "erased by the remote service (it decides delete or anonymize)"}} {
 		if part.n > 0 {
 			s += fmt.Sprintf(", %d %s", part.n, part.what)
 		}
@@ -38,6 +39,15 @@ func outcomeText(o *gdpr.Outcome) string {
 // stepText says what one data store did for a request.
 func stepText(s gdpr.Step) string {
 	line := fmt.Sprintf("%s, %s%s", s.State, records(s.Records), outcomeText(s.Outcome))
+	if len(s.WaitingOn) > 0 && s.State != gdpr.StepDone {
+		line += fmt.Sprintf("; waiting on the remote service for %d requests %v", len(s.WaitingOn), s.WaitingOn)
+		if s.WaitDetail != "" {
+			line += " (" + s.WaitDetail + ")"
+		}
+		if !s.NextLook.IsZero() {
+			line += ", next look " + s.NextLook.String()
+		}
+	}
 	if s.Error != "" {
 		line += fmt.Sprintf("; attempt %d: %s", s.Attempts, s.Error)
 	}

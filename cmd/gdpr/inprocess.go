@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"time"
 
 	"github.com/gdprkit/gdpr"
@@ -26,6 +27,10 @@ type inProcess struct {
 	proc   *processor.Processor  // the engine behind the server
 	base   string                // the server's base URL
 	client *gdpr.Client          // a client of the server, with credentials
+	// northwind is a client of the demo's other organization, whose own
+	// data store is northwindCRM: it shares no data with client.
+	northwind    *gdpr.Client
+	northwindCRM *memadapter.Adapter
 }
 
 // inProcessPoll is how often the in-process server's requests are read
@@ -52,7 +57,17 @@ func startInProcess(ctx context.Context, addr string, log *slog.Logger) (*inProc
 	for i, a := range mems {
 		adapters[i] = a
 	}
-	p, err := processor.New(memstore.New(), adapters,
+	nw, err := demo.NorthwindAdapter()
+	if err != nil {
+		return nil, nil, err
+	}
+	// The demo stores hold the demo organization's data (and the default
+	// organization's, for callers of the processor without one);
+	// Northwind's store holds Northwind's alone.
+	p, err := processor.New(memstore.New(), nil,
+		processor.WithOrganizationAdapters("", adapters...),
+		processor.WithOrganizationAdapters(demo.Organization, adapters...),
+		processor.WithOrganizationAdapters(demo.Northwind, nw),
 		processor.WithPolicy(processor.CurrentEmployees{}),
 		processor.WithStorePoll(10*time.Millisecond),
 		processor.WithLogger(log))
@@ -66,7 +81,9 @@ func startInProcess(ctx context.Context, addr string, log *slog.Logger) (*inProc
 	if err != nil {
 		return nil, nil, err
 	}
-	clients, err := server.NewClients(server.Client{ID: "demo", SecretHash: hash, Organization: "demo", Scope: server.ScopeAll})
+	clients, err := server.NewClients(
+		server.Client{ID: "demo", SecretHash: hash, Organization: demo.Organization, Scope: server.ScopeAll},
+		server.Client{ID: demo.Northwind, SecretHash: hash, Organization: demo.Northwind, Scope: server.ScopeAll})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -80,7 +97,9 @@ func startInProcess(ctx context.Context, addr string, log *slog.Logger) (*inProc
 	}
 	srvCtx, cancel := context.WithCancel(ctx)
 	served := make(chan error, 1)
-	go func() { served <- runServer(srvCtx, ln, h, p, log, nil) }()
+	go func() {
+		served <- runServer(srvCtx, ln, defaultTimeouts().apply(&http.Server{Handler: h}), p, log, nil)
+	}()
 	stop := func() { cancel(); <-served }
 
 	base := "http://" + ln.Addr().String()
@@ -90,5 +109,11 @@ func startInProcess(ctx context.Context, addr string, log *slog.Logger) (*inProc
 		stop()
 		return nil, nil, err
 	}
-	return &inProcess{stores: mems, proc: p, base: base, client: c}, stop, nil
+	nc, err := gdpr.New(gdpr.WithBaseURL(base), gdpr.WithClientCredentials(demo.Northwind, hex.EncodeToString(secret)),
+		gdpr.WithPolling(inProcessPoll, 100*time.Millisecond), gdpr.WithLogger(log))
+	if err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return &inProcess{stores: mems, proc: p, base: base, client: c, northwind: nc, northwindCRM: nw}, stop, nil
 }

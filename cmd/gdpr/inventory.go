@@ -15,7 +15,6 @@ import (
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter"
-	"github.com/gdprkit/gdpr/internal/adapterconfig"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
 	"github.com/gdprkit/gdpr/store/memstore"
@@ -100,37 +99,29 @@ func cmdInventory(ctx context.Context, args []string, stdout, stderr io.Writer) 
 // It writes nothing: the adapters of --adapters are opened read-only
 // (SQLite databases read-only, never created; no operations table).
 func localInventory(ctx context.Context, c *serveConfig) (processor.Inventory, error) {
-	log := slog.New(slog.DiscardHandler)
-	var adapters []adapter.Adapter
-	if c.demoData || c.data != "" {
-		mem := *c
-		mem.sqlAdapters = ""
-		as, closeAdapters, err := loadAdapters(ctx, &mem, log)
-		if err != nil {
-			return processor.Inventory{}, err
-		}
-		defer closeAdapters()
-		adapters = as
+	ro := *c
+	ro.readOnly = true
+	adapters, place, closeAdapters, err := loadAdapters(ctx, &ro, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return processor.Inventory{}, err
 	}
-	if c.sqlAdapters != "" {
-		f, err := adapterconfig.Read(c.sqlAdapters)
-		if err != nil {
-			return processor.Inventory{}, fmt.Errorf("--adapters: %w", err)
-		}
-		f.ReadOnly = true
-		as, closer, err := f.Open(ctx, log)
-		if err != nil {
-			return processor.Inventory{}, fmt.Errorf("--adapters: %s: %w", c.sqlAdapters, err)
-		}
-		defer closer.Close()
-		adapters = append(adapters, as...)
+	if c.demoData {
+		place = demoPlacement(place, nil)
 	}
+	defer closeAdapters()
 	p, err := processor.New(memstore.New(), adapters,
 		processor.WithPolicy(processor.CurrentEmployees{}), processor.WithPhoneRegion(c.region))
 	if err != nil {
 		return processor.Inventory{}, err
 	}
-	return p.Inventory(ctx)
+	inv, err := p.Inventory(ctx)
+	if err != nil {
+		return processor.Inventory{}, err
+	}
+	for i := range inv.Adapters {
+		inv.Adapters[i].Tenancy = place(inv.Adapters[i].Adapter).Describe(adapters[i])
+	}
+	return inv, nil
 }
 
 // remoteInventory GETs the inventory from a server. The gdpr.Client has
@@ -203,17 +194,17 @@ func recordNote(rk adapter.RecordKind) string {
 
 func printInventory(w io.Writer, inv processor.Inventory) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ADAPTER\tSTORE\tRECORD KIND\tSOURCE\tTERMS\tERASE\tREACHED\tFIELDS")
+	fmt.Fprintln(tw, "ADAPTER\tTENANCY\tSTORE\tRECORD KIND\tSOURCE\tTERMS\tERASE\tREACHED\tFIELDS")
 	for _, a := range inv.Adapters {
 		if !a.Described {
-			fmt.Fprintf(tw, "%s\t-\t(%s)\t-\t-\t-\t-\t-\n", a.Adapter, dash(a.Note))
+			fmt.Fprintf(tw, "%s\t%s\t-\t(%s)\t-\t-\t-\t-\t-\n", a.Adapter, dash(a.Tenancy), dash(a.Note))
 			continue
 		}
 		if len(a.Records) == 0 {
-			fmt.Fprintf(tw, "%s\t%s\t(no records)\t-\t%s\t-\t-\t-\n", a.Adapter, dash(a.Store), kindsText(a.Terms))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t(no records)\t-\t%s\t-\t-\t-\n", a.Adapter, dash(a.Tenancy), dash(a.Store), kindsText(a.Terms))
 		}
 		for _, rk := range a.Records {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.Adapter, dash(a.Store), rk.Kind, dash(rk.Source),
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.Adapter, dash(a.Tenancy), dash(a.Store), rk.Kind, dash(rk.Source),
 				kindsText(rk.Terms), rk.Erase, recordNote(rk), dash(strings.Join(rk.Fields, ",")))
 		}
 	}
@@ -246,7 +237,7 @@ func printInventoryMarkdown(w io.Writer, inv processor.Inventory) error {
 			fmt.Fprintf(&b, "_%s: list its categories of personal data by hand._\n", dash(a.Note))
 			continue
 		}
-		fmt.Fprintf(&b, "Store: %s. Searchable by: %s.\n\n", dash(a.Store), kindsText(a.Terms))
+		fmt.Fprintf(&b, "Store: %s. Searchable by: %s. Organizations: %s.\n\n", dash(a.Store), kindsText(a.Terms), dash(a.Tenancy))
 		b.WriteString("| Record kind | Source | Found by | Erasure | Retention | Categories of personal data (fields) |\n")
 		b.WriteString("|---|---|---|---|---|---|\n")
 		for _, rk := range a.Records {

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/processor"
 )
 
 // progress shows where a request stands while the command waits for it.
@@ -121,6 +122,8 @@ func stepState(s gdpr.Step) string {
 	switch {
 	case s.State == gdpr.StepDone:
 		return "done"
+	case s.State == processor.StepWaiting:
+		return fmt.Sprintf("waiting on a remote (%s)", count(len(s.WaitingOn), "request"))
 	case s.State == gdpr.StepFailed || s.Error != "":
 		return fmt.Sprintf("retrying (attempt %d failed: %s)", s.Attempts, s.Error)
 	case s.Attempts > 0:

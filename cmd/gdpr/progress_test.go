@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/processor"
 )
 
 // TestProgressPlainLines: off a terminal, progress prints a line at once
@@ -23,13 +24,14 @@ func TestProgressPlainLines(t *testing.T) {
 		{Adapter: "crm", State: gdpr.StepDone, Attempts: 1},
 		{Adapter: "billing", State: gdpr.StepFailed, Attempts: 2, Error: "connection refused"},
 		{Adapter: "hr", State: gdpr.StepPending},
+		{Adapter: "genesys", State: processor.StepWaiting, WaitingOn: []string{"g1"}},
 	}}
 	now = now.Add(3 * time.Second)
 	p.update(r)
 	p.update(r)
 	p.stop()
 	want := "[0s] request r1: waiting for the server\n" +
-		"[3s] request r1: DELETING, crm done, billing retrying (attempt 2 failed: connection refused), hr pending\n"
+		"[3s] request r1: DELETING, crm done, billing retrying (attempt 2 failed: connection refused), hr pending, genesys waiting on a remote (1 request)\n"
 	if got := buf.String(); got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}

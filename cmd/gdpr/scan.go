@@ -32,6 +32,7 @@ func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.DurationVar(&opts.Timeout, "timeout", sqlscan.DefaultTimeout, "limit of each statement")
 	fs.StringVar(&opts.Region, "phone-region", env("GDPR_REGION", ""), "region of phone numbers without a country code, e.g. GB; default the map's (GDPR_REGION)")
 	fs.BoolVar(&opts.Names, "names", false, "also look for the full names of the subjects in the mapped subject tables")
+	fs.StringVar(&opts.Organization, "org", "", "sample only this organization's rows of tenant-scoped tables (by their tenant columns); unmapped tables are skipped")
 	asJSON := fs.Bool("json", false, "print JSON for scripts instead of tables")
 	fs.Usage = func() {
 		w := fs.Output()
@@ -159,6 +160,9 @@ func printScan(w io.Writer, reps []*sqlscan.Report) error {
 		}
 		for _, m := range r.Missing {
 			fmt.Fprintf(w, "table %s is mapped but not in the database\n", m)
+		}
+		for _, s := range r.Skipped {
+			fmt.Fprintf(w, "table %s is not mapped, so whose rows it holds is unknown: not sampled for one organization\n", s)
 		}
 	}
 	return nil

@@ -38,7 +38,9 @@ type serveConfig struct {
 	minimizeAfter                                      time.Duration // 0: never
 	minimizeKeyHex                                     string
 	proxies                                            server.Proxies
+	timeouts                                           httpTimeouts
 	metricsAddr, logFormat                             string // metrics.go, logformat.go
+	readOnly                                           bool   // open adapters for reading only (inventory)
 }
 
 // env returns the environment variable's value, or def.
@@ -77,6 +79,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 		c.proxies = p
 		return err
 	})
+	timeoutFlags(fs, &c.timeouts)
 	fs.StringVar(&c.minimizeKeyHex, "minimize-key", "", "hex key of 32+ bytes for the keyed hashes of minimization; derived from --signing-key if empty, random if both are (GDPR_MINIMIZE_KEY)")
 	return fs, c
 }
@@ -123,12 +126,19 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 	if c.clients == "" {
 		return errors.New("--clients is required: a JSON file of OAuth clients (see 'gdpr hash-secret')")
 	}
-	clients, err := loadClients(c.clients)
+	if err := c.timeouts.check(); err != nil {
+		return err
+	}
+	clients, err := loadClients(c.clients, server.WithClientsLogger(log))
 	if err != nil {
 		return err
 	}
-	opts := []server.Option{server.WithLogger(log), server.WithRate(c.rate, c.burst), server.WithTrustedProxies(c.proxies)}
-	copts := []console.Option{console.WithLogger(log), console.WithTrustedProxies(c.proxies)}
+	guard, err := server.NewGuard() // one lockout for the token endpoint and the console
+	if err != nil {
+		return err
+	}
+	opts := []server.Option{server.WithLogger(log), server.WithRate(c.rate, c.burst), server.WithTrustedProxies(c.proxies), server.WithGuard(guard)}
+	copts := []console.Option{console.WithLogger(log), console.WithTrustedProxies(c.proxies), console.WithGuard(guard)}
 	if c.keyHex != "" {
 		key, err := hex.DecodeString(c.keyHex)
 		if err != nil {
@@ -141,12 +151,19 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 		opts = append(opts, server.WithPublicURL(c.publicURL))
 	}
 
-	adapters, closeAdapters, err := loadAdapters(ctx, c, log)
+	adapters, place, closeAdapters, err := loadAdapters(ctx, c, log)
 	if err != nil {
 		return err
 	}
 	defer closeAdapters()
-	store, closeStore, err := openStore(ctx, c)
+	if c.demoData {
+		place = demoPlacement(place, clients.Organizations())
+	}
+	adapters, own, err := placeAdapters(adapters, place, clients.Organizations())
+	if err != nil {
+		return err
+	}
+	store, closeStore, err := openStore(ctx, c, sqlstore.WithLogger(log))
 	if err != nil {
 		return err
 	}
@@ -168,6 +185,9 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 	} else if mo != nil {
 		popts = append(popts, mo)
 	}
+	for org, as := range own {
+		popts = append(popts, processor.WithOrganizationAdapters(org, as...))
+	}
 	p, err := processor.New(store, adapters, append(popts, ms.proc...)...)
 	if err != nil {
 		return err
@@ -181,6 +201,7 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 		if strings.HasPrefix(c.publicURL, "https://") {
 			copts = append(copts, console.WithSecureCookies())
 		}
+		copts = append(copts, console.WithRateBudget(h)) // the console runs at the organizations' API rate
 		con, err := console.New(p, clients, copts...)
 		if err != nil {
 			return err
@@ -193,13 +214,14 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 	if err != nil {
 		return err
 	}
-	return runServer(ctx, ln, handler, p, log, ready)
+	warnPublicURL(log, c.publicURL, ln.Addr())
+	return runServer(ctx, ln, c.timeouts.apply(&http.Server{Handler: handler}), p, log, ready)
 }
 
-// runServer serves h on ln and runs p's workers until ctx ends, then shuts down
+// runServer serves srv on ln and runs p's workers until ctx ends, then shuts down
 // in order: HTTP first (drained), then the workers.
-func runServer(ctx context.Context, ln net.Listener, h http.Handler, p *processor.Processor, log *slog.Logger, ready chan<- string) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+func runServer(ctx context.Context, ln net.Listener, srv *http.Server, p *processor.Processor, log *slog.Logger, ready chan<- string) error {
+	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	workDone := make(chan struct{})
 	go func() { p.Run(workCtx); close(workDone) }()
@@ -227,13 +249,13 @@ func runServer(ctx context.Context, ln net.Listener, h http.Handler, p *processo
 	return err
 }
 
-// openStore opens the request store --store names.
-func openStore(ctx context.Context, c *serveConfig) (store.Store, func(), error) {
+// openStore opens the request store --store names, with opts.
+func openStore(ctx context.Context, c *serveConfig, opts ...sqlstore.Option) (store.Store, func(), error) {
 	switch c.store {
 	case "memory":
 		return memstore.New(), func() {}, nil
 	case "sqlite":
-		s, err := sqlstore.OpenSQLite(ctx, c.dbPath)
+		s, err := sqlstore.OpenSQLite(ctx, c.dbPath, opts...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -242,7 +264,7 @@ func openStore(ctx context.Context, c *serveConfig) (store.Store, func(), error)
 		if c.postgresDSN == "" {
 			return nil, nil, errors.New("--store postgres needs --postgres DSN (GDPR_POSTGRES_DSN)")
 		}
-		s, err := sqlstore.OpenPostgres(ctx, c.postgresDSN)
+		s, err := sqlstore.OpenPostgres(ctx, c.postgresDSN, opts...)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -251,10 +273,12 @@ func openStore(ctx context.Context, c *serveConfig) (store.Store, func(), error)
 	return nil, nil, fmt.Errorf("--store %q is not known; use sqlite, postgres or memory", c.store)
 }
 
-// loadAdapters builds the adapters of --demo, --data and --adapters, and
-// a function that closes what they opened.
-func loadAdapters(ctx context.Context, c *serveConfig, log *slog.Logger) ([]adapter.Adapter, func(), error) {
+// loadAdapters builds the adapters of --demo, --data and --adapters, how
+// the adapters file places them among organizations, and a function that
+// closes what they opened.
+func loadAdapters(ctx context.Context, c *serveConfig, log *slog.Logger) ([]adapter.Adapter, placement, func(), error) {
 	var as []adapter.Adapter
+	place := placement(func(string) adapterconfig.Tenancy { return adapterconfig.Tenancy{} })
 	closers := []io.Closer{}
 	closeAll := func() {
 		for _, cl := range closers {
@@ -265,45 +289,47 @@ func loadAdapters(ctx context.Context, c *serveConfig, log *slog.Logger) ([]adap
 	if c.demoData {
 		mems, err := demo.Adapters(opts...)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		for _, a := range mems {
 			as = append(as, a)
 		}
+		nw, err := demo.NorthwindAdapter(opts...)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		as = append(as, nw)
 	}
 	for _, path := range strings.Split(c.data, ",") {
 		if path = strings.TrimSpace(path); path == "" {
 			continue
 		}
 		name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-		a, err := memadapter.New(name, opts...)
+		a, err := loadDataFile(name, path, opts)
 		if err != nil {
-			return nil, nil, err
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, nil, err
-		}
-		err = a.LoadJSON(f)
-		f.Close()
-		if err != nil {
-			return nil, nil, fmt.Errorf("--data %s: %w", path, err)
+			return nil, nil, nil, fmt.Errorf("--data %s: %w", path, err)
 		}
 		as = append(as, a)
 	}
 	if c.sqlAdapters != "" {
-		configured, closer, err := adapterconfig.Load(ctx, c.sqlAdapters, log)
+		f, err := adapterconfig.Read(c.sqlAdapters)
 		if err != nil {
-			return nil, nil, fmt.Errorf("--adapters: %w", err)
+			return nil, nil, nil, fmt.Errorf("--adapters: %w", err)
 		}
+		f.ReadOnly = c.readOnly
+		configured, closer, err := f.Open(ctx, log)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("--adapters: %s: %w", c.sqlAdapters, err)
+		}
+		place = f.Tenancy
 		closers = append(closers, closer)
 		as = append(as, configured...)
 	}
 	if len(as) == 0 {
 		closeAll()
-		return nil, nil, errors.New("no data to serve: give --demo, --data FILE[,FILE...] or --adapters FILE")
+		return nil, nil, nil, errors.New("no data to serve: give --demo, --data FILE[,FILE...] or --adapters FILE")
 	}
-	return as, closeAll, nil
+	return as, place, closeAll, nil
 }
 
 // cmdHashSecret prints the hash of the secret read from stdin, for a

@@ -51,7 +51,19 @@ const billing = `{
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:9090", "listen address")
+	t := defaultTimeouts()
+	flag.DurationVar(&t.read, "read-timeout", t.read, "longest time to read a whole call, body included (GDPR_REMOTE_READ_TIMEOUT)")
+	flag.DurationVar(&t.write, "write-timeout", t.write, "longest time to write an answer, a whole export stream included (GDPR_REMOTE_WRITE_TIMEOUT)")
+	flag.DurationVar(&t.idle, "idle-timeout", t.idle, "how long a keep-alive connection may wait for its next call (GDPR_REMOTE_IDLE_TIMEOUT)")
 	flag.Parse()
+	for name, d := range map[string]*time.Duration{"GDPR_REMOTE_READ_TIMEOUT": &t.read, "GDPR_REMOTE_WRITE_TIMEOUT": &t.write, "GDPR_REMOTE_IDLE_TIMEOUT": &t.idle} {
+		if v, ok := os.LookupEnv(name); ok {
+			var err error
+			if *d, err = time.ParseDuration(v); err != nil || *d < 0 {
+				log.Fatalf("%s=%q is not a duration such as 30s", name, v)
+			}
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
@@ -65,18 +77,29 @@ func main() {
 		log.Fatal(err)
 	}
 	logger.Info("billing service: the GDPR protocol is at http://" + ln.Addr().String() + "/gdpr")
-	if err := run(ctx, ln, secret, logger); err != nil {
+	if err := run(ctx, ln, secret, logger, t); err != nil {
 		log.Fatal(err)
 	}
 }
 
+// timeouts are the service's HTTP timeouts: the handler checks a call's
+// signature before it reads the body, and these cut a caller that
+// trickles its call or leaves its connection idle.
+type timeouts struct{ read, write, idle time.Duration }
+
+// defaultTimeouts: calls are small (4 MiB at most) and answers are
+// streamed within the processor's own timeout (30s by default).
+func defaultTimeouts() timeouts {
+	return timeouts{read: 30 * time.Second, write: 5 * time.Minute, idle: 2 * time.Minute}
+}
+
 // run serves the billing service on ln until ctx ends.
-func run(ctx context.Context, ln net.Listener, secret string, logger *slog.Logger) error {
+func run(ctx context.Context, ln net.Listener, secret string, logger *slog.Logger, t timeouts) error {
 	h, err := newService(secret, logger)
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: t.read, WriteTimeout: t.write, IdleTimeout: t.idle}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

@@ -25,7 +25,7 @@ func TestDSR(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, ln, secret, slog.New(slog.DiscardHandler)) }()
+	go func() { done <- run(ctx, ln, secret, slog.New(slog.DiscardHandler), defaultTimeouts()) }()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-done; err != nil {

@@ -20,6 +20,8 @@ type File struct {
 	SQL []SQL `yaml:"adapters"`
 	// Remote lists the adapters of other services (package httpadapter).
 	Remote []Remote `yaml:"remote"`
+	// API lists the adapters over GDPR APIs (package apiadapter).
+	API []API `yaml:"api"`
 	// Dir is the directory relative paths are read from: the file's own.
 	Dir string `yaml:"-"`
 	// ReadOnly opens every SQL adapter for reading only (gdpr inventory):
@@ -44,8 +46,8 @@ func Read(path string) (*File, error) {
 	return &c, nil
 }
 
-// Open opens every adapter the file lists, SQL adapters first, remote
-// ones logging to log. The io.Closer closes the SQL adapters and their
+// Open opens every adapter the file lists, SQL adapters first, then
+// remote ones and those over GDPR APIs, logging to log. The io.Closer closes the SQL adapters and their
 // databases; call it when the adapters are no longer used. On error,
 // everything opened is closed.
 func (c *File) Open(ctx context.Context, log *slog.Logger) ([]adapter.Adapter, io.Closer, error) {
@@ -53,6 +55,9 @@ func (c *File) Open(ctx context.Context, log *slog.Logger) ([]adapter.Adapter, i
 	var out []adapter.Adapter
 	for i, s := range c.SQL {
 		a, err := s.open(ctx, c.Dir, c.ReadOnly, &cl)
+		if err == nil {
+			err = Tenancy{Organization: s.Organization, Shared: s.Shared}.check(a.TenantScoped())
+		}
 		if err != nil {
 			cl.Close()
 			return nil, nil, fmt.Errorf("adapter %d (%q): %w", i, s.Name, err)
@@ -61,9 +66,23 @@ func (c *File) Open(ctx context.Context, log *slog.Logger) ([]adapter.Adapter, i
 	}
 	for i, r := range c.Remote {
 		a, err := r.open(c.Dir, log)
+		if err == nil {
+			err = Tenancy{Organization: r.Organization, Shared: r.Shared}.check(r.TenantScoped)
+		}
 		if err != nil {
 			cl.Close()
 			return nil, nil, fmt.Errorf("remote adapter %d (%q): %w", i, r.Name, err)
+		}
+		out = append(out, a)
+	}
+	for i, r := range c.API {
+		a, err := r.open(c.Dir, log)
+		if err == nil {
+			err = Tenancy{Organization: r.Organization, Shared: r.Shared}.check(false)
+		}
+		if err != nil {
+			cl.Close()
+			return nil, nil, fmt.Errorf("api adapter %d (%q): %w", i, r.Name, err)
 		}
 		out = append(out, a)
 	}

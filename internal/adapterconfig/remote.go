@@ -23,6 +23,12 @@ type Remote struct {
 	Timeout     time.Duration `yaml:"timeout"`
 	Retries     *int          `yaml:"retries"` // retries after the first try: httpadapter's Attempts - 1
 	Concurrency int           `yaml:"concurrency"`
+	// TenantScoped declares that the service keeps organizations apart
+	// by the organization each call carries (httpadapter.WithTenantScope).
+	TenantScoped bool `yaml:"tenantScoped,omitempty"`
+	// Organization and Shared: see Tenancy.
+	Organization string `yaml:"organization,omitempty"`
+	Shared       bool   `yaml:"shared,omitempty"`
 }
 
 // open builds the remote adapter, logging to log. A relative secretFile
@@ -30,6 +36,9 @@ type Remote struct {
 // takes effect without a restart.
 func (rc Remote) open(dir string, log *slog.Logger) (*httpadapter.Adapter, error) {
 	opts := []httpadapter.Option{httpadapter.WithLogger(log)}
+	if rc.TenantScoped {
+		opts = append(opts, httpadapter.WithTenantScope())
+	}
 	if rc.Timeout != 0 {
 		opts = append(opts, httpadapter.WithTimeout(rc.Timeout))
 	}

@@ -27,6 +27,10 @@ type SQL struct {
 	Map string `yaml:"map"`
 	// Region overrides the map's region when not "".
 	Region string `yaml:"region,omitempty"`
+	// Organization and Shared say how the adapter serves several
+	// organizations when its data map is not tenant-scoped: see Tenancy.
+	Organization string `yaml:"organization,omitempty"`
+	Shared       bool   `yaml:"shared,omitempty"`
 }
 
 // Connect checks s, reads its data map (a relative path from dir) and

@@ -120,11 +120,12 @@ WHERE TABLE_SCHEMA = COALESCE(NULLIF(?, ''), DATABASE()) AND TABLE_TYPE = 'BASE 
 
 // sample reads up to limit non-NULL values of a column and runs the
 // detector over them.
-func (s *scanConn) sample(ctx context.Context, table, col string, limit int, det *detector) (ColumnFinding, error) {
+func (s *scanConn) sample(ctx context.Context, table, col string, limit int, ten tenant, det *detector) (ColumnFinding, error) {
 	cf := ColumnFinding{Column: col, Matches: []Match{}}
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
-	rows, err := s.tx.QueryContext(ctx, s.selectCol(col, table, s.d.Quote(col)+" IS NOT NULL", limit))
+	where, args := ten.where(s.d, s.d.Quote(col)+" IS NOT NULL")
+	rows, err := s.tx.QueryContext(ctx, s.selectCol(col, table, where, limit), args...)
 	if err != nil {
 		return cf, err
 	}
@@ -165,7 +166,7 @@ func (s *scanConn) sample(ctx context.Context, table, col string, limit int, det
 
 // subjectNames reads the values of the NAME columns of the map's subject
 // tables, at most MaxNames in all.
-func (s *scanConn) subjectNames(ctx context.Context, m *sqladapter.Map) ([]string, error) {
+func (s *scanConn) subjectNames(ctx context.Context, m *sqladapter.Map, org string) ([]string, error) {
 	var names []string
 	for _, t := range m.Tables {
 		if !t.Subject {
@@ -178,8 +179,9 @@ func (s *scanConn) subjectNames(ctx context.Context, m *sqladapter.Map) ([]strin
 			err := func() error {
 				ctx, cancel := context.WithTimeout(ctx, s.timeout)
 				defer cancel()
-				q := s.selectCol(c.Name, s.d.Table(m.Schema, t.Name), s.d.Quote(c.Name)+" IS NOT NULL", MaxNames-len(names))
-				rows, err := s.tx.QueryContext(ctx, q)
+				where, args := tenantOf(m, &t, org).where(s.d, s.d.Quote(c.Name)+" IS NOT NULL")
+				q := s.selectCol(c.Name, s.d.Table(m.Schema, t.Name), where, MaxNames-len(names))
+				rows, err := s.tx.QueryContext(ctx, q, args...)
 				if err != nil {
 					return fmt.Errorf("table %q column %q: %w", t.Name, c.Name, err)
 				}

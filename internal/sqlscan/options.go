@@ -17,6 +17,12 @@ type Options struct {
 	// Names looks for the full names of known subjects, read from the
 	// NAME columns of the map's subject tables (at most MaxNames).
 	Names bool
+	// Organization, with a tenant-scoped map, samples only that
+	// organization's rows (by each table's tenant column, with its value
+	// bound as a parameter), reads only its subjects' names, and skips
+	// the tables the map does not list, whose rows' organization is
+	// unknown. "" samples every row.
+	Organization string
 }
 
 // Defaults and bounds of a Scan.

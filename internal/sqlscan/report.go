@@ -25,6 +25,10 @@ type Report struct {
 	Unreachable []sqladapter.UnreachableTable `json:"unreachable"`
 	// Missing lists mapped tables that the database does not have.
 	Missing []string `json:"missing,omitempty"`
+	// Skipped lists the tables a scan for one organization did not
+	// sample: the map does not list them, so whose rows they hold is
+	// unknown.
+	Skipped []string `json:"skipped,omitempty"`
 	// Names is the number of known subjects' names looked for.
 	Names int `json:"names,omitempty"`
 }

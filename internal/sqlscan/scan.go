@@ -37,6 +37,9 @@ func Scan(ctx context.Context, db *sql.DB, dialect sqladapter.Dialect, m *sqlada
 	if err := m.Check(); err != nil {
 		return nil, err
 	}
+	if opts.Organization != "" && !m.Scoped() {
+		return nil, errors.New("sqlscan: an organization was given, but the map names no tenant columns: scan every row, or name each table's tenant column (tenant: COLUMN)")
+	}
 	if opts.Rows <= 0 {
 		opts.Rows = DefaultRows
 	}
@@ -72,7 +75,7 @@ func Scan(ctx context.Context, db *sql.DB, dialect sqladapter.Dialect, m *sqlada
 	}
 	var names []string
 	if opts.Names {
-		if names, err = s.subjectNames(ctx, m); err != nil {
+		if names, err = s.subjectNames(ctx, m, opts.Organization); err != nil {
 			return nil, fmt.Errorf("sqlscan: read names: %w", err)
 		}
 	}
@@ -83,6 +86,10 @@ func Scan(ctx context.Context, db *sql.DB, dialect sqladapter.Dialect, m *sqlada
 			continue
 		}
 		mt := mapped[name]
+		if opts.Organization != "" && mt == nil {
+			rep.Skipped = append(rep.Skipped, name)
+			continue
+		}
 		cols, err := d.Columns(ctx, db, m.Schema, name) // information_schema: read-only
 		if err != nil {
 			return nil, fmt.Errorf("sqlscan: read the columns of table %q: %w", name, err)
@@ -90,7 +97,7 @@ func Scan(ctx context.Context, db *sql.DB, dialect sqladapter.Dialect, m *sqlada
 		qt := d.Table(m.Schema, name)
 		var found []ColumnFinding
 		for _, c := range uncovered(mt, cols) {
-			cf, err := s.sample(ctx, qt, c.Name, opts.Rows, det)
+			cf, err := s.sample(ctx, qt, c.Name, opts.Rows, tenantOf(m, mt, opts.Organization), det)
 			if err != nil {
 				return nil, fmt.Errorf("sqlscan: sample table %q column %q: %w", name, c.Name, err)
 			}
@@ -114,7 +121,7 @@ func Scan(ctx context.Context, db *sql.DB, dialect sqladapter.Dialect, m *sqlada
 func uncovered(mt *sqladapter.Table, cols []sqlschema.Column) []sqlschema.Column {
 	covered := map[string]bool{}
 	if mt != nil {
-		for _, n := range []string{mt.Key, mt.KindColumn, mt.AnonymizedColumn} {
+		for _, n := range []string{mt.Key, mt.KindColumn, mt.AnonymizedColumn, mt.Tenant} {
 			covered[n] = true
 		}
 		for _, c := range mt.Columns {

@@ -15,6 +15,7 @@ func Dataset(fx adaptertest.Fixture) memadapter.Dataset {
 		ds.People = append(ds.People, memadapter.Person{
 			Key:               p.Key,
 			Kind:              p.Kind,
+			Organization:      p.Organization,
 			UserID:            p.UserID,
 			ExternalContactID: p.ExternalContactID,
 			DialerContactID:   p.DialerContactID,
@@ -48,10 +49,15 @@ func anyMap(m map[string]string) map[string]any {
 	return c
 }
 
-// Memory returns a memadapter named name, made with opts, holding ds. It
-// fails t when the adapter cannot be made or ds cannot be loaded.
+// Memory returns a memadapter named name, made with opts, holding ds:
+// tenant-scoped (memadapter.WithTenantScope) when ds's people name their
+// organizations. It fails t when the adapter cannot be made or ds cannot
+// be loaded.
 func Memory(t testing.TB, name string, ds memadapter.Dataset, opts ...memadapter.Option) *memadapter.Adapter {
 	t.Helper()
+	if Tenanted(ds) {
+		opts = append(opts[:len(opts):len(opts)], memadapter.WithTenantScope())
+	}
 	a, err := memadapter.New(name, opts...)
 	if err != nil {
 		t.Fatal(err)
@@ -60,4 +66,15 @@ func Memory(t testing.TB, name string, ds memadapter.Dataset, opts ...memadapter
 		t.Fatal(err)
 	}
 	return a
+}
+
+// Tenanted reports whether ds's people name the organizations that own
+// them.
+func Tenanted(ds memadapter.Dataset) bool {
+	for _, p := range ds.People {
+		if p.Organization != "" {
+			return true
+		}
+	}
+	return false
 }

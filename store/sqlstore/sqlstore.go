@@ -65,6 +65,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -101,6 +102,7 @@ type config struct {
 	schema   string
 	maxConns int
 	blobDir  string
+	log      *slog.Logger // nil: discard
 }
 
 // Default sizes of the connection pools.
@@ -197,6 +199,9 @@ func OpenSQLite(ctx context.Context, path string, opts ...Option) (*Store, error
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("sqlstore: %w", err)
+	}
+	if err := createPrivate(abs, c.log); err != nil {
+		return nil, fmt.Errorf("sqlstore: open %s: %w", path, err)
 	}
 	dsn := "file:" + (&url.URL{Path: abs}).EscapedPath() + "?"
 	wc, err := sqlite.NewConnector(dsn + writeQ.Encode())

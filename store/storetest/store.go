@@ -129,11 +129,16 @@ func fullJob(org, id string) *store.Job {
 				State:   gdpr.StepDone,
 				Records: 5,
 				Outcome: &gdpr.Outcome{
-					Exported: 1, Updated: 1, Deleted: 2, Anonymized: 1,
+					Exported: 1, Updated: 1, Deleted: 2, Anonymized: 1, Erased: 1,
 					Retained: []gdpr.Retention{{Basis: "GDPR Art. 6(1)(c): legal obligation — invoices", Records: 1}},
 				},
-				Error:    "crm: timeout (first attempt)",
-				Attempts: 2,
+				Error:        "crm: timeout (first attempt)",
+				Attempts:     2,
+				WaitingOn:    []string{"remote-1", "remote-2"},
+				WaitDetail:   "1 of 2 remote requests completed",
+				WaitingSince: wire(-2 * time.Hour),
+				NextLook:     wire(time.Hour),
+				Looks:        3,
 			}, {
 				Adapter: "billing", State: gdpr.StepFailed, Error: "billing: connection refused", Attempts: 1,
 			}, {
