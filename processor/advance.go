@@ -236,7 +236,9 @@ func (r *run) runSteps(ctx context.Context) (failed bool, evs []store.Event) {
 		op := adapter.Op{RequestID: req.ID, ID: fmt.Sprintf("%s/%s/r%d/a%d", req.ID, a.Name(), r.job.Retries, req.Steps[i].Attempts)}
 		op.Waiting = slices.Clone(req.Steps[i].WaitingOn)
 		wg.Go(func() {
+			called := r.p.adapterCall(a.Name())
 			out, records, part, err := r.runStep(ctx, a, op)
+			called(err)
 			mu.Lock()
 			defer mu.Unlock()
 			if part != nil {

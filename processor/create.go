@@ -101,6 +101,7 @@ func (p *Processor) CreateRequest(ctx context.Context, spec gdpr.RequestSpec) (*
 	if !created {
 		return p.repeat(stored, fp)
 	}
+	p.stored(&stored.Request, []store.Event{ev})
 	p.log().InfoContext(ctx, "request created", "request", id, "type", spec.Type, "term", string(term.Kind))
 	p.wake()
 	return stored.Request.Clone(), nil

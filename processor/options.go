@@ -31,6 +31,7 @@ type config struct {
 	minimize   *minimization
 	spoolDir   string
 	evidence   *evidenceConfig // nil: no checkpoints or receipts (evidence.go)
+	observer   Observer
 	wait       waitPolling
 	// orgAdapters are the adapters of one organization alone, by
 	// organization (WithOrganizationAdapters).

@@ -116,6 +116,7 @@ func (p *Processor) Retry(ctx context.Context, id string) (*gdpr.Request, error)
 		}
 		return nil, fmt.Errorf("processor: retry: %w", err)
 	}
+	p.stored(&job.Request, []store.Event{ev})
 	p.wake()
 	return &job.Request, nil
 }

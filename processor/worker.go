@@ -199,6 +199,7 @@ func (r *run) save(ctx context.Context, release bool, evs ...store.Event) error 
 	if err != nil {
 		return fmt.Errorf("save: %w", err)
 	}
+	r.p.stored(&job.Request, evs)
 	return nil
 }
 

@@ -11,9 +11,13 @@
 //	GET  /api/v2/gdpr/requests?pageSize=&pageNumber=
 //	GET  /api/v2/gdpr/requests/{requestId}
 //
-// and three of its own: POST /oauth/token (OAuth 2 client credentials),
+// and four of its own: POST /oauth/token (OAuth 2 client credentials),
 // GET /api/v2/gdpr/requests/{requestId}/results (the signed, expiring
-// download behind a request's resultsUrl) and GET /healthz.
+// download behind a request's resultsUrl), GET /healthz, and, when the
+// service is a [Retrier], POST /api/v2/gdpr/requests/{requestId}/retry.
+// [WithObserver] is told of every answer (for metrics), and
+// [CorrelationID] gives loggers the correlation id of the API request a
+// context belongs to.
 //
 // # Authentication and tenancy
 //

@@ -72,6 +72,7 @@ func (s *Server) routes() {
 	mux.Handle("/api/v2/gdpr/subjects", s.api(methods{http.MethodGet: s.searchSubjects}))
 	mux.Handle("/api/v2/gdpr/requests", s.api(methods{http.MethodGet: s.listRequests, http.MethodPost: s.createRequest}))
 	mux.Handle("/api/v2/gdpr/requests/{requestId}", s.api(methods{http.MethodGet: s.getRequest}))
+	mux.Handle("/api/v2/gdpr/requests/{requestId}/retry", s.api(methods{http.MethodPost: s.retryRequest}))
 	mux.Handle("/api/v2/gdpr/requests/{requestId}/results", s.open(methods{http.MethodGet: s.downloadResults}))
 	mux.Handle(InventoryPath, s.inventoryRoute())
 	s.evidenceRoutes(mux)
@@ -100,6 +101,7 @@ func (s *Server) base(next func(w http.ResponseWriter, r *http.Request) string) 
 				}
 			}
 			s.logRequest(r, sw.status, org)
+			s.observed(r, sw.status, org)
 		}()
 		org = next(sw, r)
 	})

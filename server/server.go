@@ -42,6 +42,7 @@ type Server struct {
 	limits     *limits
 	tokens     *tokenCache
 	proxies    Proxies
+	observe    func(Response)
 	guard      *Guard
 
 	mux *http.ServeMux

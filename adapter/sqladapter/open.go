@@ -79,6 +79,8 @@ type config struct {
 	region  *string
 	hashKey []byte
 	ops     string
+	// readOnly: see WithReadOnly.
+	readOnly bool
 }
 
 // WithPhoneRegion sets the ISO 3166 region (such as "GB"; any case) that
@@ -177,6 +179,9 @@ func Open(ctx context.Context, name string, db *sql.DB, d Dialect, m *Map, opts 
 		ops = "gdpr_operations"
 	}
 	a.ops = d.table(m.Schema, ops)
+	if c.readOnly {
+		return a, nil
+	}
 	if _, err := db.ExecContext(ctx, d.opsDDL(a.ops)); err != nil {
 		return nil, fmt.Errorf("sqladapter: open: create operations table %q: %w", ops, err)
 	}

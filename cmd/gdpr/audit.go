@@ -23,49 +23,40 @@ const auditUsage = "Usage: gdpr audit verify [--store sqlite --db FILE | --store
 // for a usage error.
 func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] != "verify" {
-		fmt.Fprintln(stderr, auditUsage)
-		return 2
+		return subUsage(args, stdout, stderr, auditUsage+"\n  check organizations' audit chains against their signed checkpoints (gdpr audit verify -h for flags)\n")
 	}
 	fs := flag.NewFlagSet("gdpr audit verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	c := &serveConfig{}
-	fs.StringVar(&c.store, "store", env("GDPR_STORE", "sqlite"), "request store: sqlite or postgres (GDPR_STORE)")
-	fs.StringVar(&c.dbPath, "db", env("GDPR_DB", "gdpr.db"), "SQLite database file, opened read-only (GDPR_DB)")
-	fs.StringVar(&c.postgresDSN, "postgres", env("GDPR_POSTGRES_DSN", ""), "PostgreSQL DSN (GDPR_POSTGRES_DSN)")
+	fs.StringVar(&c.store, "store", "sqlite", "request store: sqlite or postgres (GDPR_STORE)")
+	fs.StringVar(&c.dbPath, "db", "gdpr.db", "SQLite database file, opened read-only (GDPR_DB)")
+	fs.StringVar(&c.postgresDSN, "postgres", "", "PostgreSQL DSN (GDPR_POSTGRES_DSN)")
 	org := fs.String("org", "", "the organization whose chain to check (each has its own)")
 	all := fs.Bool("all", false, "check every organization in the store")
-	pubFlag := fs.String("public-key", env("GDPR_EVIDENCE_PUBLIC_KEY", ""), "the evidence public key, or a file holding it, as gdpr serve prints it and serves it at "+
+	pubFlag := fs.String("public-key", "", "the evidence public key, or a file holding it, as gdpr serve prints it and serves it at "+
 		"/api/v2/gdpr/evidence/key; default: derived from --evidence-key, or the key file beside a SQLite database (GDPR_EVIDENCE_PUBLIC_KEY)")
-	fs.StringVar(&c.evidenceKey, "evidence-key", env("GDPR_EVIDENCE_KEY_FILE", ""), "the evidence key file of gdpr serve, read to derive the public key (GDPR_EVIDENCE_KEY_FILE)")
+	fs.StringVar(&c.evidenceKey, "evidence-key", "", "the evidence key file of gdpr serve, read to derive the public key (GDPR_EVIDENCE_KEY_FILE)")
 	maxUnsigned := fs.Duration("max-unsigned", 0, "fail when an event older than this is signed by no checkpoint (gdpr serve signs within a minute of a change); 0 reports them only")
 	external := fs.String("checkpoints", "", "a file of checkpoints kept outside the store (gdpr serve --checkpoint-sink): each must be in the store, unchanged")
-	if err := fs.Parse(args[1:]); err != nil {
-		return 2
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), auditUsage)
+		fs.PrintDefaults()
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "gdpr audit verify: unexpected arguments %q\n%s\n", fs.Args(), auditUsage)
-		return 2
+	if err := applyEnv(fs); err != nil {
+		fmt.Fprintf(stderr, "gdpr audit verify: %v\n", err)
+		return exitUsage
+	}
+	pos, code, ok := parseFlags(fs, args[1:], stdout)
+	if !ok {
+		return code
+	}
+	if len(pos) > 0 {
+		fmt.Fprintf(stderr, "gdpr audit verify: unexpected arguments %q\n%s\n", pos, auditUsage)
+		return exitUsage
 	}
 	if (*org == "") == !*all {
 		fmt.Fprintf(stderr, "gdpr audit verify: name the organization with --org ORG, or check them all with --all\n%s\n", auditUsage)
-		return 2
-	}
-	pub, err := auditPublicKey(c, *pubFlag)
-	if err != nil {
-		fmt.Fprintf(stderr, "gdpr audit verify: %v\n", err)
-		return 2
-	}
-	v, err := evidence.Verifier(pub)
-	if err != nil {
-		fmt.Fprintf(stderr, "gdpr audit verify: %v\n", err)
-		return 2
-	}
-	var opt evidence.VerifyOptions
-	if *external != "" {
-		if opt.External, err = evidence.ReadFileSink(*external); err != nil {
-			fmt.Fprintf(stderr, "gdpr audit verify: %v\n", err)
-			return 2
-		}
+		return exitUsage
 	}
 	st, err := openStoreReadOnly(ctx, c)
 	if err != nil {
@@ -73,6 +64,23 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	defer st.Close()
+	pub, err := auditPublicKey(c, *pubFlag)
+	if err != nil {
+		fmt.Fprintf(stderr, "gdpr audit verify: %v\n", err)
+		return exitUsage
+	}
+	v, err := evidence.Verifier(pub)
+	if err != nil {
+		fmt.Fprintf(stderr, "gdpr audit verify: %v\n", err)
+		return exitUsage
+	}
+	var opt evidence.VerifyOptions
+	if *external != "" {
+		if opt.External, err = evidence.ReadFileSink(*external); err != nil {
+			fmt.Fprintf(stderr, "gdpr audit verify: %v\n", err)
+			return exitUsage
+		}
+	}
 	orgs := []string{*org}
 	if *all {
 		if orgs, err = st.Organizations(ctx); err != nil {
@@ -85,7 +93,7 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 	fmt.Fprintf(stdout, "checking against the evidence key %s\n", evidence.Fingerprint(pub))
-	code := 0
+	code = exitOK
 	for _, o := range orgs {
 		rep, err := evidence.Verify(ctx, st, v, o, opt)
 		var ee *evidence.Error
@@ -176,6 +184,11 @@ func auditPublicKey(c *serveConfig, flagValue string) (string, error) {
 func openStoreReadOnly(ctx context.Context, c *serveConfig) (*sqlstore.Store, error) {
 	switch c.store {
 	case "sqlite":
+		// Verifying reads: it never creates the database it was asked
+		// to check.
+		if _, err := os.Stat(c.dbPath); err != nil {
+			return nil, fmt.Errorf("SQLite store %s does not exist; give --db the file gdpr serve writes (GDPR_DB)", c.dbPath)
+		}
 		return sqlstore.OpenSQLiteReadOnly(ctx, c.dbPath)
 	case "postgres":
 		if c.postgresDSN == "" {

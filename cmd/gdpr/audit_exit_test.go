@@ -38,7 +38,7 @@ func TestAuditVerifyExits(t *testing.T) {
 		code     int
 		inOutput string
 	}{
-		{"missing database", []string{"--db", missing, "--org", "acme", "--public-key", pub}, 1, "no such file"},
+		{"missing database", []string{"--db", missing, "--org", "acme", "--public-key", pub}, 1, "does not exist"},
 		{"no organization", append(d.args, "--public-key", pub), 2, "--org ORG, or check them all with --all"},
 		{"both --org and --all", append(d.args, "--org", "acme", "--all", "--public-key", pub), 2, "--org ORG, or check them all with --all"},
 		{"mistyped organization", append(d.args, "--org", "acne", "--public-key", pub), 1, `organization "acne" has no audit events in this store: nothing to verify; organizations here: "acme", "globex"`},

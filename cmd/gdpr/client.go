@@ -24,22 +24,41 @@ func (a *apiFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&a.url, "url", env("GDPR_API_URL", ""), "API base URL, e.g. http://127.0.0.1:8080 (GDPR_API_URL)")
 	fs.StringVar(&a.region, "region", env("GDPR_API_REGION", ""), "hosted API region, e.g. eu-west-1, instead of --url (GDPR_API_REGION)")
 	fs.StringVar(&a.clientID, "client-id", env("GDPR_CLIENT_ID", ""), "OAuth client id (GDPR_CLIENT_ID)")
-	fs.StringVar(&a.secret, "client-secret", env("GDPR_CLIENT_SECRET", ""), "OAuth client secret (GDPR_CLIENT_SECRET; prefer the variable to the flag)")
-	fs.StringVar(&a.token, "token", env("GDPR_TOKEN", ""), "bearer token, instead of client credentials (GDPR_TOKEN)")
+	// The secret and the token are read from the environment after
+	// parsing (fromEnv), so that no usage ever shows them as defaults.
+	fs.StringVar(&a.secret, "client-secret", "", "OAuth client secret (GDPR_CLIENT_SECRET; prefer the variable to the flag"+setNote("GDPR_CLIENT_SECRET")+")")
+	fs.StringVar(&a.token, "token", "", "bearer token, instead of client credentials (GDPR_TOKEN"+setNote("GDPR_TOKEN")+")")
 	fs.BoolVar(&a.json, "json", false, "print JSON for scripts instead of tables")
 }
 
+// fromEnv fills the secret and the token from the environment when no
+// flag gave them.
+func (a *apiFlags) fromEnv() {
+	if a.secret == "" {
+		a.secret = os.Getenv("GDPR_CLIENT_SECRET")
+	}
+	if a.token == "" {
+		a.token = os.Getenv("GDPR_TOKEN")
+	}
+}
+
+// client builds the client of the flags. Its errors are usage errors,
+// one line each, naming the flag and the variable to set.
 func (a *apiFlags) client() (*gdpr.Client, error) {
+	a.fromEnv()
 	var opts []gdpr.Option
 	switch {
 	case a.url != "" && a.region != "":
-		return nil, errors.New("give --url or --region, not both")
+		return nil, &usageError{"give --url or --region, not both (check GDPR_API_URL and GDPR_API_REGION)"}
 	case a.url != "":
+		if err := checkAPIURL(a.url); err != nil {
+			return nil, err
+		}
 		opts = append(opts, gdpr.WithBaseURL(a.url))
 	case a.region != "":
 		opts = append(opts, gdpr.WithRegion(a.region))
 	default:
-		return nil, errors.New("no API given: set --url (GDPR_API_URL) or --region (GDPR_API_REGION)")
+		return nil, &usageError{"no API given: set --url (GDPR_API_URL) or --region (GDPR_API_REGION)"}
 	}
 	switch {
 	case a.token != "":
@@ -47,9 +66,13 @@ func (a *apiFlags) client() (*gdpr.Client, error) {
 	case a.clientID != "" && a.secret != "":
 		opts = append(opts, gdpr.WithClientCredentials(a.clientID, a.secret))
 	default:
-		return nil, errors.New("no credentials: set GDPR_CLIENT_ID and GDPR_CLIENT_SECRET, or GDPR_TOKEN")
+		return nil, &usageError{"no credentials: set GDPR_CLIENT_ID and GDPR_CLIENT_SECRET, or GDPR_TOKEN"}
 	}
-	return gdpr.New(opts...)
+	c, err := gdpr.New(opts...)
+	if err != nil {
+		return nil, &usageError{strings.TrimPrefix(err.Error(), "gdpr: ")}
+	}
+	return c, nil
 }
 
 // clientCommand parses a subcommand's flags and runs it with a client.
@@ -64,32 +87,28 @@ func clientCommand(ctx context.Context, name string, args []string, stdout, stde
 		define(fs)
 	}
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: gdpr %s [flags] %s\n", name, argsUsage)
+		fmt.Fprintf(fs.Output(), "Usage: gdpr %s [flags] %s\n", name, argsUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	pos, code, ok := parseFlags(fs, args, stdout)
+	if !ok {
+		return code
 	}
-	if fs.NArg() != nargs {
-		fmt.Fprintf(stderr, "gdpr %s: want %s\n", name, strings.TrimSpace(argsUsage+" (and flags)"))
-		fs.Usage()
-		return 2
+	if len(pos) != nargs {
+		fmt.Fprintf(stderr, "gdpr %s: %s\n", name, argCountText(name, argsUsage, nargs, pos))
+		return exitUsage
 	}
 	c, err := a.client()
 	if err != nil {
 		fmt.Fprintf(stderr, "gdpr %s: %v\n", name, err)
-		return 2
+		return exitUsage
 	}
 	defer c.CloseIdleConnections()
-	if err := body(ctx, c, &a, fs.Args()); err != nil {
-		fmt.Fprintf(stderr, "gdpr %s: %v\n", name, describeErr(err))
-		var usage *usageError
-		if errors.As(err, &usage) {
-			return 2
-		}
-		return 1
+	if err := body(ctx, c, &a, pos); err != nil {
+		fmt.Fprintf(stderr, "gdpr %s: %s\n", name, describeAPIErr(err, a.url))
+		return exitCode(ctx, err)
 	}
-	return 0
+	return exitOK
 }
 
 // usageError is a mistake in the command line found after parsing.
@@ -102,7 +121,7 @@ func (e *usageError) Error() string { return e.msg }
 func describeErr(err error) string {
 	var ae *gdpr.APIError
 	if errors.As(err, &ae) {
-		s := fmt.Sprintf("%d %s: %s", ae.Status(), ae.Code(), ae.Body.Message)
+		s := fmt.Sprintf("%d %s: %s", ae.Status(), ae.Code(), commandWords(ae.Body.Message))
 		if f := ae.Field(); f != "" {
 			s += " (field " + f + ")"
 		}
@@ -144,7 +163,7 @@ func cmdSubjects(ctx context.Context, args []string, stdout, stderr io.Writer) i
 			if err := tw.Flush(); err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "%d subjects\n", len(subjects))
+			fmt.Fprintln(stdout, count(len(subjects), "subject"))
 			return nil
 		})
 }
@@ -193,9 +212,8 @@ func parseTerm(term string) (gdpr.Subject, error) {
 
 // cmdRequest: gdpr request create|get|list|wait
 func cmdRequest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, "Usage: gdpr request create|get|list|wait [flags]")
-		return 2
+	if len(args) == 0 || wantsHelp(args[:1]) || args[0] == "help" {
+		return subUsage(args, stdout, stderr, requestUsage)
 	}
 	switch args[0] {
 	case "create":
@@ -226,9 +244,8 @@ func cmdRequest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 				return err
 			}
 			if wait {
-				if r, err = waitProgress(ctx, c, r.ID, stderr); err != nil && r == nil {
-					return err
-				}
+				fmt.Fprintf(stderr, "created request %s (%s)\n", r.ID, r.Status)
+				return followRequest(ctx, c, r.ID, stdout, stderr, a.json)
 			}
 			return printRequest(stdout, r, a.json)
 		})
@@ -244,14 +261,23 @@ func cmdRequest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	case "wait":
 		return clientCommand(ctx, "request wait", args[1:], stdout, stderr, nil, 1, "ID",
 			func(ctx context.Context, c *gdpr.Client, a *apiFlags, args []string) error {
-				r, err := waitProgress(ctx, c, args[0], stderr)
-				if r != nil {
-					if perr := printRequest(stdout, r, a.json); perr != nil {
-						return perr
-					}
-				}
-				return err
+				return followRequest(ctx, c, args[0], stdout, stderr, a.json)
 			})
+	case "retry":
+		var wait bool
+		return clientCommand(ctx, "request retry", args[1:], stdout, stderr, func(fs *flag.FlagSet) {
+			fs.BoolVar(&wait, "wait", false, "wait until the request is COMPLETED or ERROR again")
+		}, 1, "ID", func(ctx context.Context, c *gdpr.Client, a *apiFlags, args []string) error {
+			r, err := c.RetryRequest(ctx, args[0])
+			if err != nil {
+				return err
+			}
+			if wait {
+				fmt.Fprintf(stderr, "retrying request %s (%s)\n", r.ID, r.Status)
+				return followRequest(ctx, c, r.ID, stdout, stderr, a.json)
+			}
+			return printRequest(stdout, r, a.json)
+		})
 	case "list":
 		var size, page int
 		return clientCommand(ctx, "request list", args[1:], stdout, stderr, func(fs *flag.FlagSet) {
@@ -277,8 +303,8 @@ func cmdRequest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			return nil
 		})
 	}
-	fmt.Fprintf(stderr, "gdpr request: unknown subcommand %q; use create, get, list or wait\n", args[0])
-	return 2
+	fmt.Fprintf(stderr, "gdpr request: unknown subcommand %q; use create, get, list, wait or retry (gdpr request -h)\n", args[0])
+	return exitUsage
 }
 
 func dueText(r *gdpr.Request) string {
@@ -286,17 +312,6 @@ func dueText(r *gdpr.Request) string {
 		return "-"
 	}
 	return r.DueDate.Format("2006-01-02")
-}
-
-// waitProgress waits for a request, printing each new status to w.
-func waitProgress(ctx context.Context, c *gdpr.Client, id string, w io.Writer) (*gdpr.Request, error) {
-	last := gdpr.Status("")
-	return c.Wait(ctx, id, func(r *gdpr.Request) {
-		if r.Status != last {
-			last = r.Status
-			fmt.Fprintf(w, "%s: %s\n", id, r.Status)
-		}
-	})
 }
 
 func printRequest(w io.Writer, r *gdpr.Request, asJSON bool) error {
@@ -325,8 +340,7 @@ func printRequest(w io.Writer, r *gdpr.Request, asJSON bool) error {
 // cmdResults: gdpr results download ID [-o FILE]
 func cmdResults(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] != "download" {
-		fmt.Fprintln(stderr, "Usage: gdpr results download [flags] ID")
-		return 2
+		return subUsage(args, stdout, stderr, "Usage: gdpr results download [flags] ID\n  save a completed export's zip archive (gdpr results download -h for flags)\n")
 	}
 	var out string
 	return clientCommand(ctx, "results download", args[1:], stdout, stderr, func(fs *flag.FlagSet) {

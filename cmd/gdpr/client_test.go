@@ -52,7 +52,7 @@ func TestClientCommands(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &r) != nil || r.Status != gdpr.StatusCompleted {
 		t.Fatalf("create --wait: %d\n%s%s", code, out, errOut)
 	}
-	if !strings.Contains(errOut, r.ID+": COMPLETED") {
+	if !strings.Contains(errOut, "request "+r.ID+": COMPLETED") {
 		t.Fatalf("no progress on stderr: %q", errOut)
 	}
 

@@ -20,7 +20,13 @@ import (
 // any client of the API would. Server, processor and client log to log
 // (nil: nowhere).
 func runDemo(ctx context.Context, w io.Writer, log *slog.Logger) error {
-	srv, stop, err := startInProcess(ctx, log)
+	return runDemoAt(ctx, "", w, log)
+}
+
+// runDemoAt is runDemo with the server listening on addr ("": a loopback
+// port of its choosing).
+func runDemoAt(ctx context.Context, addr string, w io.Writer, log *slog.Logger) error {
+	srv, stop, err := startInProcess(ctx, addr, log)
 	if err != nil {
 		return err
 	}
@@ -239,7 +245,7 @@ func (d *demoRun) report(r *gdpr.Request) {
 		if !v.Passed {
 			verdict = "FAILED"
 		}
-		d.say("     erasure verification %s: %s found again, all retained by policy", verdict, records(v.Retained))
+		d.say("     erasure verification %s: %s", verdict, foundAgainText(v.Retained))
 	}
 }
 

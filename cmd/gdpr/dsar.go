@@ -36,7 +36,8 @@ Identifiers (each may be repeated):
 A delete asks for confirmation on standard input unless --yes is given,
 and never touches an ambiguous subject unless --include names it. Run it
 again with the same identifiers (or the same --id) to resume: requests
-made before are not made twice.
+made before are not made twice. Resuming needs a real server: a --demo
+run starts a fresh server and its data every time.
 
 Against the API of --url/--region with credentials from the environment
 (GDPR_CLIENT_ID and GDPR_CLIENT_SECRET, or GDPR_TOKEN), or with --demo
@@ -59,6 +60,7 @@ type dsarFlags struct {
 	journeyIDs                                    multiFlag
 	typ, out, dir, id, replace, from, to          string
 	yes, demo                                     bool
+	addr                                          string        // --addr of the --demo server
 	poll                                          time.Duration // first interval of dsr.FollowOptions
 	reqType                                       gdpr.RequestType
 	ids                                           dsr.Identifiers
@@ -87,6 +89,7 @@ func (f *dsarFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.from, "from", "", "update: the existing value")
 	fs.StringVar(&f.to, "to", "", "update: the updated value")
 	fs.BoolVar(&f.demo, "demo", false, "run against a server started in this process over the demo data")
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:0", "--demo: the address its server listens on (port 0: any free port)")
 }
 
 // check validates the parsed flags and fills in the derived fields.
@@ -157,15 +160,16 @@ func dsarMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	var f dsarFlags
 	f.register(fs)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, dsarUsage)
+		fmt.Fprint(fs.Output(), dsarUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	pos, code, ok := parseFlags(fs, args, stdout)
+	if !ok {
+		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "gdpr dsar: unexpected arguments %q; identifiers go in flags such as --email\n", fs.Args())
-		return 2
+	if len(pos) > 0 {
+		fmt.Fprintf(stderr, "gdpr dsar: unexpected arguments %q; identifiers go in flags such as --email (gdpr dsar -h)\n", pos)
+		return exitUsage
 	}
 	if err := f.check(); err != nil {
 		fmt.Fprintf(stderr, "gdpr dsar: %v\n", err)
@@ -173,7 +177,7 @@ func dsarMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 	}
 	var c *gdpr.Client
 	if f.demo {
-		srv, stop, err := startInProcess(ctx, nil)
+		srv, stop, err := startInProcess(ctx, f.addr, nil)
 		if err != nil {
 			fmt.Fprintf(stderr, "gdpr dsar: start the demo server: %v\n", err)
 			return 1
@@ -188,19 +192,19 @@ func dsarMain(ctx context.Context, args []string, stdin io.Reader, stdout, stder
 		var err error
 		if c, err = f.api.client(); err != nil {
 			fmt.Fprintf(stderr, "gdpr dsar: %v\n", err)
-			return 2
+			return exitUsage
 		}
 	}
 	defer c.CloseIdleConnections()
 	if err := runDSAR(ctx, c, &f, stdin, stdout, stderr); err != nil {
-		fmt.Fprintf(stderr, "gdpr dsar: %v\n", describeErr(err))
-		var usage *usageError
-		if errors.As(err, &usage) {
-			return 2
+		fmt.Fprintf(stderr, "gdpr dsar: %s\n", describeAPIErr(err, f.api.url))
+		if code := exitCode(ctx, err); code != exitInterrupted {
+			return code
 		}
-		return 1
+		fmt.Fprintf(stderr, "interrupted: the requests already created carry on on the server; run the same command again (or with --id) to follow them\n")
+		return exitInterrupted
 	}
-	return 0
+	return exitOK
 }
 
 // errDeclined is the answer "no" to the confirmation of a delete.
@@ -232,8 +236,8 @@ func runDSAR(ctx context.Context, c *gdpr.Client, f *dsarFlags, stdin io.Reader,
 	if len(plan.Requests) == 0 {
 		return errors.New("nothing to do: no subject is confirmed; check the ambiguous ones and --include those that are the person")
 	}
-	fmt.Fprintf(stderr, "DSR %s: %d %s requests for %d subjects (run again with the same identifiers or --id %s to resume)\n",
-		plan.DSRID, len(plan.Requests), f.reqType, len(plan.Subjects), plan.DSRID)
+	fmt.Fprintf(stderr, "DSR %s: %s for %s (run again with the same identifiers or --id %s to resume)\n",
+		plan.DSRID, count(len(plan.Requests), string(f.reqType)+" request"), count(len(plan.Subjects), "subject"), plan.DSRID)
 	if f.reqType == gdpr.RequestDelete && !f.yes {
 		if !confirm(stdin, stderr, fmt.Sprintf("Erase %d subjects with %d GDPR_DELETE requests (%d ambiguous left alone)? This cannot be undone. [y/N] ",
 			len(plan.Subjects), len(plan.Requests), len(res.Candidates)-len(plan.Subjects))) {
@@ -316,7 +320,7 @@ func confirm(r io.Reader, w io.Writer, question string) bool {
 }
 
 func printResolution(w io.Writer, res *dsr.Resolution, plan *dsr.Plan) {
-	fmt.Fprintf(w, "Resolution: %d identifiers, %d subjects found\n", len(res.Identifiers), len(res.Candidates))
+	fmt.Fprintf(w, "Resolution: %s, %s found\n", count(len(res.Identifiers), "identifier"), count(len(res.Candidates), "subject"))
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "SUBJECT\tNAME\tMATCHED\tVERDICT")
 	for _, cand := range res.Candidates {
@@ -338,7 +342,7 @@ func printResolution(w io.Writer, res *dsr.Resolution, plan *dsr.Plan) {
 	for _, id := range res.Unmatched {
 		fmt.Fprintf(w, "  %s %q found no subject\n", id.Kind, id.Value)
 	}
-	fmt.Fprintf(w, "\nPlan: %d %s requests for %d subjects\n", len(plan.Requests), plan.Type, len(plan.Subjects))
+	fmt.Fprintf(w, "\nPlan: %s for %s\n", count(len(plan.Requests), string(plan.Type)+" request"), count(len(plan.Subjects), "subject"))
 	for _, q := range plan.Requests {
 		if q.Subject != "" {
 			fmt.Fprintf(w, "  by %s for %s\n", q.Term.Kind, q.Subject)
@@ -387,7 +391,7 @@ func printReport(w io.Writer, rep *dsr.Report) {
 			if !v.Passed {
 				verdict = "FAILED"
 			}
-			fmt.Fprintf(tw, "  verification\t%s, %s found again, retained by policy\n", verdict, records(v.Retained))
+			fmt.Fprintf(tw, "  verification\t%s, %s\n", verdict, foundAgainText(v.Retained))
 			for _, r := range v.Remaining {
 				fmt.Fprintf(tw, "  \t%s still holds %s\n", r.Adapter, records(r.Records))
 			}
@@ -398,8 +402,8 @@ func printReport(w io.Writer, rep *dsr.Report) {
 		tw.Flush()
 	}
 	s := rep.Summary
-	fmt.Fprintf(w, "\nSummary: %d subjects, %d requests: %d completed, %d failed, %d unfinished; %s",
-		s.Subjects, s.Requests, s.Completed, s.Failed, s.Unfinished, records(s.Records))
+	fmt.Fprintf(w, "\nSummary: %s, %s: %d completed, %d failed, %d unfinished; %s",
+		count(s.Subjects, "subject"), count(s.Requests, "request"), s.Completed, s.Failed, s.Unfinished, records(s.Records))
 	for _, part := range []struct {
 		n    int
 		what string

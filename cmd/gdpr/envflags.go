@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -24,7 +25,11 @@ func applyEnv(fs *flag.FlagSet) error {
 		}
 		if v, ok := os.LookupEnv(m[1]); ok {
 			if e := fs.Set(f.Name, v); e != nil {
-				err = fmt.Errorf("%s=%q: %v (it sets --%s: %s)", m[1], v, e, f.Name, f.Usage)
+				shown := fmt.Sprintf("%q", v)
+				if secretEnv(m[1]) {
+					shown, e = "(set)", errors.New("not a valid value")
+				}
+				err = fmt.Errorf("%s=%s: %v (it sets --%s: %s)", m[1], shown, e, f.Name, f.Usage)
 			}
 		}
 	})

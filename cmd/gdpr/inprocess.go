@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -39,9 +40,13 @@ const inProcessPoll = 10 * time.Millisecond
 
 // startInProcess starts the server over the demo data, with the
 // current-employee retention policy, and returns it with a function that
-// stops it and waits for it to end. Server, processor and client log to
-// log (nil: nowhere).
-func startInProcess(ctx context.Context, log *slog.Logger) (*inProcess, func(), error) {
+// stops it and waits for it to end. It listens on addr (a loopback port
+// of its choosing when ""). Server, processor and client log to log
+// (nil: nowhere).
+func startInProcess(ctx context.Context, addr string, log *slog.Logger) (*inProcess, func(), error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -98,9 +103,9 @@ func startInProcess(ctx context.Context, log *slog.Logger) (*inProcess, func(), 
 	if err != nil {
 		return nil, nil, err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("listen on --addr %s: %w; give a free address such as 127.0.0.1:0", addr, err)
 	}
 	srvCtx, cancel := context.WithCancel(ctx)
 	served := make(chan error, 1)

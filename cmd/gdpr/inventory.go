@@ -38,16 +38,17 @@ func cmdInventory(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	fs.StringVar(&c.region, "phone-region", env("GDPR_REGION", ""), "in-process: region of phone numbers without a country code, e.g. GB (GDPR_REGION)")
 	markdown := fs.Bool("markdown", false, "print Markdown: a starting point for the Art. 30 record of processing")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: gdpr inventory [--demo | --data FILES | --adapters FILE | --url URL] [--json | --markdown]")
-		fmt.Fprintln(stderr, "Lists every adapter: term kinds searched, record kinds and fields, erase behaviour, retention.")
+		fmt.Fprintln(fs.Output(), "Usage: gdpr inventory [--demo | --data FILES | --adapters FILE | --url URL] [--json | --markdown]")
+		fmt.Fprintln(fs.Output(), "Lists every adapter: term kinds searched, record kinds and fields, erase behaviour, retention.")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	pos, code, ok := parseFlags(fs, args, stdout)
+	if !ok {
+		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "gdpr inventory: unexpected arguments %q\n", fs.Args())
-		return 2
+	if len(pos) > 0 {
+		fmt.Fprintf(stderr, "gdpr inventory: unexpected arguments %q (gdpr inventory -h)\n", pos)
+		return exitUsage
 	}
 	if a.json && *markdown {
 		fmt.Fprintln(stderr, "gdpr inventory: give --json or --markdown, not both")
@@ -70,11 +71,12 @@ func cmdInventory(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		inv, err = remoteInventory(ctx, &a)
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "gdpr inventory: %v\n", describeErr(err))
-		if strings.HasPrefix(err.Error(), "no API given") || strings.HasPrefix(err.Error(), "no credentials") {
-			return 2
+		var usage *usageError
+		if errors.As(err, &usage) && strings.HasPrefix(usage.msg, "no API given") {
+			err = &usageError{"nothing to list: give --demo, --data FILES or --adapters FILE to list adapters in this process, or --url (GDPR_API_URL) or --region for a server's"}
 		}
-		return 1
+		fmt.Fprintf(stderr, "gdpr inventory: %s\n", describeAPIErr(err, a.url))
+		return exitCode(ctx, err)
 	}
 	switch {
 	case a.json:
@@ -93,8 +95,13 @@ func cmdInventory(ctx context.Context, args []string, stdout, stderr io.Writer) 
 
 // localInventory builds the adapters of c and a processor over them, with
 // gdpr serve's retention policy, and returns its inventory.
+//
+// It writes nothing: the adapters of --adapters are opened read-only
+// (SQLite databases read-only, never created; no operations table).
 func localInventory(ctx context.Context, c *serveConfig) (processor.Inventory, error) {
-	adapters, place, closeAdapters, err := loadAdapters(ctx, c, slog.New(slog.DiscardHandler))
+	ro := *c
+	ro.readOnly = true
+	adapters, place, closeAdapters, err := loadAdapters(ctx, &ro, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return processor.Inventory{}, err
 	}

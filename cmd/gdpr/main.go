@@ -49,28 +49,26 @@ GDPR_API_REGION, and GDPR_CLIENT_ID with GDPR_CLIENT_SECRET, or GDPR_TOKEN):
   gdpr request create --type T --term K=V create a request (--wait to follow it)
   gdpr request get|wait ID                show a request, or wait for its end
   gdpr request list                       list requests, newest first
+  gdpr request retry ID                   run a request in ERROR again (gdpr serve)
   gdpr results download ID                save an export's zip
 Add --json for output to scripts.
-  gdpr help          show this help
-`
+
+  gdpr version       the version and revision of this binary (also --version)
+  gdpr help          show this help; gdpr COMMAND -h for a command's flags
+
+` + exitCodesHelp
 
 // run executes the command line args and returns the exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return 2
+		return exitUsage
 	}
 	switch args[0] {
 	case "demo":
-		if len(args) > 1 {
-			fmt.Fprintf(stderr, "gdpr demo takes no arguments, got %q\n", args[1:])
-			return 2
-		}
-		if err := runDemo(ctx, stdout, nil); err != nil {
-			fmt.Fprintf(stderr, "gdpr demo: %v\n", err)
-			return 1
-		}
-		return 0
+		return cmdDemo(ctx, args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		return cmdVersion(args[1:], stdout, stderr)
 	case "serve":
 		return cmdServe(ctx, args[1:], stdout, stderr)
 	case "subjects":
@@ -90,11 +88,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "scan":
 		return cmdScan(ctx, args[1:], stdout, stderr)
 	case "hash-secret":
+		if wantsHelp(args[1:]) {
+			fmt.Fprint(stdout, hashSecretUsage)
+			return exitOK
+		}
+		if len(args) > 1 {
+			fmt.Fprintf(stderr, "gdpr hash-secret reads the secret from standard input and takes no arguments (a secret on the command line would stay in the shell history)\n%s", hashSecretUsage)
+			return exitUsage
+		}
 		return cmdHashSecret(stdin, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	}
 	fmt.Fprintf(stderr, "gdpr: unknown command %q\n\n%s", args[0], usage)
-	return 2
+	return exitUsage
 }

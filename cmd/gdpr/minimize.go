@@ -32,13 +32,13 @@ func minimization(c *serveConfig, log *slog.Logger) (processor.Option, error) {
 	case c.minimizeKeyHex != "":
 		k, err := hex.DecodeString(c.minimizeKeyHex)
 		if err != nil {
-			return nil, fmt.Errorf("--minimize-key is not hex: %w", err)
+			return nil, errNotHex("--minimize-key", "GDPR_MINIMIZE_KEY")
 		}
 		key = k
 	case c.keyHex != "":
 		signing, err := hex.DecodeString(c.keyHex)
 		if err != nil {
-			return nil, fmt.Errorf("--signing-key is not hex: %w", err)
+			return nil, errNotHex("--signing-key", "GDPR_SIGNING_KEY")
 		}
 		key = deriveKey(signing, "gdprkit minimization key")
 	default:

@@ -18,9 +18,11 @@ import (
 // It samples, read-only, the text columns of every SQL database of the
 // adapter configuration that the data maps do not cover, and reports
 // what looks like personal data with masked examples and suggested map
-// entries, and the mapped tables no term can reach. Exit code 0 when
-// nothing was found, 3 when something was (so that CI can fail on it), 1
-// on error, 2 on a usage mistake.
+// entries, and the mapped tables no term can reach. It never writes:
+// SQLite databases are opened read-only, never created. Exit code 0 when
+// nothing was found, 3 when personal data was (so that CI can fail on
+// it), 1 on error (a mapped table missing included), 2 on a usage
+// mistake.
 func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("gdpr scan", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -33,18 +35,20 @@ func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&opts.Organization, "org", "", "sample only this organization's rows of tenant-scoped tables (by their tenant columns); unmapped tables are skipped")
 	asJSON := fs.Bool("json", false, "print JSON for scripts instead of tables")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: gdpr scan --adapters FILE [--rows N] [--names] [--json]")
-		fmt.Fprintln(stderr, "Samples, read-only, the text columns the data maps do not cover and reports what looks like personal data.")
-		fmt.Fprintln(stderr, "Exit status 3 when something was found.")
+		w := fs.Output()
+		fmt.Fprintln(w, "Usage: gdpr scan --adapters FILE [--rows N] [--names] [--json]")
+		fmt.Fprintln(w, "Samples, read-only, the text columns the data maps do not cover and reports what looks like personal data.")
+		fmt.Fprintln(w, "It never writes: SQLite databases are opened read-only, and a missing one is an error.")
+		fmt.Fprintln(w, "Exit status 3 when personal data was found, 1 when the scan could not be done (such as a mapped table missing).")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	pos, code, ok := parseFlags(fs, args, stdout)
+	if !ok {
+		return code
 	}
-	if fs.NArg() > 0 || *path == "" {
-		fmt.Fprintln(stderr, "gdpr scan: want --adapters FILE and no arguments")
-		fs.Usage()
-		return 2
+	if len(pos) > 0 || *path == "" {
+		fmt.Fprintln(stderr, "gdpr scan: give the adapters file with --adapters FILE (or GDPR_ADAPTERS), and no arguments")
+		return exitUsage
 	}
 	if opts.Rows < 1 || opts.Timeout < time.Millisecond {
 		fmt.Fprintln(stderr, "gdpr scan: --rows must be 1 or more and --timeout 1ms or more")
@@ -65,11 +69,17 @@ func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	for _, r := range reps {
-		if len(r.Findings) > 0 || len(r.Unreachable) > 0 || len(r.Missing) > 0 {
-			return 3
+		if len(r.Missing) > 0 {
+			fmt.Fprintf(stderr, "gdpr scan: adapter %s maps tables the database does not have (%s); fix the data map or the dsn, then scan again\n", r.Adapter, strings.Join(r.Missing, ", "))
+			return exitFailed
 		}
 	}
-	return 0
+	for _, r := range reps {
+		if len(r.Findings) > 0 || len(r.Unreachable) > 0 {
+			return exitFound
+		}
+	}
+	return exitOK
 }
 
 // scanFile scans the database of every SQL adapter of the adapters file
@@ -94,7 +104,7 @@ func scanFile(ctx context.Context, path string, opts sqlscan.Options) ([]*sqlsca
 }
 
 func scanOne(ctx context.Context, dir string, s adapterconfig.SQL, opts sqlscan.Options) (*sqlscan.Report, error) {
-	db, m, err := s.Connect(dir)
+	db, m, err := s.ConnectReadOnly(dir)
 	if err != nil {
 		return nil, err
 	}

@@ -40,6 +40,8 @@ type serveConfig struct {
 	proxies                                            server.Proxies
 	evidenceKey, checkpointSink                        string // serve_evidence.go
 	timeouts                                           httpTimeouts
+	metricsAddr, logFormat                             string // metrics.go, logformat.go
+	readOnly                                           bool   // open adapters for reading only (inventory)
 }
 
 // env returns the environment variable's value, or def.
@@ -67,6 +69,8 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.StringVar(&c.region, "region", "", "region for phone numbers without a country code, e.g. GB (GDPR_REGION)")
 	fs.StringVar(&c.keyHex, "signing-key", "", "hex key of 32+ bytes signing tokens and results URLs; random if empty (GDPR_SIGNING_KEY)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error (GDPR_LOG_LEVEL)")
+	fs.StringVar(&c.logFormat, "log-format", "text", "text, or json for one JSON object a line (GDPR_LOG_FORMAT)")
+	fs.StringVar(&c.metricsAddr, "metrics-addr", "", "serve Prometheus metrics at /metrics on this address, apart from the API, e.g. 127.0.0.1:9090; off when empty (GDPR_METRICS_ADDR)")
 	fs.Float64Var(&c.rate, "rate", server.DefaultRate, "requests per second per organization, 0 for no limit (GDPR_RATE)")
 	fs.IntVar(&c.burst, "burst", server.DefaultBurst, "requests at once per organization (GDPR_BURST)")
 	fs.IntVar(&c.workers, "workers", processor.DefaultWorkers, "requests processed at once (GDPR_WORKERS)")
@@ -91,23 +95,24 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "gdpr serve: %v\n", err)
 		return 2
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	pos, code, ok := parseFlags(fs, args, stdout)
+	if !ok {
+		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "gdpr serve: unexpected arguments %q\n", fs.Args())
-		return 2
+	if len(pos) > 0 {
+		fmt.Fprintf(stderr, "gdpr serve: unexpected arguments %q; everything is a flag (gdpr serve -h)\n", pos)
+		return exitUsage
 	}
-	log, err := newLogger(stderr, c.logLevel)
+	log, err := newLogFormat(stderr, c.logLevel, c.logFormat)
 	if err != nil {
 		fmt.Fprintf(stderr, "gdpr serve: %v\n", err)
-		return 2
+		return exitUsage
 	}
 	if err := serve(ctx, c, log, nil); err != nil {
 		fmt.Fprintf(stderr, "gdpr serve: %v\n", err)
-		return 1
+		return exitCode(ctx, err)
 	}
-	return 0
+	return exitOK
 }
 
 func newLogger(w io.Writer, level string) (*slog.Logger, error) {
@@ -126,7 +131,7 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 	if err := c.timeouts.check(); err != nil {
 		return err
 	}
-	clients, err := server.LoadClients(c.clients, server.WithClientsLogger(log))
+	clients, err := loadClients(c.clients, server.WithClientsLogger(log))
 	if err != nil {
 		return err
 	}
@@ -139,7 +144,7 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 	if c.keyHex != "" {
 		key, err := hex.DecodeString(c.keyHex)
 		if err != nil {
-			return fmt.Errorf("--signing-key is not hex: %w", err)
+			return errNotHex("--signing-key", "GDPR_SIGNING_KEY")
 		}
 		opts = append(opts, server.WithSigningKey(key))
 		copts = append(copts, console.WithDSRKey(deriveKey(key, "gdprkit console dsr id key")))
@@ -165,6 +170,12 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 		return err
 	}
 	defer closeStore()
+	ms, err := setupMetrics(c, store, log)
+	if err != nil {
+		return err
+	}
+	defer ms.run(ctx, log)()
+	opts = append(opts, ms.srv...)
 	popts := []processor.Option{
 		processor.WithPolicy(processor.CurrentEmployees{}),
 		processor.WithPhoneRegion(c.region),
@@ -184,7 +195,7 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 	for org, as := range own {
 		popts = append(popts, processor.WithOrganizationAdapters(org, as...))
 	}
-	p, err := processor.New(store, adapters, popts...)
+	p, err := processor.New(store, adapters, append(popts, ms.proc...)...)
 	if err != nil {
 		return err
 	}
@@ -205,6 +216,7 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 		handler = console.Mount(h, con)
 		log.Info("serving the privacy console", "path", console.Path)
 	}
+	handler = withReadiness(handler, store)
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
@@ -311,6 +323,7 @@ func loadAdapters(ctx context.Context, c *serveConfig, log *slog.Logger) ([]adap
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("--adapters: %w", err)
 		}
+		f.ReadOnly = c.readOnly
 		configured, closer, err := f.Open(ctx, log)
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("--adapters: %s: %w", c.sqlAdapters, err)

@@ -107,12 +107,13 @@ func TestServeRejectsBadConfiguration(t *testing.T) {
 		{[]string{"--clients", clients, "--adapters", filepath.Join(t.TempDir(), "missing.yaml")}, "--adapters"},
 		{[]string{"--clients", clients, "--demo", "--store", "mongo"}, `--store "mongo" is not known`},
 		{[]string{"--clients", clients, "--demo", "--store", "postgres"}, "--store postgres needs --postgres"},
-		{[]string{"--clients", clients, "--demo", "--signing-key", "zz"}, "--signing-key is not hex"},
-		{[]string{"--clients", clients, "--demo", "--log-level", "loud"}, "log level"},
+		{[]string{"--clients", clients, "--demo", "--signing-key", "zz"}, "--signing-key (GDPR_SIGNING_KEY) is not hex"},
+		{[]string{"--clients", clients, "--demo", "--log-format", "xml"}, "--log-format \"xml\": use text or json"},
+		{[]string{"--clients", clients, "--demo", "--log-level", "loud"}, "--log-level \"loud\": use debug"},
 		{[]string{"--clients", filepath.Join(t.TempDir(), "missing.json"), "--demo"}, "clients file"},
 		{[]string{"--clients", clients, "--demo", "--minimize-after", "-1h"}, "--minimize-after -1h0m0s is negative"},
 		{[]string{"--clients", clients, "--demo", "--minimize-key", "abcd"}, "--minimize-key has 2 bytes"},
-		{[]string{"--clients", clients, "--demo", "--minimize-key", "xyz"}, "--minimize-key is not hex"},
+		{[]string{"--clients", clients, "--demo", "--minimize-key", "xyz"}, "--minimize-key (GDPR_MINIMIZE_KEY) is not hex"},
 		{[]string{"--clients", clients, "--demo", "--trusted-proxies", "10.0.0.0/8,lb.internal"}, `trusted proxy "lb.internal" is not an IP address or CIDR prefix`},
 	}
 	for _, c := range cases {

@@ -2,15 +2,18 @@
 // requests about it itself: it embeds the processor over its own data
 // store and mounts the GDPR API beside its own routes.
 //
-//	GDPR_CLIENT_SECRET=$(openssl rand -hex 24) go run ./examples/embedded
+//	GDPR_CLIENT_SECRET=$(openssl rand -hex 24) go run ./examples/embedded [-addr HOST:PORT]
 //
-// Then use the API at http://127.0.0.1:8080 with client id "ops" and that
-// secret, e.g. with 'gdpr subjects' (see the README).
+// Then use the API at http://127.0.0.1:8080 (or the address of -addr or
+// GDPR_ADDR) with client id "ops" and that secret, e.g. with 'gdpr
+// subjects' (see the README).
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"flag"
 	"log"
 	"log/slog"
 	"net/http"
@@ -41,6 +44,8 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	addr := flag.String("addr", cmp.Or(os.Getenv("GDPR_ADDR"), "127.0.0.1:8080"), "listen address (GDPR_ADDR)")
+	flag.Parse()
 
 	secret := os.Getenv("GDPR_CLIENT_SECRET")
 	if len(secret) < 16 {
@@ -80,7 +85,7 @@ func main() {
 	workDone := make(chan struct{})
 	go func() { p.Run(work); close(workDone) }()
 
-	srv := &http.Server{Addr: "127.0.0.1:8080", Handler: mux}
+	srv := &http.Server{Addr: *addr, Handler: mux}
 	go func() {
 		<-ctx.Done()
 		srv.Shutdown(context.Background())

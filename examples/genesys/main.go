@@ -2,7 +2,7 @@
 // Cloud GDPR API: it searches the subjects an email matches and, with
 // -export, exports them and saves the archive.
 //
-//	GDPR_REGION=eu-west-1 GDPR_CLIENT_ID=... GDPR_CLIENT_SECRET=... \
+//	GDPR_API_REGION=eu-west-1 GDPR_CLIENT_ID=... GDPR_CLIENT_SECRET=... \
 //	  go run ./examples/genesys -export jane@example.com
 //
 // The OAuth client needs the gdpr scope (gdpr:readonly to only search).
@@ -31,7 +31,7 @@ func main() {
 	defer stop()
 
 	c, err := gdpr.New(
-		gdpr.WithRegion(os.Getenv("GDPR_REGION")),
+		gdpr.WithRegion(os.Getenv("GDPR_API_REGION")),
 		gdpr.WithClientCredentials(os.Getenv("GDPR_CLIENT_ID"), os.Getenv("GDPR_CLIENT_SECRET")),
 		gdpr.WithRate(1, 1), // the hosted GDPR API is strictly rate-limited
 	)

@@ -40,7 +40,7 @@ func ReadMap(path string) (*sqladapter.Map, error) {
 	defer f.Close()
 	m, err := ParseMap(f)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fileError(path, err)
 	}
 	return m, nil
 }

@@ -24,6 +24,9 @@ type File struct {
 	API []API `yaml:"api"`
 	// Dir is the directory relative paths are read from: the file's own.
 	Dir string `yaml:"-"`
+	// ReadOnly opens every SQL adapter for reading only (gdpr inventory):
+	// SQLite databases read-only, no operations table created.
+	ReadOnly bool `yaml:"-"`
 }
 
 // Read reads the adapters file at path. An empty file lists no adapter.
@@ -37,7 +40,7 @@ func Read(path string) (*File, error) {
 	dec.KnownFields(true)
 	var c File
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fileError(path, err)
 	}
 	c.Dir = filepath.Dir(path)
 	return &c, nil
@@ -51,7 +54,7 @@ func (c *File) Open(ctx context.Context, log *slog.Logger) ([]adapter.Adapter, i
 	var cl closers
 	var out []adapter.Adapter
 	for i, s := range c.SQL {
-		a, err := s.open(ctx, c.Dir, &cl)
+		a, err := s.open(ctx, c.Dir, c.ReadOnly, &cl)
 		if err == nil {
 			err = Tenancy{Organization: s.Organization, Shared: s.Shared}.check(a.TenantScoped())
 		}

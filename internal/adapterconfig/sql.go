@@ -37,6 +37,17 @@ type SQL struct {
 // opens its database; the caller closes the database. Errors name the
 // field at fault, never the DSN.
 func (s SQL) Connect(dir string) (*sql.DB, *sqladapter.Map, error) {
+	return s.connect(dir, false)
+}
+
+// ConnectReadOnly is Connect for readers (gdpr scan, gdpr inventory): a
+// SQLite database is opened read-only. Neither ever creates a SQLite file: a missing one
+// is an error naming the path it was resolved to.
+func (s SQL) ConnectReadOnly(dir string) (*sql.DB, *sqladapter.Map, error) {
+	return s.connect(dir, true)
+}
+
+func (s SQL) connect(dir string, readOnly bool) (*sql.DB, *sqladapter.Map, error) {
 	driver, ok := drivers[s.Dialect]
 	if !ok {
 		return nil, nil, fmt.Errorf("dialect %q is not postgres, mysql or sqlite", s.Dialect)
@@ -67,6 +78,11 @@ func (s SQL) Connect(dir string) (*sql.DB, *sqladapter.Map, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("map: %w", err)
 	}
+	if s.Dialect == sqladapter.SQLite {
+		if dsn, err = sqliteDSN(dir, dsn, readOnly); err != nil {
+			return nil, nil, err
+		}
+	}
 	db, err := sql.Open(driver, dsn)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open database: %w", err)
@@ -75,13 +91,16 @@ func (s SQL) Connect(dir string) (*sql.DB, *sqladapter.Map, error) {
 }
 
 // open connects s and opens its adapter, adding both to cl.
-func (s SQL) open(ctx context.Context, dir string, cl *closers) (*sqladapter.Adapter, error) {
-	db, m, err := s.Connect(dir)
+func (s SQL) open(ctx context.Context, dir string, readOnly bool, cl *closers) (*sqladapter.Adapter, error) {
+	db, m, err := s.connect(dir, readOnly)
 	if err != nil {
 		return nil, err
 	}
 	cl.add(db)
 	var opts []sqladapter.Option
+	if readOnly {
+		opts = append(opts, sqladapter.WithReadOnly())
+	}
 	if s.Region != "" {
 		opts = append(opts, sqladapter.WithPhoneRegion(s.Region))
 	}
