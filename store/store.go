@@ -161,6 +161,10 @@ type Job struct {
 	// Minimized is when the request's personal data was replaced by keyed
 	// hashes (see WithMinimization); zero until then.
 	Minimized time.Time
+	// Correlation is the correlation id of the API call that created the
+	// request, or "": the processor's log lines about the request carry
+	// it, so that an operator can join them to that call's lines.
+	Correlation string
 }
 
 // Clone returns a deep copy of j.

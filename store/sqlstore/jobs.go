@@ -69,7 +69,7 @@ func (s *Store) Create(ctx context.Context, job *store.Job, ev store.Event) (*st
 	var existing *store.Job
 	c := &change{ctx: ctx, org: job.Org, id: job.Request.ID,
 		query: `INSERT INTO jobs (` + jobValues + `)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)
 			ON CONFLICT DO NOTHING`,
 		args:   args,
 		events: []store.Event{ev},
@@ -232,13 +232,13 @@ func (s *Store) update(ctx context.Context, job *store.Job, evs []store.Event, e
 	if err != nil {
 		return fmt.Errorf("sqlstore: update: %w", err)
 	}
-	args = append(args[:2:2], args[3:]...) // all but create_key: $1 org, $2 id, then $3…$21
+	args = append(args[:2:2], args[3:]...) // all but create_key: $1 org, $2 id, then $3…$22
 	err = s.writes.do(&change{ctx: ctx, org: job.Org, id: job.Request.ID,
 		query: `UPDATE jobs SET
 			idempotency_key = $3, fingerprint = $4, request_type = $5, status = $6, open = $7,
 			created_date = $8, due_date = $9, modified_date = $10, completed_date = $11, verified_date = $12,
 			next_run = $13, lease_until = $15, results = $16, retries = $17,
-			request = $18, terms = $19, changes = $20, minimized_date = $21
+			request = $18, terms = $19, changes = $20, minimized_date = $21, correlation = $22
 			WHERE org = $1 AND id = $2 AND lease_token = $14`,
 		args:   args,
 		extra:  extra,

@@ -12,14 +12,14 @@ import (
 // jobColumns are the columns a job is read from, in scanJob's order.
 const jobColumns = `org, id, idempotency_key, fingerprint, created_date, due_date, modified_date,
 	completed_date, verified_date, next_run, lease_token, lease_until, results, retries, request, terms, changes,
-	minimized_date`
+	minimized_date, correlation`
 
 // jobValues are the columns a job is written to, in jobArgs's order.
 const jobValues = `org, id, create_key, idempotency_key, fingerprint, request_type, status, open,
 	created_date, due_date, modified_date, completed_date, verified_date, next_run, lease_token, lease_until,
-	results, retries, request, terms, changes, minimized_date`
+	results, retries, request, terms, changes, minimized_date, correlation`
 
-// jobArgs returns the values of jobValues for j, as $1 to $22.
+// jobArgs returns the values of jobValues for j, as $1 to $23.
 func (d dialect) jobArgs(j *store.Job) ([]any, error) {
 	r := &j.Request
 	req, err := json.Marshal(r)
@@ -42,7 +42,7 @@ func (d dialect) jobArgs(j *store.Job) ([]any, error) {
 		j.Org, r.ID, j.IdempotencyKey, j.IdempotencyKey, j.Fingerprint, string(r.RequestType), string(r.Status), !r.Status.Done(),
 		d.time(r.CreatedDate.Time), d.time(r.DueDate.Time), d.time(r.ModifiedDate.Time), d.time(r.CompletedDate.Time), d.time(verified),
 		d.time(j.NextRun), j.LeaseToken, d.time(j.LeaseUntil),
-		j.Results, j.Retries, string(req), string(terms), string(changes), d.time(j.Minimized),
+		j.Results, j.Retries, string(req), string(terms), string(changes), d.time(j.Minimized), j.Correlation,
 	}, nil
 }
 
@@ -63,7 +63,7 @@ func scanJob(sc scanner) (*store.Job, error) {
 	err := sc.Scan(&j.Org, &j.Request.ID, &j.IdempotencyKey, &j.Fingerprint,
 		timeCol{&created}, timeCol{&due}, timeCol{&modified}, timeCol{&completed}, timeCol{&verified},
 		timeCol{&j.NextRun}, &j.LeaseToken, timeCol{&j.LeaseUntil}, &j.Results, &j.Retries,
-		&req, &terms, &changes, timeCol{&j.Minimized})
+		&req, &terms, &changes, timeCol{&j.Minimized}, &j.Correlation)
 	if err != nil {
 		return nil, err
 	}

@@ -158,13 +158,14 @@ func fullJob(org, id string) *store.Job {
 			{Kind: gdpr.KindDialerContactID, Value: "dc-42", Scope: "list-9"},
 			{Kind: gdpr.KindEmail, Value: "zoe@example.com"},
 		},
-		Changes:    []adapter.Change{{Kind: gdpr.KindEmail, Existing: "zoe@example.com", Updated: "Zoe.A@example.com"}},
-		NextRun:    base.Add(-time.Minute),
-		LeaseToken: "lease-fixture",
-		LeaseUntil: base.Add(time.Hour),
-		Results:    "results/" + org + "/" + id + ".zip",
-		Retries:    1,
-		Minimized:  base.Add(-30 * time.Minute),
+		Changes:     []adapter.Change{{Kind: gdpr.KindEmail, Existing: "zoe@example.com", Updated: "Zoe.A@example.com"}},
+		NextRun:     base.Add(-time.Minute),
+		LeaseToken:  "lease-fixture",
+		LeaseUntil:  base.Add(time.Hour),
+		Results:     "results/" + org + "/" + id + ".zip",
+		Retries:     1,
+		Minimized:   base.Add(-30 * time.Minute),
+		Correlation: "5f0c6c1e-8a3b-4c2d-9e7f-0a1b2c3d4e5f",
 	}
 }
 
@@ -834,6 +835,7 @@ func testUpdate(t *testing.T, newStore func(*testing.T) store.Store) {
 		next.Results = ""
 		next.NextRun = base.Add(5 * time.Minute)
 		next.Retries = 2
+		next.Correlation = "a retry's correlation"
 		step, status := event(next, "step", time.Second), event(next, "status", 2*time.Second)
 		mustUpdate(t, s, next, step, status)
 		diff(t, "updated job", next, mustGet(t, s, "org-a", "req-1"))
