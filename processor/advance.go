@@ -131,7 +131,7 @@ func (r *run) complete(ctx context.Context, evs []store.Event, resumed bool) err
 	if req.RequestType == gdpr.RequestExport && resumed {
 		r.p.dropParts(ctx, r.job)
 	}
-	r.p.log().InfoContext(ctx, "request completed", "request", req.ID, "type", req.RequestType)
+	r.p.jobLog(r.job).InfoContext(ctx, "request completed", "request", req.ID, "type", req.RequestType)
 	return nil
 }
 
@@ -159,7 +159,7 @@ func (r *run) move(evs *[]store.Event, on trigger, detail string) error {
 // backs off and ends in ERROR instead of looping.
 func (r *run) finalizingFailed(ctx context.Context, evs []store.Event, err error) error {
 	req := &r.job.Request
-	r.p.log().WarnContext(ctx, "finalizing failed", "request", req.ID, "err", err)
+	r.p.jobLog(r.job).WarnContext(ctx, "finalizing failed", "request", req.ID, "err", err)
 	for i := range req.Steps {
 		s := &req.Steps[i]
 		s.State, s.Error = gdpr.StepFailed, "finalizing failed: "+err.Error()
@@ -199,7 +199,7 @@ func (r *run) fail(ctx context.Context, evs []store.Event) error {
 		if err := r.move(&evs, attemptsSpent, detail); err != nil {
 			return err
 		}
-		r.p.log().WarnContext(ctx, "request failed", "request", req.ID, "adapters", spent)
+		r.p.jobLog(r.job).WarnContext(ctx, "request failed", "request", req.ID, "adapters", spent)
 		return r.save(ctx, true, evs...)
 	}
 	wait := r.p.backoff(attempts)
@@ -272,7 +272,7 @@ func (r *run) runSteps(ctx context.Context) (failed bool, evs []store.Event) {
 				s.State, s.Error = gdpr.StepFailed, err.Error()
 				evs = append(evs, r.p.event(r.job, "step",
 					fmt.Sprintf("%s: FAILED, attempt %d of %d", s.Adapter, s.Attempts, r.p.cfg.retry.Attempts)))
-				r.p.log().WarnContext(ctx, "step failed", "request", req.ID, "adapter", s.Adapter, "attempt", s.Attempts, "err", err)
+				r.p.jobLog(r.job).WarnContext(ctx, "step failed", "request", req.ID, "adapter", s.Adapter, "attempt", s.Attempts, "err", err)
 				return
 			}
 			if c := s.Outcome; c != nil && len(s.WaitingOn) > 0 {

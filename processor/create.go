@@ -92,6 +92,7 @@ func (p *Processor) CreateRequest(ctx context.Context, spec gdpr.RequestSpec) (*
 		Terms:          terms,
 		Changes:        changes,
 		NextRun:        now,
+		Correlation:    p.correlationOf(ctx),
 	}
 	ev := p.event(job, "created", fmt.Sprintf("%s by %s term, %d data stores", spec.Type, term.Kind, len(req.Steps)))
 	stored, created, err := p.store.Create(ctx, job, ev)
@@ -102,7 +103,7 @@ func (p *Processor) CreateRequest(ctx context.Context, spec gdpr.RequestSpec) (*
 		return p.repeat(stored, fp)
 	}
 	p.stored(&stored.Request, []store.Event{ev})
-	p.log().InfoContext(ctx, "request created", "request", id, "type", spec.Type, "term", string(term.Kind))
+	p.jobLog(stored).InfoContext(ctx, "request created", "request", id, "type", spec.Type, "term", string(term.Kind))
 	p.wake()
 	return stored.Request.Clone(), nil
 }

@@ -210,7 +210,7 @@ func (r *run) keepParts(ctx context.Context) []store.Event {
 		s.State, s.Error = gdpr.StepFailed, "store export part: "+err.Error()
 		evs = append(evs, r.p.event(r.job, "step",
 			fmt.Sprintf("%s: FAILED, attempt %d of %d", s.Adapter, s.Attempts, r.p.cfg.retry.Attempts)))
-		r.p.log().WarnContext(ctx, "could not store an export part", "request", req.ID, "adapter", s.Adapter, "err", err)
+		r.p.jobLog(r.job).WarnContext(ctx, "could not store an export part", "request", req.ID, "adapter", s.Adapter, "err", err)
 	}
 	return evs
 }
@@ -219,7 +219,7 @@ func (r *run) keepParts(ctx context.Context) []store.Event {
 func (r *run) closeParts(ctx context.Context) {
 	for name, sp := range r.parts {
 		if err := sp.close(); err != nil {
-			r.p.log().WarnContext(ctx, "could not remove a spooled export part", "request", r.job.Request.ID, "err", err)
+			r.p.jobLog(r.job).WarnContext(ctx, "could not remove a spooled export part", "request", r.job.Request.ID, "err", err)
 		}
 		delete(r.parts, name)
 	}
@@ -230,7 +230,7 @@ func (r *run) closeParts(ctx context.Context) {
 func (p *Processor) dropParts(ctx context.Context, job *store.Job) {
 	for _, s := range job.Request.Steps {
 		if err := p.store.DeleteBlob(ctx, blobKey(job, adapterFile(s.Adapter))); err != nil {
-			p.log().WarnContext(ctx, "could not delete an export part", "request", job.Request.ID, "err", err)
+			p.jobLog(job).WarnContext(ctx, "could not delete an export part", "request", job.Request.ID, "err", err)
 		}
 	}
 }

@@ -175,7 +175,7 @@ func (p *Processor) minimizeJob(ctx context.Context, m *minimization, job *store
 		// ERROR) hold whole records.
 		p.dropParts(ctx, job)
 	}
-	p.log().InfoContext(ctx, "request minimized", "request", r.ID)
+	p.jobLog(job).InfoContext(ctx, "request minimized", "request", r.ID)
 	return true, nil
 }
 

@@ -1,6 +1,7 @@
 package processor
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -27,12 +28,15 @@ type config struct {
 	retry      gdpr.RetryPolicy
 	clock      func() time.Time
 	logger     *slog.Logger
-	resultsURL func(org, id string) string
-	minimize   *minimization
-	spoolDir   string
-	evidence   *evidenceConfig // nil: no checkpoints or receipts (evidence.go)
-	observer   Observer
-	wait       waitPolling
+	// correlation reads a creating call's correlation id from its
+	// context (WithCorrelation); nil: none.
+	correlation func(context.Context) string
+	resultsURL  func(org, id string) string
+	minimize    *minimization
+	spoolDir    string
+	evidence    *evidenceConfig // nil: no checkpoints or receipts (evidence.go)
+	observer    Observer
+	wait        waitPolling
 	// orgAdapters are the adapters of one organization alone, by
 	// organization (WithOrganizationAdapters).
 	orgAdapters map[string][]adapter.Adapter

@@ -149,11 +149,11 @@ func (r *run) keepLease(ctx context.Context, cancel context.CancelFunc) {
 		}
 		switch {
 		case errors.Is(err, store.ErrLeaseLost):
-			r.p.log().WarnContext(ctx, "lease lost; another worker has the request", "request", r.job.Request.ID)
+			r.p.jobLog(r.job).WarnContext(ctx, "lease lost; another worker has the request", "request", r.job.Request.ID)
 			cancel()
 			return
 		case err != nil:
-			r.p.log().WarnContext(ctx, "lease renewal failed", "request", r.job.Request.ID, "err", err)
+			r.p.jobLog(r.job).WarnContext(ctx, "lease renewal failed", "request", r.job.Request.ID, "err", err)
 		default:
 			r.until = until
 		}

@@ -82,6 +82,7 @@ func startInProcess(ctx context.Context, addr string, log *slog.Logger) (*inProc
 		processor.WithPolicy(processor.CurrentEmployees{}),
 		processor.WithStorePoll(10*time.Millisecond),
 		processor.WithLogger(log),
+		processor.WithCorrelation(server.CorrelationID),
 		processor.WithEvidence(ek, nil))
 	if err != nil {
 		return nil, nil, err

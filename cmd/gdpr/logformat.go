@@ -19,9 +19,9 @@ func newLogFormat(w io.Writer, level, format string) (*slog.Logger, error) {
 	opts := &slog.HandlerOptions{Level: l}
 	switch format {
 	case "", "text":
-		return slog.New(correlated{slog.NewTextHandler(w, opts)}), nil
+		return slog.New(correlated{Handler: slog.NewTextHandler(w, opts)}), nil
 	case "json":
-		return slog.New(correlated{slog.NewJSONHandler(w, opts)}), nil
+		return slog.New(correlated{Handler: slog.NewJSONHandler(w, opts)}), nil
 	}
 	return nil, fmt.Errorf("--log-format %q: use text or json", format)
 }
@@ -29,11 +29,15 @@ func newLogFormat(w io.Writer, level, format string) (*slog.Logger, error) {
 // correlated adds the API request's correlation id to every line logged
 // under its context that does not carry one, so that the processor's
 // lines about a request (which name its id) join the server's line
-// about the HTTP exchange.
-type correlated struct{ slog.Handler }
+// about the HTTP exchange. A logger that already carries a correlation
+// (the processor's lines about a request) keeps its own.
+type correlated struct {
+	slog.Handler
+	has bool // an attribute added by WithAttrs is the correlation
+}
 
 func (h correlated) Handle(ctx context.Context, r slog.Record) error {
-	if id := server.CorrelationID(ctx); id != "" {
+	if id := server.CorrelationID(ctx); id != "" && !h.has {
 		has := false
 		r.Attrs(func(a slog.Attr) bool {
 			has = a.Key == "correlation"
@@ -47,9 +51,13 @@ func (h correlated) Handle(ctx context.Context, r slog.Record) error {
 }
 
 func (h correlated) WithAttrs(as []slog.Attr) slog.Handler {
-	return correlated{h.Handler.WithAttrs(as)}
+	has := h.has
+	for _, a := range as {
+		has = has || a.Key == "correlation"
+	}
+	return correlated{h.Handler.WithAttrs(as), has}
 }
 
 func (h correlated) WithGroup(name string) slog.Handler {
-	return correlated{h.Handler.WithGroup(name)}
+	return correlated{h.Handler.WithGroup(name), h.has}
 }

@@ -181,6 +181,7 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 		processor.WithPhoneRegion(c.region),
 		processor.WithWorkers(c.workers),
 		processor.WithLogger(log),
+		processor.WithCorrelation(server.CorrelationID),
 	}
 	if eo, err := evidenceOptions(c, log); err != nil {
 		return err
