@@ -72,6 +72,14 @@
 // adapters holding one organization's data are listed under it with
 // WithOrganizationAdapters, and no other organization's request reaches
 // them.
+//
+// # Logs
+//
+// The processor logs to WithLogger: request ids, statuses, adapter names
+// and counts, never personal data. With WithCorrelation it keeps the
+// correlation id of the API call that created a request, and every line
+// about the request carries it as "correlation" beside "request", the
+// workers' lines too.
 package processor
 
 import (
