@@ -239,13 +239,12 @@ func cmdRequest(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			if replace != "" || from != "" || to != "" {
 				spec.ReplacementTerms = []gdpr.ReplacementTerm{{Type: gdpr.Kind(strings.ToUpper(replace)), ExistingValue: from, UpdatedValue: to}}
 			}
+			if wait {
+				return createAndFollow(ctx, c, spec, stdout, stderr, a.json)
+			}
 			r, err := c.CreateRequest(ctx, spec)
 			if err != nil {
 				return err
-			}
-			if wait {
-				fmt.Fprintf(stderr, "created request %s (%s)\n", r.ID, r.Status)
-				return followRequest(ctx, c, r.ID, stdout, stderr, a.json)
 			}
 			return printRequest(stdout, r, a.json)
 		})

@@ -28,7 +28,8 @@ type progress struct {
 	start time.Time
 
 	mu      sync.Mutex
-	id      string
+	id      string // the request's id; "" while it is being created
+	label   string // what the line is about when not one request ("DSR …")
 	text    string // the line without the elapsed time
 	printed string // the last plain line printed
 	quit    chan struct{}
@@ -36,10 +37,24 @@ type progress struct {
 }
 
 // newProgress shows progress on w; a terminal gets one updating line.
+// An id "" stands for a request the server is still creating (see
+// created).
 func newProgress(w io.Writer, id string) *progress {
-	p := &progress{w: w, now: time.Now, id: id, text: "waiting for the server"}
+	return startProgress(&progress{w: w, id: id})
+}
+
+// newLabelProgress shows the progress of what label names (several
+// requests) on w; update it with setText.
+func newLabelProgress(w io.Writer, label string) *progress {
+	return startProgress(&progress{w: w, label: label})
+}
+
+// startProgress shows p's first line at once, before the server answered
+// anything, and on a terminal starts the refresh.
+func startProgress(p *progress) *progress {
+	p.now, p.text = time.Now, "waiting for the server"
 	p.start = p.now()
-	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if f, ok := p.w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		p.tty = true
 		if width, _, err := term.GetSize(int(f.Fd())); err == nil {
 			p.width = width
@@ -79,6 +94,29 @@ func (p *progress) update(r *gdpr.Request) {
 	p.show()
 }
 
+// setText shows text as the state of what p follows.
+func (p *progress) setText(text string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.text = text
+	p.show()
+}
+
+// created names the request r the server created while p waited, saying
+// so on a line of its own.
+func (p *progress) created(r *gdpr.Request) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.id = r.ID
+	msg := fmt.Sprintf("created request %s (%s)", r.ID, r.Status)
+	if p.tty {
+		fmt.Fprintf(p.w, "\r%s\x1b[K\n", msg)
+	} else {
+		fmt.Fprintln(p.w, msg)
+	}
+	p.show()
+}
+
 // stop ends the updating line, leaving its last state on screen.
 func (p *progress) stop() {
 	if p.quit == nil {
@@ -93,7 +131,7 @@ func (p *progress) stop() {
 // show prints the current state; p.mu is held (or p not yet shared).
 func (p *progress) show() {
 	elapsed := p.now().Sub(p.start).Truncate(time.Second)
-	line := fmt.Sprintf("request %s: %s", p.id, p.text)
+	line := fmt.Sprintf("%s: %s", p.about(), p.text)
 	if !p.tty {
 		if line != p.printed {
 			p.printed = line
@@ -106,6 +144,17 @@ func (p *progress) show() {
 		line = string([]rune(line)[:p.width-2]) + "…"
 	}
 	fmt.Fprintf(p.w, "\r%s\x1b[K", line)
+}
+
+// about names what the line is about.
+func (p *progress) about() string {
+	switch {
+	case p.label != "":
+		return p.label
+	case p.id == "":
+		return "new request"
+	}
+	return "request " + p.id
 }
 
 // requestLine is the status of r and the state of each step: done,
