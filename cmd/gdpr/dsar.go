@@ -244,8 +244,13 @@ func runDSAR(ctx context.Context, c *gdpr.Client, f *dsarFlags, stdin io.Reader,
 			return errDeclined
 		}
 	}
+	// Progress shows from the moment the plan is submitted, so that a
+	// server slow to accept the requests is seen waiting on at once.
+	p := newLabelProgress(stderr, "DSR "+plan.DSRID,
+		fmt.Sprintf("submitting %s, waiting for the server", count(len(plan.Requests), "request")))
 	rep, ferr := dsr.Submit(ctx, c, plan)
 	if rep == nil {
+		p.stop()
 		return ferr
 	}
 	done := 0
@@ -254,15 +259,16 @@ func runDSAR(ctx context.Context, c *gdpr.Client, f *dsarFlags, stdin io.Reader,
 			done++
 		}
 		if it.RequestID != "" || it.Error != "" {
-			printProgress(stderr, dsr.Progress{Request: it, Done: done, Total: len(rep.Requests)})
+			p.setText(progressLine(dsr.Progress{Request: it, Done: done, Total: len(rep.Requests)}))
 		}
 	}
 	if ctx.Err() == nil {
 		// Follow also what was submitted when some requests could not be;
 		// its error then counts them among the failures.
 		rep, ferr = dsr.Follow(ctx, c, rep, dsr.FollowOptions{PollInterval: f.poll,
-			Progress: func(p dsr.Progress) { printProgress(stderr, p) }})
+			Progress: func(pr dsr.Progress) { p.setText(progressLine(pr)) }})
 	}
+	p.stop()
 	if f.dir != "" {
 		if err := downloadAll(ctx, c, rep, f.dir, stderr); err != nil && ferr == nil {
 			ferr = err
@@ -289,9 +295,9 @@ func runDSAR(ctx context.Context, c *gdpr.Client, f *dsarFlags, stdin io.Reader,
 	return ferr
 }
 
-// printProgress writes one line of where a request stands, without the
-// person's values.
-func printProgress(w io.Writer, p dsr.Progress) {
+// progressLine is where a request of a DSR stands, without the person's
+// values.
+func progressLine(p dsr.Progress) string {
 	r := p.Request
 	line := fmt.Sprintf("[%d/%d done] %s %s", p.Done, p.Total, r.For(), r.Status)
 	if r.RequestID != "" {
@@ -300,7 +306,7 @@ func printProgress(w io.Writer, p dsr.Progress) {
 	if r.Error != "" && r.Status != gdpr.StatusError {
 		line += " (" + r.Error + ")"
 	}
-	fmt.Fprintln(w, line)
+	return line
 }
 
 // confirm asks question on w and reports whether the line read from r is

@@ -44,15 +44,18 @@ func newProgress(w io.Writer, id string) *progress {
 }
 
 // newLabelProgress shows the progress of what label names (several
-// requests) on w; update it with setText.
-func newLabelProgress(w io.Writer, label string) *progress {
-	return startProgress(&progress{w: w, label: label})
+// requests) on w, starting with text; update it with setText.
+func newLabelProgress(w io.Writer, label, text string) *progress {
+	return startProgress(&progress{w: w, label: label, text: text})
 }
 
 // startProgress shows p's first line at once, before the server answered
 // anything, and on a terminal starts the refresh.
 func startProgress(p *progress) *progress {
-	p.now, p.text = time.Now, "waiting for the server"
+	p.now = time.Now
+	if p.text == "" {
+		p.text = "waiting for the server"
+	}
 	p.start = p.now()
 	if f, ok := p.w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		p.tty = true
