@@ -113,3 +113,47 @@ func TestEvidenceReceiptAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// Consistency proves a later checkpoint extends an earlier one; bad
+// numbers and missing checkpoints are client errors.
+func TestEvidenceConsistency(t *testing.T) {
+	k := evidenceKey(t)
+	p := testkit.Demo(t, processor.WithEvidence(k, nil))
+	ctx := gdpr.ContextWithOrganization(context.Background(), "acme")
+	for range 2 {
+		req, err := p.CreateRequest(ctx, gdpr.RequestSpec{Type: gdpr.RequestDelete, DeleteConfirmed: true,
+			Subject: gdpr.Subject{EmailAddresses: []string{"alex.morgan@example.org"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		testkit.WaitDone(ctx, t, p, req.ID)
+		if _, err := p.Checkpoint(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	last, err := p.Checkpoint(ctx)
+	if err != nil || last.Seq < 2 {
+		t.Fatalf("Checkpoint = %+v, %v; want at least 2 checkpoints", last, err)
+	}
+	b, err := p.Consistency(ctx, 1, last.Seq)
+	if err != nil {
+		t.Fatalf("Consistency: %v", err)
+	}
+	older, newer, err := evidence.VerifyConsistency(b, k.PublicKey())
+	if err != nil || older.Seq != 1 || newer.Seq != last.Seq {
+		t.Fatalf("VerifyConsistency = %+v, %+v, %v", older, newer, err)
+	}
+	var api *gdpr.APIError
+	for _, bad := range [][2]int64{{0, 1}, {2, 2}, {2, 1}} {
+		if _, err := p.Consistency(ctx, bad[0], bad[1]); !errors.As(err, &api) || api.Status() != 400 {
+			t.Errorf("Consistency(%d, %d) = %v, want a 400", bad[0], bad[1], err)
+		}
+	}
+	if _, err := p.Consistency(ctx, 1, last.Seq+1); !errors.Is(err, gdpr.ErrNotFound) {
+		t.Errorf("Consistency to a checkpoint not yet signed = %v, want not found", err)
+	}
+	other := gdpr.ContextWithOrganization(context.Background(), "other")
+	if _, err := p.Consistency(other, 1, 2); !errors.Is(err, gdpr.ErrNotFound) {
+		t.Errorf("another organization's Consistency = %v, want not found", err)
+	}
+}
