@@ -11,7 +11,11 @@
 // with extension lines naming its number, time, the chain's head and the
 // previous checkpoint (see Statement). A receipt is a signed note whose
 // text is JSON (see Receipt): the request's events with their inclusion
-// proofs in the tree a checkpoint signs.
+// proofs in the tree a checkpoint signs. A Consistency is the RFC 6962
+// consistency proof (tlog.ProveTree) between two checkpoints: whoever
+// holds the older one checks, with VerifyConsistency and the public key,
+// that the newer one extends the same history rather than a rewritten
+// or forked one.
 //
 // # What is detected
 //

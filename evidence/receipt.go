@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
@@ -94,21 +96,84 @@ func (c *Checkpointer) Receipt(ctx context.Context, job *store.Job) ([]byte, err
 			return nil, err
 		}
 	}
-	rec := Receipt{Format: ReceiptFormat, Organization: job.Org, RequestID: req.ID, RequestType: req.RequestType,
-		Status: req.Status, Created: req.CreatedDate.Time.UTC(), Due: req.DueDate.Time.UTC(),
-		Finished: evs[len(evs)-1].Time, Verification: req.Verification, Checkpoint: string(cp.Note)}
-	for _, s := range req.Steps {
-		rec.Steps = append(rec.Steps, ReceiptStep{Adapter: s.Adapter, State: s.State, Records: s.Records, Outcome: s.Outcome})
+	out, err := c.sign(ctx, cp, []*store.Job{job}, [][]store.Event{evs})
+	if err != nil {
+		return nil, err
 	}
-	r := newHashes(ctx, c.Log, job.Org)
-	proofs := make([]tlog.RecordProof, len(evs))
-	err = r.twice(func() error {
-		for i, ev := range evs {
-			p, err := tlog.ProveRecord(cp.Size, ev.Seq-1, r)
-			if err != nil {
-				return fmt.Errorf("evidence: receipt: proof of event %d: %w", ev.Seq, err)
+	return out[0], nil
+}
+
+// Receipts returns the signed receipts of those of jobs, finished
+// requests of cp's organization, whose events cp covers, by request id;
+// the others (not finished, or with events after cp) it leaves out, for
+// Receipt to make later. It reads the requests' events at once
+// (store.RequestsEventer) and every tree hash the proofs need in one
+// query, so that a processor can make
+// the receipts of all the requests a checkpoint covers as it signs it.
+func (c *Checkpointer) Receipts(ctx context.Context, cp *store.Checkpoint, jobs []*store.Job) (map[string][]byte, error) {
+	var finished []*store.Job
+	for _, job := range jobs {
+		if job.Org == cp.Org && job.Request.Status.Done() {
+			finished = append(finished, job)
+		}
+	}
+	var byID map[string][]store.Event
+	if re, ok := c.Log.(store.RequestsEventer); ok && len(finished) > 0 {
+		ids := make([]string, len(finished))
+		for i, job := range finished {
+			ids[i] = job.Request.ID
+		}
+		var err error
+		if byID, err = re.RequestsEvents(ctx, cp.Org, ids); err != nil {
+			return nil, fmt.Errorf("evidence: receipts: %w", err)
+		}
+	}
+	var covered []*store.Job
+	var evss [][]store.Event
+	for _, job := range finished {
+		evs, ok := byID[job.Request.ID]
+		if byID == nil {
+			var err error
+			if evs, err = requestEvents(ctx, c.Log, job.Org, job.Request.ID); err != nil {
+				return nil, err
 			}
-			proofs[i] = p
+		} else if !ok {
+			continue
+		}
+		if len(evs) == 0 || evs[len(evs)-1].Seq > cp.Size {
+			continue
+		}
+		covered, evss = append(covered, job), append(evss, evs)
+	}
+	out := make(map[string][]byte, len(covered))
+	if len(covered) == 0 {
+		return out, nil
+	}
+	signed, err := c.sign(ctx, cp, covered, evss)
+	if err != nil {
+		return nil, err
+	}
+	for i, job := range covered {
+		out[job.Request.ID] = signed[i]
+	}
+	return out, nil
+}
+
+// sign makes the receipt of each of jobs, whose events are evss[i], with
+// inclusion proofs in cp's tree, all read in one query of tree hashes.
+func (c *Checkpointer) sign(ctx context.Context, cp *store.Checkpoint, jobs []*store.Job, evss [][]store.Event) ([][]byte, error) {
+	r := newHashes(ctx, c.Log, cp.Org)
+	proofs := make([][]tlog.RecordProof, len(jobs))
+	err := r.twice(func() error {
+		for j, evs := range evss {
+			proofs[j] = make([]tlog.RecordProof, len(evs))
+			for i, ev := range evs {
+				p, err := tlog.ProveRecord(cp.Size, ev.Seq-1, r)
+				if err != nil {
+					return fmt.Errorf("evidence: receipt: proof of event %d: %w", ev.Seq, err)
+				}
+				proofs[j][i] = p
+			}
 		}
 		return nil
 	})
@@ -121,14 +186,50 @@ func (c *Checkpointer) Receipt(ctx context.Context, job *store.Job) ([]byte, err
 	body, _, _ := strings.Cut(string(cp.Note), "\n\n")
 	st, err := ParseStatement(body + "\n")
 	if err != nil {
-		return nil, fmt.Errorf("evidence: receipt: checkpoint %d of %q: %w", cp.Seq, job.Org, err)
+		return nil, fmt.Errorf("evidence: receipt: checkpoint %d of %q: %w", cp.Seq, cp.Org, err)
 	}
+	// Each receipt is checked, written and signed apart from the others:
+	// on every processor at once.
+	out := make([][]byte, len(jobs))
+	errs := make([]error, len(jobs))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Go(func() {
+			for j := range next {
+				out[j], errs[j] = c.one(cp, st, jobs[j], evss[j], proofs[j])
+			}
+		})
+	}
+	for j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err // the first, as one request at a time would find it
+		}
+	}
+	return out, nil
+}
+
+// one checks the events of job against cp (whose statement is st) and
+// returns its signed receipt.
+func (c *Checkpointer) one(cp *store.Checkpoint, st Statement, job *store.Job, evs []store.Event, proofs []tlog.RecordProof) ([]byte, error) {
 	for i, ev := range evs {
 		if store.VerifyChain(&store.Event{Seq: ev.Seq - 1, Hash: ev.PrevHash}, []store.Event{ev}) != nil ||
 			tlog.CheckRecord(proofs[i], st.Size, st.Root, ev.Seq-1, LeafHash(ev.Hash)) != nil {
 			return nil, &Error{Org: job.Org, Kind: KindRewritten, Seq: ev.Seq, Checkpoint: cp.Seq,
 				Reason: "the store's event or tree hashes do not lead to the checkpoint; run gdpr audit verify"}
 		}
+	}
+	req := &job.Request
+	rec := Receipt{Format: ReceiptFormat, Organization: job.Org, RequestID: req.ID, RequestType: req.RequestType,
+		Status: req.Status, Created: req.CreatedDate.Time.UTC(), Due: req.DueDate.Time.UTC(),
+		Finished: evs[len(evs)-1].Time, Verification: req.Verification, Checkpoint: string(cp.Note)}
+	for _, s := range req.Steps {
+		rec.Steps = append(rec.Steps, ReceiptStep{Adapter: s.Adapter, State: s.State, Records: s.Records, Outcome: s.Outcome})
 	}
 	for i, ev := range evs {
 		proof := proofs[i]

@@ -28,7 +28,10 @@ var ErrNoEvidence = errors.New("processor: no evidence key; receipts need WithEv
 // WithCheckpointInterval), for as long as Run runs. Each checkpoint is
 // stored by the Store, which must be a store.CheckpointStore, and then
 // appended to sink when sink is not nil. Receipt then gives a signed
-// receipt of every finished request.
+// receipt of every finished request: made, with those of every request
+// that finished here, as the checkpoint covering it is signed, and
+// stored as a blob under receipts/ORG/ID; made when asked for a request
+// whose stored receipt is missing.
 func WithEvidence(key *evidence.Key, sink evidence.Sink) Option {
 	return func(c *config) error {
 		if key == nil {
@@ -66,9 +69,14 @@ type evidenceConfig struct {
 	interval time.Duration
 	cp       *evidence.Checkpointer
 
+	signing sync.Mutex // one signPending at a time, so that callers waiting on it find its receipts stored
+
 	mu      sync.Mutex
-	pending []string      // organizations whose requests finished since the last checkpoint
-	wake    chan struct{} // one token: pending has organizations
+	pending []string                // organizations whose requests finished since the last checkpoint
+	done    map[string][]*store.Job // those requests, by organization, for their receipts
+	wake    chan struct{}           // one token: pending has organizations
+
+	rs receipts // made, not yet stored (receipts.go)
 }
 
 // bind checks st can keep checkpoints and makes the Checkpointer.
@@ -82,14 +90,23 @@ func (e *evidenceConfig) bind(st store.Store, clock func() time.Time) error {
 	}
 	e.cp = &evidence.Checkpointer{Log: log, Key: e.key, Sink: e.sink, Now: clock}
 	e.wake = make(chan struct{}, 1)
+	e.rs.wake = make(chan struct{}, 1)
 	return nil
 }
 
-// finished notes that a request of org reached a final status.
-func (e *evidenceConfig) finished(org string) {
+// finished notes that job reached a final status, for the next
+// checkpoint of its organization and its receipt.
+func (e *evidenceConfig) finished(job *store.Job) {
+	org := job.Org
 	e.mu.Lock()
 	if !slices.Contains(e.pending, org) {
 		e.pending = append(e.pending, org)
+	}
+	if e.done == nil {
+		e.done = map[string][]*store.Job{}
+	}
+	if len(e.done[org]) < receiptsMax { // beyond, receipts are made when asked
+		e.done[org] = append(e.done[org], job)
 	}
 	e.mu.Unlock()
 	select {
@@ -119,8 +136,11 @@ func (e *evidenceConfig) checkpointEvery(ctx context.Context, log *slog.Logger) 
 			// Sign what finished, so that a stopped server leaves it covered.
 			last, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 			e.signPending(last, log)
+			e.storeFresh(last, log)
 			cancel()
 			return
+		case <-e.rs.wake:
+			e.storeFresh(ctx, log)
 		case <-gap.C:
 			wake = e.wake // the gap is over: listen for finished requests again
 		case <-wake:
@@ -140,20 +160,36 @@ func (e *evidenceConfig) checkpointEvery(ctx context.Context, log *slog.Logger) 
 }
 
 func (e *evidenceConfig) signPending(ctx context.Context, log *slog.Logger) {
+	e.signing.Lock()
+	defer e.signing.Unlock()
+	e.signPendingLocked(ctx, log)
+}
+
+// signPendingLocked is signPending, with e.signing held.
+func (e *evidenceConfig) signPendingLocked(ctx context.Context, log *slog.Logger) {
 	e.mu.Lock()
-	orgs := e.pending
-	e.pending = nil
+	orgs, done := e.pending, e.done
+	e.pending, e.done = nil, nil
 	e.mu.Unlock()
 	for _, org := range orgs {
-		e.sign(ctx, log, org)
+		if cp := e.sign(ctx, log, org); cp != nil {
+			e.makeReceipts(ctx, log, cp, done[org])
+		}
 	}
 }
 
-func (e *evidenceConfig) sign(ctx context.Context, log *slog.Logger, org string) {
-	if _, err := e.cp.Checkpoint(ctx, org); err != nil && ctx.Err() == nil {
+// sign signs a checkpoint of org's chain and returns the one that covers
+// it, nil when it failed (and is logged).
+func (e *evidenceConfig) sign(ctx context.Context, log *slog.Logger, org string) *store.Checkpoint {
+	cp, err := e.cp.Checkpoint(ctx, org)
+	if err != nil && ctx.Err() == nil {
 		// Organization names are the operator's, not personal data.
 		log.ErrorContext(ctx, "checkpoint failed", "org", org, "err", err)
 	}
+	if err != nil {
+		return nil
+	}
+	return cp
 }
 
 // Checkpoint signs a checkpoint of the context organization's chain now,
@@ -175,9 +211,17 @@ func (p *Processor) Receipt(ctx context.Context, id string) ([]byte, error) {
 	if e == nil {
 		return nil, ErrNoEvidence
 	}
+	if b, ok := p.storedReceipt(ctx, id); ok {
+		return b, nil
+	}
 	job, err := p.get(ctx, id)
 	if err != nil {
 		return nil, err
+	}
+	if job.Request.Status.Done() {
+		if b, ok := p.receiptDue(ctx, job); ok {
+			return b, nil
+		}
 	}
 	b, err := e.cp.Receipt(ctx, job)
 	if errors.Is(err, evidence.ErrNotFinished) {

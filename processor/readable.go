@@ -48,6 +48,20 @@ type indexRecord struct {
 
 type indexField struct{ Name, Value string }
 
+// IndexRecordsMax is how many records of one system index.html shows, in
+// the order of its JSON part; beyond, the page says how many there are
+// and names the JSON file holding them all. A page of tens of thousands
+// of tables helps no one read, and would cost an export of that size
+// several times its JSON.
+const IndexRecordsMax = 1000
+
+// indexMore is the note ending a system's section with more records than
+// IndexRecordsMax.
+type indexMore struct {
+	Shown, Records int
+	File           string
+}
+
 // writeIndex writes the archive's index.html: each adapter's part is read
 // again, one record at a time, so that the page streams like the parts.
 func (p *Processor) writeIndex(ctx context.Context, job *store.Job, m Manifest, parts map[string]*spool, w io.Writer) error {
@@ -75,7 +89,8 @@ func (p *Processor) writeIndex(ctx context.Context, job *store.Job, m Manifest, 
 	return nil
 }
 
-// indexRecords renders the records of one adapter's part.
+// indexRecords renders the records of one adapter's part, at most
+// IndexRecordsMax of them, and reads no further.
 func (p *Processor) indexRecords(ctx context.Context, job *store.Job, a ManifestAdapter, sp *spool, w io.Writer) error {
 	var r io.Reader
 	if sp != nil {
@@ -97,7 +112,13 @@ func (p *Processor) indexRecords(ctx context.Context, job *store.Job, a Manifest
 	if _, err := dec.Token(); err != nil { // [
 		return fmt.Errorf("index.html: export part of %q: %w", a.Name, err)
 	}
-	for dec.More() {
+	for n := 0; dec.More(); n++ {
+		if n == IndexRecordsMax {
+			if err := indexPage.ExecuteTemplate(w, "more", indexMore{Shown: n, Records: a.Records, File: a.File}); err != nil {
+				return fmt.Errorf("index.html: %w", err)
+			}
+			return nil
+		}
 		var rec adapter.Record
 		if err := dec.Decode(&rec); err != nil {
 			return fmt.Errorf("index.html: export part of %q: %w", a.Name, err)

@@ -102,7 +102,7 @@ func (p *Processor) RunOnce(ctx context.Context) (bool, error) {
 		return true, fmt.Errorf("processor: request %s: %w", job.Request.ID, err)
 	}
 	if e := p.cfg.evidence; e != nil && r.job.Request.Status.Done() {
-		e.finished(job.Org)
+		e.finished(r.job)
 	}
 	return true, nil
 }

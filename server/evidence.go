@@ -31,6 +31,7 @@ type Receipter interface {
 }
 
 func (s *Server) evidenceRoutes(mux *http.ServeMux) {
+	s.consistencyRoute(mux)
 	rc, ok := s.svc.(Receipter)
 	if ok {
 		if _, err := rc.PublicKey(); err != nil {

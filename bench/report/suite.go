@@ -149,7 +149,7 @@ func evidenceRows() []row {
 			row{what: "GDPR_DELETE with evidence (a checkpoint signed as requests finish), " + db.label + ", rounds of 200 in turns with a processor without",
 				run: ev, needs: db.needs, result: []measure{m(db.name, "with-req/s", "", " requests/s")}, baseline: without(db.name),
 				ratio: reported(m(db.name, "with/without", "", "")), target: ratioAtLeast(0.9)},
-			row{what: "the same, and each request's signed receipt made (on demand, by 16 callers, after each round)",
+			row{what: "the same, and each request's signed receipt asked for by 16 callers after each round (made with the checkpoint that covers it, all of a checkpoint's at once)",
 				run: ev, needs: db.needs, result: []measure{m(db.name, "with+receipts-req/s", "", " requests/s"), m(db.name, "receipts/s", "receipts", "/s")},
 				baseline: without(db.name), ratio: reported(m(db.name, "with+receipts/without", "", "")), target: ratioAtLeast(0.9)},
 		)

@@ -22,8 +22,12 @@ const auditUsage = "Usage: gdpr audit verify [--store sqlite --db FILE | --store
 // held; 1 when something does not hold or there was nothing to check; 2
 // for a usage error.
 func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == "consistency" {
+		return cmdAuditConsistency(args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "verify" {
-		return subUsage(args, stdout, stderr, auditUsage+"\n  check organizations' audit chains against their signed checkpoints (gdpr audit verify -h for flags)\n")
+		return subUsage(args, stdout, stderr, auditUsage+"\n  check organizations' audit chains against their signed checkpoints (gdpr audit verify -h for flags)\n"+
+			consistencyUsage+"\n  check offline that a newer checkpoint extends an older one (a proof from GET /api/v2/gdpr/evidence/consistency?old=N&new=M)\n")
 	}
 	fs := flag.NewFlagSet("gdpr audit verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -37,6 +37,8 @@ Usage:
   gdpr scan          find personal data the SQL data maps miss (read-only)
   gdpr audit verify  check a store's audit chains against their signed
                      checkpoints and the evidence public key (read-only)
+  gdpr audit consistency --key KEY [--held FILE] PROOF
+                     check offline that a newer checkpoint extends an older one
   gdpr receipt verify --key KEY FILE
                      check a request's signed receipt offline
 

@@ -25,7 +25,9 @@ const evidenceRound = 200
 // They take turns, in rounds of 200 requests whose order alternates, so
 // that a load changing during the run on a shared machine favours
 // neither. After each round of the second, the signed receipt of each of
-// its requests is made. It reports without-req/s, with-req/s and their
+// its requests is asked for (Processor.Receipt, by 16 callers): the first
+// caller signs the checkpoint due, with the receipts of all the requests
+// it covers, and the others read theirs. It reports without-req/s, with-req/s and their
 // ratio with/without, receipts/s, and with+receipts-req/s: the requests of
 // the second from create to COMPLETED and their receipts made.
 func BenchmarkEvidence(b *testing.B) {

@@ -10,7 +10,8 @@
 //	}
 //
 // TestStore also checks the optional interfaces a Store may implement
-// (store.FinishedLister, store.RequestEventer, store.BlobUpdater), and
+// (store.FinishedLister, store.RequestEventer, store.RequestsEventer,
+// store.BlobUpdater), and
 // skips those it does not.
 //
 // The suite asserts behaviour that the processor relies on, not how an

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/gdprkit/gdpr/store"
@@ -41,5 +42,46 @@ func testRequestEvents(t *testing.T, newStore func(*testing.T) store.Store) {
 	none, err := re.RequestEvents(t.Context(), "org-a", "req-missing")
 	if err != nil || len(none) != 0 {
 		t.Errorf("RequestEvents of a request without events = %v, %v; want none and no error", none, err)
+	}
+}
+
+// testRequestsEvents checks store.RequestsEventer, for stores that
+// implement it: the events of several requests of one organization at
+// once, each as RequestEvents returns it, no other organization's.
+func testRequestsEvents(t *testing.T, newStore func(*testing.T) store.Store) {
+	s := newStore(t)
+	re, ok := s.(store.RequestsEventer)
+	if !ok {
+		t.Skipf("%T does not implement store.RequestsEventer", s)
+	}
+	one := s.(store.RequestEventer)
+	var ids []string
+	for i := range 250 { // more than one batch of ids
+		id := fmt.Sprintf("req-%03d", i)
+		ids = append(ids, id)
+		j := newJob("org-a", id, 0, 0)
+		mustCreate(t, s, j)
+		if i%3 == 0 {
+			mustUpdate(t, s, mustGet(t, s, "org-a", id), event(j, "status", 1))
+		}
+	}
+	mustCreate(t, s, newJob("org-b", "req-001", 0, 0)) // the same id in another organization
+	got, err := re.RequestsEvents(t.Context(), "org-a", append(ids, "req-missing"))
+	if err != nil {
+		t.Fatalf("RequestsEvents: %v", err)
+	}
+	if len(got) != len(ids) {
+		t.Errorf("RequestsEvents gave the events of %d requests, want %d (none for req-missing)", len(got), len(ids))
+	}
+	for _, id := range ids {
+		want, err := one.RequestEvents(t.Context(), "org-a", id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		diff(t, "events of org-a's "+id, want, got[id])
+	}
+	none, err := re.RequestsEvents(t.Context(), "org-a", nil)
+	if err != nil || len(none) != 0 {
+		t.Errorf("RequestsEvents of no ids = %v, %v; want none and no error", none, err)
 	}
 }

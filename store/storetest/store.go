@@ -67,6 +67,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"CancelledContext", testCancelled},
 		{"Finished", testFinished},
 		{"RequestEvents", testRequestEvents},
+		{"RequestsEvents", testRequestsEvents},
 		{"UpdateWithBlob", testUpdateWithBlob},
 		{"Checkpoints", testCheckpoints},
 	}

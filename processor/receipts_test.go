@@ -1,0 +1,159 @@
+package processor_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/adapter"
+	"github.com/gdprkit/gdpr/adapter/memadapter"
+	"github.com/gdprkit/gdpr/evidence"
+	"github.com/gdprkit/gdpr/internal/testkit"
+	"github.com/gdprkit/gdpr/processor"
+	"github.com/gdprkit/gdpr/store/memstore"
+)
+
+// A request's receipt is made as its checkpoint is signed and stored, so
+// that Receipt reads it; Receipt still makes one when the stored one is
+// gone.
+func TestEvidenceReceiptStored(t *testing.T) {
+	st := memstore.New()
+	crm, err := memadapter.New("crm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := crm.LoadJSON(strings.NewReader(crmData)); err != nil {
+		t.Fatal(err)
+	}
+	k := evidenceKey(t)
+	p, err := processor.New(st, []adapter.Adapter{crm}, processor.WithEvidence(k, nil), processor.WithStorePoll(5*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.Run(t, p)
+	ctx := gdpr.ContextWithOrganization(context.Background(), "acme")
+	var ids []string
+	for range 3 {
+		req, err := p.CreateRequest(ctx, gdpr.RequestSpec{Type: gdpr.RequestDelete, DeleteConfirmed: true,
+			Subject: gdpr.Subject{EmailAddresses: []string{"robin@example.com"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, req.ID)
+	}
+	for _, id := range ids {
+		testkit.WaitDone(ctx, t, p, id)
+	}
+	for _, id := range ids {
+		key := "receipts/acme/" + id
+		var stored []byte
+		for deadline := time.Now().Add(time.Minute); stored == nil; time.Sleep(5 * time.Millisecond) {
+			if rc, err := st.OpenBlob(ctx, key); err == nil {
+				stored, _ = io.ReadAll(rc)
+				rc.Close()
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("no receipt stored under %s after a minute", key)
+			}
+		}
+		if _, err := evidence.VerifyReceipt(stored, k.PublicKey()); err != nil {
+			t.Fatalf("the stored receipt of %s: %v", id, err)
+		}
+		got, err := p.Receipt(ctx, id)
+		if err != nil || !bytes.Equal(got, stored) {
+			t.Fatalf("Receipt(%s) = %v, not the stored receipt", id, err)
+		}
+		if err := st.DeleteBlob(ctx, key); err != nil {
+			t.Fatal(err)
+		}
+		// Made again, it may lead to a newer checkpoint; it is the same
+		// request's, and verifies.
+		again, err := p.Receipt(ctx, id)
+		if err != nil {
+			t.Fatalf("Receipt(%s) without the stored receipt: %v", id, err)
+		}
+		if rec, err := evidence.VerifyReceipt(again, k.PublicKey()); err != nil || rec.RequestID != id {
+			t.Errorf("the receipt of %s made again = %+v, %v", id, rec, err)
+		}
+		other := gdpr.ContextWithOrganization(context.Background(), "other")
+		if _, err := p.Receipt(other, id); !errors.Is(err, gdpr.ErrNotFound) {
+			t.Errorf("another organization's Receipt(%s) = %v, want not found", id, err)
+		}
+	}
+}
+
+// A receipt asked for as soon as its request is final, before the
+// checkpoint loop signs, is made then, and verifies.
+func TestEvidenceReceiptAtOnce(t *testing.T) {
+	k := evidenceKey(t)
+	p := testkit.Demo(t, processor.WithEvidence(k, nil))
+	ctx := gdpr.ContextWithOrganization(context.Background(), "acme")
+	var ids []string
+	for range 5 {
+		req, err := p.CreateRequest(ctx, gdpr.RequestSpec{Type: gdpr.RequestDelete, DeleteConfirmed: true,
+			Subject: gdpr.Subject{EmailAddresses: []string{"alex.morgan@example.org"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, req.ID)
+	}
+	for _, id := range ids {
+		testkit.WaitDone(ctx, t, p, id)
+		signed, err := p.Receipt(ctx, id)
+		if err != nil {
+			t.Fatalf("Receipt(%s): %v", id, err)
+		}
+		if rec, err := evidence.VerifyReceipt(signed, k.PublicKey()); err != nil || rec.RequestID != id {
+			t.Fatalf("VerifyReceipt(%s) = %+v, %v", id, rec, err)
+		}
+	}
+}
+
+// Consistency proves a later checkpoint extends an earlier one; bad
+// numbers and missing checkpoints are client errors.
+func TestEvidenceConsistency(t *testing.T) {
+	k := evidenceKey(t)
+	p := testkit.Demo(t, processor.WithEvidence(k, nil))
+	ctx := gdpr.ContextWithOrganization(context.Background(), "acme")
+	for range 2 {
+		req, err := p.CreateRequest(ctx, gdpr.RequestSpec{Type: gdpr.RequestDelete, DeleteConfirmed: true,
+			Subject: gdpr.Subject{EmailAddresses: []string{"alex.morgan@example.org"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		testkit.WaitDone(ctx, t, p, req.ID)
+		if _, err := p.Checkpoint(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	last, err := p.Checkpoint(ctx)
+	if err != nil || last.Seq < 2 {
+		t.Fatalf("Checkpoint = %+v, %v; want at least 2 checkpoints", last, err)
+	}
+	b, err := p.Consistency(ctx, 1, last.Seq)
+	if err != nil {
+		t.Fatalf("Consistency: %v", err)
+	}
+	older, newer, err := evidence.VerifyConsistency(b, k.PublicKey())
+	if err != nil || older.Seq != 1 || newer.Seq != last.Seq {
+		t.Fatalf("VerifyConsistency = %+v, %+v, %v", older, newer, err)
+	}
+	var api *gdpr.APIError
+	for _, bad := range [][2]int64{{0, 1}, {2, 2}, {2, 1}} {
+		if _, err := p.Consistency(ctx, bad[0], bad[1]); !errors.As(err, &api) || api.Status() != 400 {
+			t.Errorf("Consistency(%d, %d) = %v, want a 400", bad[0], bad[1], err)
+		}
+	}
+	if _, err := p.Consistency(ctx, 1, last.Seq+1); !errors.Is(err, gdpr.ErrNotFound) {
+		t.Errorf("Consistency to a checkpoint not yet signed = %v, want not found", err)
+	}
+	other := gdpr.ContextWithOrganization(context.Background(), "other")
+	if _, err := p.Consistency(other, 1, 2); !errors.Is(err, gdpr.ErrNotFound) {
+		t.Errorf("another organization's Consistency = %v, want not found", err)
+	}
+}
