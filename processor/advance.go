@@ -247,53 +247,59 @@ func (r *run) runSteps(ctx context.Context) (failed bool, evs []store.Event) {
 				}
 				r.parts[a.Name()] = part
 			}
-			s := &req.Steps[i]
-			var we *adapter.WaitError
-			if errors.As(err, &we) && len(we.On) > 0 {
-				// Recorded even when the run is cut short: the remote
-				// work exists, and the next run must look at it.
-				evs = append(evs, r.wait(s, we)...)
-				return
-			}
-			if ctx.Err() != nil && err != nil {
-				return // not the step's fault: it runs again, not counted
-			}
-			s.Attempts++
-			if err != nil {
-				failed = true
-				waited := len(s.WaitingOn) > 0
-				if req.RequestType != gdpr.RequestExport && !waited {
-					s.Outcome = carried(s.Outcome, out)
-				}
-				if waited {
-					// The retry looks at the remote work waited on.
-					s.NextLook = gdpr.Time{}
-				}
-				s.State, s.Error = gdpr.StepFailed, err.Error()
-				evs = append(evs, r.p.event(r.job, "step",
-					fmt.Sprintf("%s: FAILED, attempt %d of %d", s.Adapter, s.Attempts, r.p.cfg.retry.Attempts)))
-				r.p.jobLog(r.job).WarnContext(ctx, "step failed", "request", req.ID, "adapter", s.Adapter, "attempt", s.Attempts, "err", err)
-				return
-			}
-			if c := s.Outcome; c != nil && len(s.WaitingOn) > 0 {
-				// What was settled when the step began to wait, such as
-				// the records the retention policy kept.
-				out, records = settled(*c, out, records)
-			} else if c != nil && req.RequestType != gdpr.RequestExport {
-				// What failed attempts changed before failing, which this
-				// one no longer found.
-				out.Updated += c.Updated
-				out.Deleted += c.Deleted
-				out.Anonymized += c.Anonymized
-				records += c.Updated + c.Deleted + c.Anonymized
-			}
-			s.State, s.Error, s.Records, s.Outcome = gdpr.StepDone, "", records, &out
-			s.WaitingOn, s.WaitDetail, s.WaitingSince, s.NextLook, s.Looks = nil, "", gdpr.Time{}, gdpr.Time{}, 0
-			evs = append(evs, r.p.event(r.job, "step", fmt.Sprintf("%s: DONE, %s", s.Adapter, describe(records, out))))
+			stepFailed, stepEvs := r.settle(ctx, &req.Steps[i], out, records, err)
+			failed = failed || stepFailed
+			evs = append(evs, stepEvs...)
 		})
 	}
 	wg.Wait()
 	return failed, evs
+}
+
+// settle records on step s the result of one run of it (out and records,
+// or err), and returns whether the step failed and the events to save.
+// The caller holds the lock over the request's steps.
+func (r *run) settle(ctx context.Context, s *gdpr.Step, out gdpr.Outcome, records int, err error) (failed bool, evs []store.Event) {
+	req := &r.job.Request
+	var we *adapter.WaitError
+	if errors.As(err, &we) && len(we.On) > 0 {
+		// Recorded even when the run is cut short: the remote
+		// work exists, and the next run must look at it.
+		return false, r.wait(s, we)
+	}
+	if ctx.Err() != nil && err != nil {
+		return false, nil // not the step's fault: it runs again, not counted
+	}
+	s.Attempts++
+	if err != nil {
+		waited := len(s.WaitingOn) > 0
+		if req.RequestType != gdpr.RequestExport && !waited {
+			s.Outcome = carried(s.Outcome, out)
+		}
+		if waited {
+			// The retry looks at the remote work waited on.
+			s.NextLook = gdpr.Time{}
+		}
+		s.State, s.Error = gdpr.StepFailed, err.Error()
+		r.p.jobLog(r.job).WarnContext(ctx, "step failed", "request", req.ID, "adapter", s.Adapter, "attempt", s.Attempts, "err", err)
+		return true, []store.Event{r.p.event(r.job, "step",
+			fmt.Sprintf("%s: FAILED, attempt %d of %d", s.Adapter, s.Attempts, r.p.cfg.retry.Attempts))}
+	}
+	if c := s.Outcome; c != nil && len(s.WaitingOn) > 0 {
+		// What was settled when the step began to wait, such as
+		// the records the retention policy kept.
+		out, records = settled(*c, out, records)
+	} else if c != nil && req.RequestType != gdpr.RequestExport {
+		// What failed attempts changed before failing, which this
+		// one no longer found.
+		out.Updated += c.Updated
+		out.Deleted += c.Deleted
+		out.Anonymized += c.Anonymized
+		records += c.Updated + c.Deleted + c.Anonymized
+	}
+	s.State, s.Error, s.Records, s.Outcome = gdpr.StepDone, "", records, &out
+	s.WaitingOn, s.WaitDetail, s.WaitingSince, s.NextLook, s.Looks = nil, "", gdpr.Time{}, gdpr.Time{}, 0
+	return false, []store.Event{r.p.event(r.job, "step", fmt.Sprintf("%s: DONE, %s", s.Adapter, describe(records, out)))}
 }
 
 // carried returns what the failed attempts of a step changed before
