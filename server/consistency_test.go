@@ -3,39 +3,16 @@ package server_test
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/evidence"
-	"github.com/gdprkit/gdpr/internal/testclock"
 	"github.com/gdprkit/gdpr/internal/testkit"
-	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
 )
 
 func TestConsistencyRoute(t *testing.T) {
-	k, _, err := evidence.LoadOrCreateKey(t.TempDir() + "/evidence.key")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := testkit.Demo(t, processor.WithEvidence(k, nil))
-	hash := server.CheapHash(t, secret)
-	clients, err := server.NewClients(
-		server.Client{ID: "acme-ro", SecretHash: hash, Organization: "acme", Scope: server.ScopeReadOnly},
-		server.Client{ID: "globex", SecretHash: hash, Organization: "globex", Scope: server.ScopeAll},
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := server.New(p, clients, server.WithClock(testclock.New(time.Now()).Now), server.WithRate(0, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	e := &testEnv{srv: srv, p: p}
+	e, p, k := evidenceEnv(t)
 	ctx := gdpr.ContextWithOrganization(context.Background(), "acme")
 	for range 2 {
 		req, err := p.CreateRequest(ctx, gdpr.RequestSpec{Type: gdpr.RequestDelete, DeleteConfirmed: true,

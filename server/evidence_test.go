@@ -16,7 +16,11 @@ import (
 	"github.com/gdprkit/gdpr/server"
 )
 
-func TestReceiptRoute(t *testing.T) {
+// evidenceEnv is a server over a demo processor that signs checkpoints
+// and receipts with a key of its own, with clients acme (scope gdpr),
+// acme-ro (gdpr:readonly) and globex (gdpr, another organization).
+func evidenceEnv(t *testing.T) (*testEnv, *processor.Processor, *evidence.Key) {
+	t.Helper()
 	k, _, err := evidence.LoadOrCreateKey(t.TempDir() + "/evidence.key")
 	if err != nil {
 		t.Fatal(err)
@@ -37,7 +41,11 @@ func TestReceiptRoute(t *testing.T) {
 	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	e := &testEnv{srv: srv, p: p}
+	return &testEnv{srv: srv, p: p}, p, k
+}
+
+func TestReceiptRoute(t *testing.T) {
+	e, p, k := evidenceEnv(t)
 
 	ctx := gdpr.ContextWithOrganization(context.Background(), "acme")
 	req, err := p.CreateRequest(ctx, gdpr.RequestSpec{Type: gdpr.RequestExport,

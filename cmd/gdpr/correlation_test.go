@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -23,24 +22,9 @@ func TestWorkerLinesCarryTheCorrelation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
 	cfg := &serveConfig{addr: "127.0.0.1:0", clients: clients, demoData: true, store: "memory", workers: 2, rate: 100, burst: 100}
-	go func() { done <- serve(ctx, cfg, log, ready) }()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		cancel()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	})
+	addr, stop := runServeLogged(t, cfg, log)
+	t.Cleanup(stop)
 
 	body := `{"requestType":"GDPR_EXPORT","subject":{"emailAddresses":["` + demo.LenaFischerEmail + `"]}}`
 	req, _ := http.NewRequest("POST", "http://"+addr+"/api/v2/gdpr/requests", strings.NewReader(body))

@@ -26,25 +26,10 @@ func TestMetricsAfterADemoWorkload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
 	cfg := &serveConfig{addr: "127.0.0.1:0", clients: clients, demoData: true, store: "memory", workers: 2,
 		rate: 0.001, burst: 40, metricsAddr: "127.0.0.1:0"}
-	go func() { done <- serve(ctx, cfg, log, ready) }()
-	var addr string
-	select {
-	case addr = <-ready:
-	case err := <-done:
-		cancel()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Error(err)
-		}
-	})
+	addr, stop := runServeLogged(t, cfg, log)
+	t.Cleanup(stop)
 	metricsAddr := logged(t, logs, "serving metrics", "addr")
 	t.Setenv("GDPR_API_URL", "http://"+addr)
 	t.Setenv("GDPR_API_REGION", "")

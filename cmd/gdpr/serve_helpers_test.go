@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -14,6 +15,12 @@ import (
 func runServe(t *testing.T, cfg *serveConfig) (addr string, stop func()) {
 	t.Helper()
 	log, _ := newLogger(io.Discard, "error")
+	return runServeLogged(t, cfg, log)
+}
+
+// runServeLogged is runServe logging to log.
+func runServeLogged(t *testing.T, cfg *serveConfig, log *slog.Logger) (addr string, stop func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
