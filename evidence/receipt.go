@@ -67,21 +67,27 @@ type ReceiptEvent struct {
 // COMPLETED or ERROR.
 var ErrNotFinished = errors.New("evidence: the request is not finished; a receipt is made once it is COMPLETED or ERROR")
 
-// Receipt returns the signed receipt of the finished request job, signing
-// a checkpoint first if none covers its events yet.
+// Receipt returns the signed receipt of the finished request job: the
+// one stored, else one made now, against the checkpoint that covers the
+// request's events (signed first, with the receipt, if none does yet),
+// and stored, so that every later call returns the same receipt.
 func (c *Checkpointer) Receipt(ctx context.Context, job *store.Job) ([]byte, error) {
 	req := &job.Request
 	if !req.Status.Done() {
 		return nil, ErrNotFinished
 	}
-	evs, err := requestEvents(ctx, c.Log, job.Org, req.ID)
+	if b, err := c.storedReceipt(ctx, job); err == nil || !errors.Is(err, store.ErrNotFound) {
+		return b, err
+	}
+	evs, err := readEvents(ctx, c.Log, job.Org, []*store.Job{job})
 	if err != nil {
 		return nil, err
 	}
-	if len(evs) == 0 {
+	mine := evs[req.ID]
+	if len(mine) == 0 {
 		return nil, fmt.Errorf("evidence: receipt: request %s has no audit events", req.ID)
 	}
-	maxSeq := evs[len(evs)-1].Seq
+	maxSeq := mine[len(mine)-1].Seq
 	// A checkpoint never changes once stored: the newest this Checkpointer
 	// saw covers the request if it is large enough, with no query.
 	cp := c.recent(job.Org)
@@ -92,83 +98,75 @@ func (c *Checkpointer) Receipt(ctx context.Context, job *store.Job) ([]byte, err
 		c.saw(cp)
 	}
 	if cp == nil || cp.Size < maxSeq {
-		if cp, err = c.covering(ctx, job.Org, maxSeq); err != nil {
+		// The checkpoint signed now covers the request: its receipt is
+		// made and stored with it.
+		if _, err := c.covering(ctx, job, evs, maxSeq); err != nil {
 			return nil, err
 		}
+		return c.storedReceipt(ctx, job)
 	}
-	out, err := c.sign(ctx, cp, []*store.Job{job}, [][]store.Event{evs})
-	if err != nil {
+	if err := c.addReceipts(ctx, cp, []*store.Job{job}, evs); err != nil {
 		return nil, err
 	}
-	return out[0], nil
+	return c.storedReceipt(ctx, job)
 }
 
-// Receipts returns the signed receipts of those of jobs, finished
-// requests of cp's organization, whose events cp covers, by request id;
-// the others (not finished, or with events after cp) it leaves out, for
-// Receipt to make later. It reads the requests' events at once
-// (store.RequestsEventer) and every tree hash the proofs need in one
-// query, so that a processor can make
-// the receipts of all the requests a checkpoint covers as it signs it.
-func (c *Checkpointer) Receipts(ctx context.Context, cp *store.Checkpoint, jobs []*store.Job) (map[string][]byte, error) {
-	var finished []*store.Job
+// storedReceipt returns job's stored receipt, or an error matching
+// store.ErrNotFound.
+func (c *Checkpointer) storedReceipt(ctx context.Context, job *store.Job) ([]byte, error) {
+	r, err := c.Log.Receipt(ctx, job.Org, job.Request.ID)
+	if err != nil {
+		return nil, fmt.Errorf("evidence: receipt: %w", err)
+	}
+	return r.Note, nil
+}
+
+// addReceipts makes the receipts of jobs, whose events are by request
+// id in evs, against cp, which covers them, and stores them.
+func (c *Checkpointer) addReceipts(ctx context.Context, cp *store.Checkpoint, jobs []*store.Job, evs map[string][]store.Event) error {
+	// The statement is read, not verified: the receipt is checked
+	// against it before it is signed, and a verifier checks both.
+	body, _, _ := strings.Cut(string(cp.Note), "\n\n")
+	st, err := ParseStatement(body + "\n")
+	if err != nil {
+		return fmt.Errorf("evidence: receipt: checkpoint %d of %q: %w", cp.Seq, cp.Org, err)
+	}
+	rs, rerr := c.receipts(cp, st, newHashes(ctx, c.Log, cp.Org), jobs, evs)
+	if err := c.Log.AddReceipts(ctx, rs); err != nil {
+		return fmt.Errorf("evidence: receipts: %w", err)
+	}
+	return rerr
+}
+
+// receipts makes the receipt of each of jobs, finished requests of cp's
+// organization whose events, by request id in evs, cp (whose statement
+// is st) covers, with inclusion proofs in its tree read through r: all
+// the tree hashes they need in one query, those r computed for cp
+// included. Jobs not finished, of another organization, without events
+// or with events after cp are left out, for Receipt to make later. When
+// the events of some do not lead to cp, it returns the others' receipts
+// and an error at the first of those.
+func (c *Checkpointer) receipts(cp *store.Checkpoint, st Statement, r *hashes, jobs []*store.Job, evs map[string][]store.Event) ([]store.Receipt, error) {
+	var (
+		covered []*store.Job
+		evss    [][]store.Event
+	)
 	for _, job := range jobs {
-		if job.Org == cp.Org && job.Request.Status.Done() {
-			finished = append(finished, job)
-		}
-	}
-	var byID map[string][]store.Event
-	if re, ok := c.Log.(store.RequestsEventer); ok && len(finished) > 0 {
-		ids := make([]string, len(finished))
-		for i, job := range finished {
-			ids[i] = job.Request.ID
-		}
-		var err error
-		if byID, err = re.RequestsEvents(ctx, cp.Org, ids); err != nil {
-			return nil, fmt.Errorf("evidence: receipts: %w", err)
-		}
-	}
-	var covered []*store.Job
-	var evss [][]store.Event
-	for _, job := range finished {
-		evs, ok := byID[job.Request.ID]
-		if byID == nil {
-			var err error
-			if evs, err = requestEvents(ctx, c.Log, job.Org, job.Request.ID); err != nil {
-				return nil, err
-			}
-		} else if !ok {
+		e := evs[job.Request.ID]
+		if job.Org != cp.Org || !job.Request.Status.Done() || len(e) == 0 || e[len(e)-1].Seq > st.Size {
 			continue
 		}
-		if len(evs) == 0 || evs[len(evs)-1].Seq > cp.Size {
-			continue
-		}
-		covered, evss = append(covered, job), append(evss, evs)
+		covered, evss = append(covered, job), append(evss, e)
 	}
-	out := make(map[string][]byte, len(covered))
 	if len(covered) == 0 {
-		return out, nil
+		return nil, nil
 	}
-	signed, err := c.sign(ctx, cp, covered, evss)
-	if err != nil {
-		return nil, err
-	}
-	for i, job := range covered {
-		out[job.Request.ID] = signed[i]
-	}
-	return out, nil
-}
-
-// sign makes the receipt of each of jobs, whose events are evss[i], with
-// inclusion proofs in cp's tree, all read in one query of tree hashes.
-func (c *Checkpointer) sign(ctx context.Context, cp *store.Checkpoint, jobs []*store.Job, evss [][]store.Event) ([][]byte, error) {
-	r := newHashes(ctx, c.Log, cp.Org)
-	proofs := make([][]tlog.RecordProof, len(jobs))
+	proofs := make([][]tlog.RecordProof, len(covered))
 	err := r.twice(func() error {
 		for j, evs := range evss {
 			proofs[j] = make([]tlog.RecordProof, len(evs))
 			for i, ev := range evs {
-				p, err := tlog.ProveRecord(cp.Size, ev.Seq-1, r)
+				p, err := tlog.ProveRecord(st.Size, ev.Seq-1, r)
 				if err != nil {
 					return fmt.Errorf("evidence: receipt: proof of event %d: %w", ev.Seq, err)
 				}
@@ -180,42 +178,44 @@ func (c *Checkpointer) sign(ctx context.Context, cp *store.Checkpoint, jobs []*s
 	if err != nil {
 		return nil, err
 	}
-	// Sign only what would verify: an event edited in the store, or tree
-	// hashes that do not lead to the checkpoint, are the store's damage
-	// to report, not to put a signature on.
-	body, _, _ := strings.Cut(string(cp.Note), "\n\n")
-	st, err := ParseStatement(body + "\n")
-	if err != nil {
-		return nil, fmt.Errorf("evidence: receipt: checkpoint %d of %q: %w", cp.Seq, cp.Org, err)
-	}
 	// Each receipt is checked, written and signed apart from the others:
 	// on every processor at once.
-	out := make([][]byte, len(jobs))
-	errs := make([]error, len(jobs))
+	out := make([]store.Receipt, len(covered))
+	errs := make([]error, len(covered))
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+	for range min(runtime.GOMAXPROCS(0), len(covered)) {
 		wg.Go(func() {
 			for j := range next {
-				out[j], errs[j] = c.one(cp, st, jobs[j], evss[j], proofs[j])
+				job := covered[j]
+				out[j] = store.Receipt{Org: job.Org, RequestID: job.Request.ID, Checkpoint: cp.Seq}
+				out[j].Note, errs[j] = c.one(cp, st, job, evss[j], proofs[j])
 			}
 		})
 	}
-	for j := range jobs {
+	for j := range covered {
 		next <- j
 	}
 	close(next)
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err // the first, as one request at a time would find it
+	// One request's damage does not hold back the others' receipts.
+	kept := out[:0]
+	var first error
+	for j, err := range errs {
+		if err == nil {
+			kept = append(kept, out[j])
+		} else if first == nil {
+			first = err // the first, as one request at a time would find it
 		}
 	}
-	return out, nil
+	return kept, first
 }
 
 // one checks the events of job against cp (whose statement is st) and
-// returns its signed receipt.
+// returns its signed receipt. Sign only what would verify: an event
+// edited in the store, or tree hashes that do not lead to the
+// checkpoint, are the store's damage to report, not to put a signature
+// on.
 func (c *Checkpointer) one(cp *store.Checkpoint, st Statement, job *store.Job, evs []store.Event, proofs []tlog.RecordProof) ([]byte, error) {
 	for i, ev := range evs {
 		if store.VerifyChain(&store.Event{Seq: ev.Seq - 1, Hash: ev.PrevHash}, []store.Event{ev}) != nil ||
@@ -248,6 +248,34 @@ func (c *Checkpointer) one(cp *store.Checkpoint, st Statement, job *store.Job, e
 		return nil, fmt.Errorf("evidence: sign receipt: %w", err)
 	}
 	return signed, nil
+}
+
+// readEvents returns the events of jobs, requests of org, by request id:
+// in one read through store.RequestsEventer when the log has it, else a
+// request at a time.
+func readEvents(ctx context.Context, log Log, org string, jobs []*store.Job) (map[string][]store.Event, error) {
+	ids := make([]string, 0, len(jobs))
+	for _, job := range jobs {
+		if job.Org == org {
+			ids = append(ids, job.Request.ID)
+		}
+	}
+	if re, ok := log.(store.RequestsEventer); ok {
+		evs, err := re.RequestsEvents(ctx, org, ids)
+		if err != nil {
+			return nil, fmt.Errorf("evidence: receipts: %w", err)
+		}
+		return evs, nil
+	}
+	out := make(map[string][]store.Event, len(ids))
+	for _, id := range ids {
+		evs, err := requestEvents(ctx, log, org, id)
+		if err != nil {
+			return nil, err
+		}
+		out[id] = evs
+	}
+	return out, nil
 }
 
 // requestEvents returns the request's events, through store.RequestEventer

@@ -79,25 +79,38 @@ const pageSize = 1000
 // returns the checkpoint that covers the head (nil when the chain is
 // empty). It first checks that the events it adds link onto what the last
 // checkpoint signed: it never signs over a broken chain.
-func (c *Checkpointer) Checkpoint(ctx context.Context, org string) (*store.Checkpoint, error) {
+//
+// Of finished, the requests of org that reached COMPLETED or ERROR, it
+// makes the receipt of each whose events the checkpoint covers and
+// stores it with the checkpoint, in the same change (or on its own when
+// the last checkpoint already covered them), so that a processor makes
+// the receipts of every request that finished since the last checkpoint
+// at once, with one write. A request whose receipt is stored keeps it;
+// the others are left for Receipt. When the checkpoint is stored but
+// its receipts could not be made, it returns the checkpoint and an error
+// saying so: Receipt makes them when asked.
+func (c *Checkpointer) Checkpoint(ctx context.Context, org string, finished ...*store.Job) (*store.Checkpoint, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.retry(ctx, org)
+	return c.retry(ctx, org, finished)
 }
 
-// covering returns a checkpoint that covers event seq of org, signing one
-// only when none does yet (receipts asked for at once sign once).
-func (c *Checkpointer) covering(ctx context.Context, org string, seq int64) (*store.Checkpoint, error) {
+// covering returns a checkpoint that covers event seq of job's
+// organization, signing one only when none does yet (receipts asked for
+// at once sign once), and stores job's receipt, whose events are in evs,
+// with it.
+func (c *Checkpointer) covering(ctx context.Context, job *store.Job, evs map[string][]store.Event, seq int64) (*store.Checkpoint, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	org := job.Org
 	last, err := c.Log.LastCheckpoint(ctx, org)
 	if err == nil && last.Size >= seq {
-		return last, nil
+		return last, c.addReceipts(ctx, last, []*store.Job{job}, evs)
 	}
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("evidence: checkpoint: %w", err)
 	}
-	cp, err := c.retry(ctx, org)
+	cp, err := c.retry(ctx, org, []*store.Job{job})
 	if err == nil && (cp == nil || cp.Size < seq) {
 		return nil, fmt.Errorf("evidence: no checkpoint of %q covers event %d", org, seq)
 	}
@@ -105,22 +118,20 @@ func (c *Checkpointer) covering(ctx context.Context, org string, seq int64) (*st
 }
 
 // retry is checkpoint, again when another process signed first.
-func (c *Checkpointer) retry(ctx context.Context, org string) (*store.Checkpoint, error) {
+func (c *Checkpointer) retry(ctx context.Context, org string, finished []*store.Job) (*store.Checkpoint, error) {
 	var err error
 	for range 3 {
 		var cp *store.Checkpoint
-		cp, err = c.checkpoint(ctx, org)
+		cp, err = c.checkpoint(ctx, org, finished)
 		if !errors.Is(err, store.ErrCheckpointConflict) {
-			if err == nil {
-				c.saw(cp)
-			}
+			c.saw(cp)
 			return cp, err
 		}
 	}
 	return nil, err
 }
 
-func (c *Checkpointer) checkpoint(ctx context.Context, org string) (*store.Checkpoint, error) {
+func (c *Checkpointer) checkpoint(ctx context.Context, org string, finished []*store.Job) (*store.Checkpoint, error) {
 	last, err := c.Log.LastCheckpoint(ctx, org)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("evidence: checkpoint: %w", err)
@@ -129,7 +140,21 @@ func (c *Checkpointer) checkpoint(ctx context.Context, org string) (*store.Check
 	if err != nil {
 		return nil, fmt.Errorf("evidence: checkpoint: %w", err)
 	}
-	if headSeq == 0 || (last != nil && headSeq <= last.Size) {
+	if headSeq == 0 {
+		return nil, nil
+	}
+	// Their events are read now, before the head may move on: those the
+	// checkpoint covers get their receipts.
+	var evs map[string][]store.Event
+	if len(finished) > 0 {
+		if evs, err = readEvents(ctx, c.Log, org, finished); err != nil {
+			return nil, err
+		}
+	}
+	if last != nil && headSeq <= last.Size {
+		if len(finished) > 0 {
+			return last, c.addReceipts(ctx, last, finished, evs)
+		}
 		return last, nil
 	}
 	v, err := Verifier(c.Key.PublicKey())
@@ -202,13 +227,17 @@ func (c *Checkpointer) checkpoint(ctx context.Context, org string) (*store.Check
 		return nil, err
 	}
 	cp := store.Checkpoint{Org: org, Seq: next.Seq, Size: next.Size, Time: next.Time, Note: signed}
-	if err := c.Log.AddCheckpoint(ctx, cp, r.pending); err != nil {
+	receipts, rerr := c.receipts(&cp, next, r, finished, evs)
+	if err := c.Log.AddCheckpoint(ctx, cp, r.pending, receipts); err != nil {
 		return nil, fmt.Errorf("evidence: checkpoint: %w", err)
 	}
 	if c.Sink != nil {
 		if err := c.Sink.Append(ctx, cp); err != nil {
 			return &cp, fmt.Errorf("evidence: checkpoint %d of %q stored, but not in the sink: %w", cp.Seq, org, err)
 		}
+	}
+	if rerr != nil {
+		return &cp, fmt.Errorf("evidence: checkpoint %d of %q stored, but not the receipts it covers (they are made when asked): %w", cp.Seq, org, rerr)
 	}
 	return &cp, nil
 }
@@ -287,11 +316,15 @@ func (h *hashes) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 func (h *hashes) twice(f func() error) error {
 	keepPending, keepComputed := h.pending, h.computed
 	h.dry, h.computed = true, maps.Clone(keepComputed)
-	if err := f(); err != nil {
+	err := f()
+	h.pending, h.computed, h.dry = keepPending, keepComputed, false
+	if err != nil {
+		for _, x := range h.wanted {
+			delete(h.fetched, x) // a placeholder, never read
+		}
+		h.wanted = nil
 		return err
 	}
-	h.pending, h.computed = keepPending, keepComputed
-	h.dry = false
 	if len(h.wanted) > 0 {
 		got, err := h.log.TreeHashes(h.ctx, h.org, h.wanted)
 		if err != nil {

@@ -28,10 +28,10 @@ var ErrNoEvidence = errors.New("processor: no evidence key; receipts need WithEv
 // WithCheckpointInterval), for as long as Run runs. Each checkpoint is
 // stored by the Store, which must be a store.CheckpointStore, and then
 // appended to sink when sink is not nil. Receipt then gives a signed
-// receipt of every finished request: made, with those of every request
-// that finished here, as the checkpoint covering it is signed, and
-// stored as a blob under receipts/ORG/ID; made when asked for a request
-// whose stored receipt is missing.
+// receipt of every finished request: made as the checkpoint covering it
+// is signed, with those of every request that finished here since the
+// last, and stored with that checkpoint in one write; made and stored
+// when first asked for a request that finished elsewhere.
 func WithEvidence(key *evidence.Key, sink evidence.Sink) Option {
 	return func(c *config) error {
 		if key == nil {
@@ -75,8 +75,7 @@ type evidenceConfig struct {
 	pending []string                // organizations whose requests finished since the last checkpoint
 	done    map[string][]*store.Job // those requests, by organization, for their receipts
 	wake    chan struct{}           // one token: pending has organizations
-
-	rs receipts // made, not yet stored (receipts.go)
+	full    chan struct{}           // one token: an organization has checkpointBatch requests pending
 }
 
 // bind checks st can keep checkpoints and makes the Checkpointer.
@@ -89,8 +88,7 @@ func (e *evidenceConfig) bind(st store.Store, clock func() time.Time) error {
 		return fmt.Errorf("WithEvidence needs a store that keeps checkpoints (store.CheckpointStore); %T does not", st)
 	}
 	e.cp = &evidence.Checkpointer{Log: log, Key: e.key, Sink: e.sink, Now: clock}
-	e.wake = make(chan struct{}, 1)
-	e.rs.wake = make(chan struct{}, 1)
+	e.wake, e.full = make(chan struct{}, 1), make(chan struct{}, 1)
 	return nil
 }
 
@@ -108,22 +106,38 @@ func (e *evidenceConfig) finished(job *store.Job) {
 	if len(e.done[org]) < receiptsMax { // beyond, receipts are made when asked
 		e.done[org] = append(e.done[org], job)
 	}
+	full := len(e.done[org]) == checkpointBatch
 	e.mu.Unlock()
+	token(e.wake)
+	if full {
+		token(e.full)
+	}
+}
+
+// token puts a token in ch, a channel of one, unless it holds one.
+func token(ch chan struct{}) {
 	select {
-	case e.wake <- struct{}{}:
+	case ch <- struct{}{}:
 	default:
 	}
 }
 
 // checkpointGap is the least time between two checkpoints signed because
-// requests finished: under load, one checkpoint covers all the requests
-// that finished meanwhile, rather than each costing a write of its own.
-const checkpointGap = 250 * time.Millisecond
+// requests finished, and checkpointBatch how many requests of an
+// organization finishing sooner make it sign at once: under load, one
+// checkpoint covers the requests that finished meanwhile, rather than
+// each costing a checkpoint of its own, and a checkpoint's receipts are
+// made while the next requests run rather than all at once after them.
+const (
+	checkpointGap   = 250 * time.Millisecond
+	checkpointBatch = 50
+)
 
 // checkpointEvery signs the organizations whose requests finished soon
-// after it hears of them (at most every checkpointGap), and every
-// organization's grown chain each interval, until ctx is done; then it
-// signs what finished before, once more.
+// after it hears of them (at most every checkpointGap, unless
+// checkpointBatch of them wait), and every organization's grown chain
+// each interval, until ctx is done; then it signs what finished before,
+// once more.
 func (e *evidenceConfig) checkpointEvery(ctx context.Context, log *slog.Logger) {
 	t := time.NewTicker(e.interval)
 	defer t.Stop()
@@ -136,17 +150,16 @@ func (e *evidenceConfig) checkpointEvery(ctx context.Context, log *slog.Logger) 
 			// Sign what finished, so that a stopped server leaves it covered.
 			last, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 			e.signPending(last, log)
-			e.storeFresh(last, log)
 			cancel()
 			return
-		case <-e.rs.wake:
-			e.storeFresh(ctx, log)
 		case <-gap.C:
 			wake = e.wake // the gap is over: listen for finished requests again
 		case <-wake:
 			e.signPending(ctx, log)
 			wake = nil
 			gap.Reset(min(checkpointGap, e.interval))
+		case <-e.full:
+			e.signPending(ctx, log)
 		case <-t.C:
 			orgs, err := e.cp.Log.Organizations(ctx)
 			if err != nil && ctx.Err() == nil {
@@ -172,34 +185,43 @@ func (e *evidenceConfig) signPendingLocked(ctx context.Context, log *slog.Logger
 	e.pending, e.done = nil, nil
 	e.mu.Unlock()
 	for _, org := range orgs {
-		if cp := e.sign(ctx, log, org); cp != nil {
-			e.makeReceipts(ctx, log, cp, done[org])
-		}
+		e.sign(ctx, log, org, done[org]...)
 	}
 }
 
-// sign signs a checkpoint of org's chain and returns the one that covers
-// it, nil when it failed (and is logged).
-func (e *evidenceConfig) sign(ctx context.Context, log *slog.Logger, org string) *store.Checkpoint {
-	cp, err := e.cp.Checkpoint(ctx, org)
-	if err != nil && ctx.Err() == nil {
+// take returns the requests of org that finished here since the last
+// checkpoint, which the caller signs, and forgets them.
+func (e *evidenceConfig) take(org string) []*store.Job {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.pending = slices.DeleteFunc(e.pending, func(o string) bool { return o == org })
+	done := e.done[org]
+	delete(e.done, org)
+	return done
+}
+
+// sign signs a checkpoint of org's chain, with the receipts of those of
+// finished it covers; a failure is logged, and Receipt makes the
+// receipts it left when asked.
+func (e *evidenceConfig) sign(ctx context.Context, log *slog.Logger, org string, finished ...*store.Job) {
+	if _, err := e.cp.Checkpoint(ctx, org, finished...); err != nil && ctx.Err() == nil {
 		// Organization names are the operator's, not personal data.
 		log.ErrorContext(ctx, "checkpoint failed", "org", org, "err", err)
 	}
-	if err != nil {
-		return nil
-	}
-	return cp
 }
 
 // Checkpoint signs a checkpoint of the context organization's chain now,
-// unless the last one covers it, and returns the one that covers it.
+// unless the last one covers it, with the receipts of the requests that
+// finished here since, and returns the one that covers it.
 func (p *Processor) Checkpoint(ctx context.Context) (*store.Checkpoint, error) {
 	e := p.cfg.evidence
 	if e == nil {
 		return nil, ErrNoEvidence
 	}
-	return e.cp.Checkpoint(ctx, gdpr.OrganizationFromContext(ctx))
+	org := gdpr.OrganizationFromContext(ctx)
+	e.signing.Lock()
+	defer e.signing.Unlock()
+	return e.cp.Checkpoint(ctx, org, e.take(org)...)
 }
 
 // Receipt returns the signed receipt (evidence.Receipt) of the context

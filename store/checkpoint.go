@@ -30,18 +30,42 @@ type TreeHash struct {
 	Hash  [32]byte
 }
 
+// Receipt is a finished request's signed receipt, as package evidence
+// wrote it: it holds no personal data, and it proves the request's audit
+// events against the checkpoint numbered Checkpoint.
+type Receipt struct {
+	Org       string
+	RequestID string
+	// Checkpoint is the Seq of the organization's checkpoint whose tree
+	// the receipt's proofs lead to.
+	Checkpoint int64
+	// Note is the signed receipt.
+	Note []byte
+}
+
 // CheckpointStore is a Store that keeps signed checkpoints of its audit
-// chains and the Merkle tree hashes they sign, so that an edit of the
-// chain, even re-sealed, or a deleted tail is found (package evidence).
-// It is optional; memstore and sqlstore implement it. Implementations are
-// safe for concurrent use, by several processors sharing the Store.
+// chains, the Merkle tree hashes they sign and the receipts proven
+// against them, so that an edit of the chain, even re-sealed, or a
+// deleted tail is found (package evidence), and a request's receipt is
+// one read. It is optional; memstore and sqlstore implement it.
+// Implementations are safe for concurrent use, by several processors
+// sharing the Store.
 type CheckpointStore interface {
-	// AddCheckpoint stores cp and the tree hashes it adds, in one atomic
-	// change, provided cp.Seq is one more than the organization's last
-	// checkpoint (1 for the first); else it stores nothing and returns an
-	// error matching ErrCheckpointConflict. A hash at an index already
-	// stored keeps the stored one.
-	AddCheckpoint(ctx context.Context, cp Checkpoint, hashes []TreeHash) error
+	// AddCheckpoint stores cp, the tree hashes it adds and the receipts
+	// made with it, all of cp.Org, in one atomic change, provided cp.Seq
+	// is one more than the organization's last checkpoint (1 for the
+	// first); else it stores nothing and returns an error matching
+	// ErrCheckpointConflict. A hash at an index already stored keeps the
+	// stored one, and so does a request's receipt already stored.
+	AddCheckpoint(ctx context.Context, cp Checkpoint, hashes []TreeHash, receipts []Receipt) error
+
+	// AddReceipts stores receipts made after their checkpoint was, in one
+	// atomic change; a request's receipt already stored is kept.
+	AddReceipts(ctx context.Context, receipts []Receipt) error
+
+	// Receipt returns the stored receipt of the organization's request
+	// id, or an error matching ErrNotFound.
+	Receipt(ctx context.Context, org, id string) (*Receipt, error)
 
 	// Checkpoints returns the organization's checkpoints with Seq greater
 	// than after, in Seq order, at most limit of them (0: all).

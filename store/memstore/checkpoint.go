@@ -14,16 +14,23 @@ var _ store.CheckpointStore = (*Store)(nil)
 // checkpoints is what a Store keeps for store.CheckpointStore. Its zero
 // value is empty and ready.
 type checkpoints struct {
-	mu     sync.Mutex
-	byOrg  map[string][]store.Checkpoint
-	hashes map[string]map[int64][32]byte // org → index → hash
+	mu       sync.Mutex
+	byOrg    map[string][]store.Checkpoint
+	hashes   map[string]map[int64][32]byte // org → index → hash
+	receipts map[[2]string]store.Receipt   // {org, request id} → receipt
 }
 
-// AddCheckpoint stores cp and hashes if cp.Seq follows the organization's
-// last checkpoint, else returns store.ErrCheckpointConflict.
-func (s *Store) AddCheckpoint(ctx context.Context, cp store.Checkpoint, hashes []store.TreeHash) error {
+// AddCheckpoint stores cp, hashes and receipts if cp.Seq follows the
+// organization's last checkpoint, else returns
+// store.ErrCheckpointConflict.
+func (s *Store) AddCheckpoint(ctx context.Context, cp store.Checkpoint, hashes []store.TreeHash, receipts []store.Receipt) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("memstore: add checkpoint: %w", err)
+	}
+	for _, r := range receipts {
+		if r.Org != cp.Org {
+			return fmt.Errorf("memstore: add checkpoint %d of %q: a receipt of request %s is of organization %q", cp.Seq, cp.Org, r.RequestID, r.Org)
+		}
 	}
 	c := &s.cps
 	c.mu.Lock()
@@ -47,7 +54,50 @@ func (s *Store) AddCheckpoint(ctx context.Context, cp store.Checkpoint, hashes [
 	cp.Note = slices.Clone(cp.Note)
 	cp.Time = cp.Time.UTC()
 	c.byOrg[cp.Org] = append(c.byOrg[cp.Org], cp)
+	c.addReceipts(receipts)
 	return nil
+}
+
+// AddReceipts stores receipts, keeping a request's receipt already stored.
+func (s *Store) AddReceipts(ctx context.Context, receipts []store.Receipt) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("memstore: add receipts: %w", err)
+	}
+	c := &s.cps
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.addReceipts(receipts)
+	return nil
+}
+
+// addReceipts stores receipts, with c.mu held.
+func (c *checkpoints) addReceipts(receipts []store.Receipt) {
+	if len(receipts) > 0 && c.receipts == nil {
+		c.receipts = map[[2]string]store.Receipt{}
+	}
+	for _, r := range receipts {
+		k := [2]string{r.Org, r.RequestID}
+		if _, ok := c.receipts[k]; !ok {
+			r.Note = slices.Clone(r.Note)
+			c.receipts[k] = r
+		}
+	}
+}
+
+// Receipt returns the stored receipt of the organization's request id.
+func (s *Store) Receipt(ctx context.Context, org, id string) (*store.Receipt, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("memstore: receipt: %w", err)
+	}
+	c := &s.cps
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.receipts[[2]string{org, id}]
+	if !ok {
+		return nil, fmt.Errorf("memstore: no receipt of request %s of %q: %w", id, org, store.ErrNotFound)
+	}
+	r.Note = slices.Clone(r.Note)
+	return &r, nil
 }
 
 // Checkpoints returns the organization's checkpoints after the Seq after,

@@ -45,9 +45,13 @@ type change struct {
 	// transaction. scan and settle may run more than once, each time in
 	// a new transaction, so they must reset whatever they report
 	// through their closures.
-	query  string
-	args   []any
-	extra  []statement // run after query in the same transaction; they change nothing when query changed no row
+	query string
+	args  []any
+	// extra run after query in the same transaction. With SQLite they
+	// run only when query changed a row; with PostgreSQL, whose
+	// statements are pipelined, they run whatever it changed, and must
+	// themselves change nothing when it changed no row.
+	extra  []statement
 	scan   func(row scanner) error
 	events []store.Event
 	settle func(ctx context.Context, q querier) error
@@ -63,6 +67,11 @@ type change struct {
 type statement struct {
 	query string
 	args  []any
+	// rows, when set, are the arguments of as many runs of query,
+	// prepared once: with SQLite, whose cost of binding a parameter
+	// grows with their number, a row at a time beats one statement of
+	// all the rows. Only extra statements of SQLite have rows.
+	rows [][]any
 }
 
 // querier runs a query that returns at most one row, inside the
@@ -342,10 +351,14 @@ func (w *writer) apply(ctx context.Context, tx *sql.Tx, q querier, c *change) ([
 		}
 	}
 	for _, st := range c.extra {
-		if err != nil {
+		if err != nil || !c.changed {
 			break
 		}
-		_, err = tx.ExecContext(ctx, w.d.q(st.query), st.args...)
+		if st.rows != nil {
+			err = execRows(ctx, tx, w.d.q(st.query), st.rows)
+		} else {
+			_, err = tx.ExecContext(ctx, w.d.q(st.query), st.args...)
+		}
 	}
 	switch {
 	case err != nil:
@@ -354,4 +367,19 @@ func (w *writer) apply(ctx context.Context, tx *sql.Tx, q querier, c *change) ([
 		return c.events, nil
 	}
 	return nil, c.settle(ctx, q)
+}
+
+// execRows runs query once for each of rows, prepared once, in tx.
+func execRows(ctx context.Context, tx *sql.Tx, query string, rows [][]any) error {
+	st, err := tx.PrepareContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, args := range rows {
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -37,14 +37,14 @@ func (s *Store) UpdateWithBlob(ctx context.Context, job *store.Job, key string, 
 // chunkBlobs.commit).
 func putWithJob(key string, data []byte, job *store.Job) []statement {
 	return []statement{
-		{"SELECT pg_advisory_xact_lock(hashtext('gdprkit/sqlstore/blob'), hashtext($1))", []any{key}},
-		{`WITH g AS (SELECT nextval('blob_gen') AS gen
+		{query: "SELECT pg_advisory_xact_lock(hashtext('gdprkit/sqlstore/blob'), hashtext($1))", args: []any{key}},
+		{query: `WITH g AS (SELECT nextval('blob_gen') AS gen
 				WHERE EXISTS (SELECT 1 FROM jobs WHERE org = $4 AND id = $5 AND lease_token = $6)),
 			chunk AS (INSERT INTO blob_chunks (gen, n, data) SELECT gen, 0, $3::bytea FROM g WHERE $2::bigint > 0),
 			old AS (SELECT gen FROM blobs WHERE key = $1::text AND EXISTS (SELECT 1 FROM g)),
 			up AS (INSERT INTO blobs (key, gen, size) SELECT $1::text, gen, $2::bigint FROM g
 				ON CONFLICT (key) DO UPDATE SET gen = excluded.gen, size = excluded.size)
 			DELETE FROM blob_chunks WHERE gen IN (SELECT gen FROM old)`,
-			[]any{key, int64(len(data)), data, job.Org, job.Request.ID, job.LeaseToken}},
+			args: []any{key, int64(len(data)), data, job.Org, job.Request.ID, job.LeaseToken}},
 	}
 }

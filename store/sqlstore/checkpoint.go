@@ -3,68 +3,112 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/gdprkit/gdpr/store"
 )
 
 var _ store.CheckpointStore = (*Store)(nil)
 
-// AddCheckpoint stores cp and hashes in one transaction if cp.Seq follows
-// the organization's last checkpoint; the primary key on (org, seq) makes
-// a second writer of the same Seq, in any process, fail with
-// store.ErrCheckpointConflict.
-func (s *Store) AddCheckpoint(ctx context.Context, cp store.Checkpoint, hashes []store.TreeHash) error {
-	err := s.addCheckpoint(ctx, cp, hashes)
+// AddCheckpoint stores cp, hashes and receipts if cp.Seq follows the
+// organization's last checkpoint, else it returns
+// store.ErrCheckpointConflict (the primary key on (org, seq) settles two
+// writers of the same Seq, in any process). The writes join the writer's
+// next transaction, with the requests' changes queued meanwhile: a
+// checkpoint costs no commit, and so no wait for the disk, of its own.
+func (s *Store) AddCheckpoint(ctx context.Context, cp store.Checkpoint, hashes []store.TreeHash, receipts []store.Receipt) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("sqlstore: add checkpoint: %w", err)
+	}
+	for _, r := range receipts {
+		if r.Org != cp.Org {
+			return fmt.Errorf("sqlstore: add checkpoint %d of %q: a receipt of request %s is of organization %q", cp.Seq, cp.Org, r.RequestID, r.Org)
+		}
+	}
+	c, err := s.checkpointChange(ctx, cp, hashes, receipts)
+	if err == nil {
+		err = s.writes.do(c)
+	}
 	if err != nil {
 		return fmt.Errorf("sqlstore: add checkpoint %d of %q: %w", cp.Seq, cp.Org, err)
 	}
 	return nil
 }
 
-func (s *Store) addCheckpoint(ctx context.Context, cp store.Checkpoint, hashes []store.TreeHash) error {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return err
+// checkpointChange is the change that adds cp, hashes and receipts. Its
+// statement inserts cp only when it is the organization's next; the
+// extra statements insert the hashes and receipts only when that
+// statement inserted it, so that a refused checkpoint stores nothing.
+// Its id is empty: in the writer's order it comes before the
+// organization's requests.
+func (s *Store) checkpointChange(ctx context.Context, cp store.Checkpoint, hashes []store.TreeHash, receipts []store.Receipt) (*change, error) {
+	c := &change{ctx: ctx, org: cp.Org,
+		settle: func(context.Context, querier) error {
+			return &refusal{fmt.Errorf("it is not the next: %w", store.ErrCheckpointConflict)}
+		}}
+	args := []any{cp.Org, cp.Seq, cp.Size, s.d.time(cp.Time), cp.Note}
+	if s.d.postgres {
+		c.query = `INSERT INTO checkpoints (org, seq, size, time, note)
+			SELECT $1::text, $2::bigint, $3::bigint, $4::timestamptz, $5::bytea
+			WHERE $2::bigint = (SELECT COALESCE(MAX(seq), 0) + 1 FROM checkpoints WHERE org = $1::text)
+			ON CONFLICT (org, seq) DO NOTHING`
+	} else {
+		c.query = `INSERT INTO checkpoints (org, seq, size, time, note)
+			SELECT $1, $2, $3, $4, $5 WHERE $2 = (SELECT COALESCE(MAX(seq), 0) + 1 FROM checkpoints WHERE org = $1)
+			ON CONFLICT (org, seq) DO NOTHING`
 	}
-	defer tx.Rollback()
-	var last int64
-	if err := tx.QueryRowContext(ctx, s.d.q(`SELECT COALESCE(MAX(seq), 0) FROM checkpoints WHERE org = $1`), cp.Org).Scan(&last); err != nil {
-		return err
-	}
-	if cp.Seq != last+1 {
-		return fmt.Errorf("the next is %d: %w", last+1, store.ErrCheckpointConflict)
-	}
-	res, err := tx.ExecContext(ctx, s.d.q(`INSERT INTO checkpoints (org, seq, size, time, note) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (org, seq) DO NOTHING`), cp.Org, cp.Seq, cp.Size, s.d.time(cp.Time), cp.Note)
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n == 0 {
-		return store.ErrCheckpointConflict
-	}
-	if err := insertTreeHashes(ctx, tx, s.d, cp.Org, hashes); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		if s.d.postgres && isUniqueViolation(err) {
-			return store.ErrCheckpointConflict
+	c.args = args
+	held := []any{cp.Org, cp.Seq}
+	if len(hashes) > 0 {
+		st, err := s.d.insertTreeHashes(hashes, held)
+		if err != nil {
+			return nil, err
 		}
-		return err
+		c.extra = append(c.extra, st)
 	}
-	return nil
+	if len(receipts) > 0 {
+		c.extra = append(c.extra, s.d.insertReceipts(receipts, held))
+	}
+	return c, nil
 }
 
-// isUniqueViolation reports whether err is PostgreSQL's unique_violation.
-func isUniqueViolation(err error) bool {
-	var sc interface{ SQLState() string }
-	return errors.As(err, &sc) && sc.SQLState() == "23505"
+// insertedCheckpoint is the condition, on parameters $1 and $2 (org,
+// seq), that the transaction inserted the checkpoint, for the extra
+// statements of a checkpoint's change with PostgreSQL (with SQLite they
+// run only then).
+const insertedCheckpoint = `EXISTS (SELECT 1 FROM checkpoints
+	WHERE org = $1::text AND seq = $2::bigint AND xmin = pg_current_xact_id()::xid)`
+
+// insertTreeHashes is the statement that inserts hashes of the
+// checkpoint (parameters $1 and $2, see insertedCheckpoint), keeping
+// any hash already stored at an index: one statement whatever their
+// number, the hashes an array for PostgreSQL and a JSON array for
+// SQLite, which binds numbered parameters at a cost growing with their
+// count.
+func (d dialect) insertTreeHashes(hashes []store.TreeHash, held []any) (statement, error) {
+	if d.postgres {
+		idx, hs := make([]int64, len(hashes)), make([][]byte, len(hashes))
+		for i, h := range hashes {
+			idx[i], hs[i] = h.Index, h.Hash[:]
+		}
+		return statement{query: `INSERT INTO tree_hashes (org, idx, hash)
+			SELECT $1::text, * FROM unnest($3::bigint[], $4::bytea[]) WHERE ` + insertedCheckpoint + `
+			ON CONFLICT (org, idx) DO NOTHING`, args: append(held, idx, hs)}, nil
+	}
+	rows := make([][2]any, len(hashes))
+	for i, h := range hashes {
+		rows[i] = [2]any{h.Index, hex.EncodeToString(h.Hash[:])}
+	}
+	list, err := json.Marshal(rows)
+	if err != nil {
+		return statement{}, err
+	}
+	return statement{query: `INSERT INTO tree_hashes (org, idx, hash)
+		SELECT $1, value ->> 0, unhex(value ->> 1) FROM json_each($3) WHERE $2 > 0
+		ON CONFLICT (org, idx) DO NOTHING`, args: append(held, string(list))}, nil
 }
 
 // Checkpoints returns the organization's checkpoints after the Seq after,
@@ -206,40 +250,4 @@ func (s *Store) Organizations(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("sqlstore: organizations: %w", err)
 	}
 	return orgs, nil
-}
-
-// insertTreeHashes inserts hashes of org, keeping any hash already stored
-// at an index.
-func insertTreeHashes(ctx context.Context, tx *sql.Tx, d dialect, org string, hashes []store.TreeHash) error {
-	if len(hashes) == 0 {
-		return nil
-	}
-	if d.postgres {
-		idx, hs := make([]int64, len(hashes)), make([][]byte, len(hashes))
-		for i, h := range hashes {
-			idx[i], hs[i] = h.Index, h.Hash[:]
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO tree_hashes (org, idx, hash)
-			SELECT $1::text, * FROM unnest($2::bigint[], $3::bytea[]) ON CONFLICT (org, idx) DO NOTHING`, org, idx, hs)
-		return err
-	}
-	for rest := hashes; len(rest) > 0; {
-		part := rest[:min(len(rest), 200)]
-		rest = rest[len(part):]
-		var b strings.Builder
-		args := []any{org}
-		for i, h := range part {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			n := len(args)
-			b.WriteString("(?1, ?" + strconv.Itoa(n+1) + ", ?" + strconv.Itoa(n+2) + ")")
-			args = append(args, h.Index, h.Hash[:])
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO tree_hashes (org, idx, hash) VALUES `+b.String()+
-			` ON CONFLICT (org, idx) DO NOTHING`, args...); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -46,12 +46,12 @@ func testCheckpoints(t *testing.T, newStore func(*testing.T) store.Store) {
 
 	h := func(b byte) [32]byte { var x [32]byte; x[0] = b; return x }
 	cp1 := store.Checkpoint{Org: "org-a", Seq: 1, Size: 1, Time: base, Note: []byte("note one\n")}
-	if err := cs.AddCheckpoint(ctx, cp1, []store.TreeHash{{Index: 0, Hash: h(1)}}); err != nil {
+	if err := cs.AddCheckpoint(ctx, cp1, []store.TreeHash{{Index: 0, Hash: h(1)}}, nil); err != nil {
 		t.Fatalf("AddCheckpoint 1: %v", err)
 	}
 	for _, bad := range []int64{1, 3} {
 		cp := store.Checkpoint{Org: "org-a", Seq: bad, Size: 2, Time: base, Note: []byte("bad\n")}
-		if err := cs.AddCheckpoint(ctx, cp, []store.TreeHash{{Index: 9, Hash: h(9)}}); !errors.Is(err, store.ErrCheckpointConflict) {
+		if err := cs.AddCheckpoint(ctx, cp, []store.TreeHash{{Index: 9, Hash: h(9)}}, nil); !errors.Is(err, store.ErrCheckpointConflict) {
 			t.Errorf("AddCheckpoint of seq %d after 1 = %v, want ErrCheckpointConflict", bad, err)
 		}
 	}
@@ -60,7 +60,7 @@ func testCheckpoints(t *testing.T, newStore func(*testing.T) store.Store) {
 	}
 	cp2 := store.Checkpoint{Org: "org-a", Seq: 2, Size: 2, Time: base.Add(time.Minute), Note: []byte("note two\n")}
 	// Index 0 again, with another hash: the stored one stays.
-	if err := cs.AddCheckpoint(ctx, cp2, []store.TreeHash{{Index: 0, Hash: h(7)}, {Index: 1, Hash: h(2)}, {Index: 2, Hash: h(3)}}); err != nil {
+	if err := cs.AddCheckpoint(ctx, cp2, []store.TreeHash{{Index: 0, Hash: h(7)}, {Index: 1, Hash: h(2)}, {Index: 2, Hash: h(3)}}, nil); err != nil {
 		t.Fatalf("AddCheckpoint 2: %v", err)
 	}
 	got, err := cs.TreeHashes(ctx, "org-a", []int64{2, 0, 1})
@@ -99,7 +99,7 @@ func testCheckpoints(t *testing.T, newStore func(*testing.T) store.Store) {
 	for i := range 4 {
 		wg.Go(func() {
 			cp := store.Checkpoint{Org: "org-b", Seq: 1, Size: 1, Time: base, Note: []byte{'n', byte('0' + i), '\n'}}
-			err := cs.AddCheckpoint(ctx, cp, nil)
+			err := cs.AddCheckpoint(ctx, cp, nil, nil)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {

@@ -70,6 +70,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"RequestsEvents", testRequestsEvents},
 		{"UpdateWithBlob", testUpdateWithBlob},
 		{"Checkpoints", testCheckpoints},
+		{"Receipts", testReceipts},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
