@@ -16,7 +16,7 @@ import (
 // neither its Key nor one of its Retired keys. After the evidence key was
 // replaced, give the replaced key's public key in Retired: the chain then
 // goes on under the new key, one chain across the rotation.
-var ErrUnknownKey = errors.New("evidence: the last checkpoint is signed by a key that is neither the evidence key nor a retired key given")
+var ErrUnknownKey = errors.New("evidence: the last checkpoint is signed by a key not given")
 
 // ParsePublicKeys reads evidence public keys, one a line, as a key file
 // holds them: the current key first, then the retired ones (the order
@@ -110,7 +110,7 @@ func (c *Checkpointer) openLast(org string, last []byte, seq int64) (Statement, 
 	}
 	st, _, err := openCheckpoint(last, vs)
 	if signers := unknownSigners(err); signers != "" {
-		return st, fmt.Errorf("%w: checkpoint %d of %q is %s; this evidence key is %s (%s): if it replaced that key, give the replaced key's public key as a retired key",
+		return st, fmt.Errorf("%w: checkpoint %d of %q is %s, neither this evidence key (%s, %s) nor a retired key; if this key replaced that one, give that one's public key as a retired key",
 			ErrUnknownKey, seq, org, signers, keyPrefix(c.Key.PublicKey()), c.Key.Fingerprint())
 	}
 	if err != nil {
