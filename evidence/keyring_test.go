@@ -127,6 +127,47 @@ func TestKeyRotation(t *testing.T) {
 	}
 }
 
+// Whoever has an old key that leaked cannot sign onto the chain after
+// the rotation: what a retired key signs after the current key's first
+// checkpoint fails, as does a receipt or proof that puts it there.
+func TestRetiredKeySignsNothingAfterTheRotation(t *testing.T) {
+	ctx := t.Context()
+	s := memstore.New()
+	a, b := newKey(t), newKey(t)
+	job := finished(t, s, "acme", "req-1")
+	if _, err := (&evidence.Checkpointer{Log: s, Key: a}).Checkpoint(ctx, "acme"); err != nil {
+		t.Fatal(err)
+	}
+	finished(t, s, "acme", "req-2")
+	if _, err := (&evidence.Checkpointer{Log: s, Key: b, Retired: []string{a.PublicKey()}}).Checkpoint(ctx, "acme"); err != nil {
+		t.Fatal(err)
+	}
+	leaked := &evidence.Checkpointer{Log: s, Key: a, Retired: []string{b.PublicKey()}}
+	receipt, err := leaked.Receipt(ctx, job) // carries the current key's checkpoint 2
+	if err != nil {
+		t.Fatal(err)
+	}
+	finished(t, s, "acme", "req-3")
+	if _, err := leaked.Checkpoint(ctx, "acme"); err != nil {
+		t.Fatal(err)
+	}
+	retired := evidence.VerifyOptions{Retired: []string{a.PublicKey()}}
+	var ee *evidence.Error
+	if _, err := evidence.Verify(ctx, s, verifier(t, b), "acme", retired); !errors.As(err, &ee) || ee.Kind != evidence.KindSignature || ee.Checkpoint != 3 || !strings.Contains(ee.Reason, "retired key") {
+		t.Errorf("Verify over the retired key's checkpoint after the rotation = %v; want a signature error at checkpoint 3", err)
+	}
+	if _, err := evidence.VerifyReceipt(receipt, b.PublicKey(), a.PublicKey()); err == nil || !strings.Contains(err.Error(), "retired key") {
+		t.Errorf("VerifyReceipt of the retired key's receipt over the current key's checkpoint = %v", err)
+	}
+	doc, err := leaked.Consistency(ctx, "acme", 2, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := evidence.VerifyConsistency(doc, b.PublicKey(), a.PublicKey()); err == nil || !strings.Contains(err.Error(), "retired key") {
+		t.Errorf("VerifyConsistency from the current key's checkpoint to the retired key's = %v", err)
+	}
+}
+
 func second[T any](_ T, err error) error { return err }
 
 func equalSpans(a, b []evidence.KeySpan) bool {

@@ -284,7 +284,8 @@ func requestEvents(ctx context.Context, log Log, org, id string) ([]store.Event,
 // its hash, and that every event is in the tree the checkpoint signs. The
 // receipt and its checkpoint may be signed by different keys of those
 // given (a receipt made after a rotation, of a request an older key's
-// checkpoint covers). It returns the receipt, or an error saying what does
+// checkpoint covers), but a retired key's receipt never carries the
+// current key's checkpoint. It returns the receipt, or an error saying what does
 // not hold.
 func VerifyReceipt(signed []byte, public string, retired ...string) (*Receipt, error) {
 	v, err := Verifier(public)
@@ -312,9 +313,12 @@ func VerifyReceipt(signed []byte, public string, retired ...string) (*Receipt, e
 	if rec.Format != ReceiptFormat {
 		return nil, fmt.Errorf("evidence: receipt format %q, want %q", rec.Format, ReceiptFormat)
 	}
-	st, _, err := openCheckpoint([]byte(rec.Checkpoint), vs)
+	st, cpKey, err := openCheckpoint([]byte(rec.Checkpoint), vs)
 	if err != nil {
 		return nil, fmt.Errorf("evidence: receipt's checkpoint: %w", err)
+	}
+	if current := keyID(v.Name(), v.KeyHash()); cpKey == current && keyID(n.Sigs[0].Name, n.Sigs[0].Hash) != current {
+		return nil, errors.New("evidence: the receipt is signed by a retired key, its checkpoint by the current key: a retired key signs nothing after the rotation")
 	}
 	if st.Org != rec.Organization {
 		return nil, fmt.Errorf("evidence: the receipt's checkpoint is of organization %q, not %q", st.Org, rec.Organization)

@@ -51,9 +51,11 @@ type VerifyOptions struct {
 	// each of the organization's must be in the store, unchanged.
 	External []store.Checkpoint
 	// Retired are the public keys of the evidence keys that the key of
-	// Verify's verifier replaced: checkpoints they signed verify too. A
-	// checkpoint signed by a key neither that verifier's nor one of
-	// these is an error of KindSignature naming its key.
+	// Verify's verifier replaced: checkpoints they signed before the
+	// first one the current key signed verify too. A checkpoint signed by
+	// a key neither that verifier's nor one of these, or by one of these
+	// after the current key's first, is an error of KindSignature naming
+	// its key.
 	Retired []string
 }
 
@@ -81,7 +83,7 @@ func Verify(ctx context.Context, log Log, v note.Verifier, org string, opt Verif
 	if err != nil {
 		return rep, fmt.Errorf("evidence: verify: %w", err)
 	}
-	cps := &checkpoints{ctx: ctx, log: log, vs: vs, org: org}
+	cps := &checkpoints{ctx: ctx, log: log, vs: vs, current: keyID(v.Name(), v.KeyHash()), org: org}
 	next, err := cps.next()
 	if err != nil {
 		return rep, err
@@ -167,8 +169,10 @@ type checkpoints struct {
 	ctx      context.Context
 	log      store.CheckpointStore
 	vs       note.Verifiers
+	current  string // the current key, "name+hash"; the others are retired
 	org      string
 	signer   string // the key that signed the last read, "name+hash"
+	rotated  int64  // the first checkpoint the current key signed, 0 before
 	page     []store.Checkpoint
 	last     int64  // Seq of the last read
 	lastSize int64  // its Size
@@ -207,6 +211,13 @@ func (c *checkpoints) next() (*Statement, error) {
 		return bad(KindCheckpoints, "it does not name checkpoint %d, as stored, as the one before it", c.last)
 	case st.Size <= c.lastSize:
 		return bad(KindCheckpoints, "it signs %d events, no more than checkpoint %d before it", st.Size, c.last)
+	case c.rotated > 0 && signer != c.current:
+		// A retired key signs nothing after the rotation: a checkpoint it
+		// signed later is a forgery with the old key.
+		return bad(KindSignature, "it is signed by %s, given as a retired key, after checkpoint %d was signed by the current key: a retired key signs nothing after the rotation (was it leaked? or is it the newer key, to be given as the current one?)", signer, c.rotated)
+	}
+	if c.rotated == 0 && signer == c.current {
+		c.rotated = st.Seq
 	}
 	c.last, c.lastSize, c.lastNote, c.signer = st.Seq, st.Size, cp.Note, signer
 	return &st, nil
