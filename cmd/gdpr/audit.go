@@ -26,9 +26,13 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if len(args) > 0 && args[0] == "consistency" {
 		return cmdAuditConsistency(args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "keys" {
+		return cmdAuditKeys(args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "verify" {
 		return subUsage(args, stdout, stderr, auditUsage+"\n  check organizations' audit chains against their signed checkpoints (gdpr audit verify -h for flags)\n"+
-			consistencyUsage+"\n  check offline that a newer checkpoint extends an older one (a proof from GET /api/v2/gdpr/evidence/consistency?old=N&new=M)\n")
+			consistencyUsage+"\n  check offline that a newer checkpoint extends an older one (a proof from GET /api/v2/gdpr/evidence/consistency?old=N&new=M)\n"+
+			auditKeysUsage+"\n  print gdpr serve's evidence public keys, current first, one a line (a key file for the verify commands, or --evidence-retired-keys)\n")
 	}
 	fs := flag.NewFlagSet("gdpr audit verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -138,7 +138,16 @@ func TestEvidenceKeyRotationCommands(t *testing.T) {
 
 	// Given A's public key as retired (here through the environment, as
 	// a platform passes it), it starts and serves both keys.
-	pubA := writeFile(t, dir, "retired.pub", a.PublicKey()+"\n")
+	// The key about to be retired, kept offline from its key file: its
+	// public key alone.
+	code, out, errOut := gdprCmd(t, "audit", "keys", "--evidence-key", aFile)
+	if code != 0 || out != a.PublicKey()+"\n" {
+		t.Fatalf("audit keys: exit %d %q, want the public key alone\n%s", code, out, errOut)
+	}
+	pubA := writeFile(t, dir, "retired.pub", out)
+	if code, _, errOut := gdprCmd(t, "audit", "keys", "--db", filepath.Join(dir, "none.db")); code != exitUsage || !strings.Contains(errOut, "give --evidence-key FILE") {
+		t.Errorf("audit keys without a key file: exit %d, want %d saying what to give\n%s", code, exitUsage, errOut)
+	}
 	t.Setenv("GDPR_EVIDENCE_RETIRED_KEYS", pubA)
 	fs, c := serveFlags(io.Discard)
 	if err := applyEnv(fs); err != nil || c.evidenceRetiredKeys != pubA {
@@ -148,7 +157,8 @@ func TestEvidenceKeyRotationCommands(t *testing.T) {
 	var logs bytes.Buffer
 	log, _ := newLogger(&logs, "info")
 	addr, stop := runServeLogged(t, cfg, log)
-	code, body := httpGet(t, "http://"+addr+server.PublicKeyPath)
+	var body string
+	code, body = httpGet(t, "http://"+addr+server.PublicKeyPath)
 	if code != 200 || body != b.PublicKey()+"\n" {
 		t.Errorf("the key route = %d %q; want the new key alone", code, body)
 	}
@@ -194,7 +204,7 @@ func TestEvidenceKeyRotationCommands(t *testing.T) {
 			t.Errorf("audit verify, %s: exit %d, want 0 and\n%s\n%s%s", name, code, wantAcme, out, errOut)
 		}
 	}
-	code, out, errOut := gdprCmd(t, append(verify, "--org", "acme", "--public-key", onlyB)...)
+	code, out, errOut = gdprCmd(t, append(verify, "--org", "acme", "--public-key", onlyB)...)
 	if code != 1 || !strings.Contains(out, "BROKEN") || !strings.Contains(out, "checkpoint 1:") || !strings.Contains(out, "not signed by the evidence key") ||
 		!strings.Contains(out, keyPrefix(a.PublicKey())) || !strings.Contains(out, server.PublicKeysPath) {
 		t.Errorf("audit verify with the new key alone: exit %d, want 1 naming checkpoint 1 and the old key\n%s%s", code, out, errOut)
