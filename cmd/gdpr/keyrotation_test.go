@@ -217,6 +217,10 @@ func TestEvidenceKeyRotationCommands(t *testing.T) {
 			t.Errorf("receipt verify with both keys: exit %d, want 0 signed by %s\n%s%s", code, signer, out, errOut)
 		}
 	}
+	// The keys themselves, as "$(curl -s $API/api/v2/gdpr/evidence/keys)" gives them.
+	if code, out, errOut := gdprCmd(t, "receipt", "verify", "--key", b.PublicKey()+"\n"+a.PublicKey()+"\n", receiptA); code != 0 {
+		t.Errorf("receipt verify with both keys given as text: exit %d\n%s%s", code, out, errOut)
+	}
 	if code, out, _ := gdprCmd(t, "receipt", "verify", "--key", onlyB, receiptA); code != 1 || !strings.Contains(out, "NOT VALID") {
 		t.Errorf("receipt verify of the old key's receipt with the new key alone: exit %d\n%s", code, out)
 	}
