@@ -27,9 +27,9 @@ const (
 
 // KeyRing is implemented by Receipters whose evidence key replaced
 // earlier ones, such as the reference processor with
-// WithRetiredEvidenceKeys: checkpoints and receipts signed before the
-// rotation verify with the retired keys, which PublicKeysPath serves
-// after the current one.
+// processor.WithRetiredEvidenceKeys: checkpoints and receipts signed
+// before the rotation verify with the retired keys, which PublicKeysPath
+// serves after the current one.
 type KeyRing interface {
 	// RetiredPublicKeys returns the public keys of the evidence keys
 	// retired from signing, in the order the operator gave them.
