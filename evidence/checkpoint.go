@@ -121,18 +121,32 @@ func (k *Key) Sign(s Statement) ([]byte, error) {
 }
 
 // OpenCheckpoint checks the signed checkpoint against the public key's
-// verifier and returns what it says. A checkpoint signed by another key,
-// or altered, is an error.
-func OpenCheckpoint(signed []byte, v note.Verifier) (Statement, error) {
-	n, err := openNote(signed, v)
+// verifier v, or the verifier of one of the retired keys that v replaced,
+// and returns what it says. A checkpoint signed by another key, or
+// altered, is an error; one signed by a key not given names that key
+// ("name+hash", the beginning of its public key).
+func OpenCheckpoint(signed []byte, v note.Verifier, retired ...note.Verifier) (Statement, error) {
+	st, _, err := openCheckpoint(signed, ringOf(append([]note.Verifier{v}, retired...)))
+	return st, err
+}
+
+// openCheckpoint is OpenCheckpoint with the keys as note.Verifiers; it
+// also returns which key signed the checkpoint, as "name+hash".
+func openCheckpoint(signed []byte, vs note.Verifiers) (Statement, string, error) {
+	n, err := openNote(signed, vs)
 	if err != nil {
 		var unv *note.UnverifiedNoteError
 		if errors.As(err, &unv) {
-			return Statement{}, errors.New("evidence: the checkpoint is not signed by the evidence key (another key signed it, or it was altered)")
+			msg := "evidence: the checkpoint is not signed by the evidence key (another key signed it, or it was altered)"
+			if signers := unknownSigners(err); signers != "" {
+				msg += ": it is " + signers + ", not one of the keys given"
+			}
+			return Statement{}, "", &unknownKeyError{msg: msg, err: err}
 		}
-		return Statement{}, fmt.Errorf("evidence: the checkpoint does not verify: %w", err)
+		return Statement{}, "", fmt.Errorf("evidence: the checkpoint does not verify: %w", err)
 	}
-	return ParseStatement(n.Text)
+	st, err := ParseStatement(n.Text)
+	return st, keyID(n.Sigs[0].Name, n.Sigs[0].Hash), err
 }
 
 // NoteHash is the hash a checkpoint's successor names on its prev line.
@@ -158,8 +172,8 @@ func LeafHash(eventHash string) tlog.Hash { return tlog.RecordHash(leafData(even
 // canonical (padding bits set): such a note verifies, but is not the
 // bytes that were signed, and evidence changed by even one byte must not
 // verify.
-func openNote(signed []byte, v note.Verifier) (*note.Note, error) {
-	n, err := note.Open(signed, note.VerifierList(v))
+func openNote(signed []byte, vs note.Verifiers) (*note.Note, error) {
+	n, err := note.Open(signed, vs)
 	if err != nil {
 		return nil, err
 	}

@@ -92,15 +92,21 @@ func (c *Checkpointer) Consistency(ctx context.Context, org string, from, to int
 }
 
 // VerifyConsistency checks a consistency proof offline against the public
-// key: both checkpoints' signatures, that they are of one organization
+// key, or one of the retired keys it replaced (the older checkpoint may
+// be signed by a retired key, the newer one by the current key; never
+// the other way round): both checkpoints' signatures, that they are of one organization
 // and in order, and that the proof leads from the old tree's root to the
 // new one's, so that the new checkpoint's events begin with exactly the
 // old one's. It returns what the two checkpoints say, or an error saying
 // what does not hold. To check against a checkpoint you hold, compare it
 // with the proof's Old (or New) first, as gdpr audit consistency --held
 // does.
-func VerifyConsistency(doc []byte, public string) (older, newer Statement, err error) {
+func VerifyConsistency(doc []byte, public string, retired ...string) (older, newer Statement, err error) {
 	v, err := Verifier(public)
+	if err != nil {
+		return older, newer, err
+	}
+	vs, err := ring(v, retired)
 	if err != nil {
 		return older, newer, err
 	}
@@ -113,13 +119,16 @@ func VerifyConsistency(doc []byte, public string) (older, newer Statement, err e
 	if c.Format != ConsistencyFormat {
 		return older, newer, fmt.Errorf("evidence: consistency proof format %q, want %q", c.Format, ConsistencyFormat)
 	}
-	if older, err = OpenCheckpoint([]byte(c.Old), v); err != nil {
+	var oldKey, newKey string
+	if older, oldKey, err = openCheckpoint([]byte(c.Old), vs); err != nil {
 		return older, newer, fmt.Errorf("evidence: the older checkpoint: %w", err)
 	}
-	if newer, err = OpenCheckpoint([]byte(c.New), v); err != nil {
+	if newer, newKey, err = openCheckpoint([]byte(c.New), vs); err != nil {
 		return older, newer, fmt.Errorf("evidence: the newer checkpoint: %w", err)
 	}
 	switch {
+	case oldKey == keyID(v.Name(), v.KeyHash()) && newKey != oldKey:
+		return older, newer, fmt.Errorf("evidence: the newer checkpoint is signed by the retired key %s, the older by the current key: a retired key signs nothing after the rotation", newKey)
 	case older.Org != c.Organization || newer.Org != c.Organization:
 		return older, newer, fmt.Errorf("evidence: the checkpoints are of organizations %q and %q, not both of %q", older.Org, newer.Org, c.Organization)
 	case older.Seq >= newer.Seq:

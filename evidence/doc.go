@@ -38,4 +38,13 @@
 // (verifier) key "gdprkit-evidence+<hash>+<base64>". gdpr serve creates
 // one beside its database on first start and serves the public key at
 // /api/v2/gdpr/evidence/key; log only Fingerprint.
+//
+// A key is replaced without breaking the chain: the Checkpointer with the
+// new Key is given the old public key in Retired, and the first
+// checkpoint it signs names the last one the old key signed as the one
+// before it. Whoever verifies gives the old public key too
+// (VerifyOptions.Retired, and the retired arguments of VerifyReceipt and
+// VerifyConsistency); a key file lists such keys one a line, current
+// first (ParsePublicKeys). A checkpoint signed by a key not given fails
+// as any forged one does, naming the key that signed it.
 package evidence

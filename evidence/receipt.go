@@ -306,19 +306,31 @@ func requestEvents(ctx context.Context, log Log, org, id string) ([]store.Event,
 	}
 }
 
-// VerifyReceipt checks a receipt offline against the public key: the
-// receipt's signature, the checkpoint's signature, that every event is the
-// request's and matches its hash, and that every event is in the tree the
-// checkpoint signs. It returns the receipt, or an error saying what does
+// VerifyReceipt checks a receipt offline against the public key, or one
+// of the retired keys it replaced: the receipt's signature, the
+// checkpoint's signature, that every event is the request's and matches
+// its hash, and that every event is in the tree the checkpoint signs. The
+// receipt and its checkpoint may be signed by different keys of those
+// given (a receipt made after a rotation, of a request an older key's
+// checkpoint covers), but a retired key's receipt never carries the
+// current key's checkpoint. It returns the receipt, or an error saying what does
 // not hold.
-func VerifyReceipt(signed []byte, public string) (*Receipt, error) {
+func VerifyReceipt(signed []byte, public string, retired ...string) (*Receipt, error) {
 	v, err := Verifier(public)
 	if err != nil {
 		return nil, err
 	}
-	n, err := openNote(signed, v)
+	vs, err := ring(v, retired)
 	if err != nil {
-		return nil, errors.New("evidence: the receipt's signature does not verify with this public key (it was changed, or another key signed it)")
+		return nil, err
+	}
+	n, err := openNote(signed, vs)
+	if err != nil {
+		msg := "evidence: the receipt's signature does not verify with this public key (it was changed, or another key signed it)"
+		if signers := unknownSigners(err); signers != "" {
+			msg += ": it is " + signers + ", not one of the keys given"
+		}
+		return nil, errors.New(msg)
 	}
 	var rec Receipt
 	dec := json.NewDecoder(bytes.NewReader([]byte(n.Text)))
@@ -329,9 +341,12 @@ func VerifyReceipt(signed []byte, public string) (*Receipt, error) {
 	if rec.Format != ReceiptFormat {
 		return nil, fmt.Errorf("evidence: receipt format %q, want %q", rec.Format, ReceiptFormat)
 	}
-	st, err := OpenCheckpoint([]byte(rec.Checkpoint), v)
+	st, cpKey, err := openCheckpoint([]byte(rec.Checkpoint), vs)
 	if err != nil {
 		return nil, fmt.Errorf("evidence: receipt's checkpoint: %w", err)
+	}
+	if current := keyID(v.Name(), v.KeyHash()); cpKey == current && keyID(n.Sigs[0].Name, n.Sigs[0].Hash) != current {
+		return nil, errors.New("evidence: the receipt is signed by a retired key, its checkpoint by the current key: a retired key signs nothing after the rotation")
 	}
 	if st.Org != rec.Organization {
 		return nil, fmt.Errorf("evidence: the receipt's checkpoint is of organization %q, not %q", st.Org, rec.Organization)

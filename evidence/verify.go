@@ -28,6 +28,21 @@ type Report struct {
 	// within its checkpoint interval: older unsigned events mean it has
 	// stopped since, or that checkpoints were deleted.
 	UnsignedSince time.Time
+	// Keys are the keys that signed the checkpoints verified, in order:
+	// one KeySpan for each run of checkpoints one key signed. Across a
+	// rotation, the first are the retired key's, the last the current
+	// key's.
+	Keys []KeySpan
+}
+
+// KeySpan is a run of consecutive checkpoints signed by one key.
+type KeySpan struct {
+	// Key names the key as its signatures do, "name+hash" with the hash
+	// in hex: the beginning of its public key "name+hash+base64".
+	Key string
+	// First and Last are the numbers of the run's first and last
+	// checkpoint.
+	First, Last int64
 }
 
 // VerifyOptions adds what Verify checks the store against.
@@ -35,10 +50,18 @@ type VerifyOptions struct {
 	// External are checkpoints kept outside the store (a Sink's copy);
 	// each of the organization's must be in the store, unchanged.
 	External []store.Checkpoint
+	// Retired are the public keys of the evidence keys that the key of
+	// Verify's verifier replaced: checkpoints they signed before the
+	// first one the current key signed verify too. A checkpoint signed by
+	// a key neither that verifier's nor one of these, or by one of these
+	// after the current key's first, is an error of KindSignature naming
+	// its key.
+	Retired []string
 }
 
 // Verify checks the organization's audit chain in log against its
-// checkpoints and the public key's verifier: every event's hash and link,
+// checkpoints and the public key's verifier v (or the keys v replaced,
+// opt.Retired): every event's hash and link,
 // every checkpoint's signature, number and link to the one before, the
 // Merkle root of the events each one covers, and that no event a
 // checkpoint or the store's chain head counts is gone. It reads the chain
@@ -49,14 +72,18 @@ type VerifyOptions struct {
 // checkpoints of the organization.
 func Verify(ctx context.Context, log Log, v note.Verifier, org string, opt VerifyOptions) (Report, error) {
 	rep := Report{Org: org}
-	if err := verifyExternal(ctx, log, v, org, opt.External); err != nil {
+	vs, err := ring(v, opt.Retired)
+	if err != nil {
+		return rep, fmt.Errorf("evidence: verify: VerifyOptions.Retired: %w", err)
+	}
+	if err := verifyExternal(ctx, log, vs, org, opt.External); err != nil {
 		return rep, err
 	}
 	headSeq, headHash, err := log.ChainHead(ctx, org)
 	if err != nil {
 		return rep, fmt.Errorf("evidence: verify: %w", err)
 	}
-	cps := &checkpoints{ctx: ctx, log: log, v: v, org: org}
+	cps := &checkpoints{ctx: ctx, log: log, vs: vs, current: keyID(v.Name(), v.KeyHash()), org: org}
 	next, err := cps.next()
 	if err != nil {
 		return rep, err
@@ -92,6 +119,7 @@ func Verify(ctx context.Context, log Log, v note.Verifier, org string, opt Verif
 					return rep, e
 				}
 				rep.Checkpoints++
+				rep.Keys = spanOf(rep.Keys, cps.signer, next.Seq)
 				rep.Covered = next.Size
 				rep.UnsignedSince = time.Time{}
 				if next, err = cps.next(); err != nil {
@@ -140,8 +168,11 @@ func chainError(org string, err error) error {
 type checkpoints struct {
 	ctx      context.Context
 	log      store.CheckpointStore
-	v        note.Verifier
+	vs       note.Verifiers
+	current  string // the current key, "name+hash"; the others are retired
 	org      string
+	signer   string // the key that signed the last read, "name+hash"
+	rotated  int64  // the first checkpoint the current key signed, 0 before
 	page     []store.Checkpoint
 	last     int64  // Seq of the last read
 	lastSize int64  // its Size
@@ -166,7 +197,7 @@ func (c *checkpoints) next() (*Statement, error) {
 	bad := func(kind Kind, format string, args ...any) (*Statement, error) {
 		return nil, &Error{Org: c.org, Kind: kind, Checkpoint: cp.Seq, Reason: fmt.Sprintf(format, args...)}
 	}
-	st, err := OpenCheckpoint(cp.Note, c.v)
+	st, signer, err := openCheckpoint(cp.Note, c.vs)
 	switch {
 	case err != nil:
 		return bad(KindSignature, "%v", strings.TrimPrefix(err.Error(), "evidence: "))
@@ -180,19 +211,35 @@ func (c *checkpoints) next() (*Statement, error) {
 		return bad(KindCheckpoints, "it does not name checkpoint %d, as stored, as the one before it", c.last)
 	case st.Size <= c.lastSize:
 		return bad(KindCheckpoints, "it signs %d events, no more than checkpoint %d before it", st.Size, c.last)
+	case c.rotated > 0 && signer != c.current:
+		// A retired key signs nothing after the rotation: a checkpoint it
+		// signed later is a forgery with the old key.
+		return bad(KindSignature, "it is signed by %s, given as a retired key, after checkpoint %d was signed by the current key: a retired key signs nothing after the rotation (was it leaked? or is it the newer key, to be given as the current one?)", signer, c.rotated)
 	}
-	c.last, c.lastSize, c.lastNote = st.Seq, st.Size, cp.Note
+	if c.rotated == 0 && signer == c.current {
+		c.rotated = st.Seq
+	}
+	c.last, c.lastSize, c.lastNote, c.signer = st.Seq, st.Size, cp.Note, signer
 	return &st, nil
+}
+
+// spanOf adds checkpoint seq, signed by key, to spans.
+func spanOf(spans []KeySpan, key string, seq int64) []KeySpan {
+	if n := len(spans); n > 0 && spans[n-1].Key == key && spans[n-1].Last == seq-1 {
+		spans[n-1].Last = seq
+		return spans
+	}
+	return append(spans, KeySpan{Key: key, First: seq, Last: seq})
 }
 
 // verifyExternal checks that each of the organization's checkpoints kept
 // outside the store is in the store, unchanged.
-func verifyExternal(ctx context.Context, log store.CheckpointStore, v note.Verifier, org string, ext []store.Checkpoint) error {
+func verifyExternal(ctx context.Context, log store.CheckpointStore, vs note.Verifiers, org string, ext []store.Checkpoint) error {
 	for _, e := range ext {
 		if e.Org != org {
 			continue
 		}
-		if _, err := OpenCheckpoint(e.Note, v); err != nil {
+		if _, _, err := openCheckpoint(e.Note, vs); err != nil {
 			return &Error{Org: org, Kind: KindSignature, Checkpoint: e.Seq, Reason: "the external copy: " + strings.TrimPrefix(err.Error(), "evidence: ")}
 		}
 		got, err := log.Checkpoints(ctx, org, e.Seq-1, 1)

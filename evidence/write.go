@@ -38,6 +38,13 @@ type Checkpointer struct {
 	Key  *Key
 	Sink Sink             // optional
 	Now  func() time.Time // optional; time.Now by default
+	// Retired are the public keys of the evidence keys Key replaced,
+	// optional. A chain's last checkpoint may be signed by one of them:
+	// the next one, signed by Key, names it as the one before, so that
+	// the chain stays one across a rotation. A last checkpoint signed by
+	// any other key is an error matching ErrUnknownKey (see CheckKeys):
+	// Key never signs onto a chain it cannot check.
+	Retired []string
 
 	mu sync.Mutex // one signing at a time in this process
 
@@ -157,17 +164,13 @@ func (c *Checkpointer) checkpoint(ctx context.Context, org string, finished []*s
 		}
 		return last, nil
 	}
-	v, err := Verifier(c.Key.PublicKey())
-	if err != nil {
-		return nil, err
-	}
 	next := Statement{Org: org, Size: headSeq, Seq: 1}
 	var prev *store.Event
 	r := newHashes(ctx, c.Log, org)
 	if last != nil {
-		st, err := OpenCheckpoint(last.Note, v)
+		st, err := c.openLast(org, last.Note, last.Seq) // by Key or one of Retired
 		if err != nil {
-			return nil, fmt.Errorf("evidence: checkpoint %d of %q: %w", last.Seq, org, err)
+			return nil, err
 		}
 		evs, err := c.Log.Events(ctx, org, last.Size-1, 1)
 		if err != nil {

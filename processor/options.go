@@ -35,6 +35,7 @@ type config struct {
 	minimize    *minimization
 	spoolDir    string
 	evidence    *evidenceConfig // nil: no checkpoints or receipts (evidence.go)
+	retiredKeys []string        // WithRetiredEvidenceKeys (keyrotation.go)
 	observer    Observer
 	wait        waitPolling
 	// orgAdapters are the adapters of one organization alone, by

@@ -137,6 +137,9 @@ func New(st store.Store, adapters []adapter.Adapter, opts ...Option) (*Processor
 			return nil, fmt.Errorf("processor: %w", err)
 		}
 	}
+	if err := cfg.bindRetiredKeys(); err != nil {
+		return nil, fmt.Errorf("processor: %w", err)
+	}
 	return &Processor{
 		store:    st,
 		adapters: append([]adapter.Adapter(nil), adapters...),

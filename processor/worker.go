@@ -16,7 +16,17 @@ import (
 // when ctx ends keeps what its finished steps did and is released for any
 // worker to resume. Run may be called by several processes sharing one
 // Store.
+//
+// With WithEvidence, Run first checks that the key can go on signing
+// every organization's chain, and returns at once, running nothing, with
+// an error matching evidence.ErrUnknownKey when a chain's last
+// checkpoint is signed by a key that is neither WithEvidence's nor one
+// WithRetiredEvidenceKeys names (the key was replaced, and the old
+// public key not given).
 func (p *Processor) Run(ctx context.Context) error {
+	if err := p.checkEvidenceKeys(ctx); err != nil {
+		return err
+	}
 	var wg sync.WaitGroup
 	for range p.cfg.workers {
 		wg.Go(func() { p.work(ctx) })

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 )
 
 // Evidence routes.
@@ -12,9 +13,28 @@ const (
 	// {requestId} is the request's id.
 	ReceiptPath = "/api/v2/gdpr/requests/{requestId}/receipt"
 	// PublicKeyPath is the route of the evidence public key, which checks
-	// checkpoints and receipts; it is public.
+	// checkpoints and receipts; it is public. It serves the current key
+	// alone, one line of text.
 	PublicKeyPath = "/api/v2/gdpr/evidence/key"
+	// PublicKeysPath is the route of every evidence public key whose
+	// signatures verify: one a line, the current key (as PublicKeyPath
+	// serves it) first, then the retired keys it replaced (see
+	// [KeyRing]). It is public, and its body is a key file as
+	// gdpr receipt verify --key, gdpr audit verify --public-key and gdpr
+	// audit consistency --key read it.
+	PublicKeysPath = "/api/v2/gdpr/evidence/keys"
 )
+
+// KeyRing is implemented by Receipters whose evidence key replaced
+// earlier ones, such as the reference processor with
+// processor.WithRetiredEvidenceKeys: checkpoints and receipts signed
+// before the rotation verify with the retired keys, which PublicKeysPath
+// serves after the current one.
+type KeyRing interface {
+	// RetiredPublicKeys returns the public keys of the evidence keys
+	// retired from signing, in the order the operator gave them.
+	RetiredPublicKeys() []string
+}
 
 // Receipter is implemented by services that sign receipts of their
 // finished requests, such as the reference processor with an evidence
@@ -41,6 +61,7 @@ func (s *Server) evidenceRoutes(mux *http.ServeMux) {
 	if !ok {
 		mux.Handle(ReceiptPath, s.open(nil))
 		mux.Handle(PublicKeyPath, s.open(nil))
+		mux.Handle(PublicKeysPath, s.open(nil))
 		return
 	}
 	mux.Handle(ReceiptPath, s.api(methods{http.MethodGet: func(w http.ResponseWriter, r *http.Request) {
@@ -62,5 +83,18 @@ func (s *Server) evidenceRoutes(mux *http.ServeMux) {
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte(pub + "\n"))
+	}}))
+	mux.Handle(PublicKeysPath, s.open(methods{http.MethodGet: func(w http.ResponseWriter, r *http.Request) {
+		pub, err := rc.PublicKey()
+		if err != nil {
+			s.writeError(w, r, errors.New("server: evidence key unavailable"))
+			return
+		}
+		keys := []string{pub}
+		if kr, ok := s.svc.(KeyRing); ok {
+			keys = append(keys, kr.RetiredPublicKeys()...)
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte(strings.Join(keys, "\n") + "\n"))
 	}}))
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,15 +18,15 @@ import (
 )
 
 // evidenceEnv is a server over a demo processor that signs checkpoints
-// and receipts with a key of its own, with clients acme (scope gdpr),
-// acme-ro (gdpr:readonly) and globex (gdpr, another organization).
-func evidenceEnv(t *testing.T) (*testEnv, *processor.Processor, *evidence.Key) {
+// and receipts with a key of its own, and opts, with clients acme (scope
+// gdpr), acme-ro (gdpr:readonly) and globex (gdpr, another organization).
+func evidenceEnv(t *testing.T, opts ...processor.Option) (*testEnv, *processor.Processor, *evidence.Key) {
 	t.Helper()
 	k, _, err := evidence.LoadOrCreateKey(t.TempDir() + "/evidence.key")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := testkit.Demo(t, processor.WithEvidence(k, nil))
+	p := testkit.Demo(t, append([]processor.Option{processor.WithEvidence(k, nil)}, opts...)...)
 	hash := server.CheapHash(t, secret)
 	clients, err := server.NewClients(
 		server.Client{ID: "acme", SecretHash: hash, Organization: "acme", Scope: server.ScopeAll},
@@ -84,4 +85,27 @@ func TestReceiptRouteNotServed(t *testing.T) {
 	wantError(t, resp, body, http.StatusNotFound, gdpr.CodeNotFound, "")
 	resp, body = e.call(t, "", http.MethodGet, server.PublicKeyPath, nil)
 	wantError(t, resp, body, http.StatusNotFound, gdpr.CodeNotFound, "")
+	resp, body = e.call(t, "", http.MethodGet, server.PublicKeysPath, nil)
+	wantError(t, resp, body, http.StatusNotFound, gdpr.CodeNotFound, "")
+}
+
+// After a key rotation the key route still serves the current key alone,
+// as clients of it read it, and the keys route serves it first and the
+// retired keys after it, as a key file the commands read.
+func TestPublicKeysRoute(t *testing.T) {
+	_, old1, _ := evidence.GenerateKey()
+	_, old2, _ := evidence.GenerateKey()
+	for _, retired := range [][]string{nil, {old1, old2}} {
+		e, _, k := evidenceEnv(t, processor.WithRetiredEvidenceKeys(retired...))
+		resp, pub := e.call(t, "", http.MethodGet, server.PublicKeyPath, nil)
+		if resp.StatusCode != http.StatusOK || string(pub) != k.PublicKey()+"\n" {
+			t.Errorf("%d retired: the key route = %d %q, want the current key alone", len(retired), resp.StatusCode, pub)
+		}
+		resp, body := e.call(t, "", http.MethodGet, server.PublicKeysPath, nil)
+		keys, err := evidence.ParsePublicKeys(string(body))
+		want := append([]string{k.PublicKey()}, retired...)
+		if resp.StatusCode != http.StatusOK || err != nil || !slices.Equal(keys, want) || resp.Header.Get("Content-Type") != "text/plain; charset=utf-8" {
+			t.Errorf("%d retired: the keys route = %d %q (%v), want %q", len(retired), resp.StatusCode, body, err, want)
+		}
+	}
 }

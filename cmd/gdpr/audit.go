@@ -11,10 +11,11 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr/evidence"
+	"github.com/gdprkit/gdpr/server"
 	"github.com/gdprkit/gdpr/store/sqlstore"
 )
 
-const auditUsage = "Usage: gdpr audit verify [--store sqlite --db FILE | --store postgres --postgres DSN] (--org ORG | --all) [--public-key KEY] [--checkpoints FILE]"
+const auditUsage = "Usage: gdpr audit verify [--store sqlite --db FILE | --store postgres --postgres DSN] (--org ORG | --all) [--public-key KEY|FILE] [--checkpoints FILE]"
 
 // cmdAudit: gdpr audit verify — checks organizations' audit chains against
 // their signed checkpoints and the evidence public key, opening the store
@@ -25,9 +26,13 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if len(args) > 0 && args[0] == "consistency" {
 		return cmdAuditConsistency(args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "keys" {
+		return cmdAuditKeys(args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "verify" {
 		return subUsage(args, stdout, stderr, auditUsage+"\n  check organizations' audit chains against their signed checkpoints (gdpr audit verify -h for flags)\n"+
-			consistencyUsage+"\n  check offline that a newer checkpoint extends an older one (a proof from GET /api/v2/gdpr/evidence/consistency?old=N&new=M)\n")
+			consistencyUsage+"\n  check offline that a newer checkpoint extends an older one (a proof from GET /api/v2/gdpr/evidence/consistency?old=N&new=M)\n"+
+			auditKeysUsage+"\n  print gdpr serve's evidence public keys, current first, one a line (a key file for the verify commands, or --evidence-retired-keys)\n")
 	}
 	fs := flag.NewFlagSet("gdpr audit verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -37,9 +42,9 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs.StringVar(&c.postgresDSN, "postgres", "", "PostgreSQL DSN (GDPR_POSTGRES_DSN)")
 	org := fs.String("org", "", "the organization whose chain to check (each has its own)")
 	all := fs.Bool("all", false, "check every organization in the store")
-	pubFlag := fs.String("public-key", "", "the evidence public key, or a file holding it, as gdpr serve prints it and serves it at "+
-		"/api/v2/gdpr/evidence/key; default: derived from --evidence-key, or the key file beside a SQLite database (GDPR_EVIDENCE_PUBLIC_KEY)")
+	pubFlag := fs.String("public-key", "", publicKeysHelp+"; default: derived from --evidence-key, or the key file beside a SQLite database (GDPR_EVIDENCE_PUBLIC_KEY)")
 	fs.StringVar(&c.evidenceKey, "evidence-key", "", "the evidence key file of gdpr serve, read to derive the public key (GDPR_EVIDENCE_KEY_FILE)")
+	fs.StringVar(&c.evidenceRetiredKeys, "evidence-retired-keys", "", "gdpr serve's file of retired evidence public keys, one a line, checked against too (GDPR_EVIDENCE_RETIRED_KEYS)")
 	maxUnsigned := fs.Duration("max-unsigned", 0, "fail when an event older than this is signed by no checkpoint (gdpr serve signs within a minute of a change); 0 reports them only")
 	external := fs.String("checkpoints", "", "a file of checkpoints kept outside the store (gdpr serve --checkpoint-sink): each must be in the store, unchanged")
 	fs.Usage = func() {
@@ -68,17 +73,17 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	defer st.Close()
-	pub, err := auditPublicKey(c, *pubFlag)
+	keys, err := auditPublicKeys(c, *pubFlag)
 	if err != nil {
 		fmt.Fprintf(stderr, "gdpr audit verify: %v\n", err)
 		return exitUsage
 	}
-	v, err := evidence.Verifier(pub)
+	v, err := evidence.Verifier(keys[0])
 	if err != nil {
 		fmt.Fprintf(stderr, "gdpr audit verify: %v\n", err)
 		return exitUsage
 	}
-	var opt evidence.VerifyOptions
+	opt := evidence.VerifyOptions{Retired: keys[1:]}
 	if *external != "" {
 		if opt.External, err = evidence.ReadFileSink(*external); err != nil {
 			fmt.Fprintf(stderr, "gdpr audit verify: %v\n", err)
@@ -96,7 +101,7 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return 1
 		}
 	}
-	fmt.Fprintf(stdout, "checking against the evidence key %s\n", evidence.Fingerprint(pub))
+	fmt.Fprintf(stdout, "checking against %s\n", keysLine(keys))
 	code = exitOK
 	for _, o := range orgs {
 		rep, err := evidence.Verify(ctx, st, v, o, opt)
@@ -111,6 +116,9 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 				fmt.Fprintf(stdout, ", checkpoint %d", ee.Checkpoint)
 			}
 			fmt.Fprintf(stdout, ": %s (%d events verified before it)\n", ee.Reason, rep.Events)
+			if ee.Kind == evidence.KindSignature {
+				fmt.Fprintf(stdout, "  a checkpoint signed by a key the operator retired verifies once its public key is given too: --public-key FILE, one key a line (the server lists its current and retired keys at %s)\n", server.PublicKeysPath)
+			}
 			code = 1
 		case errors.Is(err, evidence.ErrNoEvents):
 			known, _ := st.Organizations(ctx)
@@ -121,7 +129,7 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			fmt.Fprintf(stderr, "gdpr audit verify: %v\n", err)
 			code = 1
 		default:
-			fmt.Fprintf(stdout, "%q: %d events verified, %d checkpoints signed by the key, the newest signing events 1 to %d", o, rep.Events, rep.Checkpoints, rep.Covered)
+			fmt.Fprintf(stdout, "%q: %d events verified, %d checkpoints signed by %s, the newest signing events 1 to %d", o, rep.Events, rep.Checkpoints, signers(rep.Keys, keys), rep.Covered)
 			if n := rep.Events - rep.Covered; n > 0 {
 				fmt.Fprintf(stdout, "; the %d events after it, the first of %s, hold together but no checkpoint signs them yet", n, rep.UnsignedSince.UTC().Format(time.RFC3339))
 			}
@@ -147,40 +155,72 @@ func orDash(ss []string) string {
 	return strings.Join(q, ", ")
 }
 
-// auditPublicKey finds the public key gdpr audit verify checks against:
-// --public-key, else GDPR_EVIDENCE_KEY or --evidence-key's private key,
-// else the key file beside a SQLite database, if there is one (it is
-// never created).
-func auditPublicKey(c *serveConfig, flagValue string) (string, error) {
+// auditPublicKeys finds the public keys gdpr audit verify checks
+// against, the current one first: --public-key, else GDPR_EVIDENCE_KEY or
+// --evidence-key's private key, else the key file beside a SQLite
+// database, if there is one (it is never created); then the retired keys
+// of --evidence-retired-keys.
+func auditPublicKeys(c *serveConfig, flagValue string) ([]string, error) {
+	keys, err := auditPublicKey(c, flagValue)
+	if err != nil {
+		return nil, err
+	}
+	if c.evidenceRetiredKeys != "" {
+		retired, err := readPublicKeys(c.evidenceRetiredKeys)
+		if err != nil {
+			return nil, fmt.Errorf("--evidence-retired-keys (GDPR_EVIDENCE_RETIRED_KEYS): %w", err)
+		}
+		keys = joinKeys(keys, retired)
+	}
+	return keys, nil
+}
+
+// auditPublicKey is auditPublicKeys before the retired keys.
+func auditPublicKey(c *serveConfig, flagValue string) ([]string, error) {
 	if flagValue != "" {
-		return readPublicKey(flagValue)
+		return readPublicKeys(flagValue)
 	}
 	if v := os.Getenv(evidenceKeyEnv); v != "" {
 		k, err := evidence.ParseKey(v)
 		if err != nil {
-			return "", fmt.Errorf("%s: %w", evidenceKeyEnv, err)
+			return nil, fmt.Errorf("%s: %w", evidenceKeyEnv, err)
 		}
-		return k.PublicKey(), nil
+		return []string{k.PublicKey()}, nil
 	}
+	needed := errors.New("the evidence public key is needed: give --public-key KEY or FILE (gdpr serve serves its keys at " + server.PublicKeysPath + ")")
 	path := c.evidenceKey
 	if path == "" && c.store == "sqlite" {
 		path = defaultEvidenceKeyFile(c.dbPath)
 		if _, err := os.Stat(path); err != nil {
-			return "", errors.New("the evidence public key is needed: give --public-key KEY (gdpr serve prints it and serves it at /api/v2/gdpr/evidence/key)")
+			return nil, needed
 		}
 	}
 	if path == "" {
-		return "", errors.New("the evidence public key is needed: give --public-key KEY (gdpr serve prints it and serves it at /api/v2/gdpr/evidence/key)")
+		return nil, needed
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return "", fmt.Errorf("--evidence-key: %w", err)
+		return nil, fmt.Errorf("--evidence-key: %w", err)
 	}
 	k, err := evidence.ParseKey(string(b))
 	if err != nil {
-		return "", fmt.Errorf("--evidence-key %s: %w", path, err)
+		return nil, fmt.Errorf("--evidence-key %s: %w", path, err)
 	}
-	return k.PublicKey(), nil
+	return []string{k.PublicKey()}, nil
+}
+
+// signers says which of keys signed the checkpoints spans counts: "the
+// key" when the current one signed them all, else each run's numbers and
+// key, e.g. "the keys (1 to 3: SHA256:… (retired); 4 to 6: SHA256:…)".
+func signers(spans []evidence.KeySpan, keys []string) string {
+	if len(spans) == 0 || len(spans) == 1 && keyByID(spans[0].Key, keys) == keys[0] {
+		return "the key"
+	}
+	parts := make([]string, len(spans))
+	for i, s := range spans {
+		parts[i] = fmt.Sprintf("%d to %d: %s", s.First, s.Last, keyName(keyByID(s.Key, keys), keys))
+	}
+	return "the keys (" + strings.Join(parts, "; ") + ")"
 }
 
 // openStoreReadOnly opens the store of c read-only: a SQLite file that

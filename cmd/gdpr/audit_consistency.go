@@ -8,10 +8,12 @@ import (
 	"io"
 	"os"
 
+	"golang.org/x/mod/sumdb/note"
+
 	"github.com/gdprkit/gdpr/evidence"
 )
 
-const consistencyUsage = "Usage: gdpr audit consistency --key PUBLIC_KEY [--held FILE] PROOF_FILE"
+const consistencyUsage = "Usage: gdpr audit consistency --key PUBLIC_KEY|FILE [--held FILE] PROOF_FILE"
 
 // cmdAuditConsistency: gdpr audit consistency — checks offline, with the
 // public key alone, a consistency proof downloaded from
@@ -23,7 +25,7 @@ const consistencyUsage = "Usage: gdpr audit consistency --key PUBLIC_KEY [--held
 func cmdAuditConsistency(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("gdpr audit consistency", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	key := fs.String("key", env("GDPR_EVIDENCE_PUBLIC_KEY", ""), "the evidence public key, or a file holding it (GDPR_EVIDENCE_PUBLIC_KEY)")
+	key := fs.String("key", env("GDPR_EVIDENCE_PUBLIC_KEY", ""), publicKeysHelp+" (GDPR_EVIDENCE_PUBLIC_KEY)")
 	held := fs.String("held", "", "a checkpoint you hold, or a receipt carrying one: the proof must start or end at it")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
@@ -32,7 +34,7 @@ func cmdAuditConsistency(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, consistencyUsage)
 		return exitUsage
 	}
-	pub, err := readPublicKey(*key)
+	keys, err := readPublicKeys(*key)
 	if err != nil {
 		fmt.Fprintf(stderr, "gdpr audit consistency: --key: %v\n", err)
 		return exitUsage
@@ -42,52 +44,67 @@ func cmdAuditConsistency(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gdpr audit consistency: %v\n", err)
 		return exitUsage
 	}
-	older, newer, err := evidence.VerifyConsistency(doc, pub)
+	older, newer, err := evidence.VerifyConsistency(doc, keys[0], keys[1:]...)
 	if err != nil {
 		fmt.Fprintf(stdout, "NOT VALID: %v\n", err)
 		return exitFailed
 	}
 	if *held != "" {
-		mine, err := heldCheckpoint(*held, pub)
+		mine, err := heldCheckpoint(*held, keys)
 		if err != nil {
 			fmt.Fprintf(stderr, "gdpr audit consistency: --held: %v\n", err)
 			return exitUsage
 		}
-		if msg := compareHeld(mine, doc, older, newer, pub); msg != "" {
+		if msg := compareHeld(mine, doc, older, newer, keys); msg != "" {
 			fmt.Fprintf(stdout, "NOT VALID: %s\n", msg)
 			return exitFailed
 		}
 	}
-	fmt.Fprintf(stdout, "consistent, signed by %s: checkpoint %d of organization %q (%d events) extends checkpoint %d (%d events) unchanged\n",
-		evidence.Fingerprint(pub), newer.Seq, newer.Org, newer.Size, older.Seq, older.Size)
+	var c evidence.Consistency
+	_ = json.Unmarshal(doc, &c) // VerifyConsistency read it
+	oldKey, newKey := signedBy([]byte(c.Old), keys), signedBy([]byte(c.New), keys)
+	signed := "signed by " + keyName(newKey, keys)
+	if oldKey != newKey {
+		signed = fmt.Sprintf("across a key rotation: the newer signed by %s, the older by %s", keyName(newKey, keys), keyName(oldKey, keys))
+	}
+	fmt.Fprintf(stdout, "consistent, %s: checkpoint %d of organization %q (%d events) extends checkpoint %d (%d events) unchanged\n",
+		signed, newer.Seq, newer.Org, newer.Size, older.Seq, older.Size)
 	return exitOK
 }
 
 // heldCheckpoint reads the signed checkpoint in file: a checkpoint, or the
 // one a receipt carries.
-func heldCheckpoint(file, pub string) ([]byte, error) {
+func heldCheckpoint(file string, keys []string) ([]byte, error) {
 	b, err := os.ReadFile(file)
 	if err != nil {
 		return nil, err
 	}
-	if rec, err := evidence.VerifyReceipt(b, pub); err == nil {
+	if rec, err := evidence.VerifyReceipt(b, keys[0], keys[1:]...); err == nil {
 		return []byte(rec.Checkpoint), nil
 	}
-	v, err := evidence.Verifier(pub)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := evidence.OpenCheckpoint(b, v); err != nil {
-		return nil, fmt.Errorf("%s is neither a receipt nor a checkpoint signed by this key: %w", file, err)
+	if _, err := openCheckpoint(b, keys); err != nil {
+		return nil, fmt.Errorf("%s is neither a receipt nor a checkpoint signed by these keys: %w", file, err)
 	}
 	return b, nil
 }
 
+// openCheckpoint opens a signed checkpoint with keys, the current first.
+func openCheckpoint(b []byte, keys []string) (evidence.Statement, error) {
+	vs := make([]note.Verifier, len(keys))
+	for i, k := range keys {
+		v, err := evidence.Verifier(k)
+		if err != nil {
+			return evidence.Statement{}, err
+		}
+		vs[i] = v
+	}
+	return evidence.OpenCheckpoint(b, vs[0], vs[1:]...)
+}
+
 // compareHeld says what is wrong when the proof is not about the held
 // checkpoint, "" when it is.
-func compareHeld(mine, doc []byte, older, newer evidence.Statement, pub string) string {
-	v, _ := evidence.Verifier(pub)
-	st, err := evidence.OpenCheckpoint(mine, v)
+func compareHeld(mine, doc []byte, older, newer evidence.Statement, keys []string) string {
+	st, err := openCheckpoint(mine, keys)
 	if err != nil {
 		return err.Error()
 	}

@@ -39,6 +39,8 @@ Usage:
                      checkpoints and the evidence public key (read-only)
   gdpr audit consistency --key KEY [--held FILE] PROOF
                      check offline that a newer checkpoint extends an older one
+  gdpr audit keys    print the evidence public keys, current first (to keep
+                     before rotating the key)
   gdpr receipt verify --key KEY FILE
                      check a request's signed receipt offline
 

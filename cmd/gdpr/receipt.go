@@ -10,7 +10,7 @@ import (
 	"github.com/gdprkit/gdpr/evidence"
 )
 
-const receiptUsage = "Usage: gdpr receipt verify --key PUBLIC_KEY FILE"
+const receiptUsage = "Usage: gdpr receipt verify --key PUBLIC_KEY|FILE FILE"
 
 // cmdReceipt: gdpr receipt verify — checks a request's receipt offline,
 // with the public key alone.
@@ -21,7 +21,7 @@ func cmdReceipt(_ context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	fs := flag.NewFlagSet("gdpr receipt verify", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	key := fs.String("key", env("GDPR_EVIDENCE_PUBLIC_KEY", ""), "the evidence public key, or a file holding it (GDPR_EVIDENCE_PUBLIC_KEY)")
+	key := fs.String("key", env("GDPR_EVIDENCE_PUBLIC_KEY", ""), publicKeysHelp+" (GDPR_EVIDENCE_PUBLIC_KEY)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -29,7 +29,7 @@ func cmdReceipt(_ context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, receiptUsage)
 		return 2
 	}
-	pub, err := readPublicKey(*key)
+	keys, err := readPublicKeys(*key)
 	if err != nil {
 		fmt.Fprintf(stderr, "gdpr receipt verify: --key: %v\n", err)
 		return 2
@@ -39,13 +39,17 @@ func cmdReceipt(_ context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "gdpr receipt verify: %v\n", err)
 		return 2
 	}
-	rec, err := evidence.VerifyReceipt(b, pub)
+	rec, err := evidence.VerifyReceipt(b, keys[0], keys[1:]...)
 	if err != nil {
 		fmt.Fprintf(stdout, "NOT VALID: %v\n", err)
 		return 1
 	}
+	signer := keyName(signedBy(b, keys), keys)
+	if cpKey := keyName(signedBy([]byte(rec.Checkpoint), keys), keys); cpKey != signer {
+		signer += ", its checkpoint by " + cpKey
+	}
 	fmt.Fprintf(stdout, "valid receipt, signed by %s: request %s of organization %q, %s, %s; created %s, finished %s; %d audit events in the tree of a signed checkpoint\n",
-		evidence.Fingerprint(pub), rec.RequestID, rec.Organization, rec.RequestType, rec.Status,
+		signer, rec.RequestID, rec.Organization, rec.RequestType, rec.Status,
 		rec.Created.Format("2006-01-02 15:04:05Z07:00"), rec.Finished.Format("2006-01-02 15:04:05Z07:00"), len(rec.Events))
 	for _, s := range rec.Steps {
 		fmt.Fprintf(stdout, "  %s: %s, %d records", s.Adapter, s.State, s.Records)

@@ -38,7 +38,7 @@ type serveConfig struct {
 	minimizeAfter                                      time.Duration // 0: never
 	minimizeKeyHex                                     string
 	proxies                                            server.Proxies
-	evidenceKey, checkpointSink                        string // serve_evidence.go
+	evidenceKey, evidenceRetiredKeys, checkpointSink   string // serve_evidence.go
 	timeouts                                           httpTimeouts
 	metricsAddr, logFormat                             string // metrics.go, logformat.go
 	readOnly                                           bool   // open adapters for reading only (inventory)
@@ -183,10 +183,10 @@ func serve(ctx context.Context, c *serveConfig, log *slog.Logger, ready chan<- s
 		processor.WithLogger(log),
 		processor.WithCorrelation(server.CorrelationID),
 	}
-	if eo, err := evidenceOptions(c, log); err != nil {
+	if eo, err := evidenceOptions(ctx, c, store, log); err != nil {
 		return err
 	} else {
-		popts = append(popts, eo)
+		popts = append(popts, eo...)
 	}
 	if mo, err := minimization(c, log); err != nil {
 		return err
@@ -232,21 +232,30 @@ func runServer(ctx context.Context, ln net.Listener, srv *http.Server, p *proces
 	srv.ErrorLog = slog.NewLogLogger(log.Handler(), slog.LevelWarn)
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	workDone := make(chan struct{})
-	go func() { p.Run(workCtx); close(workDone) }()
+	var workErr error
+	go func() { workErr = p.Run(workCtx); close(workDone) }()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	log.Info("serving the GDPR API", "addr", ln.Addr().String(), "adapters", strings.Join(p.Adapters(), ","))
 	if ready != nil {
 		ready <- ln.Addr().String()
 	}
+	drain := func() error {
+		log.Info("shutting down: draining HTTP requests")
+		shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		return srv.Shutdown(shutCtx)
+	}
 	var err error
 	select {
 	case err = <-serveErr:
 	case <-ctx.Done():
-		log.Info("shutting down: draining HTTP requests")
-		shutCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		err = srv.Shutdown(shutCtx)
-		cancel()
+		err = drain()
+	case <-workDone:
+		// The workers refused to start (an evidence key that cannot
+		// continue the chains): accepting requests nobody processes
+		// would be worse than stopping.
+		err = drain()
 	}
 	log.Info("stopping workers")
 	stopWork()
@@ -254,7 +263,7 @@ func runServer(ctx context.Context, ln net.Listener, srv *http.Server, p *proces
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
-	return err
+	return errors.Join(err, workErr)
 }
 
 // openStore opens the request store --store names, with opts.

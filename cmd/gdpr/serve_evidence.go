@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"github.com/gdprkit/gdpr/evidence"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // evidenceKeyEnv holds the evidence key itself, for platforms that pass
@@ -19,6 +21,7 @@ const evidenceKeyEnv = "GDPR_EVIDENCE_KEY"
 
 func evidenceFlags(fs *flag.FlagSet, c *serveConfig) {
 	fs.StringVar(&c.evidenceKey, "evidence-key", "", "file of the Ed25519 key signing audit checkpoints and receipts; default with --store sqlite: the database path with -evidence.key appended, created 0600 on first start; every replica of --store postgres needs the same one (GDPR_EVIDENCE_KEY_FILE, or the key itself in "+evidenceKeyEnv+")")
+	fs.StringVar(&c.evidenceRetiredKeys, "evidence-retired-keys", "", "file of the public keys of the evidence keys --evidence-key replaced, one a line (or the keys themselves): the chain's last checkpoint signed by one of them is checked with it and the next one links to it, so that the chain stays one across a key rotation; served after the current key at "+server.PublicKeysPath+" (GDPR_EVIDENCE_RETIRED_KEYS)")
 	fs.StringVar(&c.checkpointSink, "checkpoint-sink", "", "file, ideally on another disk or host, to which every signed checkpoint is also appended, so that whoever can rewrite the database cannot also rewrite the proof (GDPR_CHECKPOINT_SINK)")
 }
 
@@ -63,35 +66,41 @@ func loadEvidenceKey(c *serveConfig) (k *evidence.Key, where string, err error) 
 	return k, path, nil
 }
 
-// evidenceOptions loads the key and sink and logs the public key and its
-// fingerprint, never the private key.
-func evidenceOptions(c *serveConfig, log *slog.Logger) (processor.Option, error) {
+// evidenceOptions loads the key, the retired keys and the sink, checks
+// that the key can go on signing every chain in st, and logs the keys'
+// fingerprints, never a key.
+func evidenceOptions(ctx context.Context, c *serveConfig, st store.Store, log *slog.Logger) ([]processor.Option, error) {
 	k, where, err := loadEvidenceKey(c)
 	if err != nil {
 		return nil, err
+	}
+	var retired []string
+	if c.evidenceRetiredKeys != "" {
+		if retired, err = readPublicKeys(c.evidenceRetiredKeys); err != nil {
+			return nil, fmt.Errorf("--evidence-retired-keys (GDPR_EVIDENCE_RETIRED_KEYS): %w", err)
+		}
 	}
 	var sink evidence.Sink
 	if c.checkpointSink != "" {
 		sink = &evidence.FileSink{Path: c.checkpointSink}
 	}
-	log.Info("evidence key", "fingerprint", k.Fingerprint(), "from", where, "public_key_path", server.PublicKeyPath)
-	log.Info("evidence public key (checks checkpoints and receipts: gdpr audit verify, gdpr receipt verify)", "public_key", k.PublicKey())
-	return processor.WithEvidence(k, sink), nil
-}
-
-// readPublicKey reads a public key given as the key itself or as a file
-// holding it.
-func readPublicKey(v string) (string, error) {
-	if _, err := evidence.Verifier(v); err == nil {
-		return strings.TrimSpace(v), nil
+	if lg, ok := st.(evidence.Log); ok {
+		err := (&evidence.Checkpointer{Log: lg, Key: k, Retired: retired}).CheckKeys(ctx)
+		if errors.Is(err, evidence.ErrUnknownKey) {
+			return nil, fmt.Errorf("%w (--evidence-retired-keys FILE or GDPR_EVIDENCE_RETIRED_KEYS: a file of public keys, one a line, "+
+				"such as a server still running with that key serves at %s); or start again with --evidence-key naming the key that signed it", err, server.PublicKeysPath)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("evidence key: %w", err)
+		}
 	}
-	b, err := os.ReadFile(v)
-	if err != nil {
-		return "", fmt.Errorf("the public key is neither a key (name+hash+base64, as gdpr serve prints it) nor a readable file: %w", err)
+	log.Info("evidence key", "fingerprint", k.Fingerprint(), "from", where, "public_keys_path", server.PublicKeysPath)
+	if len(retired) > 0 {
+		fps := make([]string, len(retired))
+		for i, r := range retired {
+			fps[i] = evidence.Fingerprint(r)
+		}
+		log.Info("retired evidence keys: their checkpoints and receipts still verify, the chain goes on from the last they signed", "fingerprints", strings.Join(fps, ","))
 	}
-	pub := strings.TrimSpace(string(b))
-	if _, err := evidence.Verifier(pub); err != nil {
-		return "", fmt.Errorf("file %s: %w", v, err)
-	}
-	return pub, nil
+	return []processor.Option{processor.WithEvidence(k, sink), processor.WithRetiredEvidenceKeys(retired...)}, nil
 }
