@@ -3,8 +3,11 @@ package console
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"html"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,6 +18,7 @@ import (
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/internal/testclock"
 	"github.com/gdprkit/gdpr/internal/testkit"
+	"github.com/gdprkit/gdpr/internal/testlog"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/store/sqlstore"
 )
@@ -227,5 +231,41 @@ func TestAuditPanelWithoutEvidenceSaysNotSigned(t *testing.T) {
 		"<code>gdpr serve</code> always signs", "<code>--evidence-key FILE</code>", "<code>processor.WithEvidence</code>")
 	if strings.Contains(page, "checkpoint #") || strings.Contains(page, "Merkle") {
 		t.Fatalf("an unsigned chain's page speaks of checkpoints:\n%s", page)
+	}
+}
+
+// unanswering is a Processor whose store does not answer the audit check.
+type unanswering struct{ *processor.Processor }
+
+func (unanswering) CheckAudit(context.Context, *evidence.Mark) (processor.AuditCheck, error) {
+	return processor.AuditCheck{}, errors.New("sqlstore: events: database is locked")
+}
+
+// A store that does not answer the check leaves the page served, saying
+// nothing was checked, with the error in the log rather than on the page.
+func TestAuditPanelWhenTheStoreDoesNotAnswer(t *testing.T) {
+	p := testkit.Demo(t)
+	req, err := p.CreateRequest(gdpr.ContextWithOrganization(context.Background(), "acme"), gdpr.RequestSpec{Type: gdpr.RequestExport,
+		Subject: gdpr.Subject{EmailAddresses: []string{demo.SamRiveraEmail}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, p, "acme", req.ID)
+	logs := &testlog.Buffer{}
+	con, err := New(unanswering{p}, testClients(t), WithLogger(slog.New(slog.NewTextHandler(logs, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(con)
+	t.Cleanup(srv.Close)
+	o := (&rig{srv: srv}).officer(t)
+	o.mustSignIn(auditorID, auditorSecret)
+	page := auditText(t, o, req.ID)
+	wantIn(t, page, "The audit chain could not be checked just now:</strong> the request store did not answer.")
+	if strings.Contains(page, "Audit chain verified") || strings.Contains(page, "database is locked") {
+		t.Fatalf("the page claims a check, or shows the store's error:\n%s", page)
+	}
+	if !strings.Contains(logs.String(), "the audit chain could not be checked") || !strings.Contains(logs.String(), "database is locked") {
+		t.Errorf("the log does not hold the store's error:\n%s", logs.String())
 	}
 }
