@@ -15,7 +15,9 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/gdprkit/gdpr/evidence"
 	"github.com/gdprkit/gdpr/internal/demo"
+	"github.com/gdprkit/gdpr/processor"
 )
 
 // chromiumPath returns the Chromium binary the browser tests drive, or ""
@@ -180,7 +182,13 @@ func TestBrowser(t *testing.T) {
 	if exe == "" {
 		t.Skip("no Chromium found: the browser tests need it; install it with `apt-get install chromium`")
 	}
-	rg := newRig(t, false)
+	// Signing as gdpr serve always does, so that the request's page shows
+	// the checkpoint that signs it.
+	k, _, err := evidence.LoadOrCreateKey(filepath.Join(t.TempDir(), "evidence.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rg := startRig(t, rigConfig{procOpts: []processor.Option{processor.WithEvidence(k, nil)}})
 	shots := screenshotDir(t)
 	t.Logf("screenshots of the console go to %s", shots)
 
@@ -236,8 +244,14 @@ func TestBrowser(t *testing.T) {
 	if got := b.text("#request-status"); got != "COMPLETED" {
 		t.Fatalf("the export request is %q", got)
 	}
-	if got := b.text("#audit-verification"); !strings.Contains(got, "Audit chain verified") {
-		t.Fatalf("the audit trail is not verified: %q", got)
+	// The checkpoint follows the request's end within moments; the wait
+	// reloads the page until it is named.
+	if got := b.waitText("#audit-verification", "are signed by checkpoint #", 1); !strings.Contains(got, "Audit chain verified and signed.") ||
+		!strings.Contains(got, k.Fingerprint()) {
+		t.Fatalf("the audit panel does not name the checkpoint and key %s: %q", k.Fingerprint(), got)
+	}
+	if got := b.text("#audit-checks"); !strings.Contains(got, "Merkle root") {
+		t.Fatalf("the audit panel does not say what was checked: %q", got)
 	}
 	b.shoot("04-request-detail-export")
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/evidence"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
 	"github.com/gdprkit/gdpr/store"
@@ -36,9 +37,14 @@ type Processor interface {
 	OpenResults(ctx context.Context, id string) (io.ReadCloser, error)
 	// Audit returns a request's audit events, oldest first.
 	Audit(ctx context.Context, id string) ([]store.Event, error)
-	// VerifyAuditFrom checks the organization's audit chain after an
-	// event an earlier check returned (nil: the whole chain).
-	VerifyAuditFrom(ctx context.Context, prev *store.Event) (*store.Event, int64, error)
+	// CheckAudit verifies the organization's audit chain, with its signed
+	// checkpoints when the processor signs them: the whole chain with a
+	// nil mark, else what was added after the mark an earlier check
+	// returned. What does not hold is an *evidence.Error.
+	CheckAudit(ctx context.Context, mark *evidence.Mark) (processor.AuditCheck, error)
+	// CheckpointCovering returns the first of the organization's
+	// checkpoints 1 to upto that signs event seq, nil when none does.
+	CheckpointCovering(ctx context.Context, seq, upto int64) (*evidence.Statement, error)
 }
 
 var _ Processor = (*processor.Processor)(nil)

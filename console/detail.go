@@ -1,7 +1,6 @@
 package console
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -32,12 +31,11 @@ type detailView struct {
 	TermKind, TermValue string
 	Steps               []stepRow
 	Events              []store.Event
-	// AuditChecked counts the events of the organization's chain that
-	// verified; AuditProblem says where the chain is broken, if it is.
-	AuditChecked int64
-	AuditProblem string
-	CanDownload  bool
-	CanRetry     bool
+	// Audit is what was checked of the organization's audit chain, and
+	// what signs the request's events.
+	Audit       auditPanel
+	CanDownload bool
+	CanRetry    bool
 }
 
 // requestDetail serves one request of the session's organization.
@@ -64,16 +62,7 @@ func (c *Console) requestDetail(w http.ResponseWriter, r *http.Request, s *sessi
 		}
 		v.Steps = append(v.Steps, row)
 	}
-	n, err := c.audit.verify(ctx, c.proc, s.org, c.now())
-	var chain *store.ChainError
-	switch {
-	case errors.As(err, &chain):
-		v.AuditProblem = chain.Error()
-	case err != nil:
-		c.failErr(w, r, s, err)
-		return
-	}
-	v.AuditChecked = n
+	v.Audit = c.auditPanel(ctx, s, events)
 	refresh := 0
 	if !req.Status.Done() {
 		refresh = refreshSeconds

@@ -34,11 +34,39 @@
 //     request's page shows each data store's step (records found, exported,
 //     deleted, anonymized, retained with the legal basis, errors,
 //     attempts), the erasure verification, the request's audit trail with
-//     a verification of the organization's audit chain (the events
-//     appended since the last visit each time, the whole chain every 15
-//     minutes, so that a page refreshing while its request runs does not
-//     read a long chain again and again), the export download, and a
-//     retry of a request in ERROR.
+//     a check of the organization's audit chain (see The audit trail),
+//     the export download, the signed receipt, and a retry of a request
+//     in ERROR.
+//
+// # The audit trail
+//
+// A request's page lists its audit events, checks the organization's
+// audit chain, and says what it checked and when. With a processor that
+// signs checkpoints ([processor.WithEvidence]; gdpr serve always does),
+// the page names the checkpoint that first signs the request's events,
+// with its time and the fingerprint of the key, or says that they are
+// not signed yet and when the next checkpoint is due, and that signing is
+// late when none followed within the checkpoint interval.
+//
+// The whole chain is checked at the first look at most every 15 minutes
+// per organization: every event's hash and link to the one before, and,
+// when the processor signs, every checkpoint's signature with its public
+// key, its number, its link to the one before and the Merkle root of the
+// events it signs ([evidence.Verify]). In between, each look reads what
+// was added since the last one ([evidence.VerifySince]): the new events'
+// hashes and links, the new checkpoints' signatures, numbers and links,
+// and the newest one's head against the stored event, having read the
+// last event and checkpoint verified back; the new checkpoints' Merkle
+// roots, and an event changed before the last one verified, wait for the
+// next whole check. A page that refreshes while its request runs thus
+// reads what is new, not the chain.
+//
+// What does not hold is said in words: what happened (an event changed,
+// events deleted, a checkpoint signed by another key, ...), at which event
+// and checkpoint, and which check found it; the rest of the page is still
+// served, and the next look checks the whole chain again. Without an
+// evidence key the page says the chain is hash-linked but not signed,
+// and how to sign it.
 //
 // # Sign-in and permissions
 //

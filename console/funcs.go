@@ -19,7 +19,35 @@ func templateFuncs() template.FuncMap {
 		"kinds":       kinds,
 		"short":       func(s string) string { return s[:min(len(s), 12)] },
 		"add":         func(a, b int) int { return a + b },
+		"stamp":       stamp,
+		"every":       shortSpan,
+		"count":       count,
+		"seqs":        seqs,
 	}
+}
+
+// count counts things in words: "1 event", "2 events", "0 checkpoints".
+func count(n int64, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// seqs names a run of audit events: "#3", "#3 to #9".
+func seqs(first, last int64) string {
+	if first == last {
+		return fmt.Sprintf("#%d", first)
+	}
+	return fmt.Sprintf("#%d to #%d", first, last)
+}
+
+// stamp writes a time for people to the second, in UTC; "—" when zero.
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.UTC().Format("2006-01-02 15:04:05 UTC")
 }
 
 // when writes a wire time for people: minutes, in UTC; "—" when zero.
@@ -82,4 +110,12 @@ func span(d time.Duration) string {
 		return fmt.Sprintf("%dh %dm", d/time.Hour, d%time.Hour/time.Minute)
 	}
 	return fmt.Sprintf("%dm", max(d/time.Minute, 1))
+}
+
+// shortSpan is span, in seconds under a minute: "40s", "1m", "2h 5m".
+func shortSpan(d time.Duration) string {
+	if d < time.Minute {
+		return fmt.Sprintf("%ds", max(d/time.Second, 1))
+	}
+	return span(d)
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/gdprkit/gdpr/internal/testkit"
 	"github.com/gdprkit/gdpr/processor"
 	"github.com/gdprkit/gdpr/server"
+	"github.com/gdprkit/gdpr/store"
 	"github.com/gdprkit/gdpr/store/memstore"
 )
 
@@ -88,6 +89,8 @@ type rigConfig struct {
 	proxies server.Proxies
 	// clients replace the test clients when set.
 	clients *server.Clients
+	// store replaces the processor's memory store when set.
+	store store.Store
 }
 
 func startRig(t testing.TB, cfg rigConfig, opts ...Option) *rig {
@@ -95,9 +98,12 @@ func startRig(t testing.TB, cfg rigConfig, opts ...Option) *rig {
 	procOpts := append([]processor.Option{processor.WithStorePoll(10 * time.Millisecond)}, cfg.procOpts...)
 	var p *processor.Processor
 	var err error
-	if cfg.adapters != nil {
+	switch {
+	case cfg.adapters != nil:
 		p, err = processor.New(memstore.New(), cfg.adapters, procOpts...)
-	} else {
+	case cfg.store != nil:
+		p, err = demoOn(cfg.store, procOpts...)
+	default:
 		p, err = demo.Processor(procOpts...)
 	}
 	if err != nil {
@@ -133,6 +139,19 @@ func startRig(t testing.TB, cfg rigConfig, opts ...Option) *rig {
 	}
 	t.Cleanup(srv.Close)
 	return &rig{proc: p, con: con, srv: srv, logs: logs}
+}
+
+// demoOn is demo.Processor over st rather than a memory store.
+func demoOn(st store.Store, opts ...processor.Option) (*processor.Processor, error) {
+	mems, err := demo.Adapters()
+	if err != nil {
+		return nil, err
+	}
+	as := make([]adapter.Adapter, len(mems))
+	for i, a := range mems {
+		as[i] = a
+	}
+	return processor.New(st, as, append([]processor.Option{processor.WithPolicy(processor.CurrentEmployees{})}, opts...)...)
 }
 
 func newFakeClock() *testclock.Clock {

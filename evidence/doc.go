@@ -31,6 +31,12 @@
 // object storage with a retention lock), checked with
 // VerifyOptions.External.
 //
+// Verify reads the whole chain. Whoever checks often, as the console does
+// while a request runs, goes on with VerifySince from the Mark of the last
+// check: it reads what was added since (the new events and checkpoints)
+// and checks all of the above but the new checkpoints' Merkle roots and
+// the events before the mark, which the next Verify covers.
+//
 // # Keys
 //
 // A Key is an Ed25519 key in the note format: the private key

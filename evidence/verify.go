@@ -33,6 +33,8 @@ type Report struct {
 	// rotation, the first are the retired key's, the last the current
 	// key's.
 	Keys []KeySpan
+	// Mark is where the check ended; VerifySince goes on from it.
+	Mark Mark
 }
 
 // KeySpan is a run of consecutive checkpoints signed by one key.
@@ -66,6 +68,10 @@ type VerifyOptions struct {
 // Merkle root of the events each one covers, and that no event a
 // checkpoint or the store's chain head counts is gone. It reads the chain
 // in pages, holding a page and a logarithmic part of the tree in memory.
+// It checks the chain as it stands when it begins, up to the chain head
+// and the newest checkpoint of that moment: events and checkpoints added
+// while it runs, by a processor at work on the same store, are left to
+// the next check (VerifySince from Report.Mark).
 //
 // It returns what it verified, with an *Error at the first thing that
 // does not hold, or ErrNoEvents when the store holds neither events nor
@@ -79,11 +85,18 @@ func Verify(ctx context.Context, log Log, v note.Verifier, org string, opt Verif
 	if err := verifyExternal(ctx, log, vs, org, opt.External); err != nil {
 		return rep, err
 	}
+	// The newest checkpoint first, then the head: every checkpoint read
+	// was signed before the head was read, so none signs more events than
+	// the head counts unless events were deleted.
+	upto, err := lastCheckpointSeq(ctx, log, org)
+	if err != nil {
+		return rep, err
+	}
 	headSeq, headHash, err := log.ChainHead(ctx, org)
 	if err != nil {
 		return rep, fmt.Errorf("evidence: verify: %w", err)
 	}
-	cps := &checkpoints{ctx: ctx, log: log, vs: vs, current: keyID(v.Name(), v.KeyHash()), org: org}
+	cps := &checkpoints{ctx: ctx, log: log, vs: vs, current: keyID(v.Name(), v.KeyHash()), org: org, upto: upto}
 	next, err := cps.next()
 	if err != nil {
 		return rep, err
@@ -92,8 +105,9 @@ func Verify(ctx context.Context, log Log, v note.Verifier, org string, opt Verif
 		f    frontier
 		prev *store.Event
 	)
-	for {
-		evs, err := log.Events(ctx, org, rep.Events, pageSize)
+	for rep.Events < headSeq {
+		want := int(min(pageSize, headSeq-rep.Events))
+		evs, err := log.Events(ctx, org, rep.Events, want)
 		if err != nil {
 			return rep, fmt.Errorf("evidence: verify: %w", err)
 		}
@@ -122,27 +136,39 @@ func Verify(ctx context.Context, log Log, v note.Verifier, org string, opt Verif
 				rep.Keys = spanOf(rep.Keys, cps.signer, next.Seq)
 				rep.Covered = next.Size
 				rep.UnsignedSince = time.Time{}
+				rep.Mark.Checkpoint, rep.Mark.Note = *next, cps.lastNote
 				if next, err = cps.next(); err != nil {
 					return rep, err
 				}
 			}
 		}
-		if len(evs) < pageSize {
+		if len(evs) < want {
 			break
 		}
 	}
+	if prev != nil {
+		rep.Mark.Event = *prev
+	}
+	rep.Mark.UnsignedSince = rep.UnsignedSince
+	beyond, err := beyondHead(ctx, log, org, headSeq)
+	if err != nil {
+		return rep, err
+	}
 	switch {
-	case rep.Events == 0 && next == nil && rep.Checkpoints == 0 && headSeq == 0:
-		return rep, fmt.Errorf("%w of organization %q in this store", ErrNoEvents, org)
 	case next != nil:
 		return rep, &Error{Org: org, Kind: KindTail, Seq: rep.Events + 1, Checkpoint: next.Seq,
 			Reason: fmt.Sprintf("checkpoint %d signs %d events, the store has %d: events %d to %d were deleted", next.Seq, next.Size, rep.Events, rep.Events+1, next.Size)}
 	case headSeq > rep.Events:
 		return rep, &Error{Org: org, Kind: KindTail, Seq: rep.Events + 1,
 			Reason: fmt.Sprintf("the store's chain head records event %d, the events end at %d: events %d to %d were deleted", headSeq, rep.Events, rep.Events+1, headSeq)}
-	case headSeq < rep.Events || (prev != nil && headHash != prev.Hash):
+	case beyond > 0:
 		return rep, &Error{Org: org, Kind: KindTail, Seq: headSeq,
-			Reason: fmt.Sprintf("the store's chain head (event %d) is not the last event (%d): the head was altered", headSeq, rep.Events)}
+			Reason: fmt.Sprintf("the store holds event %d after its chain head (event %d): the head was altered", beyond, headSeq)}
+	case prev != nil && headHash != prev.Hash:
+		return rep, &Error{Org: org, Kind: KindTail, Seq: headSeq,
+			Reason: fmt.Sprintf("the store's chain head records another hash for event %d than the event has: the head was altered", headSeq)}
+	case rep.Events == 0 && rep.Checkpoints == 0:
+		return rep, fmt.Errorf("%w of organization %q in this store", ErrNoEvents, org)
 	case rep.Checkpoints == 0:
 		return rep, &Error{Org: org, Kind: KindUnsigned, Seq: 1,
 			Reason: fmt.Sprintf("no checkpoint signs any of the %d events: all were deleted, or the chain was written without an evidence key", rep.Events)}
@@ -173,6 +199,7 @@ type checkpoints struct {
 	org      string
 	signer   string // the key that signed the last read, "name+hash"
 	rotated  int64  // the first checkpoint the current key signed, 0 before
+	upto     int64  // the last Seq to read
 	page     []store.Checkpoint
 	last     int64  // Seq of the last read
 	lastSize int64  // its Size
@@ -183,11 +210,16 @@ type checkpoints struct {
 // next returns the next checkpoint's statement, nil after the last.
 func (c *checkpoints) next() (*Statement, error) {
 	if len(c.page) == 0 && !c.done {
-		page, err := c.log.Checkpoints(c.ctx, c.org, c.last, 100)
+		want := int(min(100, c.upto-c.last))
+		if want <= 0 {
+			c.done = true
+			return nil, nil
+		}
+		page, err := c.log.Checkpoints(c.ctx, c.org, c.last, want)
 		if err != nil {
 			return nil, fmt.Errorf("evidence: verify: %w", err)
 		}
-		c.page, c.done = page, len(page) < 100
+		c.page, c.done = page, len(page) < want
 	}
 	if len(c.page) == 0 {
 		return nil, nil
@@ -281,4 +313,38 @@ func locateRewrite(ctx context.Context, log Log, org string, size int64) int64 {
 		after = evs[len(evs)-1].Seq
 	}
 	return 0
+}
+
+// lastCheckpointSeq returns the Seq of the organization's newest
+// checkpoint, 0 when it has none.
+func lastCheckpointSeq(ctx context.Context, log store.CheckpointStore, org string) (int64, error) {
+	cp, err := log.LastCheckpoint(ctx, org)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return 0, nil
+	case err != nil:
+		return 0, fmt.Errorf("evidence: verify: %w", err)
+	}
+	return cp.Seq, nil
+}
+
+// beyondHead returns the Seq of an event the store holds after its chain
+// head headSeq, read before: 0 when there is none, or when the head has
+// moved past it since (it was appended after the head was read).
+func beyondHead(ctx context.Context, log Log, org string, headSeq int64) (int64, error) {
+	evs, err := log.Events(ctx, org, headSeq, 1)
+	if err != nil {
+		return 0, fmt.Errorf("evidence: verify: %w", err)
+	}
+	if len(evs) == 0 {
+		return 0, nil
+	}
+	now, _, err := log.ChainHead(ctx, org)
+	if err != nil {
+		return 0, fmt.Errorf("evidence: verify: %w", err)
+	}
+	if now >= evs[0].Seq {
+		return 0, nil
+	}
+	return evs[0].Seq, nil
 }

@@ -98,6 +98,10 @@ func TestEvidenceKeyRotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	checkA, err := s.p.CheckAudit(ctx, nil) // as the console does: a mark at the old key's last checkpoint
+	if err != nil || checkA.Report.Mark.Checkpoint.Seq != lastA.Seq {
+		t.Fatalf("CheckAudit with the old key = %+v, %v", checkA.Report, err)
+	}
 	s.stop()
 
 	// The new key without the old public key: Run refuses at once,
@@ -169,6 +173,23 @@ func TestEvidenceKeyRotation(t *testing.T) {
 	}
 	if older, newer, err := evidence.VerifyConsistency(doc, b.PublicKey(), a.PublicKey()); err != nil || older.Seq != lastA.Seq || newer.Seq != lastB.Seq {
 		t.Errorf("consistency across the rotation = %d, %d, %v", older.Seq, newer.Seq, err)
+	}
+
+	// The console's checks know the retired key: the whole chain, from
+	// the old key's mark across the rotation, and from the new key's.
+	full, err := s.p.CheckAudit(ctx, nil)
+	if err != nil || full.Report.Checkpoints != lastB.Seq {
+		t.Fatalf("CheckAudit after the rotation = %+v, %v; want %d checkpoints", full.Report, err, lastB.Seq)
+	}
+	if across, err := s.p.CheckAudit(ctx, &checkA.Report.Mark); err != nil || across.Report.Checkpoints != lastB.Seq-lastA.Seq {
+		t.Errorf("CheckAudit from the old key's mark = %+v, %v; want the %d checkpoints after it", across.Report, err, lastB.Seq-lastA.Seq)
+	}
+	idB2 := erase(t, s.p)
+	if _, err := s.p.Receipt(ctx, idB2); err != nil {
+		t.Fatal(err)
+	}
+	if since, err := s.p.CheckAudit(ctx, &full.Report.Mark); err != nil || since.Report.Checkpoints != 1 {
+		t.Errorf("CheckAudit since the mark after the rotation = %+v, %v; want the one new checkpoint", since.Report, err)
 	}
 }
 

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -8,6 +10,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gdprkit/gdpr/internal/demo"
 )
 
 // serveArgs starts gdpr serve with the command line args over the demo
@@ -63,6 +68,43 @@ func TestServeMountsTheConsoleBesideTheAPI(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("the API beside the console: token %d", resp.StatusCode)
+	}
+}
+
+// gdpr serve signs checkpoints, so a finished request's page in the
+// console names the checkpoint that signs its events and the key.
+func TestServeConsoleNamesTheSigningCheckpoint(t *testing.T) {
+	base := serveArgs(t, "--clients", writeClients(t, "ops", "a-long-test-secret"))
+	browser := consoleSignIn(t, base, "ops")
+	body := `{"requestType":"GDPR_EXPORT","subject":{"emailAddresses":["` + demo.LenaFischerEmail + `"]}}`
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/v2/gdpr/requests", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+bearer(t, strings.TrimPrefix(base, "http://")))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var created struct{ ID string }
+	err = json.NewDecoder(resp.Body).Decode(&created)
+	resp.Body.Close()
+	if err != nil || created.ID == "" {
+		t.Fatalf("create: %d, %v", resp.StatusCode, err)
+	}
+	var page string
+	for deadline := time.Now().Add(time.Minute); !strings.Contains(page, "are signed by checkpoint #1 of"); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the request's page never named the checkpoint that signs it:\n%s", page)
+		}
+		resp, err := browser.Get(base + "/console/requests/" + created.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		page = html.UnescapeString(string(b))
+	}
+	if !strings.Contains(page, "Audit chain verified and signed.") || !strings.Contains(page, "key <code>SHA256:") {
+		t.Fatalf("the request's page does not say the chain is signed, and by which key:\n%s", page)
 	}
 }
 
