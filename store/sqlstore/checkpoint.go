@@ -13,12 +13,16 @@ import (
 
 var _ store.CheckpointStore = (*Store)(nil)
 
-// AddCheckpoint stores cp, hashes and receipts if cp.Seq follows the
-// organization's last checkpoint, else it returns
+// AddCheckpoint stores cp, hashes and receipts, in one transaction, if
+// cp.Seq follows the organization's last checkpoint, else it returns
 // store.ErrCheckpointConflict (the primary key on (org, seq) settles two
-// writers of the same Seq, in any process). The writes join the writer's
-// next transaction, with the requests' changes queued meanwhile: a
-// checkpoint costs no commit, and so no wait for the disk, of its own.
+// writers of the same Seq, in any process). With SQLite, the writes join
+// the writer's next transaction, with the requests' changes queued
+// meanwhile: a checkpoint costs no commit, and so no wait for the disk,
+// of its own. With PostgreSQL, which commits many transactions at once,
+// they are one statement of their own, beside the writer's transactions
+// (whose one in flight would otherwise wait for them, and every
+// request's change with it).
 func (s *Store) AddCheckpoint(ctx context.Context, cp store.Checkpoint, hashes []store.TreeHash, receipts []store.Receipt) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("sqlstore: add checkpoint: %w", err)
@@ -28,9 +32,14 @@ func (s *Store) AddCheckpoint(ctx context.Context, cp store.Checkpoint, hashes [
 			return fmt.Errorf("sqlstore: add checkpoint %d of %q: a receipt of request %s is of organization %q", cp.Seq, cp.Org, r.RequestID, r.Org)
 		}
 	}
-	c, err := s.checkpointChange(ctx, cp, hashes, receipts)
-	if err == nil {
-		err = s.writes.do(c)
+	var err error
+	if s.d.postgres {
+		err = s.addCheckpointPostgres(ctx, cp, hashes, receipts)
+	} else {
+		var c *change
+		if c, err = checkpointChange(ctx, s.d, cp, hashes, receipts); err == nil {
+			err = s.writes.do(c)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("sqlstore: add checkpoint %d of %q: %w", cp.Seq, cp.Org, err)
@@ -38,77 +47,80 @@ func (s *Store) AddCheckpoint(ctx context.Context, cp store.Checkpoint, hashes [
 	return nil
 }
 
-// checkpointChange is the change that adds cp, hashes and receipts. Its
-// statement inserts cp only when it is the organization's next; the
-// extra statements insert the hashes and receipts only when that
-// statement inserted it, so that a refused checkpoint stores nothing.
-// Its id is empty: in the writer's order it comes before the
+// addCheckpointPostgres is AddCheckpoint on PostgreSQL: one statement,
+// one round trip, whose inserts of the hashes and receipts write nothing
+// unless the checkpoint's did.
+func (s *Store) addCheckpointPostgres(ctx context.Context, cp store.Checkpoint, hashes []store.TreeHash, receipts []store.Receipt) error {
+	idx, hs := make([]int64, len(hashes)), make([][]byte, len(hashes))
+	for i, h := range hashes {
+		idx[i], hs[i] = h.Index, h.Hash[:]
+	}
+	n := len(receipts)
+	ids, cps, notes := make([]string, n), make([]int64, n), make([][]byte, n)
+	for i, r := range receipts {
+		ids[i], cps[i], notes[i] = r.RequestID, r.Checkpoint, r.Note
+	}
+	var added int
+	err := s.w.QueryRowContext(ctx, `WITH cp AS (
+			INSERT INTO checkpoints (org, seq, size, time, note)
+			SELECT $1::text, $2::bigint, $3::bigint, $4::timestamptz, $5::bytea
+			WHERE $2::bigint = (SELECT COALESCE(MAX(seq), 0) + 1 FROM checkpoints WHERE org = $1::text)
+			ON CONFLICT (org, seq) DO NOTHING
+			RETURNING 1),
+		th AS (
+			INSERT INTO tree_hashes (org, idx, hash)
+			SELECT $1::text, * FROM unnest($6::bigint[], $7::bytea[]) WHERE EXISTS (SELECT 1 FROM cp)
+			ON CONFLICT (org, idx) DO NOTHING),
+		rc AS (
+			INSERT INTO receipts (org, request_id, checkpoint, note)
+			SELECT $1::text, * FROM unnest($8::text[], $9::bigint[], $10::bytea[]) WHERE EXISTS (SELECT 1 FROM cp)
+			ON CONFLICT (org, request_id) DO NOTHING)
+		SELECT count(*) FROM cp`,
+		cp.Org, cp.Seq, cp.Size, s.d.time(cp.Time), cp.Note, idx, hs, ids, cps, notes).Scan(&added)
+	if err != nil {
+		return err
+	}
+	if added != 1 {
+		return fmt.Errorf("it is not the next: %w", store.ErrCheckpointConflict)
+	}
+	return nil
+}
+
+// checkpointChange is the change of SQLite's writer that adds cp, hashes
+// and receipts. Its statement inserts cp only when it is the
+// organization's next; its extra statements, which insert the hashes and
+// receipts, run only when it did, so that a refused checkpoint stores
+// nothing. Its id is empty: in the writer's order it comes before the
 // organization's requests.
-func (s *Store) checkpointChange(ctx context.Context, cp store.Checkpoint, hashes []store.TreeHash, receipts []store.Receipt) (*change, error) {
+func checkpointChange(ctx context.Context, d dialect, cp store.Checkpoint, hashes []store.TreeHash, receipts []store.Receipt) (*change, error) {
 	c := &change{ctx: ctx, org: cp.Org,
+		query: `INSERT INTO checkpoints (org, seq, size, time, note)
+			SELECT $1, $2, $3, $4, $5 WHERE $2 = (SELECT COALESCE(MAX(seq), 0) + 1 FROM checkpoints WHERE org = $1)
+			ON CONFLICT (org, seq) DO NOTHING`,
+		args: []any{cp.Org, cp.Seq, cp.Size, d.time(cp.Time), cp.Note},
 		settle: func(context.Context, querier) error {
 			return &refusal{fmt.Errorf("it is not the next: %w", store.ErrCheckpointConflict)}
 		}}
-	args := []any{cp.Org, cp.Seq, cp.Size, s.d.time(cp.Time), cp.Note}
-	if s.d.postgres {
-		c.query = `INSERT INTO checkpoints (org, seq, size, time, note)
-			SELECT $1::text, $2::bigint, $3::bigint, $4::timestamptz, $5::bytea
-			WHERE $2::bigint = (SELECT COALESCE(MAX(seq), 0) + 1 FROM checkpoints WHERE org = $1::text)
-			ON CONFLICT (org, seq) DO NOTHING`
-	} else {
-		c.query = `INSERT INTO checkpoints (org, seq, size, time, note)
-			SELECT $1, $2, $3, $4, $5 WHERE $2 = (SELECT COALESCE(MAX(seq), 0) + 1 FROM checkpoints WHERE org = $1)
-			ON CONFLICT (org, seq) DO NOTHING`
-	}
-	c.args = args
-	held := []any{cp.Org, cp.Seq}
 	if len(hashes) > 0 {
-		st, err := s.d.insertTreeHashes(hashes, held)
+		// One parameter, a JSON array, whatever the number of hashes:
+		// SQLite binds numbered parameters at a cost growing with their
+		// count.
+		rows := make([][2]any, len(hashes))
+		for i, h := range hashes {
+			rows[i] = [2]any{h.Index, hex.EncodeToString(h.Hash[:])}
+		}
+		list, err := json.Marshal(rows)
 		if err != nil {
 			return nil, err
 		}
-		c.extra = append(c.extra, st)
+		c.extra = append(c.extra, statement{query: `INSERT INTO tree_hashes (org, idx, hash)
+			SELECT $1, value ->> 0, unhex(value ->> 1) FROM json_each($2) WHERE true
+			ON CONFLICT (org, idx) DO NOTHING`, args: []any{cp.Org, string(list)}})
 	}
 	if len(receipts) > 0 {
-		c.extra = append(c.extra, s.d.insertReceipts(receipts, held))
+		c.extra = append(c.extra, d.insertReceipts(receipts))
 	}
 	return c, nil
-}
-
-// insertedCheckpoint is the condition, on parameters $1 and $2 (org,
-// seq), that the transaction inserted the checkpoint, for the extra
-// statements of a checkpoint's change with PostgreSQL (with SQLite they
-// run only then).
-const insertedCheckpoint = `EXISTS (SELECT 1 FROM checkpoints
-	WHERE org = $1::text AND seq = $2::bigint AND xmin = pg_current_xact_id()::xid)`
-
-// insertTreeHashes is the statement that inserts hashes of the
-// checkpoint (parameters $1 and $2, see insertedCheckpoint), keeping
-// any hash already stored at an index: one statement whatever their
-// number, the hashes an array for PostgreSQL and a JSON array for
-// SQLite, which binds numbered parameters at a cost growing with their
-// count.
-func (d dialect) insertTreeHashes(hashes []store.TreeHash, held []any) (statement, error) {
-	if d.postgres {
-		idx, hs := make([]int64, len(hashes)), make([][]byte, len(hashes))
-		for i, h := range hashes {
-			idx[i], hs[i] = h.Index, h.Hash[:]
-		}
-		return statement{query: `INSERT INTO tree_hashes (org, idx, hash)
-			SELECT $1::text, * FROM unnest($3::bigint[], $4::bytea[]) WHERE ` + insertedCheckpoint + `
-			ON CONFLICT (org, idx) DO NOTHING`, args: append(held, idx, hs)}, nil
-	}
-	rows := make([][2]any, len(hashes))
-	for i, h := range hashes {
-		rows[i] = [2]any{h.Index, hex.EncodeToString(h.Hash[:])}
-	}
-	list, err := json.Marshal(rows)
-	if err != nil {
-		return statement{}, err
-	}
-	return statement{query: `INSERT INTO tree_hashes (org, idx, hash)
-		SELECT $1, value ->> 0, unhex(value ->> 1) FROM json_each($3) WHERE $2 > 0
-		ON CONFLICT (org, idx) DO NOTHING`, args: append(held, string(list))}, nil
 }
 
 // Checkpoints returns the organization's checkpoints after the Seq after,

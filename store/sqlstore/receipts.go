@@ -21,7 +21,7 @@ func (s *Store) AddReceipts(ctx context.Context, receipts []store.Receipt) error
 			return err
 		}
 		defer tx.Rollback()
-		st := s.d.insertReceipts(receipts, nil)
+		st := s.d.insertReceipts(receipts)
 		if st.rows != nil {
 			err = execRows(ctx, tx, s.d.q(st.query), st.rows)
 		} else {
@@ -56,10 +56,8 @@ func (s *Store) Receipt(ctx context.Context, org, id string) (*store.Receipt, er
 // insertReceipts is the statement that inserts receipts, keeping a
 // request's receipt already stored: with PostgreSQL one statement of
 // arrays whatever their number, with SQLite one run per receipt (see
-// statement.rows). With held (parameters $1 and $2, see
-// insertedCheckpoint), it is an extra statement of the change that
-// inserts that checkpoint.
-func (d dialect) insertReceipts(receipts []store.Receipt, held []any) statement {
+// statement.rows).
+func (d dialect) insertReceipts(receipts []store.Receipt) statement {
 	n := len(receipts)
 	if !d.postgres {
 		rows := make([][]any, n)
@@ -73,12 +71,7 @@ func (d dialect) insertReceipts(receipts []store.Receipt, held []any) statement 
 	for i, r := range receipts {
 		orgs[i], ids[i], cps[i], notes[i] = r.Org, r.RequestID, r.Checkpoint, r.Note
 	}
-	if held == nil {
-		return statement{query: `INSERT INTO receipts (org, request_id, checkpoint, note)
-			SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bytea[])
-			ON CONFLICT (org, request_id) DO NOTHING`, args: []any{orgs, ids, cps, notes}}
-	}
 	return statement{query: `INSERT INTO receipts (org, request_id, checkpoint, note)
-		SELECT * FROM unnest($3::text[], $4::text[], $5::bigint[], $6::bytea[]) WHERE ` + insertedCheckpoint + `
-		ON CONFLICT (org, request_id) DO NOTHING`, args: append(held, orgs, ids, cps, notes)}
+		SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bytea[])
+		ON CONFLICT (org, request_id) DO NOTHING`, args: []any{orgs, ids, cps, notes}}
 }
