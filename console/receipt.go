@@ -28,8 +28,8 @@ func (c *Console) receiptDownload(w http.ResponseWriter, r *http.Request, s *ses
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", "text/plain; charset=utf-8")
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "gdpr-receipt-" + id + ".txt"}))
+	h.Set("Content-Type", "application/json")
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "gdpr-receipt-" + id + ".json"}))
 	h.Set("Cache-Control", "private, no-store")
 	w.Write(b)
 }

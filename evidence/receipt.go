@@ -19,16 +19,24 @@ import (
 	"github.com/gdprkit/gdpr/store"
 )
 
-// ReceiptFormat names the format of a Receipt, on its format field.
-const ReceiptFormat = "gdprkit-receipt/1"
+// ReceiptFormat names the format of the receipts made now, on their
+// format field; ReceiptFormatV1 names the format of receipts made before
+// batches, which VerifyReceipt still checks.
+const (
+	ReceiptFormat   = "gdprkit-receipt/2"
+	ReceiptFormatV1 = "gdprkit-receipt/1"
+)
 
 // Receipt is the signed account of one finished request, free of personal
 // data: what was asked, when, what each data store did, the erasure
 // verification, and the request's audit events with proofs that each is
-// in the Merkle tree a signed checkpoint covers. Its file is a signed
-// note (golang.org/x/mod/sumdb/note) whose text is this JSON: anyone
-// with the public key checks it offline (VerifyReceipt, or
-// gdpr receipt verify), with no access to the server.
+// in the Merkle tree a signed checkpoint covers. Its file is this JSON,
+// indented as Receipt writes it: the receipt's leaf (its summary and its
+// events' hashes) is in a receipt batch's tree (Batch), whose signed note
+// it carries with its proof; anyone with the public key checks it
+// offline (VerifyReceipt, or gdpr receipt verify), with no access to the
+// server. A receipt of format /1 was instead a signed note whose text is
+// this JSON, without the batch.
 type Receipt struct {
 	Format       string             `json:"format"`
 	Organization string             `json:"organization"`
@@ -45,6 +53,12 @@ type Receipt struct {
 	Events []ReceiptEvent `json:"events"`
 	// Checkpoint is the signed checkpoint whose tree the proofs lead to.
 	Checkpoint string `json:"checkpoint"`
+	// Batch is the signed receipt batch (format /2) whose tree holds the
+	// receipt's leaf at BatchIndex, as BatchProof (base64 hashes of
+	// tlog.ProveRecord) proves.
+	Batch      string   `json:"batch,omitempty"`
+	BatchIndex int64    `json:"batchIndex,omitzero"`
+	BatchProof []string `json:"batchProof,omitempty"`
 }
 
 // ReceiptStep is one data store's part of the request.
@@ -63,12 +77,57 @@ type ReceiptEvent struct {
 	Proof []string `json:"proof"`
 }
 
+// receiptLeaf is what a batch signs of a receipt: its record in the
+// batch's tree is this JSON (json.Marshal). Its events are named by
+// number and hash; the receipt's events must be those.
+type receiptLeaf struct {
+	Format       string             `json:"format"`
+	Organization string             `json:"organization"`
+	RequestID    string             `json:"requestId"`
+	RequestType  gdpr.RequestType   `json:"requestType"`
+	Status       gdpr.Status        `json:"status"`
+	Created      time.Time          `json:"created"`
+	Due          time.Time          `json:"due,omitzero"`
+	Finished     time.Time          `json:"finished"`
+	Steps        []ReceiptStep      `json:"steps"`
+	Verification *gdpr.Verification `json:"verification,omitempty"`
+	Events       []eventRef         `json:"events"`
+}
+
+// eventRef names an event of a receipt's leaf.
+type eventRef struct {
+	Seq  int64  `json:"seq"`
+	Hash string `json:"hash"`
+}
+
+// leafOf returns the leaf of rec, with its events' numbers and hashes.
+func leafOf(rec *Receipt) receiptLeaf {
+	l := receiptLeaf{Format: rec.Format, Organization: rec.Organization, RequestID: rec.RequestID,
+		RequestType: rec.RequestType, Status: rec.Status, Created: rec.Created, Due: rec.Due,
+		Finished: rec.Finished, Steps: rec.Steps, Verification: rec.Verification}
+	for _, re := range rec.Events {
+		l.Events = append(l.Events, eventRef{Seq: re.Seq, Hash: re.Hash})
+	}
+	return l
+}
+
+// storedReceipt is how a receipt is stored (store.Receipt.Note): its leaf,
+// the signed batch and its place in it. The events, their proofs and the
+// checkpoint are in the store already; Receipt puts them in as it
+// writes the receipt.
+type storedReceipt struct {
+	Leaf  json.RawMessage `json:"leaf"`
+	Batch string          `json:"batch"`
+	Index int64           `json:"index"`
+	Proof []string        `json:"proof"`
+}
+
 // ErrNotFinished is returned by Receipt for a request that is not yet
 // COMPLETED or ERROR.
 var ErrNotFinished = errors.New("evidence: the request is not finished; a receipt is made once it is COMPLETED or ERROR")
 
-// Receipt returns the signed receipt of the finished request job: the
-// one stored, else one made now, against the checkpoint that covers the
+// Receipt returns the receipt of the finished request job: the one
+// stored, else one made now, against the checkpoint that covers the
 // request's events (signed first, with the receipt, if none does yet),
 // and stored, so that every later call returns the same receipt.
 func (c *Checkpointer) Receipt(ctx context.Context, job *store.Job) ([]byte, error) {
@@ -76,7 +135,7 @@ func (c *Checkpointer) Receipt(ctx context.Context, job *store.Job) ([]byte, err
 	if !req.Status.Done() {
 		return nil, ErrNotFinished
 	}
-	if b, err := c.storedReceipt(ctx, job); err == nil || !errors.Is(err, store.ErrNotFound) {
+	if b, err := c.StoredReceipt(ctx, job.Org, req.ID); err == nil || !errors.Is(err, store.ErrNotFound) {
 		return b, err
 	}
 	evs, err := readEvents(ctx, c.Log, job.Org, []*store.Job{job})
@@ -103,50 +162,189 @@ func (c *Checkpointer) Receipt(ctx context.Context, job *store.Job) ([]byte, err
 		if _, err := c.covering(ctx, job, evs, maxSeq); err != nil {
 			return nil, err
 		}
-		return c.storedReceipt(ctx, job)
-	}
-	if err := c.addReceipts(ctx, cp, []*store.Job{job}, evs); err != nil {
+	} else if err := c.addReceipts(ctx, cp, []*store.Job{job}, evs); err != nil {
 		return nil, err
 	}
-	return c.storedReceipt(ctx, job)
+	return c.StoredReceipt(ctx, job.Org, req.ID)
 }
 
-// storedReceipt returns job's stored receipt, or an error matching
-// store.ErrNotFound.
-func (c *Checkpointer) storedReceipt(ctx context.Context, job *store.Job) ([]byte, error) {
-	r, err := c.Log.Receipt(ctx, job.Org, job.Request.ID)
+// StoredReceipt returns the stored receipt of the organization's request
+// id, written out whole (its events, their proofs and its checkpoint
+// read from the store), or an error matching store.ErrNotFound when none
+// is stored.
+func (c *Checkpointer) StoredReceipt(ctx context.Context, org, id string) ([]byte, error) {
+	r, err := c.Log.Receipt(ctx, org, id)
 	if err != nil {
 		return nil, fmt.Errorf("evidence: receipt: %w", err)
 	}
-	return r.Note, nil
+	return c.write(ctx, r)
+}
+
+// write writes the stored receipt r out whole, and checks it leads to
+// its checkpoint: a store whose events or tree hashes changed since gets
+// an error, not a receipt that would not verify.
+func (c *Checkpointer) write(ctx context.Context, r *store.Receipt) ([]byte, error) {
+	bad := func(why string) ([]byte, error) {
+		return nil, &Error{Org: r.Org, Kind: KindRewritten, Checkpoint: r.Checkpoint,
+			Reason: fmt.Sprintf("the stored receipt of request %s %s; run gdpr audit verify", r.RequestID, why)}
+	}
+	var sr storedReceipt
+	if err := json.Unmarshal(r.Note, &sr); err != nil {
+		return bad("is not a stored receipt")
+	}
+	var leaf receiptLeaf
+	if err := json.Unmarshal(sr.Leaf, &leaf); err != nil || leaf.Organization != r.Org || leaf.RequestID != r.RequestID {
+		return bad("does not hold its leaf")
+	}
+	cp, err := c.checkpointAt(ctx, r.Org, r.Checkpoint)
+	if err != nil {
+		return nil, err
+	}
+	body, _, _ := strings.Cut(string(cp.Note), "\n\n")
+	st, err := ParseStatement(body + "\n")
+	if err != nil {
+		return nil, fmt.Errorf("evidence: receipt: checkpoint %d of %q: %w", cp.Seq, cp.Org, err)
+	}
+	all, err := requestEvents(ctx, c.Log, r.Org, r.RequestID)
+	if err != nil {
+		return nil, err
+	}
+	bySeq := make(map[int64]store.Event, len(all))
+	for _, ev := range all {
+		bySeq[ev.Seq] = ev
+	}
+	evs := make([]store.Event, len(leaf.Events))
+	for i, ref := range leaf.Events {
+		ev, ok := bySeq[ref.Seq]
+		if !ok || ev.Hash != ref.Hash || ref.Seq > st.Size {
+			return bad(fmt.Sprintf("names event %d, which the store no longer holds as it was", ref.Seq))
+		}
+		evs[i] = ev
+	}
+	h := newHashes(ctx, c.Log, r.Org)
+	proofs := make([]tlog.RecordProof, len(evs))
+	err = h.twice(func() error {
+		for i, ev := range evs {
+			if proofs[i], err = tlog.ProveRecord(st.Size, ev.Seq-1, h); err != nil {
+				return fmt.Errorf("evidence: receipt: proof of event %d: %w", ev.Seq, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	rec := Receipt{Format: leaf.Format, Organization: leaf.Organization, RequestID: leaf.RequestID,
+		RequestType: leaf.RequestType, Status: leaf.Status, Created: leaf.Created, Due: leaf.Due,
+		Finished: leaf.Finished, Steps: leaf.Steps, Verification: leaf.Verification,
+		Checkpoint: string(cp.Note), Batch: sr.Batch, BatchIndex: sr.Index, BatchProof: sr.Proof}
+	for i, ev := range evs {
+		if store.VerifyChain(&store.Event{Seq: ev.Seq - 1, Hash: ev.PrevHash}, []store.Event{ev}) != nil ||
+			tlog.CheckRecord(proofs[i], st.Size, st.Root, ev.Seq-1, LeafHash(ev.Hash)) != nil {
+			return bad(fmt.Sprintf("has event %d, which no longer leads to checkpoint %d", ev.Seq, cp.Seq))
+		}
+		rec.Events = append(rec.Events, ReceiptEvent{Event: ev, Proof: encodeProof(proofs[i])})
+	}
+	return canonical(&rec)
+}
+
+// checkpointAt returns the organization's checkpoint seq.
+func (c *Checkpointer) checkpointAt(ctx context.Context, org string, seq int64) (*store.Checkpoint, error) {
+	if cp := c.recent(org); cp != nil && cp.Seq == seq {
+		return cp, nil
+	}
+	cps, err := c.Log.Checkpoints(ctx, org, seq-1, 1)
+	if err != nil {
+		return nil, fmt.Errorf("evidence: receipt: %w", err)
+	}
+	if len(cps) != 1 || cps[0].Seq != seq {
+		return nil, &Error{Org: org, Kind: KindCheckpoints, Checkpoint: seq,
+			Reason: fmt.Sprintf("checkpoint %d, which a stored receipt proves against, is gone from the store", seq)}
+	}
+	return &cps[0], nil
+}
+
+// canonical returns rec as a receipt's file: indented JSON and a newline,
+// in the form a second encoding of it gives (a string that is not UTF-8
+// is written as its replacement once), so that VerifyReceipt can ask for
+// exactly these bytes.
+func canonical(rec *Receipt) ([]byte, error) {
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return nil, fmt.Errorf("evidence: receipt: %w", err)
+	}
+	if bytes.Contains(b, []byte(replaced)) {
+		var again Receipt
+		if err := json.Unmarshal(b, &again); err != nil {
+			return nil, fmt.Errorf("evidence: receipt: %w", err)
+		}
+		rec = &again
+	}
+	out, err := json.MarshalIndent(rec, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("evidence: receipt: %w", err)
+	}
+	return append(out, '\n'), nil
+}
+
+// encodeProof returns the base64 of the hashes of p.
+func encodeProof(p []tlog.Hash) []string {
+	out := make([]string, len(p))
+	for i, h := range p {
+		out[i] = base64.StdEncoding.EncodeToString(h[:])
+	}
+	return out
+}
+
+// decodeProof reads base64 hashes, naming what in an error.
+func decodeProof(p []string, what string) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(p))
+	for i, s := range p {
+		b, err := base64.StdEncoding.Strict().DecodeString(s)
+		if err != nil || len(b) != tlog.HashSize {
+			return nil, fmt.Errorf("evidence: %s: proof hash %d is not base64 SHA-256", what, i)
+		}
+		out[i] = tlog.Hash(b)
+	}
+	return out, nil
 }
 
 // addReceipts makes the receipts of jobs, whose events are by request
 // id in evs, against cp, which covers them, and stores them.
 func (c *Checkpointer) addReceipts(ctx context.Context, cp *store.Checkpoint, jobs []*store.Job, evs map[string][]store.Event) error {
-	// The statement is read, not verified: the receipt is checked
-	// against it before it is signed, and a verifier checks both.
+	// The statement is read, not verified: the receipts are checked
+	// against it before they are signed, and a verifier checks both.
 	body, _, _ := strings.Cut(string(cp.Note), "\n\n")
 	st, err := ParseStatement(body + "\n")
 	if err != nil {
 		return fmt.Errorf("evidence: receipt: checkpoint %d of %q: %w", cp.Seq, cp.Org, err)
 	}
-	rs, rerr := c.receipts(cp, st, newHashes(ctx, c.Log, cp.Org), jobs, evs)
+	r := newHashes(ctx, c.Log, cp.Org)
+	var leaves map[int64]tlog.Hash
+	err = r.twice(func() (err error) {
+		leaves, err = readLeaves(r, evs, cp.Size)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("evidence: receipts: %w", err)
+	}
+	rs, rerr := c.receipts(cp, st, leaves, jobs, evs)
 	if err := c.Log.AddReceipts(ctx, rs); err != nil {
 		return fmt.Errorf("evidence: receipts: %w", err)
 	}
 	return rerr
 }
 
-// receipts makes the receipt of each of jobs, finished requests of cp's
+// receipts makes the receipts of jobs, finished requests of cp's
 // organization whose events, by request id in evs, cp (whose statement
-// is st) covers, with inclusion proofs in its tree read through r: all
-// the tree hashes they need in one query, those r computed for cp
-// included. Jobs not finished, of another organization, without events
-// or with events after cp are left out, for Receipt to make later. When
-// the events of some do not lead to cp, it returns the others' receipts
-// and an error at the first of those.
-func (c *Checkpointer) receipts(cp *store.Checkpoint, st Statement, r *hashes, jobs []*store.Job, evs map[string][]store.Event) ([]store.Receipt, error) {
+// is st) covers, as one batch: a leaf each, one signature over the
+// batch's root. It checks that each event is the leaf of cp's tree it
+// names (leaves, by stored-hash index: see readLeaves), so that it signs
+// nothing that would not lead to cp. Jobs not finished, of another
+// organization, without events or with events after cp are left out, for
+// Receipt to make later. When the events of some do not lead to cp, it
+// returns the others' receipts and an error at the first of those.
+func (c *Checkpointer) receipts(cp *store.Checkpoint, st Statement, leaves map[int64]tlog.Hash, jobs []*store.Job, evs map[string][]store.Event) ([]store.Receipt, error) {
 	var (
 		covered []*store.Job
 		evss    [][]store.Event
@@ -161,35 +359,20 @@ func (c *Checkpointer) receipts(cp *store.Checkpoint, st Statement, r *hashes, j
 	if len(covered) == 0 {
 		return nil, nil
 	}
-	proofs := make([][]tlog.RecordProof, len(covered))
-	err := r.twice(func() error {
-		for j, evs := range evss {
-			proofs[j] = make([]tlog.RecordProof, len(evs))
-			for i, ev := range evs {
-				p, err := tlog.ProveRecord(st.Size, ev.Seq-1, r)
-				if err != nil {
-					return fmt.Errorf("evidence: receipt: proof of event %d: %w", ev.Seq, err)
-				}
-				proofs[j][i] = p
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	// Each receipt is checked, written and signed apart from the others:
-	// on every processor at once.
-	out := make([]store.Receipt, len(covered))
-	errs := make([]error, len(covered))
+	var (
+		made  []*store.Job
+		data  [][]byte
+		first error
+	)
+	// Each leaf is checked and written apart from the others: on every
+	// processor at once.
+	ds, errs := make([][]byte, len(covered)), make([]error, len(covered))
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(covered)) {
 		wg.Go(func() {
 			for j := range next {
-				job := covered[j]
-				out[j] = store.Receipt{Org: job.Org, RequestID: job.Request.ID, Checkpoint: cp.Seq}
-				out[j].Note, errs[j] = c.one(cp, st, job, evss[j], proofs[j])
+				ds[j], errs[j] = c.leaf(cp, covered[j], evss[j], leaves)
 			}
 		})
 	}
@@ -198,28 +381,76 @@ func (c *Checkpointer) receipts(cp *store.Checkpoint, st Statement, r *hashes, j
 	}
 	close(next)
 	wg.Wait()
-	// One request's damage does not hold back the others' receipts.
-	kept := out[:0]
-	var first error
-	for j, err := range errs {
-		if err == nil {
-			kept = append(kept, out[j])
-		} else if first == nil {
-			first = err // the first, as one request at a time would find it
+	for j, job := range covered {
+		if errs[j] != nil {
+			if first == nil {
+				first = errs[j] // the first, as one request at a time would find it
+			}
+			continue
 		}
+		made, data = append(made, job), append(data, ds[j])
 	}
-	return kept, first
+	if len(made) == 0 {
+		return nil, first
+	}
+	tree, err := newLeafTree(data)
+	if err != nil {
+		return nil, fmt.Errorf("evidence: receipt batch: %w", err)
+	}
+	n := int64(len(data))
+	root, err := tlog.TreeHash(n, tree)
+	if err != nil {
+		return nil, fmt.Errorf("evidence: receipt batch: %w", err)
+	}
+	batch, err := c.Key.signBatch(Batch{Org: cp.Org, Size: n, Root: root, Checkpoint: cp.Seq})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]store.Receipt, len(made))
+	for i, job := range made {
+		p, err := tlog.ProveRecord(n, int64(i), tree)
+		if err != nil {
+			return nil, fmt.Errorf("evidence: receipt batch: %w", err)
+		}
+		note, err := json.Marshal(storedReceipt{Leaf: data[i], Batch: string(batch), Index: int64(i), Proof: encodeProof(p)})
+		if err != nil {
+			return nil, fmt.Errorf("evidence: receipt: %w", err)
+		}
+		out[i] = store.Receipt{Org: job.Org, RequestID: job.Request.ID, Checkpoint: cp.Seq, Note: note}
+	}
+	return out, first
 }
 
-// one checks the events of job against cp (whose statement is st) and
-// returns its signed receipt. Sign only what would verify: an event
-// edited in the store, or tree hashes that do not lead to the
-// checkpoint, are the store's damage to report, not to put a signature
-// on.
-func (c *Checkpointer) one(cp *store.Checkpoint, st Statement, job *store.Job, evs []store.Event, proofs []tlog.RecordProof) ([]byte, error) {
-	for i, ev := range evs {
+// readLeaves reads through r the tree's leaf of every event in evs up to
+// event size, by stored-hash index, in one read of those r did not
+// compute.
+func readLeaves(r *hashes, evs map[string][]store.Event, size int64) (map[int64]tlog.Hash, error) {
+	var idx []int64
+	for _, e := range evs {
+		for _, ev := range e {
+			if ev.Seq <= size {
+				idx = append(idx, tlog.StoredHashIndex(0, ev.Seq-1))
+			}
+		}
+	}
+	hs, err := r.ReadHashes(idx)
+	if err != nil {
+		return nil, err
+	}
+	leaves := make(map[int64]tlog.Hash, len(idx))
+	for i, x := range idx {
+		leaves[x] = hs[i]
+	}
+	return leaves, nil
+}
+
+// leaf checks the events of job against cp's tree (leaves holds the
+// tree's leaf of each) and returns the receipt's leaf data, in the form a
+// second encoding of it gives.
+func (c *Checkpointer) leaf(cp *store.Checkpoint, job *store.Job, evs []store.Event, leaves map[int64]tlog.Hash) ([]byte, error) {
+	for _, ev := range evs {
 		if store.VerifyChain(&store.Event{Seq: ev.Seq - 1, Hash: ev.PrevHash}, []store.Event{ev}) != nil ||
-			tlog.CheckRecord(proofs[i], st.Size, st.Root, ev.Seq-1, LeafHash(ev.Hash)) != nil {
+			leaves[tlog.StoredHashIndex(0, ev.Seq-1)] != LeafHash(ev.Hash) {
 			return nil, &Error{Org: job.Org, Kind: KindRewritten, Seq: ev.Seq, Checkpoint: cp.Seq,
 				Reason: "the store's event or tree hashes do not lead to the checkpoint; run gdpr audit verify"}
 		}
@@ -227,28 +458,28 @@ func (c *Checkpointer) one(cp *store.Checkpoint, st Statement, job *store.Job, e
 	req := &job.Request
 	rec := Receipt{Format: ReceiptFormat, Organization: job.Org, RequestID: req.ID, RequestType: req.RequestType,
 		Status: req.Status, Created: req.CreatedDate.Time.UTC(), Due: req.DueDate.Time.UTC(),
-		Finished: evs[len(evs)-1].Time, Verification: req.Verification, Checkpoint: string(cp.Note)}
+		Finished: evs[len(evs)-1].Time, Verification: req.Verification}
 	for _, s := range req.Steps {
 		rec.Steps = append(rec.Steps, ReceiptStep{Adapter: s.Adapter, State: s.State, Records: s.Records, Outcome: s.Outcome})
 	}
-	for i, ev := range evs {
-		proof := proofs[i]
-		re := ReceiptEvent{Event: ev, Proof: make([]string, len(proof))}
-		for i, h := range proof {
-			re.Proof[i] = base64.StdEncoding.EncodeToString(h[:])
-		}
-		rec.Events = append(rec.Events, re)
+	for _, ev := range evs {
+		rec.Events = append(rec.Events, ReceiptEvent{Event: ev})
 	}
-	text, err := json.MarshalIndent(rec, "", "  ")
-	if err != nil {
+	b, err := json.Marshal(leafOf(&rec))
+	if err != nil || !bytes.Contains(b, []byte(replaced)) {
+		return b, err
+	}
+	var again receiptLeaf
+	if err := json.Unmarshal(b, &again); err != nil {
 		return nil, fmt.Errorf("evidence: receipt: %w", err)
 	}
-	signed, err := note.Sign(&note.Note{Text: string(text) + "\n"}, c.Key.signer)
-	if err != nil {
-		return nil, fmt.Errorf("evidence: sign receipt: %w", err)
-	}
-	return signed, nil
+	return json.Marshal(&again)
 }
+
+// replaced is how json.Marshal writes a byte that is not UTF-8: the only
+// thing it writes that a second encoding, after decoding, writes
+// otherwise (as the replacement character itself).
+const replaced = `\ufffd`
 
 // readEvents returns the events of jobs, requests of org, by request id:
 // in one read through store.RequestsEventer when the log has it, else a
@@ -307,14 +538,18 @@ func requestEvents(ctx context.Context, log Log, org, id string) ([]store.Event,
 }
 
 // VerifyReceipt checks a receipt offline against the public key, or one
-// of the retired keys it replaced: the receipt's signature, the
-// checkpoint's signature, that every event is the request's and matches
-// its hash, and that every event is in the tree the checkpoint signs. The
-// receipt and its checkpoint may be signed by different keys of those
-// given (a receipt made after a rotation, of a request an older key's
-// checkpoint covers), but a retired key's receipt never carries the
-// current key's checkpoint. It returns the receipt, or an error saying what does
-// not hold.
+// of the retired keys it replaced, and returns it, or an error saying
+// what does not hold. Of a receipt of format /2: that it is the file as
+// it was written, byte for byte; the batch's signature, and the
+// receipt's leaf (its summary and its events' numbers and hashes) in the
+// batch's tree; the checkpoint's signature, of the batch's checkpoint
+// and organization; that every event is the request's and matches its
+// hash, and is in the tree the checkpoint signs. Of format /1: the
+// receipt's own signature instead of the batch. The batch (or receipt)
+// and its checkpoint may be signed by different keys of those given (a
+// receipt made after a rotation, of a request an older key's checkpoint
+// covers), but a retired key's never carries the current key's
+// checkpoint.
 func VerifyReceipt(signed []byte, public string, retired ...string) (*Receipt, error) {
 	v, err := Verifier(public)
 	if err != nil {
@@ -324,32 +559,53 @@ func VerifyReceipt(signed []byte, public string, retired ...string) (*Receipt, e
 	if err != nil {
 		return nil, err
 	}
-	n, err := openNote(signed, vs)
-	if err != nil {
-		msg := "evidence: the receipt's signature does not verify with this public key (it was changed, or another key signed it)"
-		if signers := unknownSigners(err); signers != "" {
-			msg += ": it is " + signers + ", not one of the keys given"
+	current := keyID(v.Name(), v.KeyHash())
+	var (
+		rec    Receipt
+		signer string
+		text   = signed
+	)
+	if json.Valid(signed) {
+		if err := decodeReceipt(signed, &rec); err != nil {
+			return nil, err
 		}
-		return nil, errors.New(msg)
-	}
-	var rec Receipt
-	dec := json.NewDecoder(bytes.NewReader([]byte(n.Text)))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&rec); err != nil {
-		return nil, fmt.Errorf("evidence: the receipt is not a receipt: %w", err)
-	}
-	if rec.Format != ReceiptFormat {
-		return nil, fmt.Errorf("evidence: receipt format %q, want %q", rec.Format, ReceiptFormat)
+		if rec.Format != ReceiptFormat {
+			return nil, fmt.Errorf("evidence: receipt format %q, want %q", rec.Format, ReceiptFormat)
+		}
+		if again, err := canonical(&rec); err != nil || !bytes.Equal(again, signed) {
+			return nil, errors.New("evidence: the receipt is not the file as it was written (it was changed, or written out again)")
+		}
+	} else {
+		n, err := openNote(signed, vs)
+		if err != nil {
+			msg := "evidence: the receipt's signature does not verify with this public key (it was changed, or another key signed it)"
+			if signers := unknownSigners(err); signers != "" {
+				msg += ": it is " + signers + ", not one of the keys given"
+			}
+			return nil, errors.New(msg)
+		}
+		signer, text = keyID(n.Sigs[0].Name, n.Sigs[0].Hash), []byte(n.Text)
+		if err := decodeReceipt(text, &rec); err != nil {
+			return nil, err
+		}
+		if rec.Format != ReceiptFormatV1 || rec.Batch != "" || rec.BatchProof != nil {
+			return nil, fmt.Errorf("evidence: receipt format %q in a signed note, want %q", rec.Format, ReceiptFormatV1)
+		}
 	}
 	st, cpKey, err := openCheckpoint([]byte(rec.Checkpoint), vs)
 	if err != nil {
 		return nil, fmt.Errorf("evidence: receipt's checkpoint: %w", err)
 	}
-	if current := keyID(v.Name(), v.KeyHash()); cpKey == current && keyID(n.Sigs[0].Name, n.Sigs[0].Hash) != current {
-		return nil, errors.New("evidence: the receipt is signed by a retired key, its checkpoint by the current key: a retired key signs nothing after the rotation")
-	}
 	if st.Org != rec.Organization {
 		return nil, fmt.Errorf("evidence: the receipt's checkpoint is of organization %q, not %q", st.Org, rec.Organization)
+	}
+	if rec.Format == ReceiptFormat {
+		if signer, err = verifyBatch(&rec, st, vs); err != nil {
+			return nil, err
+		}
+	}
+	if cpKey == current && signer != current {
+		return nil, errors.New("evidence: the receipt is signed by a retired key, its checkpoint by the current key: a retired key signs nothing after the rotation")
 	}
 	if len(rec.Events) == 0 {
 		return nil, errors.New("evidence: the receipt holds no events")
@@ -365,17 +621,53 @@ func VerifyReceipt(signed []byte, public string, retired ...string) (*Receipt, e
 		if err := store.VerifyChain(&store.Event{Seq: ev.Seq - 1, Hash: ev.PrevHash}, []store.Event{ev}); err != nil {
 			return nil, fmt.Errorf("evidence: receipt event %d does not match its hash", ev.Seq)
 		}
-		proof := make(tlog.RecordProof, len(re.Proof))
-		for i, p := range re.Proof {
-			b, err := base64.StdEncoding.DecodeString(p)
-			if err != nil || len(b) != tlog.HashSize {
-				return nil, fmt.Errorf("evidence: receipt event %d: proof hash %d is not base64 SHA-256", ev.Seq, i)
-			}
-			proof[i] = tlog.Hash(b)
+		proof, err := decodeProof(re.Proof, fmt.Sprintf("receipt event %d", ev.Seq))
+		if err != nil {
+			return nil, err
 		}
 		if err := tlog.CheckRecord(proof, st.Size, st.Root, ev.Seq-1, LeafHash(ev.Hash)); err != nil {
 			return nil, fmt.Errorf("evidence: receipt event %d is not in the tree checkpoint %d signs", ev.Seq, st.Seq)
 		}
 	}
 	return &rec, nil
+}
+
+// decodeReceipt reads a receipt's JSON, refusing fields it does not know.
+func decodeReceipt(text []byte, rec *Receipt) error {
+	dec := json.NewDecoder(bytes.NewReader(text))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(rec); err != nil {
+		return fmt.Errorf("evidence: the receipt is not a receipt: %w", err)
+	}
+	return nil
+}
+
+// verifyBatch checks rec's batch against vs and st, rec's checkpoint, and
+// that rec's leaf is in the batch's tree; it returns the key that signed
+// the batch.
+func verifyBatch(rec *Receipt, st Statement, vs note.Verifiers) (string, error) {
+	b, signer, err := openBatch([]byte(rec.Batch), vs)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case b.Org != rec.Organization:
+		return "", fmt.Errorf("evidence: the receipt's batch is of organization %q, not %q", b.Org, rec.Organization)
+	case b.Checkpoint != st.Seq:
+		return "", fmt.Errorf("evidence: the receipt's batch is of checkpoint %d, the receipt carries checkpoint %d", b.Checkpoint, st.Seq)
+	case rec.BatchIndex < 0 || rec.BatchIndex >= b.Size:
+		return "", fmt.Errorf("evidence: the receipt's place %d is outside its batch of %d", rec.BatchIndex, b.Size)
+	}
+	proof, err := decodeProof(rec.BatchProof, "the receipt's batch")
+	if err != nil {
+		return "", err
+	}
+	data, err := json.Marshal(leafOf(rec))
+	if err != nil {
+		return "", fmt.Errorf("evidence: receipt: %w", err)
+	}
+	if err := tlog.CheckRecord(proof, b.Size, b.Root, rec.BatchIndex, tlog.RecordHash(data)); err != nil {
+		return "", errors.New("evidence: the receipt is not the one its batch signs (its summary or events were changed)")
+	}
+	return signer, nil
 }

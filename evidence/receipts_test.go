@@ -38,7 +38,11 @@ func TestCheckpointStoresReceipts(t *testing.T) {
 		if err != nil {
 			t.Fatalf("no receipt of %s stored with the checkpoint: %v", job.Request.ID, err)
 		}
-		rec, err := evidence.VerifyReceipt(r.Note, k.PublicKey())
+		written, err := c.StoredReceipt(ctx, "acme", job.Request.ID)
+		if err != nil {
+			t.Fatalf("StoredReceipt(%s): %v", job.Request.ID, err)
+		}
+		rec, err := evidence.VerifyReceipt(written, k.PublicKey())
 		if err != nil {
 			t.Fatalf("VerifyReceipt(%s): %v", job.Request.ID, err)
 		}
@@ -49,7 +53,7 @@ func TestCheckpointStoresReceipts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(asked, r.Note) {
+		if !bytes.Equal(asked, written) {
 			t.Errorf("Receipt of %s is not the stored receipt", job.Request.ID)
 		}
 	}
@@ -67,7 +71,8 @@ func TestCheckpointStoresReceipts(t *testing.T) {
 		t.Fatalf("Receipt of a request after the checkpoint: %v", err)
 	}
 	r, err := s.Receipt(ctx, "acme", "req-late")
-	if err != nil || !bytes.Equal(r.Note, asked) || r.Checkpoint != cp.Seq+1 {
+	written, werr := c.StoredReceipt(ctx, "acme", "req-late")
+	if err != nil || werr != nil || !bytes.Equal(written, asked) || r.Checkpoint != cp.Seq+1 {
 		t.Fatalf("the late receipt stored = %+v, %v; want the one returned, with checkpoint %d", r, err, cp.Seq+1)
 	}
 	if last, err := s.LastCheckpoint(ctx, "acme"); err != nil || last.Seq != cp.Seq+1 {

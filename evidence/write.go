@@ -46,7 +46,8 @@ type Checkpointer struct {
 	// Key never signs onto a chain it cannot check.
 	Retired []string
 
-	mu sync.Mutex // one signing at a time in this process
+	mu   sync.Mutex                // one signing at a time in this process
+	last map[string]lastCheckpoint // the last checkpoint stored or checked, by organization; with mu held
 
 	seenMu sync.Mutex
 	seen   map[string]store.Checkpoint // the newest checkpoint seen, by organization
@@ -127,21 +128,23 @@ func (c *Checkpointer) covering(ctx context.Context, job *store.Job, evs map[str
 // retry is checkpoint, again when another process signed first.
 func (c *Checkpointer) retry(ctx context.Context, org string, finished []*store.Job) (*store.Checkpoint, error) {
 	var err error
+	fresh := false
 	for range 3 {
 		var cp *store.Checkpoint
-		cp, err = c.checkpoint(ctx, org, finished)
+		cp, err = c.checkpoint(ctx, org, finished, fresh)
 		if !errors.Is(err, store.ErrCheckpointConflict) {
 			c.saw(cp)
 			return cp, err
 		}
+		fresh = true // another process signed since the last this one knows
 	}
 	return nil, err
 }
 
-func (c *Checkpointer) checkpoint(ctx context.Context, org string, finished []*store.Job) (*store.Checkpoint, error) {
-	last, err := c.Log.LastCheckpoint(ctx, org)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("evidence: checkpoint: %w", err)
+func (c *Checkpointer) checkpoint(ctx context.Context, org string, finished []*store.Job, fresh bool) (*store.Checkpoint, error) {
+	last, st, err := c.lastSigned(ctx, org, fresh)
+	if err != nil {
+		return nil, err
 	}
 	headSeq, _, err := c.Log.ChainHead(ctx, org)
 	if err != nil {
@@ -150,15 +153,14 @@ func (c *Checkpointer) checkpoint(ctx context.Context, org string, finished []*s
 	if headSeq == 0 {
 		return nil, nil
 	}
-	// Their events are read now, before the head may move on: those the
-	// checkpoint covers get their receipts.
+	// Their events are read now, after the head (those the checkpoint
+	// covers get their receipts), beside the new events' pages.
+	finishedEvents := readEventsAsync(ctx, c.Log, org, finished)
 	var evs map[string][]store.Event
-	if len(finished) > 0 {
-		if evs, err = readEvents(ctx, c.Log, org, finished); err != nil {
+	if last != nil && headSeq <= last.Size {
+		if evs, err = finishedEvents(); err != nil {
 			return nil, err
 		}
-	}
-	if last != nil && headSeq <= last.Size {
 		if len(finished) > 0 {
 			return last, c.addReceipts(ctx, last, finished, evs)
 		}
@@ -166,59 +168,67 @@ func (c *Checkpointer) checkpoint(ctx context.Context, org string, finished []*s
 	}
 	next := Statement{Org: org, Size: headSeq, Seq: 1}
 	var prev *store.Event
-	r := newHashes(ctx, c.Log, org)
+	after := int64(0)
 	if last != nil {
-		st, err := c.openLast(org, last.Note, last.Seq) // by Key or one of Retired
-		if err != nil {
-			return nil, err
-		}
-		evs, err := c.Log.Events(ctx, org, last.Size-1, 1)
-		if err != nil {
-			return nil, fmt.Errorf("evidence: checkpoint: %w", err)
-		}
-		if len(evs) != 1 || evs[0].Hash != st.Head {
-			return nil, &Error{Org: org, Kind: KindEdited, Seq: last.Size,
-				Reason: fmt.Sprintf("event %d is not the head checkpoint %d signed; refusing to sign over it", last.Size, last.Seq)}
-		}
-		prev = &evs[0]
+		// The first page begins with the event the last checkpoint signed
+		// as the head, to link the new events onto it.
+		after = last.Size - 1
 		next.Seq, next.Prev = last.Seq+1, NoteHash(last.Note)
 	}
-	for after := int64(0); prev == nil || prev.Seq < headSeq; {
+	r := newHashes(ctx, c.Log, org)
+	var (
+		root   tlog.Hash
+		leaves map[int64]tlog.Hash
+	)
+	for prev == nil || prev.Seq < headSeq {
 		if prev != nil {
 			after = prev.Seq
 		}
-		evs, err := c.Log.Events(ctx, org, after, int(min(pageSize, headSeq-after)))
+		page, err := c.Log.Events(ctx, org, after, int(min(pageSize, headSeq-after)))
 		if err != nil {
 			return nil, fmt.Errorf("evidence: checkpoint: %w", err)
 		}
-		if len(evs) == 0 {
+		if last != nil && prev == nil {
+			if len(page) == 0 || page[0].Seq != last.Size || page[0].Hash != st.Head {
+				return nil, &Error{Org: org, Kind: KindEdited, Seq: last.Size,
+					Reason: fmt.Sprintf("event %d is not the head checkpoint %d signed; refusing to sign over it", last.Size, last.Seq)}
+			}
+			prev, page = &page[0], page[1:]
+		}
+		if len(page) == 0 {
 			return nil, &Error{Org: org, Kind: KindTail, Seq: after + 1,
 				Reason: fmt.Sprintf("the chain head is event %d but the events end at %d; refusing to sign", headSeq, after)}
 		}
-		if err := store.VerifyChain(prev, evs); err != nil {
+		if err := store.VerifyChain(prev, page); err != nil {
 			return nil, fmt.Errorf("evidence: refusing to sign a broken chain: %w", err)
 		}
+		lastPage := page[len(page)-1].Seq >= headSeq
+		// One read of the stored hashes each page needs; on the last page,
+		// also those of the root and of the receipts' leaves.
 		if err := r.twice(func() error {
 			start := len(r.pending)
-			for _, ev := range evs {
+			for _, ev := range page {
 				if err := r.add(ev.Seq-1, ev.Hash); err != nil {
 					r.pending = r.pending[:start]
 					return err
 				}
 			}
-			return nil
+			if !lastPage {
+				return nil
+			}
+			var err error
+			if evs, err = finishedEvents(); err != nil {
+				return err
+			}
+			if root, err = tlog.TreeHash(headSeq, r); err != nil {
+				return fmt.Errorf("evidence: checkpoint: tree hash: %w", err)
+			}
+			leaves, err = readLeaves(r, evs, headSeq)
+			return err
 		}); err != nil {
 			return nil, err
 		}
-		prev = &evs[len(evs)-1]
-	}
-	var root tlog.Hash
-	err = r.twice(func() (err error) {
-		root, err = tlog.TreeHash(headSeq, r)
-		return err
-	})
-	if err != nil {
-		return nil, fmt.Errorf("evidence: checkpoint: tree hash: %w", err)
+		prev = &page[len(page)-1]
 	}
 	now := time.Now
 	if c.Now != nil {
@@ -230,10 +240,11 @@ func (c *Checkpointer) checkpoint(ctx context.Context, org string, finished []*s
 		return nil, err
 	}
 	cp := store.Checkpoint{Org: org, Seq: next.Seq, Size: next.Size, Time: next.Time, Note: signed}
-	receipts, rerr := c.receipts(&cp, next, r, finished, evs)
+	receipts, rerr := c.receipts(&cp, next, leaves, finished, evs)
 	if err := c.Log.AddCheckpoint(ctx, cp, r.pending, receipts); err != nil {
 		return nil, fmt.Errorf("evidence: checkpoint: %w", err)
 	}
+	c.signed(cp, next)
 	if c.Sink != nil {
 		if err := c.Sink.Append(ctx, cp); err != nil {
 			return &cp, fmt.Errorf("evidence: checkpoint %d of %q stored, but not in the sink: %w", cp.Seq, org, err)
@@ -243,6 +254,67 @@ func (c *Checkpointer) checkpoint(ctx context.Context, org string, finished []*s
 		return &cp, fmt.Errorf("evidence: checkpoint %d of %q stored, but not the receipts it covers (they are made when asked): %w", cp.Seq, org, rerr)
 	}
 	return &cp, nil
+}
+
+// readEventsAsync starts reading the events of jobs, requests of org
+// (readEvents), and returns the function that waits for them; none are
+// read when there are no jobs.
+func readEventsAsync(ctx context.Context, log Log, org string, jobs []*store.Job) func() (map[string][]store.Event, error) {
+	if len(jobs) == 0 {
+		return func() (map[string][]store.Event, error) { return nil, nil }
+	}
+	var (
+		evs  map[string][]store.Event
+		err  error
+		done = make(chan struct{})
+	)
+	go func() {
+		defer close(done)
+		evs, err = readEvents(ctx, log, org, jobs)
+	}()
+	return func() (map[string][]store.Event, error) {
+		<-done
+		return evs, err
+	}
+}
+
+// lastSigned returns the organization's last checkpoint (nil when none)
+// and what it says, its signature checked: the one this Checkpointer
+// stored or checked last, unless fresh, or another process may have
+// signed since; else the store's. A stale one costs a conflict, after
+// which retry asks again, fresh.
+func (c *Checkpointer) lastSigned(ctx context.Context, org string, fresh bool) (*store.Checkpoint, Statement, error) {
+	if l, ok := c.last[org]; ok && !fresh {
+		return &l.cp, l.st, nil
+	}
+	last, err := c.Log.LastCheckpoint(ctx, org)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, Statement{}, nil
+	}
+	if err != nil {
+		return nil, Statement{}, fmt.Errorf("evidence: checkpoint: %w", err)
+	}
+	st, err := c.openLast(org, last.Note, last.Seq) // by Key or one of Retired
+	if err != nil {
+		return nil, Statement{}, err
+	}
+	c.signed(*last, st)
+	return last, st, nil
+}
+
+// signed notes cp, which says st, as the organization's last checkpoint,
+// with c.mu held.
+func (c *Checkpointer) signed(cp store.Checkpoint, st Statement) {
+	if c.last == nil {
+		c.last = map[string]lastCheckpoint{}
+	}
+	c.last[cp.Org] = lastCheckpoint{cp: cp, st: st}
+}
+
+// lastCheckpoint is a checkpoint and what it says, its signature checked.
+type lastCheckpoint struct {
+	cp store.Checkpoint
+	st Statement
 }
 
 // hashes is a tlog.HashReader over the organization's stored tree hashes

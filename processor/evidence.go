@@ -130,7 +130,7 @@ func token(ch chan struct{}) {
 // made while the next requests run rather than all at once after them.
 const (
 	checkpointGap   = 250 * time.Millisecond
-	checkpointBatch = 50
+	checkpointBatch = 100
 )
 
 // checkpointEvery signs the organizations whose requests finished soon

@@ -11,9 +11,10 @@ import (
 
 // Receipts are made as checkpoints are signed: when a checkpoint covers
 // requests that finished here, the receipts of all of them are made at
-// once (their events in one read, the tree hashes of every proof in
-// another, a signature each) and stored with the checkpoint, in the same
-// write, so that Receipt reads one stored document instead of making it.
+// once (their events in one read, the leaves of their events in
+// another, one signature over the batch) and stored with the checkpoint,
+// in the same write, so that Receipt writes out a stored receipt instead
+// of making one.
 // A caller asking for the receipt of a request whose checkpoint is due
 // signs it, for every request it covers, rather than for its own alone.
 
@@ -52,12 +53,12 @@ func (e *evidenceConfig) isPending(job *store.Job) bool {
 // storedReceipt returns the stored receipt of the context organization's
 // request id, if one was made.
 func (p *Processor) storedReceipt(ctx context.Context, id string) ([]byte, bool) {
-	r, err := p.cfg.evidence.cp.Log.Receipt(ctx, gdpr.OrganizationFromContext(ctx), id)
+	b, err := p.cfg.evidence.cp.StoredReceipt(ctx, gdpr.OrganizationFromContext(ctx), id)
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) && ctx.Err() == nil {
-			p.log().WarnContext(ctx, "receipt not read; it is made again", "request", id, "err", err)
+			p.log().WarnContext(ctx, "stored receipt not read; it is made again", "request", id, "err", err)
 		}
 		return nil, false
 	}
-	return r.Note, true
+	return b, true
 }

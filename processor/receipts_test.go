@@ -57,7 +57,11 @@ func TestEvidenceReceiptStored(t *testing.T) {
 				t.Fatalf("no receipt of %s stored after a minute", id)
 			}
 		}
-		rec, err := evidence.VerifyReceipt(stored.Note, k.PublicKey())
+		first, err := p.Receipt(ctx, id)
+		if err != nil {
+			t.Fatalf("Receipt(%s): %v", id, err)
+		}
+		rec, err := evidence.VerifyReceipt(first, k.PublicKey())
 		if err != nil {
 			t.Fatalf("the stored receipt of %s: %v", id, err)
 		}
@@ -65,11 +69,9 @@ func TestEvidenceReceiptStored(t *testing.T) {
 		if err != nil || cp.Seq != stored.Checkpoint {
 			t.Errorf("receipt of %s stored with checkpoint %d, proves against %+v (%v)", id, stored.Checkpoint, cp, err)
 		}
-		for range 2 {
-			got, err := p.Receipt(ctx, id)
-			if err != nil || !bytes.Equal(got, stored.Note) {
-				t.Fatalf("Receipt(%s) = %v, not the stored receipt", id, err)
-			}
+		again, err := p.Receipt(ctx, id)
+		if err != nil || !bytes.Equal(again, first) {
+			t.Fatalf("Receipt(%s) again = %v, not the same receipt", id, err)
 		}
 		other := gdpr.ContextWithOrganization(context.Background(), "other")
 		if _, err := p.Receipt(other, id); !errors.Is(err, gdpr.ErrNotFound) {

@@ -70,8 +70,8 @@ func (s *Server) evidenceRoutes(mux *http.ServeMux) {
 			s.writeError(w, r, err)
 			return
 		}
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="receipt.txt"`)
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Disposition", `attachment; filename="receipt.json"`)
 		w.Header().Set("Cache-Control", "no-store")
 		w.Write(b)
 	}}))

@@ -82,7 +82,7 @@ func (f *dsarFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.typ, "type", "", "export, update or delete (required)")
 	fs.BoolVar(&f.yes, "yes", false, "delete without asking for confirmation")
 	fs.Var(&f.incl, "include", "also act on the ambiguous subject with this `ID` (repeatable)")
-	fs.StringVar(&f.out, "out", "", "write the report as JSON to `FILE`, and each finished request's signed receipt beside it (FILE-receipt-REQUESTID.txt)")
+	fs.StringVar(&f.out, "out", "", "write the report as JSON to `FILE`, and each finished request's signed receipt beside it (FILE-receipt-REQUESTID.json)")
 	fs.StringVar(&f.dir, "dir", "", "export: download the archives into `DIR`")
 	fs.StringVar(&f.id, "id", "", "the DSR id (a ticket number) the requests' idempotency keys derive from (default: derived from the identifiers, keyed with the client secret when there is one)")
 	fs.StringVar(&f.replace, "replace", "", "update: the `TYPE` of the value to replace (e.g. EMAIL)")

@@ -15,7 +15,7 @@ import (
 
 // receiptFile is where gdpr dsar --out FILE saves a request's receipt.
 func receiptFile(out, requestID string) string {
-	return strings.TrimSuffix(out, ".json") + "-receipt-" + requestID + ".txt"
+	return strings.TrimSuffix(out, ".json") + "-receipt-" + requestID + ".json"
 }
 
 // saveReceipts saves the signed receipt of each finished request of rep

@@ -44,7 +44,11 @@ func cmdReceipt(_ context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stdout, "NOT VALID: %v\n", err)
 		return 1
 	}
-	signer := keyName(signedBy(b, keys), keys)
+	signed := b // a receipt of format /1 is itself a signed note; one of /2 is signed through its batch
+	if rec.Batch != "" {
+		signed = []byte(rec.Batch)
+	}
+	signer := keyName(signedBy(signed, keys), keys)
 	if cpKey := keyName(signedBy([]byte(rec.Checkpoint), keys), keys); cpKey != signer {
 		signer += ", its checkpoint by " + cpKey
 	}
