@@ -87,8 +87,12 @@ func TestCheckpointVerifyReceipt(t *testing.T) {
 		if rec.RequestID != job.Request.ID || rec.Status != gdpr.StatusCompleted || len(rec.Events) != 4 || rec.Steps[0].Outcome.Deleted != 2 {
 			t.Errorf("receipt of %s = %+v", job.Request.ID, rec)
 		}
-		// Any one byte changed fails.
+		// Any one byte changed fails (every byte of the first receipt;
+		// the others are the same form).
 		for i := range signed {
+			if job != jobs[0] {
+				break
+			}
 			bad := bytes.Clone(signed)
 			bad[i] ^= 0x01
 			if _, err := evidence.VerifyReceipt(bad, k.PublicKey()); err == nil {
