@@ -38,16 +38,7 @@ const (
 // server. A receipt of format /1 was instead a signed note whose text is
 // this JSON, without the batch.
 type Receipt struct {
-	Format       string             `json:"format"`
-	Organization string             `json:"organization"`
-	RequestID    string             `json:"requestId"`
-	RequestType  gdpr.RequestType   `json:"requestType"`
-	Status       gdpr.Status        `json:"status"`
-	Created      time.Time          `json:"created"`
-	Due          time.Time          `json:"due,omitzero"`
-	Finished     time.Time          `json:"finished"`
-	Steps        []ReceiptStep      `json:"steps"`
-	Verification *gdpr.Verification `json:"verification,omitempty"`
+	Account
 	// Events are the request's audit events, whole, so that their hashes
 	// can be recomputed, each with its inclusion proof.
 	Events []ReceiptEvent `json:"events"`
@@ -59,6 +50,21 @@ type Receipt struct {
 	Batch      string   `json:"batch,omitempty"`
 	BatchIndex int64    `json:"batchIndex,omitzero"`
 	BatchProof []string `json:"batchProof,omitempty"`
+}
+
+// Account is a receipt's account of its request: what was asked, when,
+// what each data store did and the erasure verification.
+type Account struct {
+	Format       string             `json:"format"`
+	Organization string             `json:"organization"`
+	RequestID    string             `json:"requestId"`
+	RequestType  gdpr.RequestType   `json:"requestType"`
+	Status       gdpr.Status        `json:"status"`
+	Created      time.Time          `json:"created"`
+	Due          time.Time          `json:"due,omitzero"`
+	Finished     time.Time          `json:"finished"`
+	Steps        []ReceiptStep      `json:"steps"`
+	Verification *gdpr.Verification `json:"verification,omitempty"`
 }
 
 // ReceiptStep is one data store's part of the request.
@@ -81,17 +87,8 @@ type ReceiptEvent struct {
 // batch's tree is this JSON (json.Marshal). Its events are named by
 // number and hash; the receipt's events must be those.
 type receiptLeaf struct {
-	Format       string             `json:"format"`
-	Organization string             `json:"organization"`
-	RequestID    string             `json:"requestId"`
-	RequestType  gdpr.RequestType   `json:"requestType"`
-	Status       gdpr.Status        `json:"status"`
-	Created      time.Time          `json:"created"`
-	Due          time.Time          `json:"due,omitzero"`
-	Finished     time.Time          `json:"finished"`
-	Steps        []ReceiptStep      `json:"steps"`
-	Verification *gdpr.Verification `json:"verification,omitempty"`
-	Events       []eventRef         `json:"events"`
+	Account
+	Events []eventRef `json:"events"`
 }
 
 // eventRef names an event of a receipt's leaf.
@@ -102,9 +99,7 @@ type eventRef struct {
 
 // leafOf returns the leaf of rec, with its events' numbers and hashes.
 func leafOf(rec *Receipt) receiptLeaf {
-	l := receiptLeaf{Format: rec.Format, Organization: rec.Organization, RequestID: rec.RequestID,
-		RequestType: rec.RequestType, Status: rec.Status, Created: rec.Created, Due: rec.Due,
-		Finished: rec.Finished, Steps: rec.Steps, Verification: rec.Verification}
+	l := receiptLeaf{Account: rec.Account}
 	for _, re := range rec.Events {
 		l.Events = append(l.Events, eventRef{Seq: re.Seq, Hash: re.Hash})
 	}
@@ -234,10 +229,7 @@ func (c *Checkpointer) write(ctx context.Context, r *store.Receipt) ([]byte, err
 	if err != nil {
 		return nil, err
 	}
-	rec := Receipt{Format: leaf.Format, Organization: leaf.Organization, RequestID: leaf.RequestID,
-		RequestType: leaf.RequestType, Status: leaf.Status, Created: leaf.Created, Due: leaf.Due,
-		Finished: leaf.Finished, Steps: leaf.Steps, Verification: leaf.Verification,
-		Checkpoint: string(cp.Note), Batch: sr.Batch, BatchIndex: sr.Index, BatchProof: sr.Proof}
+	rec := Receipt{Account: leaf.Account, Checkpoint: string(cp.Note), Batch: sr.Batch, BatchIndex: sr.Index, BatchProof: sr.Proof}
 	for i, ev := range evs {
 		if store.VerifyChain(&store.Event{Seq: ev.Seq - 1, Hash: ev.PrevHash}, []store.Event{ev}) != nil ||
 			tlog.CheckRecord(proofs[i], st.Size, st.Root, ev.Seq-1, LeafHash(ev.Hash)) != nil {
@@ -456,9 +448,9 @@ func (c *Checkpointer) leaf(cp *store.Checkpoint, job *store.Job, evs []store.Ev
 		}
 	}
 	req := &job.Request
-	rec := Receipt{Format: ReceiptFormat, Organization: job.Org, RequestID: req.ID, RequestType: req.RequestType,
+	rec := Receipt{Account: Account{Format: ReceiptFormat, Organization: job.Org, RequestID: req.ID, RequestType: req.RequestType,
 		Status: req.Status, Created: req.CreatedDate.Time.UTC(), Due: req.DueDate.Time.UTC(),
-		Finished: evs[len(evs)-1].Time, Verification: req.Verification}
+		Finished: evs[len(evs)-1].Time, Verification: req.Verification}}
 	for _, s := range req.Steps {
 		rec.Steps = append(rec.Steps, ReceiptStep{Adapter: s.Adapter, State: s.State, Records: s.Records, Outcome: s.Outcome})
 	}
