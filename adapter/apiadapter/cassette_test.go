@@ -4,83 +4,31 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
-	"os"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
-
 	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/adapter/apiadapter"
 	"github.com/gdprkit/gdpr/internal/demo"
+	"github.com/gdprkit/gdpr/internal/testkit"
 )
 
 // The cassette tests replay, offline, the adapter's traffic with a gdpr
 // serve in the hosted API's shapes, recorded afresh with
 // GDPR_RECORD_CASSETTES=1 (as internal/contract's are).
 
-// cassetteHost is the host the adapter's client uses, recorded and
-// replayed alike.
-const cassetteHost = "http://gdpr.test"
-
-func recording() bool { return os.Getenv("GDPR_RECORD_CASSETTES") == "1" }
-
-var tokenInBody = regexp.MustCompile(`"access_token":"[^"]*"`)
-
-// redact removes credentials from an interaction before it is saved.
-func redact(i *cassette.Interaction) error {
-	for _, h := range []string{"Authorization", "Cookie"} {
-		if i.Request.Headers.Get(h) != "" {
-			i.Request.Headers.Set(h, "REDACTED")
-		}
-	}
-	i.Response.Body = tokenInBody.ReplaceAllString(i.Response.Body, `"access_token":"REDACTED"`)
-	i.Response.ContentLength = int64(len(i.Response.Body))
-	return nil
-}
-
 // cassetteAPI returns the adapter over a client whose traffic goes through
 // a go-vcr recorder: recorded against the remote live starts when
 // recording, replayed from testdata/cassettes/NAME.yaml otherwise.
 func cassetteAPI(t *testing.T, name string, live func(t *testing.T) *remote, opts ...apiadapter.Option) *apiadapter.Adapter {
 	t.Helper()
-	mode := recorder.ModeReplayOnly
-	real := http.DefaultTransport
-	if recording() {
-		mode = recorder.ModeRecordOnly
-		addr := live(t).srv.Listener.Addr().String()
-		real = &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-			return (&net.Dialer{}).DialContext(ctx, network, addr)
-		}}
-	}
-	rec, err := recorder.New("testdata/cassettes/"+name,
-		recorder.WithMode(mode),
-		recorder.WithRealTransport(real),
-		recorder.WithSkipRequestLatency(true),
-		recorder.WithHook(redact, recorder.BeforeSaveHook),
-		recorder.WithMatcher(cassette.NewDefaultMatcher(
-			cassette.WithIgnoreAuthorization(),
-			cassette.WithIgnoreUserAgent(),
-			cassette.WithIgnoreHeaders("Idempotency-Key"),
-		)),
-	)
-	if err != nil {
-		t.Fatalf("cassette %s: %v (record it with GDPR_RECORD_CASSETTES=1)", name, err)
-	}
-	t.Cleanup(func() {
-		if err := rec.Stop(); err != nil {
-			t.Error(err)
-		}
-	})
-	c, err := gdpr.New(gdpr.WithBaseURL(cassetteHost), gdpr.WithClientCredentials(clientID, clientSecret), gdpr.WithTransport(rec))
+	rec := testkit.Cassette(t, name, func() string { return live(t).srv.Listener.Addr().String() })
+	c, err := gdpr.New(gdpr.WithBaseURL(testkit.CassetteHost), gdpr.WithClientCredentials(clientID, clientSecret), gdpr.WithTransport(rec))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +107,7 @@ func TestCassetteParkedRateLimited(t *testing.T) {
 			t.Fatalf("look %d: %v, waiting on %v; want one remote request", looks, err, we.On)
 		}
 		op.Waiting = we.On
-		if recording() {
+		if testkit.Recording() {
 			time.Sleep(5 * time.Millisecond) // the live remote's workers run in real time
 		}
 	}

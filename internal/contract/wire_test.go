@@ -5,11 +5,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"regexp"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -19,21 +16,12 @@ import (
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/internal/testkit"
 	"github.com/gdprkit/gdpr/server"
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/cassette"
-	"gopkg.in/dnaeon/go-vcr.v4/pkg/recorder"
 )
 
 const (
 	clientID     = "contract"
 	clientSecret = "contract-secret-not-for-production"
-	// cassetteHost is the host clients use in cassette tests, recorded
-	// and replayed alike, whatever port the live server had.
-	cassetteHost = "http://gdpr.test"
 )
-
-// recording reports whether cassettes are being recorded afresh
-// (GDPR_RECORD_CASSETTES=1) rather than replayed.
-func recording() bool { return os.Getenv("GDPR_RECORD_CASSETTES") == "1" }
 
 // liveServer serves the demo processor on loopback, wrapped by wrap.
 func liveServer(t *testing.T, wrap func(http.Handler) http.Handler) *httptest.Server {
@@ -68,56 +56,14 @@ func TestServerAndClient(t *testing.T) {
 	contract.Test(t, contract.Service{Service: c, Poll: 5 * time.Millisecond})
 }
 
-var tokenInBody = regexp.MustCompile(`"access_token":"[^"]*"`)
-
-// redact removes credentials from an interaction before it is saved.
-func redact(i *cassette.Interaction) error {
-	for _, h := range []string{"Authorization", "Cookie"} {
-		if i.Request.Headers.Get(h) != "" {
-			i.Request.Headers.Set(h, "REDACTED")
-		}
-	}
-	i.Response.Body = tokenInBody.ReplaceAllString(i.Response.Body, `"access_token":"REDACTED"`)
-	i.Response.ContentLength = int64(len(i.Response.Body))
-	return nil
-}
-
 // cassetteClient returns a client whose traffic goes through a go-vcr
 // recorder: recorded against a live server when recording, replayed from
 // testdata/cassettes/NAME.yaml otherwise.
 func cassetteClient(t *testing.T, name string, wrap func(http.Handler) http.Handler, opts ...gdpr.Option) *gdpr.Client {
 	t.Helper()
-	mode := recorder.ModeReplayOnly
-	real := http.DefaultTransport
-	if recording() {
-		mode = recorder.ModeRecordOnly
-		srv := liveServer(t, wrap)
-		addr := srv.Listener.Addr().String()
-		real = &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
-			return (&net.Dialer{}).DialContext(ctx, network, addr)
-		}}
-	}
-	rec, err := recorder.New("testdata/cassettes/"+name,
-		recorder.WithMode(mode),
-		recorder.WithRealTransport(real),
-		recorder.WithSkipRequestLatency(true),
-		recorder.WithHook(redact, recorder.BeforeSaveHook),
-		recorder.WithMatcher(cassette.NewDefaultMatcher(
-			cassette.WithIgnoreAuthorization(),
-			cassette.WithIgnoreUserAgent(),
-			cassette.WithIgnoreHeaders("Idempotency-Key"),
-		)),
-	)
-	if err != nil {
-		t.Fatalf("cassette %s: %v (record it with GDPR_RECORD_CASSETTES=1)", name, err)
-	}
-	t.Cleanup(func() {
-		if err := rec.Stop(); err != nil {
-			t.Error(err)
-		}
-	})
+	rec := testkit.Cassette(t, name, func() string { return liveServer(t, wrap).Listener.Addr().String() })
 	opts = append([]gdpr.Option{
-		gdpr.WithBaseURL(cassetteHost),
+		gdpr.WithBaseURL(testkit.CassetteHost),
 		gdpr.WithClientCredentials(clientID, clientSecret),
 		gdpr.WithTransport(rec),
 		gdpr.WithPolling(time.Millisecond, 5*time.Millisecond),
@@ -132,7 +78,7 @@ func cassetteClient(t *testing.T, name string, wrap func(http.Handler) http.Hand
 func TestCassetteContract(t *testing.T) {
 	c := cassetteClient(t, "contract", nil)
 	poll := time.Duration(0)
-	if recording() {
+	if testkit.Recording() {
 		poll = 5 * time.Millisecond
 	}
 	contract.Test(t, contract.Service{Service: c, Poll: poll})
