@@ -44,10 +44,10 @@ type Receipt struct {
 }
 
 // CheckpointStore is a Store that keeps signed checkpoints of its audit
-// chains, the Merkle tree hashes they sign and the receipts proven
-// against them, so that an edit of the chain, even re-sealed, or a
-// deleted tail is found (package evidence), and a request's receipt is
-// one read. It is optional; memstore and sqlstore implement it.
+// chains, the Merkle tree hashes they sign and the receipts of format /2
+// proven against them, so that an edit of the chain, even re-sealed, or
+// a deleted tail is found (package evidence). (Receipts made now are
+// made from the chain and the checkpoints, and not stored.) It is optional; memstore and sqlstore implement it.
 // Implementations are safe for concurrent use, by several processors
 // sharing the Store.
 type CheckpointStore interface {
@@ -94,3 +94,14 @@ type CheckpointStore interface {
 // ErrCheckpointConflict is returned by AddCheckpoint when another
 // checkpoint took the Seq first, as when two processors sign at once.
 var ErrCheckpointConflict = errors.New("store: checkpoint conflict")
+
+// CheckpointCoverer is a CheckpointStore that finds the checkpoint that
+// first covers an event in one read, as package evidence does for every
+// receipt it makes. It is optional (evidence otherwise halves the
+// checkpoints, a read each); memstore and sqlstore implement it.
+type CheckpointCoverer interface {
+	// CheckpointCovering returns the organization's first checkpoint
+	// whose Size is at least seq, or an error matching ErrNotFound when
+	// none is that large.
+	CheckpointCovering(ctx context.Context, org string, seq int64) (*Checkpoint, error)
+}

@@ -4,12 +4,16 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sort"
 	"sync"
 
 	"github.com/gdprkit/gdpr/store"
 )
 
-var _ store.CheckpointStore = (*Store)(nil)
+var (
+	_ store.CheckpointStore   = (*Store)(nil)
+	_ store.CheckpointCoverer = (*Store)(nil)
+)
 
 // checkpoints is what a Store keeps for store.CheckpointStore. Its zero
 // value is empty and ready.
@@ -136,6 +140,25 @@ func (s *Store) LastCheckpoint(ctx context.Context, org string) (*store.Checkpoi
 		return nil, fmt.Errorf("memstore: organization %q has no checkpoint: %w", org, store.ErrNotFound)
 	}
 	cp := all[len(all)-1]
+	cp.Note = slices.Clone(cp.Note)
+	return &cp, nil
+}
+
+// CheckpointCovering returns the organization's first checkpoint of
+// Size seq or more.
+func (s *Store) CheckpointCovering(ctx context.Context, org string, seq int64) (*store.Checkpoint, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("memstore: checkpoint covering: %w", err)
+	}
+	c := &s.cps
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	all := c.byOrg[org]
+	i := sort.Search(len(all), func(i int) bool { return all[i].Size >= seq })
+	if i == len(all) {
+		return nil, fmt.Errorf("memstore: no checkpoint of %q covers event %d: %w", org, seq, store.ErrNotFound)
+	}
+	cp := all[i]
 	cp.Note = slices.Clone(cp.Note)
 	return &cp, nil
 }

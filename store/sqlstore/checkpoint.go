@@ -11,7 +11,10 @@ import (
 	"github.com/gdprkit/gdpr/store"
 )
 
-var _ store.CheckpointStore = (*Store)(nil)
+var (
+	_ store.CheckpointStore   = (*Store)(nil)
+	_ store.CheckpointCoverer = (*Store)(nil)
+)
 
 // AddCheckpoint stores cp, hashes and receipts, in one transaction, if
 // cp.Seq follows the organization's last checkpoint, else it returns
@@ -148,6 +151,19 @@ func (s *Store) LastCheckpoint(ctx context.Context, org string) (*store.Checkpoi
 	}
 	if len(cps) == 0 {
 		return nil, fmt.Errorf("sqlstore: organization %q has no checkpoint: %w", org, store.ErrNotFound)
+	}
+	return &cps[0], nil
+}
+
+// CheckpointCovering returns the organization's first checkpoint of
+// Size seq or more, by the index on (org, size).
+func (s *Store) CheckpointCovering(ctx context.Context, org string, seq int64) (*store.Checkpoint, error) {
+	cps, err := s.queryCheckpoints(ctx, `SELECT org, seq, size, time, note FROM checkpoints WHERE org = $1 AND size >= $2 ORDER BY size LIMIT 1`, org, seq)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: checkpoint covering: %w", err)
+	}
+	if len(cps) == 0 {
+		return nil, fmt.Errorf("sqlstore: no checkpoint of %q covers event %d: %w", org, seq, store.ErrNotFound)
 	}
 	return &cps[0], nil
 }

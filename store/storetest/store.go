@@ -71,6 +71,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"UpdateWithBlob", testUpdateWithBlob},
 		{"Checkpoints", testCheckpoints},
 		{"Receipts", testReceipts},
+		{"CheckpointCovering", testCheckpointCovering},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
