@@ -1,12 +1,15 @@
 package console
 
 import (
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"strings"
 	"time"
 
 	"github.com/gdprkit/gdpr"
+	"github.com/gdprkit/gdpr/evidence"
+	"github.com/gdprkit/gdpr/store"
 )
 
 // templateFuncs are the formatting helpers of the templates.
@@ -23,6 +26,7 @@ func templateFuncs() template.FuncMap {
 		"every":       shortSpan,
 		"count":       count,
 		"seqs":        seqs,
+		"eventDetail": eventDetail,
 	}
 }
 
@@ -118,4 +122,29 @@ func shortSpan(d time.Duration) string {
 		return fmt.Sprintf("%ds", max(d/time.Second, 1))
 	}
 	return span(d)
+}
+
+// eventDetail is what the audit table says of an event: its detail, but
+// for an account event (evidence.AccountEvent), whose detail is JSON for
+// the receipt, what the account says, in words.
+func eventDetail(ev store.Event) string {
+	if ev.Type != evidence.AccountEvent {
+		return ev.Detail
+	}
+	var a evidence.Account
+	if err := json.Unmarshal([]byte(ev.Detail), &a); err != nil {
+		return "the request's account, for its receipt (not readable: run gdpr audit verify)"
+	}
+	parts := make([]string, 0, len(a.Steps)+1)
+	for _, s := range a.Steps {
+		parts = append(parts, fmt.Sprintf("%s %s, %s", s.Adapter, s.State, count(int64(s.Records), "record")))
+	}
+	if v := a.Verification; v != nil {
+		if v.Passed {
+			parts = append(parts, "erasure verified")
+		} else {
+			parts = append(parts, "erasure verification failed")
+		}
+	}
+	return "The request's account, which its receipt proves: " + strings.Join(parts, "; ")
 }

@@ -9,12 +9,15 @@
 // checkpoint is a signed note (golang.org/x/mod/sumdb/note, Ed25519) in
 // the checkpoint layout of transparency-dev — origin, tree size, root —
 // with extension lines naming its number, time, the chain's head and the
-// previous checkpoint (see Statement). A receipt is JSON (see Receipt):
-// the request's events with their inclusion proofs in the tree a
-// checkpoint signs, and its leaf's proof in the Merkle tree of a receipt
-// batch, a signed note in the same layout (see Batch), so that the
-// receipts of every request a checkpoint covers cost one signature. A Consistency is the RFC 6962
-// consistency proof (tlog.ProveTree) between two checkpoints: whoever
+// previous checkpoint (see Statement). A finished request's account
+// (what was asked, when, what each data store did) is an audit event of
+// its own (AccountEvent), and its receipt is JSON (see Receipt): the
+// account and the request's events, the account event last, with their
+// inclusion proofs in the tree a checkpoint signs, so that one
+// signature, the checkpoint's, covers every receipt of the requests it
+// covers, and receipts are made from the store, not stored. A
+// Consistency is the RFC 6962 consistency proof (tlog.ProveTree) between
+// two checkpoints: whoever
 // holds the older one checks, with VerifyConsistency and the public key,
 // that the newer one extends the same history rather than a rewritten
 // or forked one.

@@ -36,11 +36,11 @@ func TestKeyRotation(t *testing.T) {
 	s := memstore.New()
 	a, b, c := newKey(t), newKey(t), newKey(t)
 	before := &evidence.Checkpointer{Log: s, Key: a, Now: func() time.Time { return t0 }}
-	old := finished(t, s, "acme", "req-a")
+	old := finishedV2(t, s, "acme", "req-a")
 	if _, err := before.Checkpoint(ctx, "acme"); err != nil {
 		t.Fatal(err)
 	}
-	finished(t, s, "acme", "req-a2")
+	finishedV2(t, s, "acme", "req-a2")
 	lastA, err := before.Checkpoint(ctx, "acme")
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +49,7 @@ func TestKeyRotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	finished(t, s, "acme", "req-b")
+	finishedV2(t, s, "acme", "req-b")
 
 	// The new key alone refuses to sign onto the old key's chain, and
 	// says which checkpoint and key stop it.
@@ -113,7 +113,7 @@ func TestKeyRotation(t *testing.T) {
 	}
 
 	// A third key, not listed, signs on: what it signed fails.
-	finished(t, s, "acme", "req-c")
+	finishedV2(t, s, "acme", "req-c")
 	if _, err := (&evidence.Checkpointer{Log: s, Key: c, Retired: []string{a.PublicKey(), b.PublicKey()}}).Checkpoint(ctx, "acme"); err != nil {
 		t.Fatal(err)
 	}
@@ -134,11 +134,11 @@ func TestRetiredKeySignsNothingAfterTheRotation(t *testing.T) {
 	ctx := t.Context()
 	s := memstore.New()
 	a, b := newKey(t), newKey(t)
-	job := finished(t, s, "acme", "req-1")
+	job := finishedV2(t, s, "acme", "req-1")
 	if _, err := (&evidence.Checkpointer{Log: s, Key: a}).Checkpoint(ctx, "acme"); err != nil {
 		t.Fatal(err)
 	}
-	finished(t, s, "acme", "req-2")
+	finishedV2(t, s, "acme", "req-2")
 	if _, err := (&evidence.Checkpointer{Log: s, Key: b, Retired: []string{a.PublicKey()}}).Checkpoint(ctx, "acme"); err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestRetiredKeySignsNothingAfterTheRotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	finished(t, s, "acme", "req-3")
+	finishedV2(t, s, "acme", "req-3")
 	if _, err := leaked.Checkpoint(ctx, "acme"); err != nil {
 		t.Fatal(err)
 	}

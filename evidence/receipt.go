@@ -20,23 +20,29 @@ import (
 )
 
 // ReceiptFormat names the format of the receipts made now, on their
-// format field; ReceiptFormatV1 names the format of receipts made before
-// batches, which VerifyReceipt still checks.
+// format field; ReceiptFormatV2 and ReceiptFormatV1 name the formats of
+// receipts made before, which VerifyReceipt still checks.
 const (
-	ReceiptFormat   = "gdprkit-receipt/2"
+	ReceiptFormat   = "gdprkit-receipt/3"
+	ReceiptFormatV2 = "gdprkit-receipt/2"
 	ReceiptFormatV1 = "gdprkit-receipt/1"
 )
 
-// Receipt is the signed account of one finished request, free of personal
-// data: what was asked, when, what each data store did, the erasure
-// verification, and the request's audit events with proofs that each is
-// in the Merkle tree a signed checkpoint covers. Its file is this JSON,
-// indented as Receipt writes it: the receipt's leaf (its summary and its
-// events' hashes) is in a receipt batch's tree (Batch), whose signed note
-// it carries with its proof; anyone with the public key checks it
-// offline (VerifyReceipt, or gdpr receipt verify), with no access to the
-// server. A receipt of format /1 was instead a signed note whose text is
-// this JSON, without the batch.
+// Receipt is the account of one finished request, free of personal data,
+// with the proof that it is on the signed chain: what was asked, when,
+// what each data store did, the erasure verification, and the request's
+// audit events with proofs that each is in the Merkle tree a signed
+// checkpoint covers. Its file is this JSON, indented as Receipt writes
+// it; anyone with the public key checks it offline (VerifyReceipt, or
+// gdpr receipt verify), with no access to the server.
+//
+// In format /3 the last event is the request's account event
+// (AccountEvent), whose detail is the account: the checkpoint's
+// signature covers the account through it, so a receipt needs no
+// signature of its own and is made from the store when asked, the same
+// file every time. A receipt of format /2 carried instead a signed
+// receipt batch (Batch) whose tree holds the receipt's leaf, and one of
+// format /1 was a signed note whose text is this JSON.
 type Receipt struct {
 	Account
 	// Events are the request's audit events, whole, so that their hashes
@@ -121,31 +127,114 @@ type storedReceipt struct {
 // COMPLETED or ERROR.
 var ErrNotFinished = errors.New("evidence: the request is not finished; a receipt is made once it is COMPLETED or ERROR")
 
-// Receipt returns the receipt of the finished request job: the one
-// stored, else one made now, against the checkpoint that covers the
-// request's events (signed first, with the receipt, if none does yet),
-// and stored, so that every later call returns the same receipt.
+// Receipt returns the receipt of the finished request job. When the
+// request's events end in an account event (AccountEvent), as a
+// processor with evidence writes them, the receipt is made from the
+// store: the events up to its last account event, proven against the
+// first checkpoint that covers them (signed now, when none does yet),
+// the same file every time. A request finished without one (by a
+// processor without evidence, or before account events) has a receipt of
+// format /2 instead, stored: the one stored, else one made and stored
+// now, so that every later call returns it.
 func (c *Checkpointer) Receipt(ctx context.Context, job *store.Job) ([]byte, error) {
 	req := &job.Request
 	if !req.Status.Done() {
 		return nil, ErrNotFinished
 	}
-	if b, err := c.StoredReceipt(ctx, job.Org, req.ID); err == nil || !errors.Is(err, store.ErrNotFound) {
-		return b, err
-	}
-	evs, err := readEvents(ctx, c.Log, job.Org, []*store.Job{job})
+	evs, err := requestEvents(ctx, c.Log, job.Org, req.ID)
 	if err != nil {
 		return nil, err
 	}
-	mine := evs[req.ID]
-	if len(mine) == 0 {
+	if i := lastAccount(evs); i >= 0 {
+		return c.accountReceipt(ctx, job.Org, evs[:i+1])
+	}
+	return c.batchReceipt(ctx, job, evs)
+}
+
+// accountReceipt makes the receipt of format /3 of the request whose
+// events, in Seq order, are evs, the last its account event.
+func (c *Checkpointer) accountReceipt(ctx context.Context, org string, evs []store.Event) ([]byte, error) {
+	last := evs[len(evs)-1]
+	a, err := accountOf(last)
+	if err != nil {
+		return nil, &Error{Org: org, Kind: KindRewritten, Seq: last.Seq,
+			Reason: strings.TrimPrefix(err.Error(), "evidence: ") + "; run gdpr audit verify"}
+	}
+	cp, err := c.firstCovering(ctx, org, last.Seq)
+	if err == nil && cp == nil {
+		// No checkpoint covers the request yet: one is signed now, of the
+		// whole chain, as the checkpoint loop would soon.
+		if _, err = c.covering(ctx, org, nil, nil, last.Seq); err == nil {
+			cp, err = c.firstCovering(ctx, org, last.Seq)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if cp == nil {
+		return nil, fmt.Errorf("evidence: receipt: no checkpoint of %q covers event %d", org, last.Seq)
+	}
+	return c.prove(ctx, cp, &Receipt{Account: a}, evs)
+}
+
+// firstCovering returns the organization's first checkpoint that covers
+// event seq, nil when none does: in one read from a store.CheckpointCoverer,
+// else by halving the checkpoints.
+func (c *Checkpointer) firstCovering(ctx context.Context, org string, seq int64) (*store.Checkpoint, error) {
+	if cc, ok := c.Log.(store.CheckpointCoverer); ok {
+		cp, err := cc.CheckpointCovering(ctx, org, seq)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("evidence: receipt: %w", err)
+		}
+		return cp, nil
+	}
+	best, err := c.Log.LastCheckpoint(ctx, org)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("evidence: receipt: %w", err)
+	}
+	if best.Size < seq {
+		return nil, nil
+	}
+	// Checkpoints sign ever more events: the first that signs seq is in
+	// [lo, hi], and best is checkpoint hi.
+	for lo, hi := int64(1), best.Seq; lo < hi; {
+		mid := lo + (hi-lo)/2
+		cp, err := c.checkpointAt(ctx, org, mid)
+		if err != nil {
+			return nil, err
+		}
+		if cp.Size >= seq {
+			best, hi = cp, mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return best, nil
+}
+
+// batchReceipt returns the receipt of format /2 of job, whose events are
+// evs: the one stored, else one made and stored now.
+func (c *Checkpointer) batchReceipt(ctx context.Context, job *store.Job, evs []store.Event) ([]byte, error) {
+	req := &job.Request
+	if b, err := c.StoredReceipt(ctx, job.Org, req.ID); err == nil || !errors.Is(err, store.ErrNotFound) {
+		return b, err
+	}
+	if len(evs) == 0 {
 		return nil, fmt.Errorf("evidence: receipt: request %s has no audit events", req.ID)
 	}
-	maxSeq := mine[len(mine)-1].Seq
+	byID := map[string][]store.Event{req.ID: evs}
+	maxSeq := evs[len(evs)-1].Seq
 	// A checkpoint never changes once stored: the newest this Checkpointer
 	// saw covers the request if it is large enough, with no query.
 	cp := c.recent(job.Org)
 	if cp == nil || cp.Size < maxSeq {
+		var err error
 		if cp, err = c.Log.LastCheckpoint(ctx, job.Org); err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, fmt.Errorf("evidence: receipt: %w", err)
 		}
@@ -154,10 +243,10 @@ func (c *Checkpointer) Receipt(ctx context.Context, job *store.Job) ([]byte, err
 	if cp == nil || cp.Size < maxSeq {
 		// The checkpoint signed now covers the request: its receipt is
 		// made and stored with it.
-		if _, err := c.covering(ctx, job, evs, maxSeq); err != nil {
+		if _, err := c.covering(ctx, job.Org, []*store.Job{job}, byID, maxSeq); err != nil {
 			return nil, err
 		}
-	} else if err := c.addReceipts(ctx, cp, []*store.Job{job}, evs); err != nil {
+	} else if err := c.addReceipts(ctx, cp, []*store.Job{job}, byID); err != nil {
 		return nil, err
 	}
 	return c.StoredReceipt(ctx, job.Org, req.ID)
@@ -195,11 +284,6 @@ func (c *Checkpointer) write(ctx context.Context, r *store.Receipt) ([]byte, err
 	if err != nil {
 		return nil, err
 	}
-	body, _, _ := strings.Cut(string(cp.Note), "\n\n")
-	st, err := ParseStatement(body + "\n")
-	if err != nil {
-		return nil, fmt.Errorf("evidence: receipt: checkpoint %d of %q: %w", cp.Seq, cp.Org, err)
-	}
 	all, err := requestEvents(ctx, c.Log, r.Org, r.RequestID)
 	if err != nil {
 		return nil, err
@@ -211,12 +295,34 @@ func (c *Checkpointer) write(ctx context.Context, r *store.Receipt) ([]byte, err
 	evs := make([]store.Event, len(leaf.Events))
 	for i, ref := range leaf.Events {
 		ev, ok := bySeq[ref.Seq]
-		if !ok || ev.Hash != ref.Hash || ref.Seq > st.Size {
+		if !ok || ev.Hash != ref.Hash || ref.Seq > cp.Size {
 			return bad(fmt.Sprintf("names event %d, which the store no longer holds as it was", ref.Seq))
 		}
 		evs[i] = ev
 	}
-	h := newHashes(ctx, c.Log, r.Org)
+	return c.prove(ctx, cp, &Receipt{Account: leaf.Account, Batch: sr.Batch, BatchIndex: sr.Index, BatchProof: sr.Proof}, evs)
+}
+
+// prove writes out rec, with evs, the request's events, and their proofs
+// in the tree of cp, which covers them, and checks that each leads to
+// cp: a store whose events or tree hashes changed since gets an error,
+// not a receipt that would not verify.
+func (c *Checkpointer) prove(ctx context.Context, cp *store.Checkpoint, rec *Receipt, evs []store.Event) ([]byte, error) {
+	body, _, _ := strings.Cut(string(cp.Note), "\n\n")
+	st, err := ParseStatement(body + "\n")
+	if err != nil {
+		return nil, fmt.Errorf("evidence: receipt: checkpoint %d of %q: %w", cp.Seq, cp.Org, err)
+	}
+	bad := func(ev store.Event) error {
+		return &Error{Org: cp.Org, Kind: KindRewritten, Seq: ev.Seq, Checkpoint: cp.Seq,
+			Reason: fmt.Sprintf("the receipt of request %s has event %d, which no longer leads to checkpoint %d; run gdpr audit verify", ev.RequestID, ev.Seq, cp.Seq)}
+	}
+	for _, ev := range evs {
+		if ev.Seq < 1 || ev.Seq > st.Size {
+			return nil, bad(ev)
+		}
+	}
+	h := newHashes(ctx, c.Log, cp.Org)
 	proofs := make([]tlog.RecordProof, len(evs))
 	err = h.twice(func() error {
 		for i, ev := range evs {
@@ -229,15 +335,15 @@ func (c *Checkpointer) write(ctx context.Context, r *store.Receipt) ([]byte, err
 	if err != nil {
 		return nil, err
 	}
-	rec := Receipt{Account: leaf.Account, Checkpoint: string(cp.Note), Batch: sr.Batch, BatchIndex: sr.Index, BatchProof: sr.Proof}
+	rec.Checkpoint = string(cp.Note)
 	for i, ev := range evs {
 		if store.VerifyChain(&store.Event{Seq: ev.Seq - 1, Hash: ev.PrevHash}, []store.Event{ev}) != nil ||
 			tlog.CheckRecord(proofs[i], st.Size, st.Root, ev.Seq-1, LeafHash(ev.Hash)) != nil {
-			return bad(fmt.Sprintf("has event %d, which no longer leads to checkpoint %d", ev.Seq, cp.Seq))
+			return nil, bad(ev)
 		}
 		rec.Events = append(rec.Events, ReceiptEvent{Event: ev, Proof: encodeProof(proofs[i])})
 	}
-	return canonical(&rec)
+	return canonical(rec)
 }
 
 // checkpointAt returns the organization's checkpoint seq.
@@ -251,7 +357,7 @@ func (c *Checkpointer) checkpointAt(ctx context.Context, org string, seq int64) 
 	}
 	if len(cps) != 1 || cps[0].Seq != seq {
 		return nil, &Error{Org: org, Kind: KindCheckpoints, Checkpoint: seq,
-			Reason: fmt.Sprintf("checkpoint %d, which a stored receipt proves against, is gone from the store", seq)}
+			Reason: fmt.Sprintf("checkpoint %d, which a receipt proves against, is gone from the store", seq)}
 	}
 	return &cps[0], nil
 }
@@ -447,13 +553,8 @@ func (c *Checkpointer) leaf(cp *store.Checkpoint, job *store.Job, evs []store.Ev
 				Reason: "the store's event or tree hashes do not lead to the checkpoint; run gdpr audit verify"}
 		}
 	}
-	req := &job.Request
-	rec := Receipt{Account: Account{Format: ReceiptFormat, Organization: job.Org, RequestID: req.ID, RequestType: req.RequestType,
-		Status: req.Status, Created: req.CreatedDate.Time.UTC(), Due: req.DueDate.Time.UTC(),
-		Finished: evs[len(evs)-1].Time, Verification: req.Verification}}
-	for _, s := range req.Steps {
-		rec.Steps = append(rec.Steps, ReceiptStep{Adapter: s.Adapter, State: s.State, Records: s.Records, Outcome: s.Outcome})
-	}
+	rec := Receipt{Account: AccountOf(job, evs[len(evs)-1].Time)}
+	rec.Format = ReceiptFormatV2
 	for _, ev := range evs {
 		rec.Events = append(rec.Events, ReceiptEvent{Event: ev})
 	}
@@ -531,17 +632,18 @@ func requestEvents(ctx context.Context, log Log, org, id string) ([]store.Event,
 
 // VerifyReceipt checks a receipt offline against the public key, or one
 // of the retired keys it replaced, and returns it, or an error saying
-// what does not hold. Of a receipt of format /2: that it is the file as
-// it was written, byte for byte; the batch's signature, and the
-// receipt's leaf (its summary and its events' numbers and hashes) in the
-// batch's tree; the checkpoint's signature, of the batch's checkpoint
-// and organization; that every event is the request's and matches its
-// hash, and is in the tree the checkpoint signs. Of format /1: the
-// receipt's own signature instead of the batch. The batch (or receipt)
-// and its checkpoint may be signed by different keys of those given (a
-// receipt made after a rotation, of a request an older key's checkpoint
-// covers), but a retired key's never carries the current key's
-// checkpoint.
+// what does not hold. Of a receipt of format /3: that it is the file as
+// it was written, byte for byte; the checkpoint's signature and
+// organization; that every event is the request's, in order, matches its
+// hash and is in the tree the checkpoint signs; and that the last is the
+// request's account event, recording the receipt's account exactly. Of
+// format /2: the same, but for the account, which a signed receipt
+// batch holds instead (the receipt's leaf, its summary and its events'
+// numbers and hashes, in the batch's tree, of the same checkpoint); of
+// format /1, the receipt's own signature. The batch (or receipt) and its
+// checkpoint may be signed by different keys of those given (a receipt
+// made after a rotation, of a request an older key's checkpoint covers),
+// but a retired key's never carries the current key's checkpoint.
 func VerifyReceipt(signed []byte, public string, retired ...string) (*Receipt, error) {
 	v, err := Verifier(public)
 	if err != nil {
@@ -561,7 +663,7 @@ func VerifyReceipt(signed []byte, public string, retired ...string) (*Receipt, e
 		if err := decodeReceipt(signed, &rec); err != nil {
 			return nil, err
 		}
-		if rec.Format != ReceiptFormat {
+		if rec.Format != ReceiptFormat && rec.Format != ReceiptFormatV2 {
 			return nil, fmt.Errorf("evidence: receipt format %q, want %q", rec.Format, ReceiptFormat)
 		}
 		if again, err := canonical(&rec); err != nil || !bytes.Equal(again, signed) {
@@ -591,7 +693,14 @@ func VerifyReceipt(signed []byte, public string, retired ...string) (*Receipt, e
 	if st.Org != rec.Organization {
 		return nil, fmt.Errorf("evidence: the receipt's checkpoint is of organization %q, not %q", st.Org, rec.Organization)
 	}
-	if rec.Format == ReceiptFormat {
+	switch rec.Format {
+	case ReceiptFormat:
+		// The checkpoint signs the account, through the account event.
+		if rec.Batch != "" || rec.BatchIndex != 0 || rec.BatchProof != nil {
+			return nil, fmt.Errorf("evidence: a receipt of format %q carries no batch", ReceiptFormat)
+		}
+		signer = cpKey
+	case ReceiptFormatV2:
 		if signer, err = verifyBatch(&rec, st, vs); err != nil {
 			return nil, err
 		}
@@ -602,11 +711,13 @@ func VerifyReceipt(signed []byte, public string, retired ...string) (*Receipt, e
 	if len(rec.Events) == 0 {
 		return nil, errors.New("evidence: the receipt holds no events")
 	}
-	for _, re := range rec.Events {
+	for i, re := range rec.Events {
 		ev := re.Event
 		switch {
 		case ev.Org != rec.Organization || ev.RequestID != rec.RequestID:
 			return nil, fmt.Errorf("evidence: receipt event %d is not of this request", ev.Seq)
+		case i > 0 && ev.Seq <= rec.Events[i-1].Seq:
+			return nil, fmt.Errorf("evidence: receipt event %d comes after event %d: the events are not in order", ev.Seq, rec.Events[i-1].Seq)
 		case ev.Seq < 1 || ev.Seq > st.Size:
 			return nil, fmt.Errorf("evidence: receipt event %d is outside the %d events the checkpoint signs", ev.Seq, st.Size)
 		}
@@ -619,6 +730,12 @@ func VerifyReceipt(signed []byte, public string, retired ...string) (*Receipt, e
 		}
 		if err := tlog.CheckRecord(proof, st.Size, st.Root, ev.Seq-1, LeafHash(ev.Hash)); err != nil {
 			return nil, fmt.Errorf("evidence: receipt event %d is not in the tree checkpoint %d signs", ev.Seq, st.Seq)
+		}
+	}
+	if rec.Format == ReceiptFormat {
+		last := rec.Events[len(rec.Events)-1].Event
+		if d, err := rec.Account.Detail(); err != nil || last.Type != AccountEvent || last.Detail != d {
+			return nil, errNoAccount
 		}
 	}
 	return &rec, nil

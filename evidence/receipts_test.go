@@ -24,11 +24,11 @@ func TestCheckpointStoresReceipts(t *testing.T) {
 	c := &evidence.Checkpointer{Log: s, Key: k, Now: func() time.Time { return t0 }}
 	var jobs []*store.Job
 	for i := range 6 {
-		jobs = append(jobs, finished(t, s, "acme", fmt.Sprintf("req-%d", i)))
+		jobs = append(jobs, finishedV2(t, s, "acme", fmt.Sprintf("req-%d", i)))
 	}
-	open := finished(t, s, "acme", "req-open")
+	open := finishedV2(t, s, "acme", "req-open")
 	open.Request.Status = gdpr.StatusDeleting
-	other := finished(t, s, "other", "req-0") // the same id in another organization
+	other := finishedV2(t, s, "other", "req-0") // the same id in another organization
 	cp, err := c.Checkpoint(ctx, "acme", append(jobs, open, other)...)
 	if err != nil {
 		t.Fatalf("Checkpoint: %v", err)
@@ -65,7 +65,7 @@ func TestCheckpointStoresReceipts(t *testing.T) {
 
 	// A request finished after the checkpoint: asking signs the next
 	// checkpoint and stores its receipt with it.
-	late := finished(t, s, "acme", "req-late")
+	late := finishedV2(t, s, "acme", "req-late")
 	asked, err := c.Receipt(ctx, late)
 	if err != nil {
 		t.Fatalf("Receipt of a request after the checkpoint: %v", err)
@@ -101,11 +101,11 @@ func TestCheckpointStoresReceipts(t *testing.T) {
 func TestCheckpointRefusesReceiptsOverAnEditedEvent(t *testing.T) {
 	s := memstore.New()
 	k := newKey(t)
-	job := finished(t, s, "acme", "req-1")
+	job := finishedV2(t, s, "acme", "req-1")
 	if _, err := (&evidence.Checkpointer{Log: s, Key: k}).Checkpoint(t.Context(), "acme"); err != nil {
 		t.Fatal(err)
 	}
-	next := finished(t, s, "acme", "req-2")
+	next := finishedV2(t, s, "acme", "req-2")
 	cp, err := (&evidence.Checkpointer{Log: editedLog{s}, Key: k}).Checkpoint(t.Context(), "acme", job, next)
 	var ee *evidence.Error
 	if !errors.As(err, &ee) || ee.Seq != 2 || cp == nil || cp.Seq != 2 {

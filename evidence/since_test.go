@@ -55,7 +55,7 @@ func signedChain(t *testing.T, n int) (*memstore.Store, *evidence.Checkpointer, 
 func addRequests(t *testing.T, s store.Store, from, to int) {
 	t.Helper()
 	for i := from; i < to; i++ {
-		finished(t, s, "acme", fmt.Sprintf("req-%d", i))
+		finishedV2(t, s, "acme", fmt.Sprintf("req-%d", i))
 	}
 }
 

@@ -88,37 +88,42 @@ const pageSize = 1000
 // empty). It first checks that the events it adds link onto what the last
 // checkpoint signed: it never signs over a broken chain.
 //
-// Of finished, the requests of org that reached COMPLETED or ERROR, it
-// makes the receipt of each whose events the checkpoint covers and
-// stores it with the checkpoint, in the same change (or on its own when
-// the last checkpoint already covered them), so that a processor makes
-// the receipts of every request that finished since the last checkpoint
-// at once, with one write. A request whose receipt is stored keeps it;
-// the others are left for Receipt. When the checkpoint is stored but
-// its receipts could not be made, it returns the checkpoint and an error
-// saying so: Receipt makes them when asked.
+// The receipts of requests that finished with an account event
+// (AccountEvent) need nothing more: Receipt makes them from the store.
+// Of finished, requests of org that reached COMPLETED or ERROR without
+// one (by a processor without evidence, or of an earlier release), it
+// makes the receipt of format /2 of each whose events the checkpoint
+// covers and stores it with the checkpoint, in the same change (or on
+// its own when the last checkpoint already covered them). A request
+// whose receipt is stored keeps it; the others are left for Receipt.
+// When the checkpoint is stored but its receipts could not be made, it
+// returns the checkpoint and an error saying so: Receipt makes them
+// when asked.
 func (c *Checkpointer) Checkpoint(ctx context.Context, org string, finished ...*store.Job) (*store.Checkpoint, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.retry(ctx, org, finished)
 }
 
-// covering returns a checkpoint that covers event seq of job's
-// organization, signing one only when none does yet (receipts asked for
-// at once sign once), and stores job's receipt, whose events are in evs,
-// with it.
-func (c *Checkpointer) covering(ctx context.Context, job *store.Job, evs map[string][]store.Event, seq int64) (*store.Checkpoint, error) {
+// covering returns a checkpoint that covers event seq of org, signing
+// one only when none does yet (receipts asked for at once sign once),
+// and stores the receipts of format /2 of jobs, whose events are in evs,
+// with it (none when jobs is empty).
+func (c *Checkpointer) covering(ctx context.Context, org string, jobs []*store.Job, evs map[string][]store.Event, seq int64) (*store.Checkpoint, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	org := job.Org
 	last, err := c.Log.LastCheckpoint(ctx, org)
 	if err == nil && last.Size >= seq {
-		return last, c.addReceipts(ctx, last, []*store.Job{job}, evs)
+		c.saw(last)
+		if len(jobs) == 0 {
+			return last, nil
+		}
+		return last, c.addReceipts(ctx, last, jobs, evs)
 	}
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("evidence: checkpoint: %w", err)
 	}
-	cp, err := c.retry(ctx, org, []*store.Job{job})
+	cp, err := c.retry(ctx, org, jobs)
 	if err == nil && (cp == nil || cp.Size < seq) {
 		return nil, fmt.Errorf("evidence: no checkpoint of %q covers event %d", org, seq)
 	}

@@ -27,11 +27,10 @@ var ErrNoEvidence = errors.New("processor: no evidence key; receipts need WithEv
 // and at least every DefaultCheckpointInterval while a chain grows (see
 // WithCheckpointInterval), for as long as Run runs. Each checkpoint is
 // stored by the Store, which must be a store.CheckpointStore, and then
-// appended to sink when sink is not nil. Receipt then gives a signed
-// receipt of every finished request: made as the checkpoint covering it
-// is signed, with those of every request that finished here since the
-// last, and stored with that checkpoint in one write; made and stored
-// when first asked for a request that finished elsewhere.
+// appended to sink when sink is not nil. Every request that finishes
+// gets an account event (evidence.AccountEvent), in the change that
+// finishes it, and Receipt then gives its receipt, made from the store
+// when asked: nothing of its own is signed or stored.
 func WithEvidence(key *evidence.Key, sink evidence.Sink) Option {
 	return func(c *config) error {
 		if key == nil {
@@ -69,13 +68,11 @@ type evidenceConfig struct {
 	interval time.Duration
 	cp       *evidence.Checkpointer
 
-	signing sync.Mutex // one signPending at a time, so that callers waiting on it find its receipts stored
-
 	mu      sync.Mutex
-	pending []string                // organizations whose requests finished since the last checkpoint
-	done    map[string][]*store.Job // those requests, by organization, for their receipts
-	wake    chan struct{}           // one token: pending has organizations
-	full    chan struct{}           // one token: an organization has checkpointBatch requests pending
+	pending []string       // organizations whose requests finished since the last checkpoint
+	done    map[string]int // how many, by organization
+	wake    chan struct{}  // one token: pending has organizations
+	full    chan struct{}  // one token: an organization has checkpointBatch requests pending
 }
 
 // bind checks st can keep checkpoints and makes the Checkpointer.
@@ -93,7 +90,7 @@ func (e *evidenceConfig) bind(st store.Store, clock func() time.Time) error {
 }
 
 // finished notes that job reached a final status, for the next
-// checkpoint of its organization and its receipt.
+// checkpoint of its organization.
 func (e *evidenceConfig) finished(job *store.Job) {
 	org := job.Org
 	e.mu.Lock()
@@ -101,12 +98,10 @@ func (e *evidenceConfig) finished(job *store.Job) {
 		e.pending = append(e.pending, org)
 	}
 	if e.done == nil {
-		e.done = map[string][]*store.Job{}
+		e.done = map[string]int{}
 	}
-	if len(e.done[org]) < receiptsMax { // beyond, receipts are made when asked
-		e.done[org] = append(e.done[org], job)
-	}
-	full := len(e.done[org]) == checkpointBatch
+	e.done[org]++
+	full := e.done[org] == checkpointBatch
 	e.mu.Unlock()
 	token(e.wake)
 	if full {
@@ -126,8 +121,8 @@ func token(ch chan struct{}) {
 // requests finished, and checkpointBatch how many requests of an
 // organization finishing sooner make it sign at once: under load, one
 // checkpoint covers the requests that finished meanwhile, rather than
-// each costing a checkpoint of its own, and a checkpoint's receipts are
-// made while the next requests run rather than all at once after them.
+// each costing a checkpoint of its own, and a burst's requests are
+// covered while the next run rather than all at once after them.
 const (
 	checkpointGap   = 250 * time.Millisecond
 	checkpointBatch = 100
@@ -172,56 +167,48 @@ func (e *evidenceConfig) checkpointEvery(ctx context.Context, log *slog.Logger) 
 	}
 }
 
+// signPending signs a checkpoint of every organization whose requests
+// finished since the last.
 func (e *evidenceConfig) signPending(ctx context.Context, log *slog.Logger) {
-	e.signing.Lock()
-	defer e.signing.Unlock()
-	e.signPendingLocked(ctx, log)
-}
-
-// signPendingLocked is signPending, with e.signing held.
-func (e *evidenceConfig) signPendingLocked(ctx context.Context, log *slog.Logger) {
 	e.mu.Lock()
-	orgs, done := e.pending, e.done
+	orgs := e.pending
 	e.pending, e.done = nil, nil
 	e.mu.Unlock()
 	for _, org := range orgs {
-		e.sign(ctx, log, org, done[org]...)
+		e.sign(ctx, log, org)
 	}
 }
 
-// take returns the requests of org that finished here since the last
-// checkpoint, which the caller signs, and forgets them.
-func (e *evidenceConfig) take(org string) []*store.Job {
+// take forgets that requests of org finished since the last checkpoint,
+// which the caller signs.
+func (e *evidenceConfig) take(org string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.pending = slices.DeleteFunc(e.pending, func(o string) bool { return o == org })
-	done := e.done[org]
 	delete(e.done, org)
-	return done
 }
 
-// sign signs a checkpoint of org's chain, with the receipts of those of
-// finished it covers; a failure is logged, and Receipt makes the
-// receipts it left when asked.
-func (e *evidenceConfig) sign(ctx context.Context, log *slog.Logger, org string, finished ...*store.Job) {
-	if _, err := e.cp.Checkpoint(ctx, org, finished...); err != nil && ctx.Err() == nil {
+// sign signs a checkpoint of org's chain; a failure is logged, and the
+// next checkpoint, or a receipt asked for, signs again.
+func (e *evidenceConfig) sign(ctx context.Context, log *slog.Logger, org string) {
+	if _, err := e.cp.Checkpoint(ctx, org); err != nil && ctx.Err() == nil {
 		// Organization names are the operator's, not personal data.
 		log.ErrorContext(ctx, "checkpoint failed", "org", org, "err", err)
 	}
 }
 
 // Checkpoint signs a checkpoint of the context organization's chain now,
-// unless the last one covers it, with the receipts of the requests that
-// finished here since, and returns the one that covers it.
+// unless the last one covers it, and returns the one that covers it:
+// the receipt of every request finished before is then made from the
+// store, with no signing.
 func (p *Processor) Checkpoint(ctx context.Context) (*store.Checkpoint, error) {
 	e := p.cfg.evidence
 	if e == nil {
 		return nil, ErrNoEvidence
 	}
 	org := gdpr.OrganizationFromContext(ctx)
-	e.signing.Lock()
-	defer e.signing.Unlock()
-	return e.cp.Checkpoint(ctx, org, e.take(org)...)
+	e.take(org)
+	return e.cp.Checkpoint(ctx, org)
 }
 
 // Receipt returns the signed receipt (evidence.Receipt) of the context
@@ -233,17 +220,9 @@ func (p *Processor) Receipt(ctx context.Context, id string) ([]byte, error) {
 	if e == nil {
 		return nil, ErrNoEvidence
 	}
-	if b, ok := p.storedReceipt(ctx, id); ok {
-		return b, nil
-	}
 	job, err := p.get(ctx, id)
 	if err != nil {
 		return nil, err
-	}
-	if job.Request.Status.Done() {
-		if b, ok := p.receiptDue(ctx, job); ok {
-			return b, nil
-		}
 	}
 	b, err := e.cp.Receipt(ctx, job)
 	if errors.Is(err, evidence.ErrNotFinished) {

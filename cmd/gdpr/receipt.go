@@ -44,9 +44,14 @@ func cmdReceipt(_ context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stdout, "NOT VALID: %v\n", err)
 		return 1
 	}
-	signed := b // a receipt of format /1 is itself a signed note; one of /2 is signed through its batch
-	if rec.Batch != "" {
+	// A receipt of format /3 is signed through its checkpoint, one of /2
+	// through its batch; one of /1 is itself a signed note.
+	signed := []byte(rec.Checkpoint)
+	switch rec.Format {
+	case evidence.ReceiptFormatV2:
 		signed = []byte(rec.Batch)
+	case evidence.ReceiptFormatV1:
+		signed = b
 	}
 	signer := keyName(signedBy(signed, keys), keys)
 	if cpKey := keyName(signedBy([]byte(rec.Checkpoint), keys), keys); cpKey != signer {
