@@ -1,12 +1,13 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/gdprkit/gdpr/store"
 )
@@ -104,26 +105,38 @@ func checkpointChange(ctx context.Context, d dialect, cp store.Checkpoint, hashe
 		settle: func(context.Context, querier) error {
 			return &refusal{fmt.Errorf("it is not the next: %w", store.ErrCheckpointConflict)}
 		}}
-	if len(hashes) > 0 {
-		// One parameter, a JSON array, whatever the number of hashes:
-		// SQLite binds numbered parameters at a cost growing with their
-		// count.
-		rows := make([][2]any, len(hashes))
-		for i, h := range hashes {
-			rows[i] = [2]any{h.Index, hex.EncodeToString(h.Hash[:])}
-		}
-		list, err := json.Marshal(rows)
-		if err != nil {
-			return nil, err
-		}
-		c.extra = append(c.extra, statement{query: `INSERT INTO tree_hashes (org, idx, hash)
-			SELECT $1, value ->> 0, unhex(value ->> 1) FROM json_each($2) WHERE true
-			ON CONFLICT (org, idx) DO NOTHING`, args: []any{cp.Org, string(list)}})
-	}
+	c.extra = append(c.extra, insertTreeHashesSQLite(cp.Org, hashes)...)
 	if len(receipts) > 0 {
 		c.extra = append(c.extra, d.insertReceipts(receipts))
 	}
 	return c, nil
+}
+
+// insertTreeHashesSQLite returns the statements that insert hashes on
+// SQLite: one for each run of consecutive indexes (a checkpoint's hashes
+// are one run), its hashes one BLOB that a recursive CTE cuts in 32-byte
+// rows. That is half the writer's time of a JSON array of indexes and
+// hex hashes, and SQLite binds its three parameters whatever the run's
+// length.
+func insertTreeHashesSQLite(org string, hashes []store.TreeHash) []statement {
+	hs := slices.SortedFunc(slices.Values(hashes), func(a, b store.TreeHash) int { return cmp.Compare(a.Index, b.Index) })
+	var out []statement
+	for len(hs) > 0 {
+		n := 1
+		for n < len(hs) && hs[n].Index == hs[n-1].Index+1 {
+			n++
+		}
+		blob := make([]byte, 0, n*len(hs[0].Hash))
+		for _, h := range hs[:n] {
+			blob = append(blob, h.Hash[:]...)
+		}
+		out = append(out, statement{query: `WITH RECURSIVE r(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM r WHERE i + 1 < length($3) / 32)
+			INSERT INTO tree_hashes (org, idx, hash)
+			SELECT $1, $2 + i, substr($3, i * 32 + 1, 32) FROM r WHERE true
+			ON CONFLICT (org, idx) DO NOTHING`, args: []any{org, hs[0].Index, blob}})
+		hs = hs[n:]
+	}
+	return out
 }
 
 // Checkpoints returns the organization's checkpoints after the Seq after,

@@ -47,3 +47,43 @@ func testCheckpointCovering(t *testing.T, newStore func(*testing.T) store.Store)
 		t.Errorf("CheckpointCovering(org-b, 21) = %+v, %v; want org-b's checkpoint 1", cp, err)
 	}
 }
+
+// testTreeHashRuns checks that a checkpoint's tree hashes at indexes in
+// several runs, given out of order, are each stored at its index.
+func testTreeHashRuns(t *testing.T, newStore func(*testing.T) store.Store) {
+	s := newStore(t)
+	cs, ok := s.(store.CheckpointStore)
+	if !ok {
+		t.Skipf("%T does not implement store.CheckpointStore", s)
+	}
+	ctx := t.Context()
+	h := func(b byte) [32]byte {
+		var x [32]byte
+		for i := range x {
+			x[i] = b + byte(i)
+		}
+		return x
+	}
+	idx := []int64{9, 3, 4, 10, 0, 5, 20}
+	var hs []store.TreeHash
+	for _, x := range idx {
+		hs = append(hs, store.TreeHash{Index: x, Hash: h(byte(x))})
+	}
+	if err := cs.AddCheckpoint(ctx, store.Checkpoint{Org: "org-a", Seq: 1, Size: 5, Time: base, Note: []byte("a\n")}, hs, nil); err != nil {
+		t.Fatal(err)
+	}
+	got, err := cs.TreeHashes(ctx, "org-a", idx)
+	if err != nil {
+		t.Fatalf("TreeHashes: %v", err)
+	}
+	for i, x := range idx {
+		if got[i] != h(byte(x)) {
+			t.Errorf("tree hash %d = %x, want %x", x, got[i], h(byte(x)))
+		}
+	}
+	for _, x := range []int64{1, 6, 8, 11, 21} {
+		if _, err := cs.TreeHashes(ctx, "org-a", []int64{x}); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("TreeHashes of %d, between the runs given = %v, want ErrNotFound", x, err)
+		}
+	}
+}

@@ -72,6 +72,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) store.Store) {
 		{"Checkpoints", testCheckpoints},
 		{"Receipts", testReceipts},
 		{"CheckpointCovering", testCheckpointCovering},
+		{"TreeHashRuns", testTreeHashRuns},
 	}
 	for _, s := range suites {
 		t.Run(s.name, func(t *testing.T) {
