@@ -129,8 +129,9 @@ func TestAuditPanelNamesTheCheckpointAndKey(t *testing.T) {
 		"The newest checkpoint, #2 of 2026-03-02 09:00:00 UTC, signs events 1 to",
 		"every checkpoint's signature with the processor's public key, its number, its link to the one before and the Merkle root",
 		"2026-03-02 09:00:00 UTC: the whole chain, as above:", "events and 2 checkpoints.",
-		// The account event, in words rather than the JSON its receipt reads.
-		"<td>account</td>", "The request's account, which its receipt proves: directory DONE, 1 record; crm DONE, 4 records; dialer DONE, 0 records")
+		// The account the COMPLETED event holds, in words rather than the
+		// JSON its receipt reads.
+		"<td>The request's account, which its receipt proves: directory DONE, 1 record; crm DONE, 4 records; dialer DONE, 0 records")
 	if strings.Contains(page, `{&#34;format&#34;`) {
 		t.Errorf("the account event's JSON is on the page:\n%s", page)
 	}
@@ -142,7 +143,7 @@ func TestAuditPanelNamesTheCheckpointAndKey(t *testing.T) {
 	rg.clock.Advance(10 * time.Second)
 	open := rg.create(t) // not run, not signed
 	page = auditText(t, o, open)
-	wantIn(t, page, "Audit chain verified.</strong> This request's events (#17) are not signed yet. The next checkpoint is due within 1m",
+	wantIn(t, page, "Audit chain verified.</strong> This request's events (#15) are not signed yet. The next checkpoint is due within 1m",
 		"what was added since the last look, 1 event and 0 checkpoints")
 	if strings.Contains(page, "signed by checkpoint") || strings.Contains(page, "Signing is late") {
 		t.Fatalf("an unsigned request's page names a checkpoint, or says signing is late:\n%s", page)

@@ -125,17 +125,21 @@ func shortSpan(d time.Duration) string {
 }
 
 // eventDetail is what the audit table says of an event: its detail, but
-// for an account event (evidence.AccountEvent), whose detail is JSON for
-// the receipt, what the account says, in words.
+// for the event that finished a request holding its account
+// (evidence.IsAccount), whose detail is JSON for the receipt, what the
+// account says, in words.
 func eventDetail(ev store.Event) string {
-	if ev.Type != evidence.AccountEvent {
+	if !evidence.IsAccount(ev) {
 		return ev.Detail
 	}
 	var a evidence.Account
 	if err := json.Unmarshal([]byte(ev.Detail), &a); err != nil {
 		return "the request's account, for its receipt (not readable: run gdpr audit verify)"
 	}
-	parts := make([]string, 0, len(a.Steps)+1)
+	parts := make([]string, 0, len(a.Steps)+2)
+	if a.Reason != "" {
+		parts = append(parts, a.Reason)
+	}
 	for _, s := range a.Steps {
 		parts = append(parts, fmt.Sprintf("%s %s, %s", s.Adapter, s.State, count(int64(s.Records), "record")))
 	}

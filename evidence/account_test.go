@@ -14,8 +14,8 @@ import (
 	"github.com/gdprkit/gdpr/store/memstore"
 )
 
-// A request with its account event gets a receipt of format /3, made from
-// the store and not stored: its events up to the account event, proven
+// A request whose last status event holds its account gets a receipt of
+// format /3, made from the store and not stored: its events, proven
 // against the first checkpoint that covers them, so that asking again,
 // after later checkpoints, gives the same file.
 func TestAccountReceiptIsMadeNotStored(t *testing.T) {
@@ -50,7 +50,7 @@ func TestAccountReceiptIsMadeNotStored(t *testing.T) {
 			t.Fatalf("VerifyReceipt(%s): %v", job.Request.ID, err)
 		}
 		last := rec.Events[len(rec.Events)-1]
-		if rec.Format != evidence.ReceiptFormat || len(rec.Events) != 5 || last.Type != evidence.AccountEvent || rec.Batch != "" {
+		if rec.Format != evidence.ReceiptFormat || len(rec.Events) != 4 || !evidence.IsAccount(last.Event) || rec.Batch != "" {
 			t.Errorf("receipt of %s = %+v", job.Request.ID, rec)
 		}
 		if !strings.Contains(rec.Checkpoint, fmt.Sprintf("\ncheckpoint %d\n", i+1)) {
@@ -88,8 +88,8 @@ func TestAccountReceiptSignsOnceWhenNoneCovers(t *testing.T) {
 			t.Errorf("VerifyReceipt(%s): %v", jobs[i].Request.ID, err)
 		}
 	}
-	if cps, err := s.Checkpoints(ctx, "acme", 0, 0); err != nil || len(cps) != 1 || cps[0].Size != 40 {
-		t.Errorf("checkpoints after 8 receipts asked at once = %+v, %v; want one, of 40 events", cps, err)
+	if cps, err := s.Checkpoints(ctx, "acme", 0, 0); err != nil || len(cps) != 1 || cps[0].Size != 32 {
+		t.Errorf("checkpoints after 8 receipts asked at once = %+v, %v; want one, of 32 events", cps, err)
 	}
 }
 
@@ -129,9 +129,9 @@ func TestAccountReceiptWithoutCoverer(t *testing.T) {
 }
 
 // A receipt of format /3 changed in form (written out again as it would
-// be written) fails when it no longer ends in its account's event, has
-// its events out of order or carries a batch; a store whose account
-// event is not an account gives no receipt.
+// be written) fails when it no longer ends in the event holding its
+// account, has its events out of order or carries a batch; a store whose
+// event holds another request's account gives no receipt.
 func TestAccountReceiptRefusals(t *testing.T) {
 	ctx := t.Context()
 	s := memstore.New()
@@ -161,9 +161,10 @@ func TestAccountReceiptRefusals(t *testing.T) {
 		name, want string
 		change     func(*evidence.Receipt)
 	}{
-		{"account event dropped", "not the account event", func(r *evidence.Receipt) { r.Events = r.Events[:len(r.Events)-1] }},
+		{"last event dropped", "does not hold its account", func(r *evidence.Receipt) { r.Events = r.Events[:len(r.Events)-1] }},
 		{"events reordered", "not in order", func(r *evidence.Receipt) { r.Events[0], r.Events[1] = r.Events[1], r.Events[0] }},
-		{"status changed", "not the account event", func(r *evidence.Receipt) { r.Status = "ERROR" }},
+		{"status changed", "does not hold its account", func(r *evidence.Receipt) { r.Status = "ERROR" }},
+		{"a reason added", "does not hold its account", func(r *evidence.Receipt) { r.Reason = "none" }},
 		{"a batch added", "carries no batch", func(r *evidence.Receipt) { r.BatchIndex = 3 }},
 		{"format /2", "batch is not signed", func(r *evidence.Receipt) { r.Format = evidence.ReceiptFormatV2 }},
 	} {
@@ -174,14 +175,18 @@ func TestAccountReceiptRefusals(t *testing.T) {
 		})
 	}
 
-	// An account event whose detail is not the request's account.
+	// A final status event holding another request's account.
 	other := finishedV2(t, s, "acme", "req-2")
-	if err := s.Update(ctx, other, store.Event{RequestID: "req-2", Time: t0, Type: evidence.AccountEvent, Status: other.Request.Status, Detail: `{"format":"x"}`}); err != nil {
+	detail, err := evidence.AccountOf(job, t0, "").Detail()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Update(ctx, other, store.Event{RequestID: "req-2", Time: t0, Type: "status", Status: other.Request.Status, Detail: detail}); err != nil {
 		t.Fatal(err)
 	}
 	var ee *evidence.Error
-	if _, err := c.Receipt(ctx, other); !errors.As(err, &ee) || ee.Kind != evidence.KindRewritten || ee.Seq != 10 {
-		t.Errorf("Receipt over an account event that is not an account = %v, want a rewritten-chain error at event 10", err)
+	if _, err := c.Receipt(ctx, other); !errors.As(err, &ee) || ee.Kind != evidence.KindRewritten || ee.Seq != 9 || !strings.Contains(err.Error(), "holds the account of request req-1") {
+		t.Errorf("Receipt over an event holding another request's account = %v, want a rewritten-chain error at event 9", err)
 	}
 }
 

@@ -10,16 +10,16 @@
 // the checkpoint layout of transparency-dev — origin, tree size, root —
 // with extension lines naming its number, time, the chain's head and the
 // previous checkpoint (see Statement). A finished request's account
-// (what was asked, when, what each data store did) is an audit event of
-// its own (AccountEvent), and its receipt is JSON (see Receipt): the
-// account and the request's events, the account event last, with their
-// inclusion proofs in the tree a checkpoint signs, so that one
-// signature, the checkpoint's, covers every receipt of the requests it
-// covers, and receipts are made from the store, not stored. A
+// (what was asked, when, what each data store did) is the detail of the
+// status event that finished it (IsAccount), and its receipt is JSON
+// (see Receipt): the account and the request's events, that one last,
+// with their inclusion proofs in the tree a checkpoint signs, so that
+// one signature, the checkpoint's, covers every receipt of the requests
+// it covers, and receipts are made from the store, not stored. A
 // Consistency is the RFC 6962 consistency proof (tlog.ProveTree) between
-// two checkpoints: whoever
-// holds the older one checks, with VerifyConsistency and the public key,
-// that the newer one extends the same history rather than a rewritten
+// two checkpoints: whoever holds the older one checks, with
+// VerifyConsistency and the public key, that the newer one extends the
+// same history rather than a rewritten
 // or forked one.
 //
 // # What is detected

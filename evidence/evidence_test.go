@@ -30,14 +30,14 @@ func newKey(t *testing.T) *evidence.Key {
 }
 
 // finished stores a request of org that went through a few statuses to
-// COMPLETED, with its account event, as a processor with evidence
-// writes it, and returns it.
+// COMPLETED, the last status event holding its account, as a processor
+// with evidence writes it, and returns it.
 func finished(t *testing.T, s store.Store, org, id string) *store.Job {
 	t.Helper()
 	return finishedAs(t, s, org, id, true)
 }
 
-// finishedV2 is finished without the account event, as a processor
+// finishedV2 is finished without the account, as a processor
 // without evidence, or of an earlier release, wrote it: its receipt is
 // of format /2, stored.
 func finishedV2(t *testing.T, s store.Store, org, id string) *store.Job {
@@ -60,13 +60,11 @@ func finishedAs(t *testing.T, s store.Store, org, id string, account bool) *stor
 	job.Request.Verification = &gdpr.Verification{Passed: true, Date: gdpr.NewTime(t0)}
 	evs := []store.Event{ev(gdpr.StatusSearching), ev(gdpr.StatusDeleting), ev(gdpr.StatusCompleted)}
 	if account {
-		detail, err := evidence.AccountOf(job, t0).Detail()
+		detail, err := evidence.AccountOf(job, t0, "").Detail()
 		if err != nil {
 			t.Fatal(err)
 		}
-		acct := ev(gdpr.StatusCompleted)
-		acct.Type, acct.Detail = evidence.AccountEvent, detail
-		evs = append(evs, acct)
+		evs[2].Detail = detail
 	}
 	if err := s.Update(t.Context(), job, evs...); err != nil {
 		t.Fatal(err)
@@ -84,7 +82,7 @@ func TestCheckpointVerifyReceipt(t *testing.T) {
 		t.Fatal(err)
 	}
 	var jobs []*store.Job
-	for i := range 7 { // tree sizes 5, 10, ... 35: odd and even splits
+	for i := range 7 { // tree sizes 4, 8, ... 28: odd and even splits
 		jobs = append(jobs, finished(t, s, "acme", fmt.Sprintf("req-%d", i)))
 		if i%2 == 0 {
 			if _, err := cp.Checkpoint(ctx, "acme"); err != nil {
@@ -96,8 +94,8 @@ func TestCheckpointVerifyReceipt(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Verify: %v", err)
 	}
-	if rep.Events != 35 || rep.Checkpoints != 4 || rep.Covered != 35 {
-		t.Errorf("Verify = %+v, want 35 events, 4 checkpoints, 35 covered", rep)
+	if rep.Events != 28 || rep.Checkpoints != 4 || rep.Covered != 28 {
+		t.Errorf("Verify = %+v, want 28 events, 4 checkpoints, 28 covered", rep)
 	}
 	for _, job := range jobs {
 		signed, err := cp.Receipt(ctx, job)
@@ -108,7 +106,7 @@ func TestCheckpointVerifyReceipt(t *testing.T) {
 		if err != nil {
 			t.Fatalf("VerifyReceipt(%s): %v", job.Request.ID, err)
 		}
-		if rec.RequestID != job.Request.ID || rec.Status != gdpr.StatusCompleted || len(rec.Events) != 5 || rec.Format != evidence.ReceiptFormat || rec.Steps[0].Outcome.Deleted != 2 {
+		if rec.RequestID != job.Request.ID || rec.Status != gdpr.StatusCompleted || len(rec.Events) != 4 || rec.Format != evidence.ReceiptFormat || rec.Steps[0].Outcome.Deleted != 2 {
 			t.Errorf("receipt of %s = %+v", job.Request.ID, rec)
 		}
 		// Any one byte changed fails (every byte of the first receipt;
@@ -177,7 +175,7 @@ func TestOddOrganizations(t *testing.T) {
 		if rec, err := evidence.VerifyReceipt(signed, k.PublicKey()); err != nil || rec.Organization != org {
 			t.Errorf("VerifyReceipt of %q: %+v, %v", org, rec, err)
 		}
-		if rep, err := evidence.Verify(t.Context(), s, v, org, evidence.VerifyOptions{}); err != nil || rep.Covered != 5 {
+		if rep, err := evidence.Verify(t.Context(), s, v, org, evidence.VerifyOptions{}); err != nil || rep.Covered != 4 {
 			t.Errorf("Verify(%q) = %+v, %v", org, rep, err)
 		}
 	}

@@ -36,8 +36,8 @@ const (
 // it; anyone with the public key checks it offline (VerifyReceipt, or
 // gdpr receipt verify), with no access to the server.
 //
-// In format /3 the last event is the request's account event
-// (AccountEvent), whose detail is the account: the checkpoint's
+// In format /3 the last event is the status event that finished the
+// request, whose detail is the account (IsAccount): the checkpoint's
 // signature covers the account through it, so a receipt needs no
 // signature of its own and is made from the store when asked, the same
 // file every time. A receipt of format /2 carried instead a signed
@@ -61,11 +61,14 @@ type Receipt struct {
 // Account is a receipt's account of its request: what was asked, when,
 // what each data store did and the erasure verification.
 type Account struct {
-	Format       string             `json:"format"`
-	Organization string             `json:"organization"`
-	RequestID    string             `json:"requestId"`
-	RequestType  gdpr.RequestType   `json:"requestType"`
-	Status       gdpr.Status        `json:"status"`
+	Format       string           `json:"format"`
+	Organization string           `json:"organization"`
+	RequestID    string           `json:"requestId"`
+	RequestType  gdpr.RequestType `json:"requestType"`
+	Status       gdpr.Status      `json:"status"`
+	// Reason is why the request ended so, when its status event said why
+	// (a request in ERROR: the steps that spent their attempts).
+	Reason       string             `json:"reason,omitempty"`
 	Created      time.Time          `json:"created"`
 	Due          time.Time          `json:"due,omitzero"`
 	Finished     time.Time          `json:"finished"`
@@ -128,13 +131,13 @@ type storedReceipt struct {
 var ErrNotFinished = errors.New("evidence: the request is not finished; a receipt is made once it is COMPLETED or ERROR")
 
 // Receipt returns the receipt of the finished request job. When the
-// request's events end in an account event (AccountEvent), as a
-// processor with evidence writes them, the receipt is made from the
-// store: the events up to its last account event, proven against the
+// status event that finished it holds its account (IsAccount), as a
+// processor with evidence writes it, the receipt is made from the
+// store: the events up to that one, proven against the
 // first checkpoint that covers them (signed now, when none does yet),
-// the same file every time. A request finished without one (by a
-// processor without evidence, or before account events) has a receipt of
-// format /2 instead, stored: the one stored, else one made and stored
+// the same file every time. A request finished without its account (by
+// a processor without evidence, or of an earlier release) has a receipt
+// of format /2 instead, stored: the one stored, else one made and stored
 // now, so that every later call returns it.
 func (c *Checkpointer) Receipt(ctx context.Context, job *store.Job) ([]byte, error) {
 	req := &job.Request
@@ -152,7 +155,7 @@ func (c *Checkpointer) Receipt(ctx context.Context, job *store.Job) ([]byte, err
 }
 
 // accountReceipt makes the receipt of format /3 of the request whose
-// events, in Seq order, are evs, the last its account event.
+// events, in Seq order, are evs, the last holding its account.
 func (c *Checkpointer) accountReceipt(ctx context.Context, org string, evs []store.Event) ([]byte, error) {
 	last := evs[len(evs)-1]
 	a, err := accountOf(last)
@@ -553,7 +556,7 @@ func (c *Checkpointer) leaf(cp *store.Checkpoint, job *store.Job, evs []store.Ev
 				Reason: "the store's event or tree hashes do not lead to the checkpoint; run gdpr audit verify"}
 		}
 	}
-	rec := Receipt{Account: AccountOf(job, evs[len(evs)-1].Time)}
+	rec := Receipt{Account: AccountOf(job, evs[len(evs)-1].Time, "")}
 	rec.Format = ReceiptFormatV2
 	for _, ev := range evs {
 		rec.Events = append(rec.Events, ReceiptEvent{Event: ev})
@@ -636,7 +639,8 @@ func requestEvents(ctx context.Context, log Log, org, id string) ([]store.Event,
 // it was written, byte for byte; the checkpoint's signature and
 // organization; that every event is the request's, in order, matches its
 // hash and is in the tree the checkpoint signs; and that the last is the
-// request's account event, recording the receipt's account exactly. Of
+// status event that finished the request, holding the receipt's account
+// exactly. Of
 // format /2: the same, but for the account, which a signed receipt
 // batch holds instead (the receipt's leaf, its summary and its events'
 // numbers and hashes, in the batch's tree, of the same checkpoint); of
@@ -734,7 +738,7 @@ func VerifyReceipt(signed []byte, public string, retired ...string) (*Receipt, e
 	}
 	if rec.Format == ReceiptFormat {
 		last := rec.Events[len(rec.Events)-1].Event
-		if d, err := rec.Account.Detail(); err != nil || last.Type != AccountEvent || last.Detail != d {
+		if d, err := rec.Account.Detail(); err != nil || !IsAccount(last) || last.Status != rec.Status || last.Detail != d {
 			return nil, errNoAccount
 		}
 	}

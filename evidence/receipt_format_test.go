@@ -43,12 +43,9 @@ func receiptFixture(t *testing.T, adapter, detail string, account bool) (*Checkp
 	job.Request.Steps = []gdpr.Step{{Adapter: adapter, State: gdpr.StepDone, Records: 1, Outcome: &gdpr.Outcome{Deleted: 1}}}
 	evs := []store.Event{ev(gdpr.StatusDeleting), ev(gdpr.StatusCompleted)}
 	if account {
-		acct := ev(gdpr.StatusCompleted)
-		if acct.Detail, err = AccountOf(job, t0).Detail(); err != nil {
+		if evs[1].Detail, err = AccountOf(job, t0, "").Detail(); err != nil {
 			t.Fatal(err)
 		}
-		acct.Type = AccountEvent
-		evs = append(evs, acct)
 	}
 	if err := s.Update(ctx, job, evs...); err != nil {
 		t.Fatal(err)
@@ -102,7 +99,7 @@ var formats = []struct {
 	account bool
 	refusal string
 }{
-	{ReceiptFormat, true, "not the account event of its account"},
+	{ReceiptFormat, true, "does not hold its account"},
 	{ReceiptFormatV2, false, "not the one its batch signs"},
 }
 

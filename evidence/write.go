@@ -88,10 +88,10 @@ const pageSize = 1000
 // empty). It first checks that the events it adds link onto what the last
 // checkpoint signed: it never signs over a broken chain.
 //
-// The receipts of requests that finished with an account event
-// (AccountEvent) need nothing more: Receipt makes them from the store.
+// The receipts of requests whose final status event holds their account
+// (IsAccount) need nothing more: Receipt makes them from the store.
 // Of finished, requests of org that reached COMPLETED or ERROR without
-// one (by a processor without evidence, or of an earlier release), it
+// it (by a processor without evidence, or of an earlier release), it
 // makes the receipt of format /2 of each whose events the checkpoint
 // covers and stores it with the checkpoint, in the same change (or on
 // its own when the last checkpoint already covered them). A request

@@ -150,26 +150,15 @@ func (r *run) move(evs *[]store.Event, on trigger, detail string) error {
 		return nil
 	}
 	req.Status = to
-	*evs = append(*evs, r.p.event(r.job, "status", detail))
+	ev := r.p.event(r.job, "status", detail)
 	if to.Done() && r.p.cfg.evidence != nil {
-		return r.account(evs)
+		// The event that finishes the request holds its account, detail
+		// included, for its receipt (see evidence.IsAccount).
+		var err error
+		if ev.Detail, err = evidence.AccountOf(r.job, ev.Time, detail).Detail(); err != nil {
+			return err
+		}
 	}
-	return nil
-}
-
-// account appends to evs, whose last is the event of the request's move
-// to COMPLETED or ERROR, the account event recording what it did
-// (evidence.AccountEvent), in the same change: the request's receipt is
-// made from the chain when asked, with nothing of its own to sign or
-// store.
-func (r *run) account(evs *[]store.Event) error {
-	final := (*evs)[len(*evs)-1]
-	detail, err := evidence.AccountOf(r.job, final.Time).Detail()
-	if err != nil {
-		return err
-	}
-	ev := r.p.event(r.job, evidence.AccountEvent, detail)
-	ev.Time = final.Time
 	*evs = append(*evs, ev)
 	return nil
 }

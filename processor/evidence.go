@@ -27,10 +27,10 @@ var ErrNoEvidence = errors.New("processor: no evidence key; receipts need WithEv
 // and at least every DefaultCheckpointInterval while a chain grows (see
 // WithCheckpointInterval), for as long as Run runs. Each checkpoint is
 // stored by the Store, which must be a store.CheckpointStore, and then
-// appended to sink when sink is not nil. Every request that finishes
-// gets an account event (evidence.AccountEvent), in the change that
-// finishes it, and Receipt then gives its receipt, made from the store
-// when asked: nothing of its own is signed or stored.
+// appended to sink when sink is not nil. The status event that finishes
+// a request holds its account (evidence.IsAccount), and Receipt then
+// gives its receipt, made from the store when asked: nothing of its own
+// is signed or stored.
 func WithEvidence(key *evidence.Key, sink evidence.Sink) Option {
 	return func(c *config) error {
 		if key == nil {

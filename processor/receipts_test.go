@@ -18,10 +18,11 @@ import (
 	"github.com/gdprkit/gdpr/store/memstore"
 )
 
-// Every request that finishes records its account on the chain, and
-// once a checkpoint covers it, Receipt makes its receipt from the store
-// with no signing and nothing stored: the same receipt at every ask,
-// ending in the account event, and none for another organization.
+// Every request that finishes records its account on the chain, in the
+// status event that finishes it, and once a checkpoint covers it,
+// Receipt makes its receipt from the store with no signing and nothing
+// stored: the same receipt at every ask, ending in that event, and none
+// for another organization.
 func TestEvidenceReceiptFromTheChain(t *testing.T) {
 	st := memstore.New()
 	crm, err := memadapter.New("crm")
@@ -68,7 +69,7 @@ func TestEvidenceReceiptFromTheChain(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rec.Format != evidence.ReceiptFormat || last.Type != evidence.AccountEvent || rec.Status != gdpr.StatusCompleted ||
+		if rec.Format != evidence.ReceiptFormat || !evidence.IsAccount(last.Event) || rec.Status != gdpr.StatusCompleted ||
 			len(rec.Steps) != 1 || rec.Steps[0].Outcome == nil || rec.Steps[0].Outcome.Deleted != job.Steps[0].Outcome.Deleted ||
 			!rec.Finished.Equal(last.Time) {
 			t.Errorf("receipt of %s = %+v; want a /3 receipt ending in the account of %+v", id, rec, job)
