@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/gdprkit/gdpr"
@@ -243,7 +244,11 @@ func newID() (string, error) {
 	return formatUUID(b), nil
 }
 
-// event returns an audit event about job's current state.
+// event returns an audit event about job's current state. Text of
+// detail that is not UTF-8 (an adapter's name or error) is written as
+// the replacement character: the event's hash is then over the text that
+// JSON, a receipt's or an export's, carries, and a receipt holding it
+// verifies.
 func (p *Processor) event(job *store.Job, typ, detail string) store.Event {
 	return store.Event{
 		Org:       job.Org,
@@ -251,6 +256,6 @@ func (p *Processor) event(job *store.Job, typ, detail string) store.Event {
 		Time:      p.now(),
 		Type:      typ,
 		Status:    job.Request.Status,
-		Detail:    detail,
+		Detail:    strings.ToValidUTF8(detail, "\uFFFD"),
 	}
 }

@@ -161,3 +161,46 @@ func TestEvidenceConsistency(t *testing.T) {
 		t.Errorf("another organization's Consistency = %v, want not found", err)
 	}
 }
+
+// Text that is not UTF-8 in an event's detail (here an adapter's name)
+// is written as its replacement when the event is made, so that the
+// event's hash holds for the text a JSON receipt carries, and the
+// receipt verifies.
+func TestEvidenceReceiptOfTextThatIsNotUTF8(t *testing.T) {
+	crm, err := memadapter.New("crm\xff")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := crm.LoadJSON(strings.NewReader(crmData)); err != nil {
+		t.Fatal(err)
+	}
+	k := evidenceKey(t)
+	st := memstore.New()
+	p, err := processor.New(st, []adapter.Adapter{crm}, processor.WithEvidence(k, nil), processor.WithStorePoll(5*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.Run(t, p)
+	ctx := gdpr.ContextWithOrganization(context.Background(), "acme")
+	req, err := p.CreateRequest(ctx, gdpr.RequestSpec{Type: gdpr.RequestDelete, DeleteConfirmed: true,
+		Subject: gdpr.Subject{EmailAddresses: []string{"robin@example.com"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.WaitDone(ctx, t, p, req.ID)
+	doc, err := p.Receipt(ctx, req.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := evidence.VerifyReceipt(doc, k.PublicKey())
+	if err != nil {
+		t.Fatalf("VerifyReceipt: %v", err)
+	}
+	found := false
+	for _, ev := range rec.Events {
+		found = found || strings.HasPrefix(ev.Detail, "crm\ufffd: DONE")
+	}
+	if !found || rec.Steps[0].Adapter != "crm\ufffd" {
+		t.Errorf("the receipt's events and steps do not name the adapter with its replacement character: %+v", rec)
+	}
+}
