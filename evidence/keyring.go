@@ -119,6 +119,26 @@ func (c *Checkpointer) openLast(org string, last []byte, seq int64) (Statement, 
 	return st, nil
 }
 
+// Open returns what the stored checkpoint cp says, its signature checked
+// with Key or one of Retired, or an *Error: of KindSignature when no key
+// given signed it, of KindCheckpoints when it signs another number or
+// organization than it is stored as.
+func (c *Checkpointer) Open(cp *store.Checkpoint) (Statement, error) {
+	vs, err := c.keys()
+	if err != nil {
+		return Statement{}, err
+	}
+	st, _, err := openCheckpoint(cp.Note, vs)
+	if err != nil {
+		return st, &Error{Org: cp.Org, Kind: KindSignature, Checkpoint: cp.Seq, Reason: strings.TrimPrefix(err.Error(), "evidence: ")}
+	}
+	if st.Seq != cp.Seq || st.Org != cp.Org {
+		return st, &Error{Org: cp.Org, Kind: KindCheckpoints, Checkpoint: cp.Seq,
+			Reason: fmt.Sprintf("stored as checkpoint %d of %q, it signs checkpoint %d of %q", cp.Seq, cp.Org, st.Seq, st.Org)}
+	}
+	return st, nil
+}
+
 // keyPrefix is the "name+hash" beginning of a public key (name+hash+base64,
 // where only the base64 may hold a "+").
 func keyPrefix(public string) string {

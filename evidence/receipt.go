@@ -163,12 +163,12 @@ func (c *Checkpointer) accountReceipt(ctx context.Context, org string, evs []sto
 		return nil, &Error{Org: org, Kind: KindRewritten, Seq: last.Seq,
 			Reason: strings.TrimPrefix(err.Error(), "evidence: ") + "; run gdpr audit verify"}
 	}
-	cp, err := c.firstCovering(ctx, org, last.Seq)
+	cp, err := c.FirstCovering(ctx, org, last.Seq)
 	if err == nil && cp == nil {
 		// No checkpoint covers the request yet: one is signed now, of the
 		// whole chain, as the checkpoint loop would soon.
 		if _, err = c.covering(ctx, org, nil, nil, last.Seq); err == nil {
-			cp, err = c.firstCovering(ctx, org, last.Seq)
+			cp, err = c.FirstCovering(ctx, org, last.Seq)
 		}
 	}
 	if err != nil {
@@ -180,10 +180,11 @@ func (c *Checkpointer) accountReceipt(ctx context.Context, org string, evs []sto
 	return c.prove(ctx, cp, &Receipt{Account: a}, evs)
 }
 
-// firstCovering returns the organization's first checkpoint that covers
-// event seq, nil when none does: in one read from a store.CheckpointCoverer,
-// else by halving the checkpoints.
-func (c *Checkpointer) firstCovering(ctx context.Context, org string, seq int64) (*store.Checkpoint, error) {
+// FirstCovering returns the organization's first checkpoint that covers
+// event seq, nil when none does: in one read from a
+// store.CheckpointCoverer, else by halving the checkpoints. It reads the
+// checkpoint, and does not check it (see Open).
+func (c *Checkpointer) FirstCovering(ctx context.Context, org string, seq int64) (*store.Checkpoint, error) {
 	if cc, ok := c.Log.(store.CheckpointCoverer); ok {
 		cp, err := cc.CheckpointCovering(ctx, org, seq)
 		if errors.Is(err, store.ErrNotFound) {

@@ -100,12 +100,12 @@ func (p *Processor) checkHashChain(ctx context.Context, org string, mark *eviden
 
 // CheckpointCovering returns what the first of the context
 // organization's checkpoints 1 to upto that signs event seq says, its
-// signature checked with the evidence key, or nil when checkpoint upto
-// does not sign it. Give as upto a checkpoint that CheckAudit verified:
-// CheckpointCovering checks the signatures of the checkpoints it reads
-// (about log2(upto) of them), not their chain. It returns ErrNoEvidence
-// without WithEvidence, and an *evidence.Error when a checkpoint it reads
-// is missing or not signed by the key.
+// signature checked with the evidence key or a retired one, or nil when
+// checkpoint upto does not sign it. Give as upto a checkpoint that
+// CheckAudit verified: CheckpointCovering checks the signature of the
+// checkpoint it returns, not the chain. It returns ErrNoEvidence without
+// WithEvidence, and an *evidence.Error when that checkpoint is not signed
+// by the keys, or a checkpoint the search reads is missing.
 func (p *Processor) CheckpointCovering(ctx context.Context, seq, upto int64) (*evidence.Statement, error) {
 	e := p.cfg.evidence
 	if e == nil {
@@ -114,47 +114,16 @@ func (p *Processor) CheckpointCovering(ctx context.Context, seq, upto int64) (*e
 	if seq < 1 || upto < 1 {
 		return nil, nil
 	}
-	v, err := evidence.Verifier(e.key.PublicKey())
+	cp, err := e.cp.FirstCovering(ctx, gdpr.OrganizationFromContext(ctx), seq)
 	if err != nil {
 		return nil, fmt.Errorf("processor: checkpoint covering: %w", err)
 	}
-	org := gdpr.OrganizationFromContext(ctx)
-	read := func(n int64) (evidence.Statement, error) {
-		cps, err := e.cp.Log.Checkpoints(ctx, org, n-1, 1)
-		if err != nil {
-			return evidence.Statement{}, fmt.Errorf("processor: checkpoint covering: %w", err)
-		}
-		if len(cps) == 0 || cps[0].Seq != n {
-			return evidence.Statement{}, &evidence.Error{Org: org, Kind: evidence.KindCheckpoints, Checkpoint: n,
-				Reason: fmt.Sprintf("checkpoint %d is gone from the store", n)}
-		}
-		st, err := evidence.OpenCheckpoint(cps[0].Note, v)
-		if err != nil {
-			return st, &evidence.Error{Org: org, Kind: evidence.KindSignature, Checkpoint: n, Reason: strings.TrimPrefix(err.Error(), "evidence: ")}
-		}
-		if st.Seq != n || st.Org != org {
-			return st, &evidence.Error{Org: org, Kind: evidence.KindCheckpoints, Checkpoint: n,
-				Reason: fmt.Sprintf("stored as checkpoint %d of %q, it signs checkpoint %d of %q", n, org, st.Seq, st.Org)}
-		}
-		return st, nil
+	if cp == nil || cp.Seq > upto {
+		return nil, nil
 	}
-	best, err := read(upto)
-	if err != nil || best.Size < seq {
+	st, err := e.cp.Open(cp)
+	if err != nil {
 		return nil, err
 	}
-	// Checkpoints sign ever more events: the first that signs seq is
-	// found by halving [lo, best.Seq].
-	for lo := int64(1); lo < best.Seq; {
-		mid := lo + (best.Seq-lo)/2
-		st, err := read(mid)
-		if err != nil {
-			return nil, err
-		}
-		if st.Size >= seq {
-			best = st
-		} else {
-			lo = mid + 1
-		}
-	}
-	return &best, nil
+	return &st, nil
 }

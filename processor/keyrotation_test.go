@@ -184,6 +184,15 @@ func TestEvidenceKeyRotation(t *testing.T) {
 	if across, err := s.p.CheckAudit(ctx, &checkA.Report.Mark); err != nil || across.Report.Checkpoints != lastB.Seq-lastA.Seq {
 		t.Errorf("CheckAudit from the old key's mark = %+v, %v; want the %d checkpoints after it", across.Report, err, lastB.Seq-lastA.Seq)
 	}
+	// The console names the checkpoint that signs an old request's
+	// events: the old key's, across the rotation.
+	evsA, err := s.p.Audit(ctx, idA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cov, err := s.p.CheckpointCovering(ctx, evsA[len(evsA)-1].Seq, lastB.Seq); err != nil || cov == nil || cov.Seq > lastA.Seq {
+		t.Errorf("CheckpointCovering of the old key's request after the rotation = %+v, %v; want a checkpoint the old key signed", cov, err)
+	}
 	idB2 := erase(t, s.p)
 	if _, err := s.p.Receipt(ctx, idB2); err != nil {
 		t.Fatal(err)
