@@ -26,18 +26,22 @@ func Example() {
 	s.Create(ctx, job, store.Event{RequestID: "req-1", Time: t0, Type: "created", Status: gdpr.StatusInitiated})
 	job.Request.Status = gdpr.StatusCompleted
 	job.Request.Steps = []gdpr.Step{{Adapter: "crm", State: gdpr.StepDone, Records: 2, Outcome: &gdpr.Outcome{Deleted: 2}}}
-	s.Update(ctx, job, store.Event{RequestID: "req-1", Time: t0.Add(time.Second), Type: "status", Status: gdpr.StatusCompleted})
+	// The event that finishes it holds its account, as a processor with
+	// evidence writes it.
+	done := t0.Add(time.Second)
+	account, _ := evidence.AccountOf(job, done, "").Detail()
+	s.Update(ctx, job, store.Event{RequestID: "req-1", Time: done, Type: "status", Status: gdpr.StatusCompleted, Detail: account})
 
 	signer := &evidence.Checkpointer{Log: s, Key: key}
 	receipt, _ := signer.Receipt(ctx, job) // signs a checkpoint covering it first
 
 	rec, err := evidence.VerifyReceipt(receipt, pub)
-	fmt.Println(rec.RequestID, rec.Status, rec.Steps[0].Adapter, rec.Steps[0].Outcome.Deleted, len(rec.Events), err)
+	fmt.Println(rec.Format, rec.RequestID, rec.Status, rec.Steps[0].Adapter, rec.Steps[0].Outcome.Deleted, len(rec.Events), err)
 
 	v, _ := evidence.Verifier(pub)
 	rep, err := evidence.Verify(ctx, s, v, "acme", evidence.VerifyOptions{})
 	fmt.Println(rep.Events, rep.Checkpoints, rep.Covered, err)
 	// Output:
-	// req-1 COMPLETED crm 2 2 <nil>
+	// gdprkit-receipt/3 req-1 COMPLETED crm 2 2 <nil>
 	// 2 1 2 <nil>
 }
