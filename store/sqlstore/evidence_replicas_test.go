@@ -1,6 +1,7 @@
 package sqlstore_test
 
 import (
+	"bytes"
 	"context"
 	"path/filepath"
 	"testing"
@@ -16,7 +17,8 @@ import (
 // one PostgreSQL database, each signing checkpoints as requests finish:
 // their checkpoints form one chain per organization, which verifies and
 // signs every event, and each replica's sink holds checkpoints of that
-// chain.
+// chain. Every replica then makes the same receipt of each request,
+// whichever ran it, and it verifies.
 func TestReplicasCheckpoints(t *testing.T) {
 	dsn := postgresDSN(t)
 	schema := testSchema(t, dsn)
@@ -44,11 +46,14 @@ func TestReplicasCheckpoints(t *testing.T) {
 		go func() { done <- p.Run(ctx) }()
 	}
 	orgs := []string{"acme", "globex"}
+	ids := make([]string, n)
 	for i := range n {
 		octx := gdpr.ContextWithOrganization(ctx, orgs[i%2])
-		if _, err := ps[i%replicas].CreateRequest(octx, spec(i)); err != nil {
+		req, err := ps[i%replicas].CreateRequest(octx, spec(i))
+		if err != nil {
 			t.Fatal(err)
 		}
+		ids[i] = req.ID
 	}
 	st := openPostgres(t, dsn, schema)
 	for _, org := range orgs {
@@ -87,5 +92,36 @@ func TestReplicasCheckpoints(t *testing.T) {
 			t.Errorf("%s: %+v; want every event signed, by more than one checkpoint", org, rep)
 		}
 		t.Logf("%s: %d events, %d checkpoints", org, rep.Events, rep.Checkpoints)
+	}
+	last := map[string]int64{}
+	for _, org := range orgs {
+		cp, err := st.LastCheckpoint(context.Background(), org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last[org] = cp.Seq
+	}
+	for i, id := range ids {
+		octx := gdpr.ContextWithOrganization(context.Background(), orgs[i%2])
+		var first []byte
+		for r, p := range ps {
+			doc, err := p.Receipt(octx, id)
+			if err != nil {
+				t.Fatalf("replica %d: Receipt(%s): %v", r, id, err)
+			}
+			if first == nil {
+				first = doc
+				if _, err := evidence.VerifyReceipt(doc, k.PublicKey()); err != nil {
+					t.Fatalf("the receipt of %s: %v", id, err)
+				}
+			} else if !bytes.Equal(doc, first) {
+				t.Fatalf("replica %d made another receipt of %s than replica 0", r, id)
+			}
+		}
+	}
+	for _, org := range orgs {
+		if cp, err := st.LastCheckpoint(context.Background(), org); err != nil || cp.Seq != last[org] {
+			t.Errorf("%s: the receipts signed checkpoint %+v (%v); the stopped replicas had signed up to %d", org, cp, err, last[org])
+		}
 	}
 }
