@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -57,28 +58,57 @@ func TestUnsignedCallIsRefusedBeforeItsBodyIsRead(t *testing.T) {
 // busy at once rather than take more memory.
 func TestHandlerBoundsCallsAtOnce(t *testing.T) {
 	t.Parallel()
-	base := serve(t, memory(t, "crm", people()), httpadapter.WithMaxConcurrent(1))
+	h, err := httpadapter.Handler(memory(t, "crm", people()), testSecret, httpadapter.WithMaxConcurrent(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The handler reads a call's body only once it holds a slot: the
+	// first read of the slow call's body says it holds the only one.
+	holding := make(chan struct{})
+	var once sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Slow-Call") != "" {
+			r.Body = readNotice{r.Body, func() { once.Do(func() { close(holding) }) }}
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	base := srv.URL
 	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 	defer cancel()
-	// The first call holds the one slot while its body trickles in.
+	// The first call holds the one slot while its body trickles in, on a
+	// connection of its own.
 	slow := signed(t, base, "search", testSecret, time.Now(), "{}")
 	slow = slow.WithContext(ctx)
+	slow.Header.Set("X-Slow-Call", "1")
 	slow.Body, slow.ContentLength = endless(t, 10), -1
+	transport := &http.Transport{}
+	t.Cleanup(transport.CloseIdleConnections)
 	go func() {
-		if resp, err := http.DefaultClient.Do(slow); err == nil {
+		if resp, err := (&http.Client{Transport: transport}).Do(slow); err == nil {
 			resp.Body.Close()
 		}
 	}()
-	call := `{"operationId":"op-1","term":{"kind":"EMAIL","value":"robin@example.com"}}`
-	for {
-		s, code := status(t, signed(t, base, "search", testSecret, time.Now(), call).WithContext(ctx))
-		if s == http.StatusServiceUnavailable && code == "busy" {
-			return
-		}
-		if ctx.Err() != nil {
-			t.Fatalf("a second call while the only slot is held: %d %q, want 503 busy", s, code)
-		}
+	select {
+	case <-holding:
+	case <-ctx.Done():
+		t.Fatal("the slow call never reached its body")
 	}
+	call := `{"operationId":"op-1","term":{"kind":"EMAIL","value":"robin@example.com"}}`
+	if s, code := status(t, signed(t, base, "search", testSecret, time.Now(), call).WithContext(ctx)); s != http.StatusServiceUnavailable || code != "busy" {
+		t.Fatalf("a second call while the only slot is held: %d %q, want 503 busy", s, code)
+	}
+}
+
+// readNotice is a body that calls first at each read.
+type readNotice struct {
+	io.ReadCloser
+	first func()
+}
+
+func (r readNotice) Read(p []byte) (int, error) {
+	r.first()
+	return r.ReadCloser.Read(p)
 }
 
 // A replay cache full of calls still in their window refuses new calls
