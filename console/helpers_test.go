@@ -143,13 +143,9 @@ func startRig(t testing.TB, cfg rigConfig, opts ...Option) *rig {
 
 // demoOn is demo.Processor over st rather than a memory store.
 func demoOn(st store.Store, opts ...processor.Option) (*processor.Processor, error) {
-	mems, err := demo.Adapters()
+	as, err := demo.ProcessorAdapters()
 	if err != nil {
 		return nil, err
-	}
-	as := make([]adapter.Adapter, len(mems))
-	for i, a := range mems {
-		as[i] = a
 	}
 	return processor.New(st, as, append([]processor.Option{processor.WithPolicy(processor.CurrentEmployees{})}, opts...)...)
 }

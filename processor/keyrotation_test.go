@@ -56,13 +56,9 @@ func startSQLite(t *testing.T, path string, opts ...processor.Option) started {
 
 func demoAdapters(t *testing.T) []adapter.Adapter {
 	t.Helper()
-	mems, err := demo.Adapters()
+	as, err := demo.ProcessorAdapters()
 	if err != nil {
 		t.Fatal(err)
-	}
-	as := make([]adapter.Adapter, len(mems))
-	for i, a := range mems {
-		as[i] = a
 	}
 	return as
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/evidence"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/internal/testkit"
@@ -103,13 +102,9 @@ func fillAudit(t *testing.T, db auditDB, k *evidence.Key) (sinkPath string) {
 	t.Helper()
 	st := db.open(t)
 	defer st.Close()
-	mems, err := demo.Adapters()
+	as, err := demo.ProcessorAdapters()
 	if err != nil {
 		t.Fatal(err)
-	}
-	as := make([]adapter.Adapter, len(mems))
-	for i, a := range mems {
-		as[i] = a
 	}
 	sinkPath = filepath.Join(t.TempDir(), "checkpoints.jsonl")
 	p, err := processor.New(st, as, processor.WithEvidence(k, &evidence.FileSink{Path: sinkPath}))

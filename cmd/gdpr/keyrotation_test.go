@@ -13,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/gdprkit/gdpr"
-	"github.com/gdprkit/gdpr/adapter"
 	"github.com/gdprkit/gdpr/evidence"
 	"github.com/gdprkit/gdpr/internal/demo"
 	"github.com/gdprkit/gdpr/internal/testkit"
@@ -66,13 +65,9 @@ func signWith(t *testing.T, d auditDB, key *evidence.Key, retired []string, n in
 	t.Helper()
 	st := d.open(t)
 	defer st.Close()
-	mems, err := demo.Adapters()
+	as, err := demo.ProcessorAdapters()
 	if err != nil {
 		t.Fatal(err)
-	}
-	as := make([]adapter.Adapter, len(mems))
-	for i, a := range mems {
-		as[i] = a
 	}
 	p, err := processor.New(st, as, processor.WithEvidence(key, nil), processor.WithRetiredEvidenceKeys(retired...))
 	if err != nil {

@@ -111,6 +111,20 @@ func Adapters(opts ...memadapter.Option) ([]*memadapter.Adapter, error) {
 	return as, nil
 }
 
+// ProcessorAdapters returns Adapters (with opts) as the []adapter.Adapter
+// that processor.New takes.
+func ProcessorAdapters(opts ...memadapter.Option) ([]adapter.Adapter, error) {
+	mems, err := Adapters(opts...)
+	if err != nil {
+		return nil, err
+	}
+	as := make([]adapter.Adapter, len(mems))
+	for i, a := range mems {
+		as[i] = a
+	}
+	return as, nil
+}
+
 // Data returns the demo data set's JSON files (directory.json, crm.json,
 // dialer.json), in the memadapter format. Tests read it to know every
 // personal value the demo holds.
@@ -127,13 +141,9 @@ func Data() fs.FS {
 // retention policy; opts follow those defaults and may replace them. Its
 // workers are not started: call Run.
 func Processor(opts ...processor.Option) (*processor.Processor, error) {
-	mems, err := Adapters()
+	adapters, err := ProcessorAdapters()
 	if err != nil {
 		return nil, err
-	}
-	adapters := make([]adapter.Adapter, len(mems))
-	for i, a := range mems {
-		adapters[i] = a
 	}
 	opts = append([]processor.Option{processor.WithPolicy(processor.CurrentEmployees{})}, opts...)
 	p, err := processor.New(memstore.New(), adapters, opts...)
