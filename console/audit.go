@@ -36,6 +36,7 @@ type auditCheck struct {
 	events      int64          // events verified, up to the mark
 	checkpoints int64          // checkpoints verified, up to the mark
 	full        time.Time      // when the whole chain was last checked
+	external    int            // checkpoints of the evidence sink compared then
 }
 
 // auditLook is what one look at an organization's chain checked, and
@@ -50,6 +51,9 @@ type auditLook struct {
 	// AllEvents and AllCheckpoints count what verified from the first
 	// event up to this look's mark.
 	AllEvents, AllCheckpoints int64
+	// FullExternal is how many checkpoints kept in the evidence sink the
+	// last check of the whole chain compared with the store's.
+	FullExternal int
 	// Problem is what does not hold, nil when all did.
 	Problem *evidence.Error
 }
@@ -69,7 +73,10 @@ func (a *auditChecks) verify(ctx context.Context, proc Processor, org string, no
 		c = auditCheck{full: now}
 	}
 	res, err := proc.CheckAudit(ctx, c.mark)
-	look := auditLook{AuditCheck: res, At: now, FullAt: c.full,
+	if c.mark == nil {
+		c.external = res.External
+	}
+	look := auditLook{AuditCheck: res, At: now, FullAt: c.full, FullExternal: c.external,
 		AllEvents: c.events + res.Events, AllCheckpoints: c.checkpoints + res.Checkpoints}
 	var problem *evidence.Error
 	if err != nil && !errors.As(err, &problem) {
@@ -86,7 +93,7 @@ func (a *auditChecks) verify(ctx context.Context, proc Processor, org string, no
 		return look, nil
 	}
 	mark := res.Mark
-	a.orgs[org] = auditCheck{mark: &mark, events: look.AllEvents, checkpoints: look.AllCheckpoints, full: c.full}
+	a.orgs[org] = auditCheck{mark: &mark, events: look.AllEvents, checkpoints: look.AllCheckpoints, full: c.full, external: c.external}
 	return look, nil
 }
 

@@ -48,8 +48,9 @@ func newSigningRig(t *testing.T) *signingRig {
 	}
 	t.Cleanup(func() { st.Close() })
 	clock := newFakeClock()
+	sink := &evidence.FileSink{Path: filepath.Join(dir, "checkpoints.jsonl")}
 	rg := startRig(t, rigConfig{idle: true, store: st,
-		procOpts: []processor.Option{processor.WithEvidence(k, nil), processor.WithClock(clock.Now)}}, WithClock(clock.Now))
+		procOpts: []processor.Option{processor.WithEvidence(k, sink), processor.WithClock(clock.Now)}}, WithClock(clock.Now))
 	return &signingRig{rig: rg, key: k, path: path, clock: clock, ctx: gdpr.ContextWithOrganization(context.Background(), "acme")}
 }
 
@@ -129,6 +130,7 @@ func TestAuditPanelNamesTheCheckpointAndKey(t *testing.T) {
 		"The newest checkpoint, #2 of 2026-03-02 09:00:00 UTC, signs events 1 to",
 		"every checkpoint's signature with the processor's public key, its number, its link to the one before and the Merkle root",
 		"2026-03-02 09:00:00 UTC: the whole chain, as above:", "events and 2 checkpoints.",
+		"; and the 2 checkpoints kept outside the database, in the evidence sink, each found unchanged in it.",
 		// The account the COMPLETED event holds, in words rather than the
 		// JSON its receipt reads.
 		"<td>The request's account, which its receipt proves: directory DONE, 1 record; crm DONE, 4 records; dialer DONE, 0 records")
@@ -152,6 +154,28 @@ func TestAuditPanelNamesTheCheckpointAndKey(t *testing.T) {
 	page = auditText(t, o, open)
 	wantIn(t, page, `class="message notice" id="audit-verification"`, "Signing is late:</strong> no checkpoint signs your organization's events from #",
 		"the first written 2026-03-02 09:00:10 UTC, though one is due every 1m")
+}
+
+// The newest checkpoint deleted from the database, with the events it
+// signed, leaves a chain that holds; the check of the whole chain finds
+// it missing against the evidence sink's copy.
+func TestAuditPanelComparesTheSink(t *testing.T) {
+	rg := newSigningRig(t)
+	rg.finish(t)
+	id := rg.finish(t)
+	o := rg.officer(t)
+	o.mustSignIn(opsID, opsSecret)
+	wantIn(t, auditText(t, o, id), "Audit chain verified and signed.")
+
+	const first = `(SELECT size FROM checkpoints WHERE org = 'acme' AND seq = 1)`
+	rg.exec(t, `DELETE FROM events WHERE org = 'acme' AND seq > `+first)
+	rg.exec(t, `UPDATE chain_heads SET seq = `+first+`, hash = (SELECT hash FROM events WHERE org = 'acme' AND seq = `+first+`) WHERE org = 'acme'`)
+	rg.exec(t, `DELETE FROM checkpoints WHERE org = 'acme' AND seq = 2`)
+	rg.clock.Advance(fullAuditEvery)
+	page := auditText(t, o, id)
+	wantIn(t, page, `class="message problem" role="alert" id="audit-verification"`,
+		"The audit chain does not verify: a checkpoint is missing, out of order or altered</strong> at checkpoint 2.",
+		"Kept outside the store, it is missing from the store: deleted.")
 }
 
 // An event edited in the database is reported with where it is, by the
@@ -268,7 +292,7 @@ func TestAuditPanelWhenTheStoreDoesNotAnswer(t *testing.T) {
 	o := (&rig{srv: srv}).officer(t)
 	o.mustSignIn(auditorID, auditorSecret)
 	page := auditText(t, o, req.ID)
-	wantIn(t, page, "The audit chain could not be checked just now:</strong> the request store did not answer.")
+	wantIn(t, page, "The audit chain could not be checked just now:</strong> the request store, or the evidence sink, did not answer.")
 	if strings.Contains(page, "Audit chain verified") || strings.Contains(page, "database is locked") {
 		t.Fatalf("the page claims a check, or shows the store's error:\n%s", page)
 	}

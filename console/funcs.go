@@ -27,6 +27,7 @@ func templateFuncs() template.FuncMap {
 		"count":       count,
 		"seqs":        seqs,
 		"eventDetail": eventDetail,
+		"int64":       func(n int) int64 { return int64(n) },
 	}
 }
 

@@ -2,6 +2,7 @@ package evidence_test
 
 import (
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/gdprkit/gdpr/evidence"
+	"github.com/gdprkit/gdpr/store"
 	"github.com/gdprkit/gdpr/store/memstore"
 )
 
@@ -193,5 +195,34 @@ func TestParsePublicKeys(t *testing.T) {
 	}
 	if _, err := evidence.ParsePublicKeys("\n# nothing\n"); err == nil {
 		t.Error("ParsePublicKeys of no key succeeded")
+	}
+}
+
+// A FileSink gives back what it holds: none before its first checkpoint,
+// then each one appended, in order.
+func TestFileSinkCheckpoints(t *testing.T) {
+	ctx := t.Context()
+	sink := &evidence.FileSink{Path: filepath.Join(t.TempDir(), "checkpoints.jsonl")}
+	if cps, err := sink.Checkpoints(ctx); err != nil || len(cps) != 0 {
+		t.Fatalf("Checkpoints of a sink not written yet = %v, %v; want none", cps, err)
+	}
+	want := []store.Checkpoint{
+		{Org: "acme", Seq: 1, Size: 4, Time: t0, Note: []byte("one\n")},
+		{Org: "globex", Seq: 1, Size: 2, Time: t0.Add(time.Second), Note: []byte("two\n")},
+	}
+	for _, cp := range want {
+		if err := sink.Append(ctx, cp); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := sink.Checkpoints(ctx)
+	if err != nil || len(got) != len(want) {
+		t.Fatalf("Checkpoints = %v, %v; want %d", got, err, len(want))
+	}
+	for i := range want {
+		if got[i].Org != want[i].Org || got[i].Seq != want[i].Seq || got[i].Size != want[i].Size ||
+			!got[i].Time.Equal(want[i].Time) || string(got[i].Note) != string(want[i].Note) {
+			t.Errorf("checkpoint %d = %+v, want %+v", i, got[i], want[i])
+		}
 	}
 }

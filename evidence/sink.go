@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"sync"
 	"time"
@@ -53,6 +54,33 @@ func (s *FileSink) Append(ctx context.Context, cp store.Checkpoint) error {
 		return fmt.Errorf("evidence: file sink: %w", err)
 	}
 	return nil
+}
+
+// SinkReader is a Sink that can give back the checkpoints it holds, so
+// that a check of the store compares them with the store's (see
+// VerifyOptions.External), as the console's check of the whole chain
+// does. FileSink is one.
+type SinkReader interface {
+	Sink
+	// Checkpoints returns every checkpoint the sink holds, of every
+	// organization; none when it holds none yet.
+	Checkpoints(ctx context.Context) ([]store.Checkpoint, error)
+}
+
+var _ SinkReader = (*FileSink)(nil)
+
+// Checkpoints returns the checkpoints in the file (ReadFileSink), none
+// when no checkpoint was appended yet (the file does not exist).
+func (s *FileSink) Checkpoints(ctx context.Context) ([]store.Checkpoint, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("evidence: file sink: %w", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := os.Stat(s.Path); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return ReadFileSink(s.Path)
 }
 
 // ReadFileSink reads the checkpoints a FileSink wrote, for

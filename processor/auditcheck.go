@@ -28,6 +28,12 @@ type AuditCheck struct {
 	// checkpoint while Run runs (WithCheckpointInterval); 0 when not
 	// Signed.
 	Interval time.Duration
+	// External is how many of the organization's checkpoints kept
+	// outside the store, in the evidence sink (an evidence.SinkReader,
+	// such as a FileSink), a check of the whole chain compared with the
+	// store's: each must be there, unchanged. 0 for a look at what was
+	// added, and when the sink cannot be read back.
+	External int
 	// Report counts what the check verified, every event and checkpoint
 	// when Full, else those added after the mark; it gives the newest
 	// checkpoint's size (Covered), the time of the first event it does not
@@ -43,7 +49,9 @@ type AuditCheck struct {
 // root of the events each signs); without, every event's hash and link.
 // With the Mark of an earlier check it reads only what was added after
 // it, as evidence.VerifySince does (without WithEvidence, as
-// VerifyAuditFrom does).
+// VerifyAuditFrom does). A check of the whole chain also compares the
+// checkpoints the evidence sink holds, when it can read them back
+// (evidence.SinkReader), with the store's.
 //
 // Events that no checkpoint signs yet are no error: UnsignedSince says
 // since when. What the check finds wrong is an *evidence.Error, naming
@@ -61,7 +69,20 @@ func (p *Processor) CheckAudit(ctx context.Context, mark *evidence.Mark) (AuditC
 		return c, fmt.Errorf("processor: check audit: %w", err)
 	}
 	if mark == nil {
-		c.Report, err = evidence.Verify(ctx, e.cp.Log, v, org, evidence.VerifyOptions{Retired: p.RetiredPublicKeys()})
+		opt := evidence.VerifyOptions{Retired: p.RetiredPublicKeys()}
+		if sr, ok := e.sink.(evidence.SinkReader); ok {
+			// A deleted tail of checkpoints, with the events they signed,
+			// leaves a chain that holds; the sink's copies do not.
+			if opt.External, err = sr.Checkpoints(ctx); err != nil {
+				return c, fmt.Errorf("processor: check audit: read the evidence sink: %w", err)
+			}
+			for _, cp := range opt.External {
+				if cp.Org == org {
+					c.External++
+				}
+			}
+		}
+		c.Report, err = evidence.Verify(ctx, e.cp.Log, v, org, opt)
 	} else {
 		c.Report, err = evidence.VerifySince(ctx, e.cp.Log, v, org, *mark, p.RetiredPublicKeys()...)
 	}

@@ -3,6 +3,7 @@ package processor_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"testing"
 
 	"github.com/gdprkit/gdpr"
@@ -31,11 +32,12 @@ func exportOf(ctx context.Context, t *testing.T, p *processor.Processor) store.E
 }
 
 // With evidence, CheckAudit checks the whole chain and its checkpoints,
-// then what was added after its mark; CheckpointCovering names the first
-// checkpoint that signs an event.
+// with the copies the sink keeps, then what was added after its mark;
+// CheckpointCovering names the first checkpoint that signs an event.
 func TestCheckAuditWithEvidence(t *testing.T) {
 	k := evidenceKey(t)
-	p, err := demo.Processor(processor.WithEvidence(k, nil))
+	sink := &evidence.FileSink{Path: filepath.Join(t.TempDir(), "checkpoints.jsonl")}
+	p, err := demo.Processor(processor.WithEvidence(k, sink))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,8 +56,8 @@ func TestCheckAuditWithEvidence(t *testing.T) {
 		t.Fatalf("CheckAudit: %v", err)
 	}
 	if !full.Full || !full.Signed || full.Key != k.Fingerprint() || full.Interval != processor.DefaultCheckpointInterval ||
-		full.Events != second.Seq || full.Checkpoints != 2 || full.Covered != second.Seq || full.Mark.Checkpoint.Seq != 2 {
-		t.Fatalf("the whole check = %+v; want full, signed by %s, %d events, 2 checkpoints covering them", full, k.Fingerprint(), second.Seq)
+		full.Events != second.Seq || full.Checkpoints != 2 || full.Covered != second.Seq || full.Mark.Checkpoint.Seq != 2 || full.External != 2 {
+		t.Fatalf("the whole check = %+v; want full, signed by %s, %d events, 2 checkpoints covering them, both compared with the sink", full, k.Fingerprint(), second.Seq)
 	}
 
 	third := exportOf(ctx, t, p) // not signed
@@ -63,7 +65,7 @@ func TestCheckAuditWithEvidence(t *testing.T) {
 	if err != nil {
 		t.Fatalf("CheckAudit after the mark: %v", err)
 	}
-	if since.Full || since.Events != third.Seq-second.Seq || since.Checkpoints != 0 || since.Covered != second.Seq ||
+	if since.Full || since.External != 0 || since.Events != third.Seq-second.Seq || since.Checkpoints != 0 || since.Covered != second.Seq ||
 		since.UnsignedSince.IsZero() || since.Mark.Event.Seq != third.Seq {
 		t.Fatalf("the check after the mark = %+v; want the %d new events, none signed", since, third.Seq-second.Seq)
 	}
@@ -80,6 +82,11 @@ func TestCheckAuditWithEvidence(t *testing.T) {
 		{third.Seq, 0, "an event no checkpoint signs"},
 	} {
 		st, err := p.CheckpointCovering(ctx, c.seq, 2)
+		if c.want == 2 {
+			if st1, err := p.CheckpointCovering(ctx, c.seq, 1); err != nil || st1 != nil {
+				t.Errorf("CheckpointCovering(%d) up to checkpoint 1, %s = %+v, %v; want none", c.seq, c.comment, st1, err)
+			}
+		}
 		switch {
 		case err != nil:
 			t.Errorf("CheckpointCovering(%d), %s: %v", c.seq, c.comment, err)
