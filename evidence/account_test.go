@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gdprkit/gdpr"
 	"github.com/gdprkit/gdpr/evidence"
 	"github.com/gdprkit/gdpr/store"
 	"github.com/gdprkit/gdpr/store/memstore"
@@ -214,5 +215,39 @@ func TestAccountReceiptAcrossARotation(t *testing.T) {
 	}
 	if _, err := evidence.VerifyReceipt(doc, cur.PublicKey()); err == nil {
 		t.Error("a receipt over the retired key's checkpoint verified with the current key alone")
+	}
+}
+
+// A request whose account event was followed by a retry and a finish
+// written without an account (by a replica without evidence) gets a
+// receipt of its last finish (format /2), not of the one its account
+// records.
+func TestAccountReceiptOfAnEarlierFinish(t *testing.T) {
+	ctx := t.Context()
+	s := memstore.New()
+	k := newKey(t)
+	c := &evidence.Checkpointer{Log: s, Key: k}
+	job := finished(t, s, "acme", "req-1")
+	ev := func(st gdpr.Status, typ string) store.Event {
+		return store.Event{RequestID: "req-1", Time: t0, Type: typ, Status: st}
+	}
+	job.Request.Status = gdpr.StatusInitiated
+	if err := s.Update(ctx, job, ev(gdpr.StatusInitiated, "retry")); err != nil {
+		t.Fatal(err)
+	}
+	job.Request.Status = gdpr.StatusCompleted
+	if err := s.Update(ctx, job, ev(gdpr.StatusCompleted, "status")); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := c.Receipt(ctx, job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := evidence.VerifyReceipt(doc, k.PublicKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Format != evidence.ReceiptFormatV2 || len(rec.Events) != 6 || rec.Status != gdpr.StatusCompleted {
+		t.Errorf("receipt = format %q, %d events, %s; want /2 with all 6 events, COMPLETED", rec.Format, len(rec.Events), rec.Status)
 	}
 }

@@ -148,10 +148,23 @@ func (c *Checkpointer) Receipt(ctx context.Context, job *store.Job) ([]byte, err
 	if err != nil {
 		return nil, err
 	}
-	if i := lastAccount(evs); i >= 0 {
+	if i := lastAccount(evs); i >= 0 && finishedThere(evs[i:], req.Status) {
 		return c.accountReceipt(ctx, job.Org, evs[:i+1])
 	}
 	return c.batchReceipt(ctx, job, evs)
+}
+
+// finishedThere reports whether the request, now in status, finished at
+// evs[0], the last event holding its account, and stayed so in the
+// events after it: not when it was retried since and finished again by
+// a processor that writes no account.
+func finishedThere(evs []store.Event, status gdpr.Status) bool {
+	for _, ev := range evs {
+		if ev.Status != status {
+			return false
+		}
+	}
+	return true
 }
 
 // accountReceipt makes the receipt of format /3 of the request whose
