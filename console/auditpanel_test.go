@@ -221,17 +221,7 @@ func TestAuditPanelReportsACheckpointOfAnotherKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text, _, _ := strings.Cut(string(note), "\n\n")
-	st, err := evidence.ParseStatement(text + "\n")
-	if err != nil {
-		t.Fatal(err)
-	}
-	priv, _, _ := evidence.GenerateKey()
-	other, _ := evidence.ParseKey(priv)
-	forged, err := other.Sign(st)
-	if err != nil {
-		t.Fatal(err)
-	}
+	forged, other := testkit.Resign(t, note)
 	rg.exec(t, `UPDATE checkpoints SET note = ? WHERE org = 'acme' AND seq = 2`, forged)
 
 	page := auditText(t, o, second)

@@ -203,17 +203,7 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 				if err := raw.QueryRow(d.q(`SELECT note FROM checkpoints WHERE org = 'acme' AND seq = 2`)).Scan(&note); err != nil {
 					t.Fatal(err)
 				}
-				text, _, _ := strings.Cut(string(note), "\n\n")
-				st, err := evidence.ParseStatement(text + "\n")
-				if err != nil {
-					t.Fatal(err)
-				}
-				priv, _, _ := evidence.GenerateKey()
-				other, _ := evidence.ParseKey(priv)
-				forged, err := other.Sign(st)
-				if err != nil {
-					t.Fatal(err)
-				}
+				forged, _ := testkit.Resign(t, note)
 				exec(t, raw, d.q, `UPDATE checkpoints SET note = $1 WHERE org = 'acme' AND seq = 2`, forged)
 			}, false, []string{"signature", "checkpoint 2", "not signed by the evidence key"}},
 		} {
